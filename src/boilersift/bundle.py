@@ -1,0 +1,143 @@
+"""Model bundles: a directory with ``model.joblib`` and ``manifest.json``.
+
+The manifest is the model's pedigree: bundle format and feature-schema versions,
+the library versions it was trained with, a fingerprint of the training data,
+its dev metrics and the SHA-256 of the joblib file. Loading checks the manifest
+*before* unpickling (a joblib file runs code when loaded, so a file that does not
+match its manifest is never opened) and says exactly what is wrong.
+
+Trust model: only load bundles you trust. The checksum detects corruption and
+accidental swaps, not an attacker who can also rewrite the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import warnings
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.exceptions import InconsistentVersionWarning
+
+from . import __version__
+from .errors import BoilersiftError
+from .features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION
+from .model import Model
+
+BUNDLE_FORMAT_VERSION = 1
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+DEFAULT_BUNDLE = "text-default"
+
+
+def default_bundle_path() -> Path:
+    """The shipped default: inside the installed package, or in the repo's models/."""
+    packaged = Path(str(resources.files("boilersift"))) / "models" / DEFAULT_BUNDLE
+    if (packaged / MANIFEST_FILE).exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "models" / DEFAULT_BUNDLE
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    return {"boilersift": __version__, "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__, "joblib": joblib.__version__,
+            "python": platform.python_version()}
+
+
+def save_bundle(model: Model, path: str | Path) -> Path:
+    """Write `model` to the bundle directory `path` (created; files replaced atomically)."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    tmp_model = path / f".{MODEL_FILE}.tmp"
+    joblib.dump(model.estimator, tmp_model, compress=3)
+    manifest = {
+        **model.manifest,
+        "format_version": BUNDLE_FORMAT_VERSION,
+        "feature_schema_version": FEATURE_SCHEMA_VERSION,
+        "feature_names": list(FEATURE_NAMES),
+        "threshold": model.threshold,
+        "libraries": library_versions(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model_file": MODEL_FILE,
+        "model_sha256": _sha256(tmp_model),
+    }
+    tmp_manifest = path / f".{MANIFEST_FILE}.tmp"
+    tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp_model.replace(path / MODEL_FILE)
+    tmp_manifest.replace(path / MANIFEST_FILE)
+    model.manifest = manifest
+    return path
+
+
+def read_manifest(path: Path) -> dict:
+    manifest_path = path / MANIFEST_FILE
+    if not path.is_dir():
+        raise BoilersiftError(f"model {path}: not a bundle directory (expected {MANIFEST_FILE} and {MODEL_FILE} inside)")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BoilersiftError(f"model {path}: no {MANIFEST_FILE}; not a boilersift bundle") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BoilersiftError(f"model {path}: unreadable {MANIFEST_FILE} ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise BoilersiftError(f"model {path}: {MANIFEST_FILE} is not a JSON object")
+    return manifest
+
+
+def check_manifest(path: Path, manifest: dict) -> None:
+    """Raise with a precise message if the bundle cannot be used by this version."""
+    version = manifest.get("format_version")
+    if version != BUNDLE_FORMAT_VERSION:
+        raise BoilersiftError(
+            f"model {path}: bundle format {version!r}, this boilersift reads format "
+            f"{BUNDLE_FORMAT_VERSION}; retrain it with `boilersift train`")
+    schema = manifest.get("feature_schema_version")
+    if schema != FEATURE_SCHEMA_VERSION or manifest.get("feature_names") != list(FEATURE_NAMES):
+        raise BoilersiftError(
+            f"model {path}: feature schema {schema!r} does not match this boilersift's "
+            f"{FEATURE_SCHEMA_VERSION!r}; retrain it with `boilersift train`, or install the "
+            f"boilersift version it was trained with ({manifest.get('libraries', {}).get('boilersift', '?')})")
+    model_file = path / str(manifest.get("model_file", MODEL_FILE))
+    if not model_file.is_file():
+        raise BoilersiftError(f"model {path}: {model_file.name} is missing")
+    actual = _sha256(model_file)
+    if actual != manifest.get("model_sha256"):
+        raise BoilersiftError(
+            f"model {path}: checksum mismatch for {model_file.name} (manifest "
+            f"{str(manifest.get('model_sha256'))[:12]}…, file {actual[:12]}…); the file is corrupt "
+            "or was replaced, refusing to load it")
+
+
+def load_bundle(path: str | Path | None = None) -> Model:
+    """Load and verify a bundle; None loads the shipped default."""
+    path = Path(path) if path is not None else default_bundle_path()
+    manifest = read_manifest(path)
+    check_manifest(path, manifest)
+    trained_with = manifest.get("libraries", {}).get("scikit-learn", "?")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", InconsistentVersionWarning)
+            estimator = joblib.load(path / str(manifest.get("model_file", MODEL_FILE)))
+    except InconsistentVersionWarning:
+        raise BoilersiftError(
+            f"model {path}: trained with scikit-learn {trained_with}, but {sklearn.__version__} is "
+            f"installed; install scikit-learn=={trained_with} or retrain with `boilersift train`") from None
+    except Exception as exc:  # a corrupt pickle can raise almost anything
+        raise BoilersiftError(f"model {path}: cannot load {MODEL_FILE} ({type(exc).__name__}: {exc})") from None
+    if not hasattr(estimator, "estimator_") or getattr(estimator, "n_features_in_", None) != len(FEATURE_NAMES):
+        raise BoilersiftError(f"model {path}: {MODEL_FILE} does not hold a fitted boilersift estimator")
+    return Model(estimator, manifest)

@@ -1,0 +1,236 @@
+"""The `boilersift` command: label, train, evaluate, predict.
+
+Errors the user can act on are printed as one line (``boilersift: error: ...``)
+with a non-zero exit; ``--debug`` shows the traceback instead.
+Exit codes: 0 all inputs done, 1 some inputs failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+
+from . import __version__
+from .errors import BoilersiftError
+
+EPILOG_PREDICT = """examples:
+  boilersift predict data/news_page_scrape.txt            content lines to stdout
+  cat scrape.txt | boilersift predict                      read stdin
+  boilersift predict page.txt --output-format tsv          every line: line_no, label, probability, text
+  boilersift predict IN_DIR --output-dir OUT_DIR           OUT_DIR/NAME.txt for every IN_DIR/NAME.EXT
+"""
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="DIR", help="model bundle directory (default: the shipped text model)")
+    parser.add_argument("--threshold", type=float, metavar="P",
+                        help="probability at or above which a line is content (default: the model's)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boilersift", description="Machine-learning boilerplate classifier for web scrapes: "
+        "label each line of a text scrape as content or noise.")
+    parser.add_argument("--version", action="version", version=f"boilersift {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("predict", help="keep the content lines of text scrapes",
+                       description="Classify every line of text scrapes (files, directories or stdin) "
+                       "as content or noise.", epilog=EPILOG_PREDICT,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
+    _add_model_options(p)
+    p.add_argument("--output-format", choices=("text", "jsonl", "tsv"), default="text",
+                   help="text: content lines only (default); jsonl/tsv: every line with label and probability")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")
+    out.add_argument("--output-dir", metavar="DIR",
+                     help="write one output per input: IN_DIR/NAME.EXT -> DIR/NAME.txt (.jsonl/.tsv)")
+    p.add_argument("--encoding", default="utf-8", help="input encoding (default: utf-8, BOM tolerated)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
+
+    p = sub.add_parser("label", help="turn (HTML, gold text) pages into labelled scrapes",
+                       description="Render (HTML, gold) pages such as ../shared/datasets/*.jsonl.gz as text "
+                       "scrapes and label each line by order-preserving alignment with the gold text. "
+                       "Writes the training format: JSON Lines of {id, lines, labels, ...}.")
+    p.add_argument("inputs", nargs="+", metavar="PAGES", help="JSON Lines (.gz) files with 'html' and 'gold'")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .jsonl or .jsonl.gz")
+    p.add_argument("--styles", default="nodes,blocks",
+                   help="scrape styles, comma-separated: nodes (one text node per line), "
+                   "blocks (one paragraph per line) (default: nodes,blocks)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+
+    p = sub.add_parser("train", help="train a model bundle on labelled scrapes",
+                       description="Train a classifier on labelled scrapes (training format) or (HTML, gold) "
+                       "pages. Splits pages by site into fit / tune (threshold) / dev (reported metrics).")
+    p.add_argument("inputs", nargs="+", metavar="DATA", help="training-format or (HTML, gold) JSON Lines files")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="bundle directory to write")
+    p.add_argument("--estimator", choices=("hgb", "forest", "logreg"), default="hgb",
+                   help="scikit-learn estimator (default: hgb, HistGradientBoosting)")
+    p.add_argument("--threshold", type=float, help="fixed threshold (default: best word-F1 on the tune split)")
+    p.add_argument("--dev-percent", type=int, default=20, help="share of sites held out for dev metrics (default 20)")
+    p.add_argument("--tune-percent", type=int, default=15, help="share of the other sites for the threshold (default 15)")
+    p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
+
+    p = sub.add_parser("evaluate", help="score a model against labelled pages, next to baselines",
+                       description="Evaluate a model on labelled scrapes or (HTML, gold) pages: line and word "
+                       "precision/recall/F1 overall, per source, per page type, next to C4-style rules; a "
+                       "threshold sweep and a precision-recall curve. Writes report.json, report.md and "
+                       "pr_curve.png into --output-dir.")
+    p.add_argument("inputs", nargs="+", metavar="DATA", help="training-format or (HTML, gold) JSON Lines files")
+    _add_model_options(p)
+    p.add_argument("--output-dir", required=True, metavar="DIR", help="where to write the report")
+    p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
+    p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
+    return parser
+
+
+def _styles(value: str) -> list[str]:
+    from .render import STYLES
+
+    styles = [s.strip() for s in value.split(",") if s.strip()]
+    unknown = [s for s in styles if s not in STYLES]
+    if unknown or not styles:
+        raise BoilersiftError(f"unknown style(s) {', '.join(unknown) or value!r}; choose from {', '.join(STYLES)}")
+    return styles
+
+
+def _progress(iterable, total: int | None, desc: str, disable: bool = False):
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="page", disable=disable or None, file=sys.stderr)
+
+
+def _label_one(args: tuple[dict, list[str]]) -> list[dict]:
+    from .data import label_record
+
+    record, styles = args
+    return [label_record(record, style).to_record() for style in styles]
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from .data import is_gold_record, read_jsonl, write_jsonl
+
+    styles = _styles(args.styles)
+
+    def records():
+        for path in args.inputs:
+            for number, record in enumerate(read_jsonl(path), start=1):
+                if not is_gold_record(record):
+                    raise BoilersiftError(f"{path}:{number}: no 'html' and 'gold' fields to label from")
+                yield record, styles
+
+    def labelled():
+        with Pool(max(args.jobs, 1)) as pool:
+            for group in _progress(pool.imap(_label_one, records(), chunksize=4), None, "labelling"):
+                yield from group
+
+    n = write_jsonl(labelled(), args.output)
+    print(f"wrote {n} labelled scrapes to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .data import load_pages
+    from .train import train_model
+
+    pages = load_pages(args.inputs, _styles(args.styles))
+    if not pages:
+        raise BoilersiftError("no pages in the training data")
+    model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold, progress=True)
+    path = model.save(args.output)
+    dev = model.manifest.get("dev_metrics", {}).get("boilersift", {})
+    summary = f"; dev word-F1 {dev['word']['f1']:.3f}" if dev else ""
+    print(f"saved model to {path} (threshold {model.threshold:.2f}{summary})", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .bundle import load_bundle
+    from .data import is_dev_site, load_pages
+    from .evaluate import evaluate, write_report
+
+    model = load_bundle(args.model)
+    pages = load_pages(args.inputs, _styles(args.styles))
+    if args.dev_only:
+        percent = model.manifest.get("split", {}).get("dev_percent", 20)
+        pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent)]
+    if not pages:
+        raise BoilersiftError("no pages to evaluate")
+    report, curve = evaluate(model, pages, args.threshold, progress=True)
+    for path in write_report(report, curve, args.output_dir):
+        print(f"wrote {path}", file=sys.stderr)
+    for name, s in report["systems"].items():
+        print(f"{name:>12}: word F1 {s['word']['f1']:.3f} (P {s['word']['precision']:.3f}, "
+              f"R {s['word']['recall']:.3f}); line F1 {s['line']['f1']:.3f}")
+    return 0
+
+
+def _output_path(out_dir: Path, relative: Path | None, fmt: str) -> Path:
+    suffix = {"text": ".txt", "jsonl": ".jsonl", "tsv": ".tsv"}[fmt]
+    name = relative if relative is not None else Path("stdin")
+    return out_dir / name.with_suffix(suffix)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .bundle import load_bundle
+    from .inputs import expand_inputs, read_source
+    from .output import TSV_HEADER, atomic_writer, format_results
+
+    model = load_bundle(args.model)
+    sources = list(expand_inputs(args.inputs))
+    failures = 0
+    batch = len(sources) > 1
+    with contextlib.ExitStack() as stack:
+        handle = stack.enter_context(atomic_writer(args.output)) if args.output else sys.stdout
+        if args.output_format == "tsv" and args.output_dir is None:
+            handle.write(TSV_HEADER)
+        for source in _progress(sources, len(sources), "predict", disable=not batch or args.no_progress):
+            try:
+                if isinstance(source, BoilersiftError):
+                    raise source
+                results = model.classify(read_source(source, args.encoding), args.threshold)
+                name = None if source.path == "-" else source.path
+                rendered = format_results(results, args.output_format, name if batch else None)
+                if args.output_dir is None:
+                    handle.write(rendered)
+                    continue
+                target = _output_path(Path(args.output_dir), source.relative, args.output_format)
+                with atomic_writer(target) as out:
+                    out.write((TSV_HEADER if args.output_format == "tsv" else "") + rendered)
+            except BoilersiftError as exc:
+                failures += 1
+                print(f"boilersift: error: {exc}", file=sys.stderr)
+    if failures and batch:
+        print(f"boilersift: {failures} of {len(sources)} inputs failed", file=sys.stderr)
+    return 1 if failures else 0
+
+
+COMMANDS = {"predict": cmd_predict, "label": cmd_label, "train": cmd_train, "evaluate": cmd_evaluate}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BoilersiftError as exc:
+        if args.debug:
+            raise
+        print(f"boilersift: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("boilersift: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Downstream closed the pipe (e.g. `| head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

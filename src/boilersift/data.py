@@ -1,0 +1,179 @@
+"""Reading and writing the data formats: labelled scrapes and (HTML, gold) pages.
+
+The **training format** is JSON Lines (optionally gzip-compressed), one page per line::
+
+    {"id": "page-1", "lines": ["Home", "The article ..."], "labels": [0, 1]}
+
+plus optional metadata (``source``, ``page_type``, ``lang``, ``url``, ``site``,
+``style``, ``gold``). It is what ``boilersift label`` writes and what users write by
+hand; ``datasets.load_dataset("json", data_files=...)`` reads it too.
+
+The **gold format** is the one of ``../shared/datasets/``: ``{"id", "html", "gold", ...}``.
+:func:`label_record` turns one such page into a labelled scrape.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import BoilersiftError
+from .labels import align_labels
+from .render import STYLES
+from .segment import Block, segment_text
+
+METADATA_FIELDS = ("source", "page_type", "lang", "url", "site", "style")
+
+
+@dataclass
+class LabeledPage:
+    """One page as the model sees it: its blocks, their labels, and where it came from."""
+
+    id: str
+    blocks: list[Block]
+    labels: list[int]
+    meta: dict[str, str | None] = field(default_factory=dict)
+    gold: str | None = None  # the gold text, when known (else the content lines)
+
+    @property
+    def gold_text(self) -> str:
+        if self.gold is not None:
+            return self.gold
+        return "\n".join(b.text for b, y in zip(self.blocks, self.labels) if y)
+
+    def to_record(self) -> dict:
+        record = {"id": self.id, "lines": [b.text for b in self.blocks], "labels": self.labels}
+        record.update({k: v for k, v in self.meta.items() if v is not None})
+        if self.gold is not None:
+            record["gold"] = self.gold
+        return record
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    """Records of a JSON Lines file, plain or gzip-compressed, with errors naming the line."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise BoilersiftError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                if not isinstance(record, dict):
+                    raise BoilersiftError(f"{path}:{number}: expected a JSON object per line")
+                yield record
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise BoilersiftError(f"{path}: cannot read ({exc})") from None
+
+
+def write_jsonl(records: Iterable[dict], path: str | Path) -> int:
+    """Write records atomically (temporary file, then rename); returns how many."""
+    from .output import atomic_writer
+
+    n = 0
+    with atomic_writer(path, binary=str(path).endswith(".gz")) as handle:
+        stream = gzip.open(handle, "wt", encoding="utf-8") if str(path).endswith(".gz") else handle
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+        if stream is not handle:
+            stream.close()
+    return n
+
+
+def site_of(record: dict) -> str:
+    """The site a page belongs to, for splitting train/dev by site, never by line."""
+    if record.get("site"):
+        return str(record["site"])
+    url = record.get("url")
+    if url:
+        host = urlsplit(url).hostname or url
+        return host.removeprefix("www.")
+    match = re.match(r"fundus-[a-z]+-([A-Za-z]+)", str(record.get("id", "")))
+    if match:  # fundus ids name the publisher: fundus-at-DerStandard_2024_05_03.html.gz
+        return f"fundus:{match.group(1)}"
+    return str(record.get("id"))
+
+
+def is_dev_site(site: str, dev_percent: int = 20) -> bool:
+    """Stable train/dev assignment by a hash of the site: the same site is always on
+    the same side, whatever else is in the data."""
+    digest = hashlib.sha256(site.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < dev_percent
+
+
+def page_from_record(record: dict, where: str = "record") -> LabeledPage:
+    """A LabeledPage from one record of the training format, validated."""
+    lines, labels = record.get("lines"), record.get("labels")
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+        raise BoilersiftError(f"{where}: 'lines' must be a list of strings")
+    if not isinstance(labels, list) or len(labels) != len(lines):
+        raise BoilersiftError(f"{where}: 'labels' must be a list as long as 'lines'")
+    kept = [(line, label) for line, label in zip(lines, labels) if line.strip()]
+    try:
+        label_values = [int(label) for _, label in kept]
+    except (TypeError, ValueError):
+        raise BoilersiftError(f"{where}: labels must be 0 (noise) or 1 (content)") from None
+    if any(value not in (0, 1) for value in label_values):
+        raise BoilersiftError(f"{where}: labels must be 0 (noise) or 1 (content)")
+    blocks = segment_text("\n".join(line for line, _ in kept))
+    meta = {k: record.get(k) for k in METADATA_FIELDS}
+    meta["site"] = site_of(record)
+    return LabeledPage(str(record.get("id", where)), blocks, label_values, meta, record.get("gold"))
+
+
+def label_record(record: dict, style: str) -> LabeledPage:
+    """Render an (HTML, gold) page in a scrape style and label its lines by alignment."""
+    text = STYLES[style](record["html"])
+    blocks = segment_text(text)
+    labels = align_labels([b.text for b in blocks], record.get("gold") or "")
+    meta = {k: record.get(k) for k in METADATA_FIELDS}
+    meta.update(site=site_of(record), style=style)
+    return LabeledPage(f"{record['id']}#{style}", blocks, labels, meta, record.get("gold") or "")
+
+
+def is_gold_record(record: dict) -> bool:
+    return "html" in record and "gold" in record
+
+
+def load_pages(paths: Iterable[str | Path], styles: Iterable[str] = ("nodes",)) -> list[LabeledPage]:
+    """Pages from training-format files and/or (HTML, gold) files; gold pages are
+    rendered and labelled in each of `styles`."""
+    styles = list(styles)
+    pages: list[LabeledPage] = []
+    for path in paths:
+        for number, record in enumerate(read_jsonl(path), start=1):
+            if is_gold_record(record):
+                pages.extend(label_record(record, style) for style in styles)
+            else:
+                pages.append(page_from_record(record, f"{path}:{number}"))
+    return pages
+
+
+def fingerprint(pages: list[LabeledPage]) -> dict:
+    """What a model was trained on: counts and a hash of every line and label."""
+    digest = hashlib.sha256()
+    for page in pages:
+        digest.update(page.id.encode("utf-8"))
+        for block, label in zip(page.blocks, page.labels):
+            digest.update(f"{label}\t{block.text}\n".encode("utf-8"))
+    sources: dict[str, int] = {}
+    for page in pages:
+        source = page.meta.get("source") or "unknown"
+        sources[source] = sources.get(source, 0) + 1
+    return {
+        "sha256": digest.hexdigest(),
+        "pages": len(pages),
+        "lines": sum(len(p.blocks) for p in pages),
+        "content_lines": sum(sum(p.labels) for p in pages),
+        "pages_per_source": sources,
+    }

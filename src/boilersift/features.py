@@ -1,0 +1,306 @@
+"""The one feature module: blocks of a page -> a numeric matrix, one row per block.
+
+Train, evaluate and predict all call :func:`featurize`, so a model can never see
+features computed differently from those it was trained on. The columns are
+named in :data:`FEATURE_NAMES` and versioned by :data:`FEATURE_SCHEMA_VERSION`;
+a model bundle records both, and loading refuses a bundle whose schema differs.
+
+Feature groups (see the README for the full list):
+
+* **shape**: length in characters and words, character classes, punctuation
+  profile, terminal punctuation, capitalisation, digits, stop-word share;
+* **lexicon**: hits of multilingual boilerplate phrases per category
+  (:mod:`boilersift.lexicon`) and the share of the line they cover;
+* **page**: repetition of the line within the page, position, blank lines around it;
+* **context**: the shape of the neighbouring lines, a few each way, and the distance
+  to the nearest line of running prose. A short line such as "Donald Trump" is
+  content only because prose surrounds it.
+
+Per-character work is done with numpy over the whole page at once; the only
+per-line Python is a handful of C-level string calls, so featurisation keeps up
+with tens of thousands of lines per second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
+from .segment import Block
+
+FEATURE_SCHEMA_VERSION = "text-1"
+
+CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
+TERMINAL = frozenset(".!?。！？…\"'”’»)")
+SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+DATE_TIME = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b(?:19|20)\d{2}\b"
+)
+BULLET = frozenset("-•·*»›>|–—")
+STRIP_PUNCT = ".,;:!?\"'()[]{}«»“”‘’…-–—"
+
+SHAPE_NAMES: tuple[str, ...] = (
+    "log_chars", "log_words", "mean_word_len",
+    "alpha_share", "upper_share", "digit_share", "punct_share", "space_share", "cjk_share",
+    "ends_terminal", "ends_colon", "starts_upper", "starts_lower", "starts_punct", "starts_bullet",
+    "has_pipe", "log_sentences", "has_date_time", "title_case_share", "stopword_share",
+)
+LEXICON_NAMES: tuple[str, ...] = tuple(f"lex_{c}" for c in CATEGORIES) + ("lex_any", "lex_coverage")
+PAGE_NAMES: tuple[str, ...] = (
+    "log_repeats", "same_as_prev", "same_as_next",
+    "blank_before", "blank_after", "indented",
+    "rel_position", "log_from_start", "log_from_end", "log_page_blocks",
+    "words_vs_page_max", "page_prose_share", "is_prose",
+)
+# Features of each neighbour; a missing neighbour (page edge) gets -1.
+NEIGHBOUR_BASE: tuple[str, ...] = (
+    "log_words", "ends_terminal", "stopword_share", "lex_any", "lex_coverage", "starts_lower",
+)
+OFFSETS: tuple[int, ...] = (-3, -2, -1, 1, 2, 3)
+WINDOW = 5
+CONTEXT_NAMES: tuple[str, ...] = tuple(
+    f"{'prev' if o < 0 else 'next'}{abs(o)}_{name}" for o in OFFSETS for name in NEIGHBOUR_BASE
+) + (
+    "win_mean_log_words", "win_max_log_words", "win_terminal_share", "win_lex_share",
+    "log_dist_prose_above", "log_dist_prose_below", "continues_prev", "continued_by_next",
+)
+FEATURE_NAMES: tuple[str, ...] = SHAPE_NAMES + LEXICON_NAMES + PAGE_NAMES + CONTEXT_NAMES
+N_FEATURES = len(FEATURE_NAMES)
+
+
+PHRASE_CATEGORY: dict[str, int] = {
+    phrase.lower(): CATEGORIES.index(category)
+    for category, phrases in BOILERPLATE_PHRASES.items() for phrase in phrases
+}
+
+
+def _trie_regex(words: list[str]) -> str:
+    """A regex alternation factored as a prefix trie: Python's `re` tries the
+    alternatives of a plain alternation one by one at every position, a trie
+    branches on the first character, which makes the page scan ~30x faster."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
+def _lexicon_pattern() -> re.Pattern[str]:
+    """One regex for all phrases, bounded by non-Latin-letters (so "home" does not
+    match "homepage", while CJK phrases match inside unspaced text). The trie
+    prefers the longest phrase at a position because every branch is greedy."""
+    latin = "a-z0-9\u00e0-\u00ff"
+    return re.compile(rf"(?<![{latin}])(?:{_trie_regex(list(PHRASE_CATEGORY))})(?![{latin}])")
+
+
+LEXICON = _lexicon_pattern()
+
+# Character-class membership as codepoint ranges, evaluated with numpy on the whole page.
+_UPPER = ((65, 90), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F))
+_LOWER = ((97, 122), (0xDF, 0xF6), (0xF8, 0xFF), (0x3B1, 0x3C9), (0x430, 0x44F))
+_DIGIT = ((48, 57), (0xFF10, 0xFF19))
+_PUNCT = ((33, 47), (58, 64), (91, 96), (123, 126), (0xA1, 0xBF), (0x2010, 0x205E),
+          (0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20))
+_SPACE = ((9, 9), (32, 32), (0xA0, 0xA0), (0x2000, 0x200B), (0x3000, 0x3000))
+_CJK = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
+
+
+def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    mask = np.zeros(codes.shape, dtype=bool)
+    for lo, hi in ranges:
+        mask |= (codes >= lo) & (codes <= hi)
+    return mask
+
+
+def _char_class_counts(texts: list[str]) -> np.ndarray:
+    """Per-line counts of (upper, lower, digit, punct, space, cjk, other-letter) characters."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    upper, lower = _in_ranges(codes, _UPPER), _in_ranges(codes, _LOWER)
+    digit, punct = _in_ranges(codes, _DIGIT), _in_ranges(codes, _PUNCT)
+    space, cjk = _in_ranges(codes, _SPACE), _in_ranges(codes, _CJK)
+    # Letters of scripts not listed above (Arabic, Thai, accented capitals beyond
+    # Latin-1, ...) count as "other letter": anything high that is not punctuation.
+    other = (codes >= 0x100) & ~(upper | lower | digit | punct | space | cjk)
+    classes = np.stack([upper, lower, digit, punct, space, cjk, other], axis=1).astype(np.int32)
+    return np.add.reduceat(classes, starts, axis=0)
+
+
+def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
+    """Context-free features of each block (shape + lexicon), one row per block."""
+    texts = [b.text for b in blocks]
+    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts))
+    counts = _char_class_counts(texts).astype(np.float64)
+    upper, lower, digit, punct, space, cjk, other = counts.T
+    letters = upper + lower + other + cjk
+
+    rows = np.zeros((len(blocks), 11 + len(CATEGORIES) + 1), dtype=np.float64)
+    coverage = np.zeros(len(blocks))
+    for i, text in enumerate(texts):
+        low = text.lower()
+        words = low.split()
+        n_words = len(words)
+        first, last = text[0], text[-1]
+        title = sum(1 for w in text.split() if w[:1].isupper())
+        stop = sum(1 for w in words if w.strip(STRIP_PUNCT) in STOP_WORDS)
+        rows[i, 0] = n_words
+        rows[i, 1] = last in TERMINAL
+        rows[i, 2] = last == ":"
+        rows[i, 3] = first.isupper()
+        rows[i, 4] = first.islower()
+        rows[i, 5] = not first.isalnum() and first not in BULLET
+        rows[i, 6] = first in BULLET
+        rows[i, 7] = "|" in text
+        rows[i, 8] = len(SENTENCE_END.findall(text))
+        rows[i, 9] = DATE_TIME.search(text) is not None
+        rows[i, 10] = title / n_words if n_words else 0.0
+        stop_share = stop / n_words if n_words else 0.0
+        covered = 0
+        for match in LEXICON.finditer(low):
+            category = PHRASE_CATEGORY.get(match.group())
+            if category is not None:
+                rows[i, 11 + category] = 1.0
+                covered += match.end() - match.start()
+        coverage[i] = min(covered / len(low), 1.0)
+        rows[i, -1] = stop_share
+
+    n_words = rows[:, 0]
+    lex = rows[:, 11:11 + len(CATEGORIES)]
+    shape = np.column_stack([
+        np.log1p(n_chars), np.log1p(n_words),
+        np.divide(n_chars - space, np.maximum(n_words, 1)),
+        letters / n_chars, np.divide(upper, np.maximum(upper + lower, 1)),
+        digit / n_chars, punct / n_chars, space / n_chars, cjk / n_chars,
+        rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 5], rows[:, 6],
+        rows[:, 7], np.log1p(rows[:, 8]), rows[:, 9], rows[:, 10], rows[:, -1],
+    ])
+    return np.column_stack([shape, lex, lex.max(axis=1), coverage])
+
+
+def _page_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
+    """Repetition, layout and position of each block within its page."""
+    n = len(blocks)
+    texts = [b.text for b in blocks]
+    counts = Counter(texts)
+    repeats = np.fromiter((counts[t] - 1 for t in texts), dtype=np.float64, count=n)
+    same_prev = np.array([i > 0 and texts[i] == texts[i - 1] for i in range(n)], dtype=np.float64)
+    same_next = np.append(same_prev[1:], 0.0)
+    blank_before = np.fromiter((min(b.blank_before, 3) for b in blocks), dtype=np.float64, count=n)
+    blank_after = np.fromiter((min(b.blank_after, 3) for b in blocks), dtype=np.float64, count=n)
+    indented = np.fromiter((b.indent > 0 for b in blocks), dtype=np.float64, count=n)
+    idx = np.arange(n, dtype=np.float64)
+    log_words = base[:, SHAPE_NAMES.index("log_words")]
+    prose = _is_prose(base)
+    return np.column_stack([
+        np.log1p(repeats), same_prev, same_next, blank_before, blank_after, indented,
+        idx / max(n - 1, 1), np.log1p(idx), np.log1p(n - 1 - idx), np.full(n, np.log1p(n)),
+        log_words / max(log_words.max(), 1e-9), np.full(n, prose.mean()), prose,
+    ])
+
+
+def _is_prose(base: np.ndarray) -> np.ndarray:
+    """A line of running prose: long, ends like a sentence, and uses function words
+    (or is long CJK text, where words are not space-separated)."""
+    log_words = base[:, SHAPE_NAMES.index("log_words")]
+    terminal = base[:, SHAPE_NAMES.index("ends_terminal")]
+    stop = base[:, SHAPE_NAMES.index("stopword_share")]
+    cjk_long = (base[:, SHAPE_NAMES.index("cjk_share")] > 0.5) & (base[:, SHAPE_NAMES.index("log_chars")] > np.log1p(40))
+    spaced_prose = (log_words >= np.log1p(12)) & (terminal > 0) & (stop >= 0.15)
+    return (spaced_prose | cjk_long).astype(np.float64)
+
+
+def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
+    """column[i + offset], with `fill` past the page edges."""
+    out = np.full_like(column, fill)
+    if offset > 0:
+        out[:-offset] = column[offset:]
+    else:
+        out[-offset:] = column[:offset]
+    return out
+
+
+def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of column over [i - radius, i + radius], clipped at the page edges."""
+    padded = np.concatenate(([0.0], np.cumsum(column)))
+    idx = np.arange(len(column))
+    lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, len(column))
+    return (padded[hi] - padded[lo]) / (hi - lo)
+
+
+def _window_max(column: np.ndarray, radius: int) -> np.ndarray:
+    out = column.copy()
+    for offset in range(1, radius + 1):
+        out = np.maximum(out, _shift(column, offset, -np.inf))
+        out = np.maximum(out, _shift(column, -offset, -np.inf))
+    return out
+
+
+def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
+    """Blocks from each block to the nearest masked block above (-1) or below (+1),
+    capped at 50; the block itself does not count."""
+    n = len(mask)
+    out = np.full(n, 50.0)
+    last = None
+    order = range(n) if direction < 0 else range(n - 1, -1, -1)
+    for i in order:
+        if last is not None:
+            out[i] = min(abs(i - last), 50)
+        if mask[i]:
+            last = i
+    return out
+
+
+def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
+    columns = []
+    neighbour_cols = [FEATURE_NAMES.index(name) for name in NEIGHBOUR_BASE]
+    both = np.column_stack([base, page])
+    for offset in OFFSETS:
+        for col in neighbour_cols:
+            columns.append(_shift(both[:, col], offset))
+    log_words = base[:, SHAPE_NAMES.index("log_words")]
+    terminal = base[:, SHAPE_NAMES.index("ends_terminal")]
+    lex_any = base[:, FEATURE_NAMES.index("lex_any")]
+    starts_lower = base[:, SHAPE_NAMES.index("starts_lower")]
+    starts_punct = base[:, SHAPE_NAMES.index("starts_punct")]
+    prose = page[:, PAGE_NAMES.index("is_prose")]
+    # A sentence broken by inline links: this line starts in lower case or with
+    # punctuation right after a line that did not end a sentence.
+    joins = ((starts_lower + starts_punct) > 0) & (_shift(terminal, -1, 1.0) == 0)
+    columns += [
+        _window_mean(log_words, WINDOW), _window_max(log_words, WINDOW),
+        _window_mean(terminal, WINDOW), _window_mean(lex_any, WINDOW),
+        np.log1p(_distance_to(prose > 0, -1)), np.log1p(_distance_to(prose > 0, +1)),
+        joins.astype(np.float64), _shift(joins.astype(np.float64), 1, 0.0),
+    ]
+    return np.column_stack(columns)
+
+
+def featurize(blocks: list[Block]) -> np.ndarray:
+    """Feature matrix of one page: shape (len(blocks), N_FEATURES), float64."""
+    if not blocks:
+        return np.zeros((0, N_FEATURES))
+    base = _shape_and_lexicon(blocks)
+    page = _page_features(blocks, base)
+    context = _context_features(base, page)
+    return np.column_stack([base, page, context])
+
+
+def featurize_pages(pages: list[list[Block]]) -> np.ndarray:
+    """Feature matrices of several pages, stacked (context never crosses pages)."""
+    matrices = [featurize(blocks) for blocks in pages]
+    return np.vstack(matrices) if matrices else np.zeros((0, N_FEATURES))

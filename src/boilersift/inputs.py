@@ -1,0 +1,80 @@
+"""Reading user inputs: files, directories and stdin, decoded with clear errors.
+
+Every problem becomes a :class:`BoilersiftError` whose message names the input,
+so a batch can record it and go on with the next input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BoilersiftError
+
+STDIN = "-"
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input document: where it comes from and, for directories, its relative name."""
+
+    path: str  # a file path, or "-" for stdin
+    relative: Path | None = None  # path below the input directory, for --output-dir
+
+
+def expand_inputs(inputs: list[str]) -> Iterator[Source | BoilersiftError]:
+    """Files as given, directories walked recursively in sorted order; a missing
+    path yields an error in its place instead of stopping the batch."""
+    for item in inputs or [STDIN]:
+        if item == STDIN:
+            yield Source(STDIN)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        file = Path(root) / name
+                        yield Source(str(file), file.relative_to(path))
+        elif path.exists():
+            yield Source(str(path), Path(path.name))
+        else:
+            yield BoilersiftError(f"{item}: no such file or directory")
+
+
+def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Bytes of a scrape as text; empty, binary or mis-encoded input is an error."""
+    if not data.strip():
+        raise BoilersiftError(f"{name}: empty input")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BoilersiftError(f"{name}: binary data (NUL bytes), not a text scrape")
+    if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
+        encoding = "utf-8-sig"  # tolerate a byte-order mark
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BoilersiftError(
+            f"{name}: not valid {encoding} at byte {exc.start}; pass --encoding (e.g. cp1252)") from None
+    except LookupError:
+        raise BoilersiftError(f"unknown encoding {encoding!r}") from None
+
+
+def read_source(source: Source, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The decoded text of one input, at most `max_bytes` long."""
+    name = "<stdin>" if source.path == STDIN else source.path
+    try:
+        if source.path == STDIN:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(source.path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise BoilersiftError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise BoilersiftError(f"{name}: larger than the limit of {max_bytes} bytes (--max-bytes)")
+    return decode(data, name, encoding)

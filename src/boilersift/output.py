@@ -1,0 +1,52 @@
+"""Writing results: atomic files and the text / jsonl / tsv output formats."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from .model import LineResult
+
+OUTPUT_FORMATS = ("text", "jsonl", "tsv")
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
+    """A file handle whose content appears at `path` only if the block succeeds:
+    written to a temporary file in the same directory, then renamed over `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def format_results(results: list[LineResult], fmt: str, source: str | None = None) -> str:
+    """Render one document's classified lines in an output format."""
+    if fmt == "text":
+        return "".join(f"{r.text}\n" for r in results if r.is_content)
+    if fmt == "jsonl":
+        extra = {"source": source} if source is not None else {}
+        return "".join(
+            json.dumps({**extra, "line_no": r.line_no, "label": r.label,
+                        "probability": round(r.probability, 4), "text": r.text},
+                       ensure_ascii=False) + "\n"
+            for r in results
+        )
+    if fmt == "tsv":
+        return "".join(f"{r.line_no}\t{r.label}\t{r.probability:.4f}\t{r.text}\n" for r in results)
+    raise ValueError(f"unknown output format {fmt!r}")
+
+
+TSV_HEADER = "line_no\tlabel\tprobability\ttext\n"

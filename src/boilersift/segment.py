@@ -1,0 +1,47 @@
+"""Split a text scrape into blocks: one block per non-empty line.
+
+Blank lines are not blocks, but they are structure (a scraper leaves them between
+widgets and paragraphs), so each block remembers how many blank lines surround it
+and how far it was indented. Everything the feature module needs about layout is
+recorded here, so no later stage has to look at the raw text again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One non-empty line of a scrape and the layout around it."""
+
+    text: str  # the line, stripped of surrounding white space
+    index: int  # position among the blocks of the page (0-based)
+    line_no: int  # 1-based line number in the original text
+    blank_before: int  # blank lines between this block and the previous one
+    blank_after: int  # blank lines between this block and the next one
+    indent: int  # leading white-space characters of the raw line
+
+
+def segment_lines(lines: list[str]) -> list[Block]:
+    """Turn raw lines (with or without their newline) into blocks."""
+    kept: list[tuple[str, int, int, int]] = []  # text, line_no, blank_before, indent
+    blanks = 0
+    for line_no, raw in enumerate(lines, start=1):
+        raw = raw.rstrip("\r\n")
+        text = raw.strip()
+        if not text:
+            blanks += 1
+            continue
+        kept.append((text, line_no, blanks, len(raw) - len(raw.lstrip())))
+        blanks = 0
+    blocks = []
+    for i, (text, line_no, before, indent) in enumerate(kept):
+        after = kept[i + 1][2] if i + 1 < len(kept) else blanks
+        blocks.append(Block(text, i, line_no, before, after, indent))
+    return blocks
+
+
+def segment_text(text: str) -> list[Block]:
+    """Split a whole scrape (one text node or paragraph per line) into blocks."""
+    return segment_lines(text.splitlines())

@@ -1,0 +1,62 @@
+"""Training: split by site, fit, pick the threshold, measure on held-out sites.
+
+Pages are split three ways by a hash of their site (never by line or page, so
+no site's navigation is seen in both halves): ``dev`` sites are held out for
+the reported metrics, ``tune`` sites choose the threshold, the rest fit the
+estimator. A model trained on data without site metadata falls back to page ids.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .data import LabeledPage, fingerprint, is_dev_site
+from .evaluate import best_threshold, evaluate, page_probabilities
+from .model import DEFAULT_ESTIMATOR, Model, fit_estimator
+
+TUNE_SALT = "tune:"
+
+
+def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int
+                ) -> tuple[list[LabeledPage], list[LabeledPage], list[LabeledPage]]:
+    """(fit, tune, dev) pages, assigned by site."""
+    fit, tune, dev = [], [], []
+    for page in pages:
+        site = str(page.meta.get("site") or page.id)
+        if is_dev_site(site, dev_percent):
+            dev.append(page)
+        elif is_dev_site(TUNE_SALT + site, tune_percent):
+            tune.append(page)
+        else:
+            fit.append(page)
+    return fit, tune, dev
+
+
+def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
+                dev_percent: int = 20, tune_percent: int = 15,
+                threshold: float | None = None, progress: bool = False) -> Model:
+    """Fit a model on `pages` and record its pedigree and dev metrics in the manifest."""
+    fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent)
+    if not fit_pages:
+        raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
+    started = time.perf_counter()
+    model = Model(fit_estimator(fit_pages, estimator, threshold or 0.5), {})
+    fit_seconds = time.perf_counter() - started
+    if threshold is None and tune_pages:
+        model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
+    model.manifest = {
+        "estimator": estimator,
+        "estimator_params": {k: repr(v) for k, v in model.estimator.estimator_.get_params().items()
+                             if not callable(v) and "__" not in k},
+        "training_data": fingerprint(fit_pages),
+        "split": {"dev_percent": dev_percent, "tune_percent": tune_percent,
+                  "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
+                  "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
+        "fit_seconds": round(fit_seconds, 1),
+    }
+    if dev_pages:
+        report, _ = evaluate(model, dev_pages, progress=progress)
+        model.manifest["dev_metrics"] = {
+            name: {"word": s["word"], "line": s["line"], **({"per_style": s["per_style"]} if "per_style" in s else {})}
+            for name, s in report["systems"].items()}
+    return model
