@@ -142,7 +142,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     pages = load_pages(args.inputs, _styles(args.styles))
     if not pages:
         raise BoilersiftError("no pages in the training data")
-    model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold, progress=True)
+    try:
+        model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold, progress=True)
+    except ValueError as exc:  # e.g. every site held out, or only one class in the data
+        raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)
     dev = model.manifest.get("dev_metrics", {}).get("boilersift", {})
     summary = f"; dev word-F1 {dev['word']['f1']:.3f}" if dev else ""

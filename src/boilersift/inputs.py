@@ -53,15 +53,19 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
         raise BoilersiftError(f"{name}: empty input")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BoilersiftError(f"{name}: binary data (NUL bytes), not a text scrape")
-    if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
-        encoding = "utf-8-sig"  # tolerate a byte-order mark
+    codec = encoding
+    if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+        codec = "utf-8-sig"  # tolerate a byte-order mark
     try:
-        return data.decode(encoding)
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise BoilersiftError(
             f"{name}: not valid {encoding} at byte {exc.start}; pass --encoding (e.g. cp1252)") from None
     except LookupError:
         raise BoilersiftError(f"unknown encoding {encoding!r}") from None
+    if not text.strip():  # only a byte-order mark, no-break spaces, ...
+        raise BoilersiftError(f"{name}: empty input")
+    return text
 
 
 def read_source(source: Source, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> str:

@@ -17,7 +17,9 @@ from typing import Callable
 import html_text
 from bs4 import BeautifulSoup
 
-INVISIBLE_TAGS = ["script", "style", "noscript", "template", "head", "svg", "iframe"]
+# Text no scraper keeps. <noscript> stays: JavaScript-less scrapers see it, and
+# some sites (Discourse forums) put the whole page there.
+INVISIBLE_TAGS = ["script", "style", "template", "svg"]
 _BLANK_RUNS = re.compile(r"\n[ \t\r\f\v\xa0]*(?:\n[ \t\r\f\v\xa0]*)+")
 
 

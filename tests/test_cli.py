@@ -1,0 +1,373 @@
+"""The `boilersift` console script, run as users run it (a subprocess).
+
+Error contract: a problem with the input, data or model exits non-zero with ONE
+line on stderr, starting with "boilersift: error:", and never a traceback. In a
+batch, a bad input is reported and skipped: the others still get their outputs,
+and the exit code is 1.
+"""
+
+import json
+import subprocess
+
+import pytest
+
+from boilersift.bundle import MODEL_FILE, load_bundle
+from boilersift.data import page_from_record, read_jsonl
+from boilersift.output import TSV_HEADER
+
+from conftest import GOLD_PAGES, SAMPLE_TXT, SMALL_LABELED, boilersift_command
+
+SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
+SAMPLE_LINES = [line.strip() for line in SAMPLE.splitlines() if line.strip()]
+GOOD_TEXT = "Home\n\nThe bridge reopened on Monday after six months of repairs, the council said.\n\nShare this\n"
+
+
+def run(*args, input: bytes | str | None = None, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(boilersift_command() + [str(a) for a in args], input=input, capture_output=True,
+                          text=not isinstance(input, bytes), cwd=cwd, timeout=300)
+
+
+def stderr_text(proc) -> str:
+    return proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else proc.stderr
+
+
+def assert_one_line_error(proc, *fragments: str) -> str:
+    err = stderr_text(proc)
+    assert proc.returncode != 0, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("boilersift: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+# -- help and version ---------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [[], ["predict"], ["label"], ["train"], ["evaluate"]])
+def test_help(command):
+    proc = run(*command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: boilersift")
+    assert proc.stderr == ""
+
+
+def test_version():
+    import boilersift
+
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"boilersift {boilersift.__version__}"
+
+
+@pytest.mark.parametrize("args", [[], ["predict", "--output-format", "xml", str(SAMPLE_TXT)]])
+def test_usage_errors_exit_2(args):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+# -- predict on the sample -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_tsv():
+    proc = run("predict", SAMPLE_TXT, "--output-format", "tsv")
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def sample_text():
+    proc = run("predict", SAMPLE_TXT)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_predict_text(sample_tsv, sample_text):
+    kept = [row.split("\t", 3)[3] for row in sample_tsv.splitlines()[1:] if row.split("\t")[1] == "content"]
+    assert sample_text.splitlines() == kept
+    assert kept, "the default model keeps nothing of the sample"
+    assert set(kept) <= set(SAMPLE_LINES)
+
+
+def test_predict_tsv(sample_tsv):
+    assert sample_tsv.startswith(TSV_HEADER)
+    rows = [row.split("\t") for row in sample_tsv.splitlines()[1:]]
+    assert [row[3] for row in rows] == SAMPLE_LINES
+    raw = SAMPLE.splitlines()
+    for line_no, label, probability, text in rows:
+        assert raw[int(line_no) - 1].strip() == text
+        assert label in ("content", "noise")
+        assert 0.0 <= float(probability) <= 1.0
+
+
+def test_predict_jsonl(sample_tsv):
+    proc = run("predict", SAMPLE_TXT, "--output-format", "jsonl")
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["text"] for r in records] == SAMPLE_LINES
+    assert all(set(r) == {"line_no", "label", "probability", "text"} for r in records)
+    tsv_rows = [row.split("\t") for row in sample_tsv.splitlines()[1:]]
+    assert [r["label"] for r in records] == [row[1] for row in tsv_rows]
+
+
+@pytest.mark.parametrize("threshold, expected", [("0", SAMPLE_LINES), ("1.01", [])])
+def test_predict_threshold(threshold, expected):
+    proc = run("predict", SAMPLE_TXT, "--threshold", threshold)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == expected
+
+
+@pytest.mark.parametrize("args", [[], ["-"]])
+def test_predict_stdin(sample_text, args):
+    proc = run("predict", *args, input=SAMPLE)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == sample_text
+
+
+def test_predict_stdin_crlf_and_bom():
+    proc = run("predict", "--threshold", "0", input=("\ufeff" + GOOD_TEXT.replace("\n", "\r\n")).encode("utf-8"))
+    assert proc.returncode == 0, stderr_text(proc)
+    assert proc.stdout.decode("utf-8").splitlines() == [line for line in GOOD_TEXT.splitlines() if line]
+
+
+def test_predict_output_file(sample_text, tmp_path):
+    out = tmp_path / "out" / "result.txt"
+    proc = run("predict", SAMPLE_TXT, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert out.read_text(encoding="utf-8") == sample_text
+
+
+# -- batches -----------------------------------------------------------------------
+
+@pytest.fixture
+def in_dir(tmp_path):
+    root = tmp_path / "in"
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (root / "b.html.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (root / "c.scrape").write_text(GOOD_TEXT, encoding="utf-8")
+    (root / "sub" / "d.md").write_text(SAMPLE, encoding="utf-8")
+    (root / "sub" / "deeper" / "e").write_text(GOOD_TEXT, encoding="utf-8")
+    (root / ".hidden.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    return root
+
+
+EXPECTED_OUTPUTS = ["a.txt", "b.html.txt", "c.txt", "sub/d.txt", "sub/deeper/e.txt"]
+
+
+def outputs(out_dir):
+    return sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file())
+
+
+def test_batch_output_dir(sample_text, in_dir, tmp_path):
+    out_dir = tmp_path / "out"
+    proc = run("predict", in_dir, "--output-dir", out_dir, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert outputs(out_dir) == sorted(EXPECTED_OUTPUTS)
+    assert (out_dir / "a.txt").read_text(encoding="utf-8") == sample_text
+    assert (out_dir / "sub" / "d.txt").read_text(encoding="utf-8") == sample_text
+
+
+@pytest.mark.parametrize("fmt, suffix", [("jsonl", ".jsonl"), ("tsv", ".tsv")])
+def test_batch_output_dir_formats(in_dir, tmp_path, fmt, suffix):
+    out_dir = tmp_path / "out"
+    proc = run("predict", in_dir, "--output-dir", out_dir, "--output-format", fmt, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert outputs(out_dir) == sorted(name.rsplit(".", 1)[0] + suffix for name in EXPECTED_OUTPUTS)
+    text = (out_dir / f"a{suffix}").read_text(encoding="utf-8")
+    if fmt == "tsv":
+        assert text.startswith(TSV_HEADER) and len(text.splitlines()) == len(SAMPLE_LINES) + 1
+    else:
+        assert len([json.loads(line) for line in text.splitlines()]) == len(SAMPLE_LINES)
+
+
+def test_batch_to_stdout_names_the_sources(tmp_path):
+    (tmp_path / "one.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / "two.txt").write_text(SAMPLE, encoding="utf-8")
+    proc = run("predict", tmp_path / "one.txt", tmp_path / "two.txt", "--output-format", "jsonl", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    sources = [json.loads(line)["source"] for line in proc.stdout.splitlines()]
+    assert sources.count(str(tmp_path / "one.txt")) == 3
+    assert sources.count(str(tmp_path / "two.txt")) == len(SAMPLE_LINES)
+
+
+def test_batch_with_bad_files(in_dir, tmp_path):
+    (in_dir / "empty.txt").write_bytes(b"")
+    (in_dir / "sub" / "binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    out_dir = tmp_path / "out"
+    proc = run("predict", in_dir, tmp_path / "missing.txt", "--output-dir", out_dir, "--no-progress")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert outputs(out_dir) == sorted(EXPECTED_OUTPUTS)  # the good files all got outputs
+    errors = proc.stderr.splitlines()
+    assert [line for line in errors if line.startswith("boilersift: error: ")] == [
+        f"boilersift: error: {in_dir / 'empty.txt'}: empty input",
+        f"boilersift: error: {in_dir / 'sub' / 'binary.bin'}: binary data (NUL bytes), not a text scrape",
+        f"boilersift: error: {tmp_path / 'missing.txt'}: no such file or directory",
+    ]
+    assert errors[-1] == "boilersift: 3 of 8 inputs failed"
+
+
+# -- bad inputs: one line on stderr, no traceback ------------------------------------------
+
+# (case id, file content or None for a missing path, a fragment of the message)
+BAD_INPUTS = [
+    ("empty file", b"", "empty input"),
+    ("whitespace-only file", b" \n\t\r\n  \n", "empty input"),
+    ("binary file", b"GIF89a\x00\x01\x00\x00\xff", "binary data (NUL bytes)"),
+    ("invalid UTF-8", "Caf\u00e9 au lait\nPr\u00e9sident\n".encode("cp1252"), "not valid utf-8 at byte 3; pass --encoding"),
+    ("missing path", None, "no such file or directory"),
+]
+
+
+@pytest.mark.parametrize("content, fragment", [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input(tmp_path, content, fragment):
+    path = tmp_path / "input.txt"
+    if content is not None:
+        path.write_bytes(content)
+    proc = run("predict", path)
+    line = assert_one_line_error(proc, fragment, str(path))
+    assert proc.returncode == 1, line
+    assert proc.stdout == ""
+
+
+def test_bad_stdin():
+    proc = run("predict", input=b"")
+    assert_one_line_error(proc, "<stdin>: empty input")
+
+
+def test_other_encoding_with_flag(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Caf\u00e9 au lait is served with a croissant, as usual.\n".encode("cp1252"))
+    proc = run("predict", path, "--encoding", "cp1252", "--threshold", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Caf\u00e9 au lait is served with a croissant, as usual.\n"
+
+
+def test_unknown_encoding(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(GOOD_TEXT, encoding="utf-8")
+    assert_one_line_error(run("predict", path, "--encoding", "no-such-codec"), "unknown encoding")
+
+
+def test_corrupt_model_bundle(bundle_copy):
+    data = bytearray((bundle_copy / MODEL_FILE).read_bytes())
+    data[100] ^= 0xFF
+    (bundle_copy / MODEL_FILE).write_bytes(bytes(data))
+    proc = run("predict", SAMPLE_TXT, "--model", bundle_copy)
+    assert_one_line_error(proc, f"model {bundle_copy}", "checksum mismatch")
+    assert proc.stdout == ""
+
+
+def test_model_file_not_a_pickle(bundle_copy):
+    import hashlib
+
+    garbage = b"not a pickle at all"
+    (bundle_copy / MODEL_FILE).write_bytes(garbage)
+    manifest = json.loads((bundle_copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["model_sha256"] = hashlib.sha256(garbage).hexdigest()
+    (bundle_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert_one_line_error(run("predict", SAMPLE_TXT, "--model", bundle_copy), "cannot load model.joblib")
+
+
+@pytest.mark.parametrize("make", ["empty dir", "missing dir", "file"])
+def test_model_not_a_bundle(tmp_path, make):
+    path = tmp_path / "model"
+    if make == "empty dir":
+        path.mkdir()
+        (path / "readme.txt").write_text("not a model", encoding="utf-8")
+    elif make == "file":
+        path.write_bytes(b"x")
+    proc = run("predict", SAMPLE_TXT, "--model", path)
+    assert_one_line_error(proc, f"model {path}")
+
+
+# -- evaluate, label, train ----------------------------------------------------------------
+
+def test_evaluate(tmp_path):
+    out_dir = tmp_path / "report"
+    proc = run("evaluate", SMALL_LABELED, "--output-dir", out_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out_dir.iterdir()) == ["pr_curve.png", "report.json", "report.md"]
+    report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    assert set(report["systems"]) == {"boilersift", "c4_rules", "keep_all"}
+    assert report["data"]["pages"] == 12
+    assert report["systems"]["keep_all"]["word"]["recall"] == pytest.approx(1.0)
+    assert (out_dir / "report.md").read_text(encoding="utf-8").startswith("# boilersift evaluation")
+    assert (out_dir / "pr_curve.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "boilersift: word F1" in proc.stdout
+
+
+def test_evaluate_no_pages(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    assert_one_line_error(run("evaluate", empty, "--output-dir", tmp_path / "r"), "no pages to evaluate")
+
+
+def test_evaluate_bad_json(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "lines": ["x"], "labels": [1]}\n{not json\n', encoding="utf-8")
+    assert_one_line_error(run("evaluate", bad, "--output-dir", tmp_path / "r"), f"{bad}:2: not valid JSON")
+
+
+def test_label(tmp_path):
+    out = tmp_path / "labeled.jsonl.gz"
+    proc = run("label", GOLD_PAGES, "-o", out, "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    records = list(read_jsonl(out))
+    assert len(records) == 6  # 3 pages x 2 styles
+    assert sorted(r["id"] for r in records) == sorted(
+        f"{page}#{style}" for page in ("handwritten-en-1", "handwritten-de-1", "handwritten-zh-1")
+        for style in ("nodes", "blocks"))
+    for record in records:
+        assert {"id", "lines", "labels", "site", "style", "source", "gold"} <= set(record)
+        page = page_from_record(record)
+        assert len(page.labels) == len(record["lines"])
+        assert 1 in page.labels and 0 in page.labels
+    nodes = next(r for r in records if r["id"] == "handwritten-en-1#nodes")
+    labels = dict(zip(nodes["lines"], nodes["labels"]))
+    assert labels["Jane Doe"] == 1 and labels["No comments yet..."] == 0 and labels["Home"] == 0
+
+
+def test_label_rejects_training_format(tmp_path):
+    proc = run("label", SMALL_LABELED, "-o", tmp_path / "x.jsonl", "--jobs", "1")
+    assert_one_line_error(proc, f"{SMALL_LABELED}:1: no 'html' and 'gold' fields")
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_label_unknown_style(tmp_path):
+    proc = run("label", GOLD_PAGES, "-o", tmp_path / "x.jsonl", "--styles", "pixels")
+    assert_one_line_error(proc, "unknown style(s)", "pixels", "choose from nodes, blocks")
+
+
+def test_train(tmp_path):
+    bundle = tmp_path / "model"
+    proc = run("train", SMALL_LABELED, "-o", bundle, "--estimator", "hgb")
+    assert proc.returncode == 0, proc.stderr
+    assert "saved model to" in proc.stderr
+    model = load_bundle(bundle)
+    assert model.manifest["training_data"]["pages"] == model.manifest["split"]["fit_pages"]
+    assert "dev_metrics" in model.manifest
+    predicted = run("predict", SAMPLE_TXT, "--model", bundle, "--output-format", "tsv")
+    assert predicted.returncode == 0, predicted.stderr
+    assert len(predicted.stdout.splitlines()) == len(SAMPLE_LINES) + 1
+
+
+def test_train_no_pages(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert_one_line_error(run("train", empty, "-o", tmp_path / "m"), "no pages in the training data")
+
+
+def test_train_everything_held_out(tmp_path):
+    proc = run("train", SMALL_LABELED, "-o", tmp_path / "m", "--dev-percent", "100")
+    assert_one_line_error(proc, "no training pages left")
+
+
+def test_train_missing_data(tmp_path):
+    proc = run("train", tmp_path / "missing.jsonl", "-o", tmp_path / "m")
+    assert_one_line_error(proc, "missing.jsonl: cannot read")

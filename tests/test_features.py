@@ -1,0 +1,303 @@
+"""Features: the matrix shape, its invariants, and each feature group on known lines.
+
+Columns are always looked up by name (``FEATURE_NAMES.index``), never by position,
+so adding a feature does not break these tests.
+"""
+
+import numpy as np
+import pytest
+
+from boilersift.features import (
+    FEATURE_NAMES, FEATURE_SCHEMA_VERSION, N_FEATURES, NEIGHBOUR_BASE, featurize, featurize_pages,
+)
+from boilersift.segment import segment_lines, segment_text
+
+from conftest import SAMPLE_TXT
+
+LONG_SENTENCE = ("The Kremlin downplayed the spat when asked whether the US leader's comments "
+                 "could disrupt plans for a nine-for-nine prisoner swap between Moscow and Washington.")
+
+CJK_LINE = "经过半年的改造，城市公园今天上午重新向市民开放，新增了儿童游乐区和自行车道，公园管理处表示改造期间共种植了三千多棵树木。"
+
+PAGE = [
+    "Home",
+    "Kremlin says Trump criticism won't hit US-Russia prisoner swap plans",
+    "MOSCOW: The Kremlin said Tuesday that",
+    "Donald Trump",
+    "'s criticism of",
+    "Vladimir Putin",
+    "will not affect plans for a US-Russia prisoner exchange that the two presidents discussed in a call last week.",
+    LONG_SENTENCE,
+    "by Taboola",
+    "by Taboola",
+    "Sponsored Links",
+    "Comments",
+    "No comments yet...",
+    "32 minutes ago",
+    "Share on Facebook",
+    "We use cookies to improve your experience. Accept all",
+    "Related Articles",
+    "Copyright 2025 Example News. All rights reserved.",
+    CJK_LINE,
+]
+
+
+def col(name: str) -> int:
+    return FEATURE_NAMES.index(name)
+
+
+def features_of(lines: list[str]) -> dict[str, np.ndarray]:
+    """Feature rows keyed by line text (the first occurrence of each line)."""
+    X = featurize(segment_lines(lines))
+    rows = {}
+    for line, row in zip(lines, X):
+        rows.setdefault(line, row)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def page_rows():
+    return features_of(PAGE)
+
+
+@pytest.fixture(scope="module")
+def sample_matrix():
+    return featurize(segment_text(SAMPLE_TXT.read_text(encoding="utf-8")))
+
+
+# -- the matrix as a whole ----------------------------------------------------
+
+def test_names_match_the_matrix_width():
+    assert len(FEATURE_NAMES) == N_FEATURES
+    assert featurize(segment_lines(PAGE)).shape == (len(PAGE), N_FEATURES)
+
+
+def test_names_are_unique():
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+
+
+def test_schema_version_is_a_string():
+    assert isinstance(FEATURE_SCHEMA_VERSION, str) and FEATURE_SCHEMA_VERSION
+
+
+def test_sample_shape_dtype_and_finite(sample_matrix):
+    n_blocks = len(segment_text(SAMPLE_TXT.read_text(encoding="utf-8")))
+    assert sample_matrix.shape == (n_blocks, N_FEATURES)
+    assert sample_matrix.dtype == np.float64
+    assert np.isfinite(sample_matrix).all()
+
+
+def test_deterministic(sample_matrix):
+    again = featurize(segment_text(SAMPLE_TXT.read_text(encoding="utf-8")))
+    assert np.array_equal(sample_matrix, again)
+
+
+@pytest.mark.parametrize("lines", [
+    [],
+    ["x"],
+    ["|"],
+    ["..."],
+    ["   "],  # a blank line only: no blocks
+    ["a", "a", "a"],
+    ["中文"],
+    ["\u200b\u200b"],  # zero-width spaces only
+    ["😀😀😀", "مرحبا بالعالم", "Привет, мир!"],
+    ["x" * 20000],
+])
+def test_edge_pages_are_finite(lines):
+    X = featurize(segment_lines(lines))
+    assert X.shape == (len(segment_lines(lines)), N_FEATURES)
+    assert np.isfinite(X).all()
+
+
+def test_empty_page():
+    assert featurize([]).shape == (0, N_FEATURES)
+    assert featurize(segment_text("")).shape == (0, N_FEATURES)
+    assert featurize_pages([]).shape == (0, N_FEATURES)
+
+
+def test_pages_are_featurized_independently():
+    a, b = segment_lines(PAGE[:8]), segment_lines(PAGE[8:])
+    stacked = featurize_pages([a, b])
+    assert np.array_equal(stacked, np.vstack([featurize(a), featurize(b)]))
+
+
+# -- shape group ----------------------------------------------------------------
+
+# (line, feature, expected value)
+SHAPE_CASES = [
+    (LONG_SENTENCE, "ends_terminal", 1.0),
+    (LONG_SENTENCE, "starts_upper", 1.0),
+    (LONG_SENTENCE, "starts_lower", 0.0),
+    ("Donald Trump", "ends_terminal", 0.0),
+    ("Donald Trump", "title_case_share", 1.0),
+    ("Donald Trump", "log_words", np.log1p(2)),
+    ("Donald Trump", "log_chars", np.log1p(12)),
+    ("'s criticism of", "starts_punct", 1.0),
+    ("will not affect plans for a US-Russia prisoner exchange that the two presidents discussed in a call last week.",
+     "starts_lower", 1.0),
+    ("MOSCOW: The Kremlin said Tuesday that", "ends_terminal", 0.0),
+    ("32 minutes ago", "digit_share", 2 / 14),
+    ("Copyright 2025 Example News. All rights reserved.", "has_date_time", 1.0),
+    ("Home", "alpha_share", 1.0),
+    ("Home", "stopword_share", 0.0),
+]
+
+
+@pytest.mark.parametrize("line, feature, expected", SHAPE_CASES)
+def test_shape_features(page_rows, line, feature, expected):
+    assert page_rows[line][col(feature)] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("line, feature, low, high", [
+    (LONG_SENTENCE, "stopword_share", 0.25, 1.0),
+    (LONG_SENTENCE, "log_words", np.log1p(20), np.log1p(40)),
+    (LONG_SENTENCE, "cjk_share", 0.0, 0.0),
+    (CJK_LINE, "cjk_share", 0.5, 1.0),
+    ("Donald Trump", "stopword_share", 0.0, 0.0),
+])
+def test_shape_ranges(page_rows, line, feature, low, high):
+    assert low <= page_rows[line][col(feature)] <= high
+
+
+@pytest.mark.parametrize("line, ending", [
+    ("A sentence.", 1), ("A question?", 1), ("Wow!", 1), ('He said "yes."', 1), ("句子。", 1),
+    ("No ending", 0), ("A list:", 0), ("Trailing comma,", 0),
+])
+def test_ends_terminal(line, ending):
+    assert featurize(segment_lines([line]))[0, col("ends_terminal")] == ending
+
+
+@pytest.mark.parametrize("line", ["- item", "• item", "» item", "| item"])
+def test_starts_bullet(line):
+    row = featurize(segment_lines([line]))[0]
+    assert row[col("starts_bullet")] == 1
+    assert row[col("starts_punct")] == 0
+
+
+# -- lexicon group --------------------------------------------------------------
+
+LEXICON_CASES = [
+    ("by Taboola", "lex_ad"),
+    ("Sponsored Links", "lex_ad"),
+    ("No comments yet...", "lex_comment"),
+    ("Comments", "lex_comment"),
+    ("32 minutes ago", "lex_meta"),
+    ("Share on Facebook", "lex_share"),
+    ("We use cookies to improve your experience. Accept all", "lex_cookie"),
+    ("Related Articles", "lex_related"),
+    ("Copyright 2025 Example News. All rights reserved.", "lex_nav"),
+    ("Home", "lex_nav"),
+]
+
+
+@pytest.mark.parametrize("line, feature", LEXICON_CASES)
+def test_lexicon_hits(page_rows, line, feature):
+    row = page_rows[line]
+    assert row[col(feature)] == 1
+    assert row[col("lex_any")] == 1
+    assert 0 < row[col("lex_coverage")] <= 1
+
+
+@pytest.mark.parametrize("line", [
+    "The harbour bridge reopened on Monday after six months of repairs, the city council said.",
+    "Donald Trump",
+    "Vladimir Putin",
+])
+def test_no_lexicon_hit_on_article_text(line):
+    row = featurize(segment_lines(["Home", line]))[1]
+    assert row[col("lex_any")] == 0
+    assert row[col("lex_coverage")] == 0
+
+
+@pytest.mark.parametrize("line, hit", [
+    ("Home", 1),
+    ("Homepage of the society", 0),  # phrases match whole words only
+    ("homeless shelter opens", 0),
+    ("Sharecropping in the south", 0),
+    ("Anzeige", 1),
+    ("Kommentare (3)", 1),
+    ("広告", 1),
+    ("点击分享到微信", 1),  # CJK phrases match inside unspaced text
+])
+def test_lexicon_word_boundaries(line, hit):
+    assert featurize(segment_lines([line]))[0, col("lex_any")] == hit
+
+
+def test_full_coverage_of_a_pure_phrase(page_rows):
+    assert page_rows["by Taboola"][col("lex_coverage")] == pytest.approx(1.0)
+
+
+# -- page group ---------------------------------------------------------------
+
+def test_repetition(page_rows):
+    assert page_rows["by Taboola"][col("log_repeats")] > 0
+    assert page_rows["Sponsored Links"][col("log_repeats")] == 0
+    assert page_rows[LONG_SENTENCE][col("log_repeats")] == 0
+
+
+def test_same_as_prev_and_next():
+    X = featurize(segment_lines(PAGE))
+    first, second = PAGE.index("by Taboola"), PAGE.index("by Taboola") + 1
+    assert X[first, col("same_as_prev")] == 0 and X[first, col("same_as_next")] == 1
+    assert X[second, col("same_as_prev")] == 1 and X[second, col("same_as_next")] == 0
+    assert X[0, col("same_as_prev")] == 0 and X[-1, col("same_as_next")] == 0
+
+
+def test_is_prose(page_rows):
+    assert page_rows[LONG_SENTENCE][col("is_prose")] == 1
+    assert page_rows["Donald Trump"][col("is_prose")] == 0
+    assert page_rows["by Taboola"][col("is_prose")] == 0
+    # Long CJK text is prose although it has no spaces.
+    assert page_rows[CJK_LINE][col("is_prose")] == 1
+
+
+def test_layout_and_position():
+    X = featurize(segment_text("first\n\n\n\n\n  second\nthird"))
+    assert X[0, col("blank_after")] == 3  # capped at 3
+    assert X[1, col("blank_before")] == 3
+    assert X[1, col("indented")] == 1 and X[0, col("indented")] == 0
+    assert X[0, col("rel_position")] == 0 and X[-1, col("rel_position")] == 1
+    assert X[0, col("log_from_start")] == 0 and X[-1, col("log_from_end")] == 0
+    assert (X[:, col("log_page_blocks")] == np.log1p(3)).all()
+
+
+# -- context group --------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [f"prev{k}_{base}" for k in (1, 2, 3) for base in NEIGHBOUR_BASE])
+def test_first_block_has_no_previous(name):
+    X = featurize(segment_lines(PAGE))
+    assert X[0, col(name)] == -1
+
+
+@pytest.mark.parametrize("name", [f"next{k}_{base}" for k in (1, 2, 3) for base in NEIGHBOUR_BASE])
+def test_last_block_has_no_next(name):
+    X = featurize(segment_lines(PAGE))
+    assert X[-1, col(name)] == -1
+
+
+def test_neighbour_features_are_the_neighbours_own():
+    X = featurize(segment_lines(PAGE))
+    for base in NEIGHBOUR_BASE:
+        assert X[5, col(f"prev1_{base}")] == X[4, col(base)]
+        assert X[5, col(f"next2_{base}")] == X[7, col(base)]
+
+
+@pytest.mark.parametrize("line, continues_prev, continued_by_next", [
+    ("MOSCOW: The Kremlin said Tuesday that", 0, 0),  # "Donald Trump" starts upper-case
+    ("Donald Trump", 0, 1),
+    ("'s criticism of", 1, 0),
+    ("Vladimir Putin", 0, 1),
+    ("will not affect plans for a US-Russia prisoner exchange that the two presidents discussed in a call last week.",
+     1, 0),
+    (LONG_SENTENCE, 0, 0),
+])
+def test_inline_link_joins(page_rows, line, continues_prev, continued_by_next):
+    assert page_rows[line][col("continues_prev")] == continues_prev
+    assert page_rows[line][col("continued_by_next")] == continued_by_next
+
+
+def test_distance_to_prose(page_rows):
+    # "Donald Trump" sits four blocks above the first prose line.
+    assert page_rows["Donald Trump"][col("log_dist_prose_below")] == pytest.approx(np.log1p(3))
+    assert page_rows["Home"][col("log_dist_prose_above")] == pytest.approx(np.log1p(50))  # none: capped

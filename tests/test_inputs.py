@@ -1,0 +1,124 @@
+"""Reading inputs (boilersift.inputs) and rendering outputs (boilersift.output), in-process.
+
+The CLI tests check the same contract end to end; these pin the details cheaply.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from boilersift import BoilersiftError
+from boilersift.inputs import Source, decode, expand_inputs, read_source
+from boilersift.model import LineResult
+from boilersift.output import TSV_HEADER, atomic_writer, format_results
+
+# (case id, bytes, encoding, expected text)
+DECODE_OK = [
+    ("plain UTF-8", "Café\n".encode("utf-8"), "utf-8", "Café\n"),
+    ("UTF-8 with BOM", "\ufeffCafé\n".encode("utf-8"), "utf-8", "Café\n"),
+    ("encoding spelled utf8", "\ufeffCafé".encode("utf-8"), "UTF8", "Café"),
+    ("encoding spelled utf_8", "\ufeffCafé".encode("utf-8"), "utf_8", "Café"),
+    ("cp1252 when asked", "Café".encode("cp1252"), "cp1252", "Café"),
+    ("UTF-16 with BOM (NUL bytes allowed)", "Café\n".encode("utf-16"), "utf-16", "Café\n"),
+    ("CRLF kept for the segmenter", b"a\r\nb\r\n", "utf-8", "a\r\nb\r\n"),
+]
+
+
+@pytest.mark.parametrize("data, encoding, expected", [c[1:] for c in DECODE_OK], ids=[c[0] for c in DECODE_OK])
+def test_decode(data, encoding, expected):
+    assert decode(data, "x.txt", encoding) == expected
+
+
+# (case id, bytes, encoding, exact message)
+DECODE_ERRORS = [
+    ("empty", b"", "utf-8", "x.txt: empty input"),
+    ("white space only", b" \n\t\r\n", "utf-8", "x.txt: empty input"),
+    ("BOM and no-break spaces only", "\ufeff \u00a0\n".encode("utf-8"), "utf-8", "x.txt: empty input"),
+    ("NUL bytes", b"PK\x03\x04\x00\x00", "utf-8", "x.txt: binary data (NUL bytes), not a text scrape"),
+    ("invalid UTF-8", "Café".encode("cp1252"), "utf-8",
+     "x.txt: not valid utf-8 at byte 3; pass --encoding (e.g. cp1252)"),
+    ("unknown encoding", b"abc", "klingon", "unknown encoding 'klingon'"),
+]
+
+
+@pytest.mark.parametrize("data, encoding, message", [c[1:] for c in DECODE_ERRORS], ids=[c[0] for c in DECODE_ERRORS])
+def test_decode_errors(data, encoding, message):
+    with pytest.raises(BoilersiftError) as info:
+        decode(data, "x.txt", encoding)
+    assert str(info.value) == message
+
+
+def test_read_source_limit(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 100, encoding="utf-8")
+    assert read_source(Source(str(path))).startswith("word")
+    with pytest.raises(BoilersiftError, match="larger than the limit of 100 bytes"):
+        read_source(Source(str(path)), max_bytes=100)
+
+
+def test_read_source_directory_is_an_error(tmp_path):
+    with pytest.raises(BoilersiftError, match=f"^{tmp_path}: cannot read"):
+        read_source(Source(str(tmp_path)))
+
+
+def test_expand_inputs(tmp_path):
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    for name in ["a.txt", "b/z.md", "b/c/y", ".hidden", "b/.hidden.txt"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x", encoding="utf-8")
+    single = tmp_path / "a.txt"
+    items = list(expand_inputs([str(tmp_path), str(single), str(tmp_path / "nope"), "-"]))
+    # Walked top-down (a directory's files before its subdirectories), names sorted, dot-files skipped.
+    assert items[:3] == [Source(str(tmp_path / "a.txt"), Path("a.txt")),
+                         Source(str(tmp_path / "b" / "z.md"), Path("b/z.md")),
+                         Source(str(tmp_path / "b" / "c" / "y"), Path("b/c/y"))]
+    assert items[3] == Source(str(single), Path("a.txt"))
+    assert isinstance(items[4], BoilersiftError) and str(items[4]) == f"{tmp_path / 'nope'}: no such file or directory"
+    assert items[5] == Source("-")
+    assert list(expand_inputs([])) == [Source("-")]
+
+
+RESULTS = [LineResult("Home", 1, 0.1234567, False), LineResult("Das ist gut.\tja", 3, 0.9, True)]
+
+
+@pytest.mark.parametrize("fmt, source, expected", [
+    ("text", None, "Das ist gut.\tja\n"),
+    ("tsv", None, "1\tnoise\t0.1235\tHome\n3\tcontent\t0.9000\tDas ist gut.\tja\n"),
+    ("jsonl", None, '{"line_no": 1, "label": "noise", "probability": 0.1235, "text": "Home"}\n'
+                    '{"line_no": 3, "label": "content", "probability": 0.9, "text": "Das ist gut.\\tja"}\n'),
+    ("jsonl", "a.txt", '{"source": "a.txt", "line_no": 1, "label": "noise", "probability": 0.1235, "text": "Home"}\n'
+                       '{"source": "a.txt", "line_no": 3, "label": "content", "probability": 0.9, '
+                       '"text": "Das ist gut.\\tja"}\n'),
+])
+def test_format_results(fmt, source, expected):
+    assert format_results(RESULTS, fmt, source) == expected
+
+
+def test_format_results_nothing():
+    assert [format_results([], fmt) for fmt in ("text", "jsonl", "tsv")] == ["", "", ""]
+    with pytest.raises(ValueError):
+        format_results(RESULTS, "xml")
+
+
+def test_tsv_header_matches_the_columns():
+    assert TSV_HEADER.rstrip("\n").split("\t") == ["line_no", "label", "probability", "text"]
+
+
+def test_jsonl_is_unicode_not_escaped():
+    line = format_results([LineResult("中文", 1, 1.0, True)], "jsonl")
+    assert "中文" in line and json.loads(line)["text"] == "中文"
+
+
+def test_atomic_writer(tmp_path):
+    target = tmp_path / "deep" / "out.txt"
+    with atomic_writer(target) as handle:
+        handle.write("done")
+    assert target.read_text(encoding="utf-8") == "done"
+    with pytest.raises(RuntimeError):
+        with atomic_writer(target) as handle:
+            handle.write("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text(encoding="utf-8") == "done"  # the old file survives a failed write
+    assert [p.name for p in target.parent.iterdir()] == ["out.txt"]  # no temporary files left

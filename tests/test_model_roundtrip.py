@@ -1,0 +1,208 @@
+"""Train on the tiny fixture, save a bundle, load it back: same predictions, full pedigree."""
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from boilersift import BoilersiftError, Model
+from boilersift.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, load_bundle
+from boilersift.data import fingerprint, load_pages, page_from_record, read_jsonl
+from boilersift.features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION
+from boilersift.model import ESTIMATORS, fit_estimator
+from boilersift.train import split_pages, train_model
+
+from conftest import SAMPLE_TXT, SMALL_LABELED, TEST_ESTIMATOR
+
+# -- the fixture itself -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_records():
+    return list(read_jsonl(SMALL_LABELED))
+
+
+def test_fixture_is_small():
+    assert SMALL_LABELED.stat().st_size < 500_000
+
+
+def test_fixture_covers_sources_and_styles(small_records):
+    assert len(small_records) == 12
+    assert len({r["source"] for r in small_records}) >= 4
+    assert {r["style"] for r in small_records} == {"nodes", "blocks"}
+    assert len({r["site"] for r in small_records}) == len(small_records)
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_fixture_page_is_valid(small_records, index):
+    record = small_records[index]
+    assert 0 < len(record["lines"]) <= 150
+    assert len(record["labels"]) == len(record["lines"])
+    assert set(record["labels"]) == {0, 1}  # both classes on every page
+    assert record["site"]
+    page_from_record(record)  # validates
+
+
+def test_fixture_loads_with_datasets(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.load_dataset("json", data_files=str(SMALL_LABELED), split="train",
+                               cache_dir=str(tmp_path / "hf-cache"))
+    assert ds.num_rows == 12
+    assert {"id", "lines", "labels", "site", "source", "style"} <= set(ds.column_names)
+    assert all(len(lines) == len(labels) for lines, labels in zip(ds["lines"], ds["labels"]))
+
+
+# -- train, save, load -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def roundtrip(tiny_model, tmp_path_factory):
+    path = tiny_model.save(tmp_path_factory.mktemp("roundtrip") / "bundle")
+    return tiny_model, load_bundle(path), path
+
+
+def test_bundle_holds_exactly_two_files(roundtrip):
+    _, _, path = roundtrip
+    assert sorted(p.name for p in path.iterdir()) == sorted([MODEL_FILE, MANIFEST_FILE])
+
+
+def test_same_probabilities_after_loading(roundtrip, small_pages):
+    trained, loaded, _ = roundtrip
+    for page in small_pages:
+        assert np.array_equal(trained.predict_proba_blocks(page.blocks), loaded.predict_proba_blocks(page.blocks))
+    text = SAMPLE_TXT.read_text(encoding="utf-8")
+    assert trained.classify(text) == loaded.classify(text)
+    assert loaded.threshold == trained.threshold
+
+
+def test_model_load_is_load_bundle(roundtrip):
+    _, loaded, path = roundtrip
+    again = Model.load(path)
+    assert again.manifest == loaded.manifest
+
+
+@pytest.mark.parametrize("key", [
+    "format_version", "feature_schema_version", "feature_names", "threshold", "libraries",
+    "created", "model_file", "model_sha256", "estimator", "estimator_params", "training_data", "split",
+])
+def test_manifest_has(roundtrip, key):
+    _, _, path = roundtrip
+    manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert key in manifest
+
+
+def test_manifest_values(roundtrip, small_pages):
+    trained, _, path = roundtrip
+    manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert manifest["format_version"] == BUNDLE_FORMAT_VERSION
+    assert manifest["feature_schema_version"] == FEATURE_SCHEMA_VERSION
+    assert manifest["feature_names"] == list(FEATURE_NAMES)
+    assert manifest["model_file"] == MODEL_FILE
+    assert manifest["model_sha256"] == hashlib.sha256((path / MODEL_FILE).read_bytes()).hexdigest()
+    assert manifest["threshold"] == trained.threshold
+    assert manifest["estimator"] == TEST_ESTIMATOR
+    assert {"boilersift", "scikit-learn", "numpy", "joblib", "python"} <= set(manifest["libraries"])
+    fit_pages, tune_pages, dev_pages = split_pages(small_pages, 0, 15)
+    assert manifest["training_data"] == fingerprint(fit_pages)
+    assert len(manifest["training_data"]["sha256"]) == 64
+    assert manifest["split"]["fit_pages"] == len(fit_pages)
+    assert manifest["split"]["dev_pages"] == len(dev_pages) == 0
+
+
+def test_training_is_deterministic(small_pages, tiny_model):
+    again = train_model(small_pages, TEST_ESTIMATOR, dev_percent=0)
+    page = small_pages[0]
+    assert np.allclose(again.predict_proba_blocks(page.blocks), tiny_model.predict_proba_blocks(page.blocks))
+    assert again.manifest["training_data"] == tiny_model.manifest["training_data"]
+
+
+def test_dev_split_gives_dev_metrics(small_pages):
+    model = train_model(small_pages, TEST_ESTIMATOR)  # default 20% dev sites: 3 of the 12 pages
+    assert model.manifest["split"]["dev_pages"] > 0
+    dev = model.manifest["dev_metrics"]
+    assert set(dev) == {"boilersift", "c4_rules", "keep_all"}
+    assert 0 <= dev["boilersift"]["word"]["f1"] <= 1
+
+
+def test_no_fit_pages_is_an_error(small_pages):
+    with pytest.raises(ValueError, match="no training pages"):
+        train_model(small_pages, TEST_ESTIMATOR, dev_percent=100)
+
+
+@pytest.mark.parametrize("estimator", sorted(ESTIMATORS))
+def test_every_estimator_fits(small_pages, estimator):
+    fitted = fit_estimator(small_pages, estimator)
+    proba = fitted.estimator_.predict_proba(np.zeros((1, len(FEATURE_NAMES))))
+    assert proba.shape == (1, 2)
+
+
+def test_unknown_estimator(small_pages):
+    with pytest.raises(ValueError, match="unknown estimator"):
+        fit_estimator(small_pages, "svm")
+
+
+# -- the Model API on the tiny model -------------------------------------------------
+
+
+def test_classify_lines_equals_classify(tiny_model):
+    text = SAMPLE_TXT.read_text(encoding="utf-8")
+    assert tiny_model.classify_lines(text.splitlines()) == tiny_model.classify(text)
+
+
+def test_extract_is_the_content_lines(tiny_model):
+    text = SAMPLE_TXT.read_text(encoding="utf-8")
+    results = tiny_model.classify(text)
+    assert tiny_model.extract(text) == "\n".join(r.text for r in results if r.is_content)
+
+
+@pytest.mark.parametrize("threshold, kept", [(0.0, "all"), (1.01, "none")])
+def test_threshold_override(tiny_model, threshold, kept):
+    results = tiny_model.classify(SAMPLE_TXT.read_text(encoding="utf-8"), threshold=threshold)
+    assert results and all(r.is_content == (kept == "all") for r in results)
+
+
+def test_line_results(tiny_model):
+    text = "Home\n\nA sentence of an article that goes on for a while, as prose does.\n"
+    results = tiny_model.classify(text)
+    assert [r.line_no for r in results] == [1, 3]
+    assert all(0.0 <= r.probability <= 1.0 for r in results)
+    assert all(r.label == ("content" if r.is_content else "noise") for r in results)
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "   \n\t"])
+def test_empty_text_classifies_to_nothing(tiny_model, text):
+    assert tiny_model.classify(text) == []
+    assert tiny_model.extract(text) == ""
+
+
+def test_training_format_errors_are_boilersift_errors():
+    with pytest.raises(BoilersiftError, match="labels"):
+        page_from_record({"id": "x", "lines": ["a", "b"], "labels": [1]})
+    with pytest.raises(BoilersiftError, match="0 \\(noise\\) or 1"):
+        page_from_record({"id": "x", "lines": ["a"], "labels": [2]})
+    with pytest.raises(BoilersiftError, match="lines"):
+        page_from_record({"id": "x", "lines": "a", "labels": [1]})
+
+
+def test_training_format_roundtrip(small_pages):
+    page = small_pages[0]
+    again = page_from_record(page.to_record())
+    assert again.labels == page.labels
+    assert again.blocks == page.blocks
+    assert again.meta == page.meta
+
+
+def test_blank_lines_in_training_format_are_dropped_with_their_labels():
+    page = page_from_record({"id": "x", "lines": ["", "Title", "  ", "Body text."], "labels": [0, 1, 0, 1]})
+    assert [b.text for b in page.blocks] == ["Title", "Body text."]
+    assert page.labels == [1, 1]
+
+
+def test_load_pages_reads_gold_records(tmp_path):
+    from conftest import GOLD_PAGES
+
+    pages = load_pages([GOLD_PAGES], styles=("nodes", "blocks"))
+    assert len(pages) == 6
+    assert {p.meta["style"] for p in pages} == {"nodes", "blocks"}
+    assert all(len(p.blocks) == len(p.labels) and 1 in p.labels and 0 in p.labels for p in pages)
