@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 
 # HistGradientBoosting runs OpenMP per tree; on a busy 2-core machine the thread
-# barriers made scoring a page ~40x slower (measured: 60 gate pages 38 s vs 1 s).
-# One OpenMP thread keeps the suite's timing predictable, for fitting the tiny test
-# models too, and the CLI subprocesses inherit it. A user's setting wins.
+# barriers made it ~40x slower (measured: 60 gate pages 38 s vs 1 s). Prediction
+# is single-threaded by the model itself; this keeps fitting the tiny test models
+# predictable too, and the CLI subprocesses inherit it. A user's setting wins.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import shutil  # noqa: E402
@@ -26,9 +26,7 @@ SMALL_LABELED = FIXTURES / "small_labeled.jsonl"
 GATE_DEV = FIXTURES / "gate_dev.jsonl.gz"
 GOLD_PAGES = FIXTURES / "gold_pages.jsonl"
 
-# The estimator for the tiny models the tests train (about a second on 12 pages).
-# "logreg" would be the obvious choice, but it cannot be fitted at the moment:
-# see test_model_roundtrip.test_every_estimator_fits[logreg].
+# The estimator for the tiny models the tests train (a few seconds on 12 pages).
 TEST_ESTIMATOR = "hgb"
 
 

@@ -212,6 +212,18 @@ def test_batch_with_bad_files(in_dir, tmp_path):
     assert errors[-1] == "boilersift: 3 of 8 inputs failed"
 
 
+def test_batch_output_name_collision_is_an_error_not_an_overwrite(tmp_path):
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    in_dir.mkdir()
+    (in_dir / "page.md").write_text(SAMPLE, encoding="utf-8")
+    (in_dir / "page.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    proc = run("predict", in_dir, "--output-dir", out_dir, "--no-progress")
+    assert proc.returncode == 1
+    assert outputs(out_dir) == ["page.txt"]
+    assert f"{in_dir / 'page.txt'}: output {out_dir / 'page.txt'} is already taken by {in_dir / 'page.md'}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 # -- bad inputs: one line on stderr, no traceback ------------------------------------------
 
 # (case id, file content or None for a missing path, a fragment of the message)

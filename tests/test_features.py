@@ -301,3 +301,24 @@ def test_distance_to_prose(page_rows):
     # "Donald Trump" sits four blocks above the first prose line.
     assert page_rows["Donald Trump"][col("log_dist_prose_below")] == pytest.approx(np.log1p(3))
     assert page_rows["Home"][col("log_dist_prose_above")] == pytest.approx(np.log1p(50))  # none: capped
+
+
+def test_score_context_names_match_columns():
+    from boilersift.features import score_context, score_context_names
+
+    scores = np.array([0.1, 0.9, 0.8, 0.2])
+    assert score_context(scores).shape == (4, len(score_context_names("s")))
+    assert score_context(np.zeros(0)).shape == (0, len(score_context_names("s")))
+
+
+def test_score_context_sees_neighbours():
+    from boilersift.features import score_context, score_context_names
+
+    names = score_context_names("s")
+    row = score_context(np.array([0.9, 0.1, 0.8]))[1]
+    assert row[names.index("s")] == pytest.approx(0.1)
+    assert row[names.index("s_prev1")] == pytest.approx(0.9)
+    assert row[names.index("s_next1")] == pytest.approx(0.8)
+    assert row[names.index("s_prev2")] == -1  # past the page edge
+    assert row[names.index("s_above3")] == pytest.approx(0.9)
+    assert row[names.index("s_below3")] == pytest.approx(0.8)

@@ -9,8 +9,9 @@ import pytest
 from boilersift import BoilersiftError, Model
 from boilersift.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, load_bundle
 from boilersift.data import fingerprint, load_pages, page_from_record, read_jsonl
-from boilersift.features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION
-from boilersift.model import ESTIMATORS, fit_estimator
+from boilersift.features import FEATURE_SCHEMA_VERSION, MODEL_FEATURE_NAMES
+from boilersift.model import PASS_ESTIMATORS, fit_classifier
+from boilersift.segment import segment_text
 from boilersift.train import split_pages, train_model
 
 from conftest import SAMPLE_TXT, SMALL_LABELED, TEST_ESTIMATOR
@@ -97,7 +98,7 @@ def test_manifest_values(roundtrip, small_pages):
     manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["format_version"] == BUNDLE_FORMAT_VERSION
     assert manifest["feature_schema_version"] == FEATURE_SCHEMA_VERSION
-    assert manifest["feature_names"] == list(FEATURE_NAMES)
+    assert manifest["feature_names"] == list(MODEL_FEATURE_NAMES)
     assert manifest["model_file"] == MODEL_FILE
     assert manifest["model_sha256"] == hashlib.sha256((path / MODEL_FILE).read_bytes()).hexdigest()
     assert manifest["threshold"] == trained.threshold
@@ -130,16 +131,19 @@ def test_no_fit_pages_is_an_error(small_pages):
         train_model(small_pages, TEST_ESTIMATOR, dev_percent=100)
 
 
-@pytest.mark.parametrize("estimator", sorted(ESTIMATORS))
-def test_every_estimator_fits(small_pages, estimator):
-    fitted = fit_estimator(small_pages, estimator)
-    proba = fitted.estimator_.predict_proba(np.zeros((1, len(FEATURE_NAMES))))
-    assert proba.shape == (1, 2)
+@pytest.mark.parametrize("estimator", sorted(PASS_ESTIMATORS))
+@pytest.mark.parametrize("second_pass", [True, False])
+def test_every_estimator_fits(small_pages, estimator, second_pass):
+    fitted = fit_classifier(small_pages, estimator, second_pass=second_pass)
+    blocks = segment_text(SAMPLE_TXT.read_text(encoding="utf-8"))
+    proba = fitted.predict_proba(blocks)
+    assert proba.shape == (len(blocks), 2)
+    assert np.allclose(proba.sum(axis=1), 1.0)
 
 
 def test_unknown_estimator(small_pages):
     with pytest.raises(ValueError, match="unknown estimator"):
-        fit_estimator(small_pages, "svm")
+        fit_classifier(small_pages, "svm")
 
 
 # -- the Model API on the tiny model -------------------------------------------------

@@ -14,10 +14,21 @@ Python API::
         print(r.label, round(r.probability, 2), r.text)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .errors import BoilersiftError  # noqa: E402
-from .model import LineResult, Model  # noqa: E402
-from .segment import Block, segment_lines, segment_text  # noqa: E402
+# Imported on first use, so `boilersift --help` does not pay for scikit-learn.
+_LAZY = {"Block": "segment", "segment_lines": "segment", "segment_text": "segment",
+         "BoilersiftError": "errors", "LineResult": "model", "Model": "model"}
 
-__all__ = ["Block", "BoilersiftError", "LineResult", "Model", "segment_lines", "segment_text", "__version__"]
+__all__ = [*_LAZY, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

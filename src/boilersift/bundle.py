@@ -27,8 +27,8 @@ from sklearn.exceptions import InconsistentVersionWarning
 
 from . import __version__
 from .errors import BoilersiftError
-from .features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION
-from .model import Model
+from .features import FEATURE_SCHEMA_VERSION, FIRST_PASS_NAMES, MODEL_FEATURE_NAMES
+from .model import LineClassifier, Model
 
 BUNDLE_FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -68,7 +68,7 @@ def save_bundle(model: Model, path: str | Path) -> Path:
         **model.manifest,
         "format_version": BUNDLE_FORMAT_VERSION,
         "feature_schema_version": FEATURE_SCHEMA_VERSION,
-        "feature_names": list(FEATURE_NAMES),
+        "feature_names": list(model.estimator.estimator_.feature_names_),
         "threshold": model.threshold,
         "libraries": library_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -106,7 +106,9 @@ def check_manifest(path: Path, manifest: dict) -> None:
             f"model {path}: bundle format {version!r}, this boilersift reads format "
             f"{BUNDLE_FORMAT_VERSION}; retrain it with `boilersift train`")
     schema = manifest.get("feature_schema_version")
-    if schema != FEATURE_SCHEMA_VERSION or manifest.get("feature_names") != list(FEATURE_NAMES):
+    names = manifest.get("feature_names")
+    known = (list(MODEL_FEATURE_NAMES), list(MODEL_FEATURE_NAMES[:-len(FIRST_PASS_NAMES)]))  # with/without 2nd pass
+    if schema != FEATURE_SCHEMA_VERSION or names not in known:
         raise BoilersiftError(
             f"model {path}: feature schema {schema!r} does not match this boilersift's "
             f"{FEATURE_SCHEMA_VERSION!r}; retrain it with `boilersift train`, or install the "
@@ -138,6 +140,7 @@ def load_bundle(path: str | Path | None = None) -> Model:
             f"installed; install scikit-learn=={trained_with} or retrain with `boilersift train`") from None
     except Exception as exc:  # a corrupt pickle can raise almost anything
         raise BoilersiftError(f"model {path}: cannot load {MODEL_FILE} ({type(exc).__name__}: {exc})") from None
-    if not hasattr(estimator, "estimator_") or getattr(estimator, "n_features_in_", None) != len(FEATURE_NAMES):
+    if not isinstance(getattr(estimator, "estimator_", None), LineClassifier) \
+            or estimator.n_features_in_ != len(manifest["feature_names"]):
         raise BoilersiftError(f"model {path}: {MODEL_FILE} does not hold a fitted boilersift estimator")
     return Model(estimator, manifest)

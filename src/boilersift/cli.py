@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-percent", type=int, default=20, help="share of sites held out for dev metrics (default 20)")
     p.add_argument("--tune-percent", type=int, default=15, help="share of the other sites for the threshold (default 15)")
     p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
+    p.add_argument("--widget-rate", type=float, default=0.25,
+                   help="share of training pages that get an ad widget injected mid-article (default 0.25)")
 
     p = sub.add_parser("evaluate", help="score a model against labelled pages, next to baselines",
                        description="Evaluate a model on labelled scrapes or (HTML, gold) pages: line and word "
@@ -143,7 +145,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not pages:
         raise BoilersiftError("no pages in the training data")
     try:
-        model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold, progress=True)
+        model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
+                            args.widget_rate, progress=True)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data
         raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)
@@ -189,6 +192,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     sources = list(expand_inputs(args.inputs))
     failures = 0
     batch = len(sources) > 1
+    targets: dict[Path, str] = {}  # output path -> the input that wrote it
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(args.output)) if args.output else sys.stdout
         if args.output_format == "tsv" and args.output_dir is None:
@@ -204,6 +208,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
                     handle.write(rendered)
                     continue
                 target = _output_path(Path(args.output_dir), source.relative, args.output_format)
+                if targets.setdefault(target, source.path) != source.path:
+                    raise BoilersiftError(f"{source.path}: output {target} is already taken by "
+                                          f"{targets[target]} (same name, other extension); skipped")
                 with atomic_writer(target) as out:
                     out.write((TSV_HEADER if args.output_format == "tsv" else "") + rendered)
             except BoilersiftError as exc:

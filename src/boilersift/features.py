@@ -31,7 +31,7 @@ import numpy as np
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
 from .segment import Block
 
-FEATURE_SCHEMA_VERSION = "text-1"
+FEATURE_SCHEMA_VERSION = "text-2"
 
 CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
 TERMINAL = frozenset(".!?。！？…\"'”’»)")
@@ -304,3 +304,42 @@ def featurize_pages(pages: list[list[Block]]) -> np.ndarray:
     """Feature matrices of several pages, stacked (context never crosses pages)."""
     matrices = [featurize(blocks) for blocks in pages]
     return np.vstack(matrices) if matrices else np.zeros((0, N_FEATURES))
+
+
+# Context of a learned per-line score (the word model's, or the first pass's
+# probability): the score itself, its neighbours, and its mean over windows on
+# each side. This is the jusText / boilerpipe idea of a neighbour-aware second
+# pass: a short line between confident content lines is content too.
+SCORE_OFFSETS: tuple[int, ...] = (-2, -1, 1, 2)
+SCORE_WINDOWS: tuple[int, ...] = (3, 10, 30)
+
+
+def score_context_names(prefix: str) -> tuple[str, ...]:
+    return ((f"{prefix}",)
+            + tuple(f"{prefix}_{'prev' if o < 0 else 'next'}{abs(o)}" for o in SCORE_OFFSETS)
+            + tuple(f"{prefix}_{side}{r}" for r in SCORE_WINDOWS for side in ("above", "below", "around"))
+            + (f"{prefix}_page_mean", f"{prefix}_page_max"))
+
+
+def score_context(scores: np.ndarray) -> np.ndarray:
+    """Context features of one page's per-line scores, one row per line."""
+    n = len(scores)
+    if n == 0:
+        return np.zeros((0, len(score_context_names("s"))))
+    columns = [scores] + [_shift(scores, o) for o in SCORE_OFFSETS]
+    cumulative = np.concatenate(([0.0], np.cumsum(scores)))
+    idx = np.arange(n)
+    for radius in SCORE_WINDOWS:
+        lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, n)
+        above = (cumulative[idx] - cumulative[lo]) / np.maximum(idx - lo, 1)
+        below = (cumulative[hi] - cumulative[idx + 1]) / np.maximum(hi - idx - 1, 1)
+        columns += [np.where(idx > lo, above, -1.0), np.where(hi > idx + 1, below, -1.0),
+                    (cumulative[hi] - cumulative[lo]) / (hi - lo)]
+    columns += [np.full(n, scores.mean()), np.full(n, scores.max())]
+    return np.column_stack(columns)
+
+
+WORD_SCORE_NAMES = score_context_names("words")
+FIRST_PASS_NAMES = score_context_names("pass1")
+# Every column the final classifier sees, in order (the model adds the learned ones).
+MODEL_FEATURE_NAMES: tuple[str, ...] = FEATURE_NAMES + WORD_SCORE_NAMES + FIRST_PASS_NAMES

@@ -1,71 +1,169 @@
-"""The classifier: candidate scikit-learn estimators, training, and the `Model` API.
+"""The classifier: a cross-fitted three-stage line classifier, and the `Model` API.
 
-A `Model` wraps a fitted scikit-learn estimator over the feature matrix of
-:mod:`boilersift.features` with a decision threshold. It takes raw text or lines
-and gives a probability and a label per line; :mod:`boilersift.bundle` saves and
-loads it with its manifest.
+:class:`LineClassifier` is a scikit-learn classifier whose samples are the
+lines (:class:`~boilersift.segment.Block`) of pages, in page order. It works in
+three stages, each seeing the stage before through its neighbours' eyes:
+
+1. **words**: hashed word uni/bigrams -> logistic regression, a score of how
+   boilerplate-like the line's vocabulary is ("Posted by", "Privacy Policy");
+2. **first pass**: the shallow features of :mod:`boilersift.features` plus the
+   context of the word score -> gradient boosting;
+3. **second pass**: all of that plus the context of the first pass's
+   probabilities (jusText's neighbour-aware pass, learned) -> gradient boosting.
+
+In ``fit``, the scores a later stage learns from are cross-fitted (out-of-fold by
+page), as in scikit-learn's ``StackingClassifier``, so the later stage sees
+scores as noisy as they will be on new pages. A `Model` wraps the fitted
+classifier, its threshold (``FixedThresholdClassifier``) and its manifest.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn import config_context
-from sklearn.base import ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import FixedThresholdClassifier
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import FixedThresholdClassifier, GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
-from .features import featurize, featurize_pages
+from .features import MODEL_FEATURE_NAMES, featurize, score_context
 from .segment import Block, segment_lines, segment_text
 
-# The estimators compared in experiments/compare_models.py; "hgb" won (see results).
-ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
-    "logreg": lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=1.0)),
+# Candidates for the two passes, compared in experiments/compare_models.py.
+PASS_ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
+    "logreg": lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)),
     "forest": lambda: RandomForestClassifier(
-        n_estimators=150, min_samples_leaf=3, max_features="sqrt", n_jobs=-1, random_state=0),
+        n_estimators=100, min_samples_leaf=5, max_features="sqrt", n_jobs=-1, random_state=0),
     "hgb": lambda: HistGradientBoostingClassifier(
-        max_iter=400, learning_rate=0.1, max_leaf_nodes=63, min_samples_leaf=40,
+        max_iter=150, learning_rate=0.1, max_leaf_nodes=63, min_samples_leaf=40,
         l2_regularization=1.0, early_stopping=False, random_state=0),
 }
 DEFAULT_ESTIMATOR = "hgb"
 DEFAULT_THRESHOLD = 0.5
 
 
-def line_weights(pages: list[LabeledPage]) -> np.ndarray:
-    """Sample weights that make every page count the same, split half by line and
-    half by word: the headline metric averages pages and counts words, but short
-    lines (inline links) still have to be learned."""
-    weights = []
-    for page in pages:
-        words = np.array([max(len(b.text.split()), 1) for b in page.blocks], dtype=np.float64)
-        if len(words):
-            weights.append(0.5 / len(words) + 0.5 * words / words.sum())
-    return np.concatenate(weights) * 1000.0 if weights else np.zeros(0)
+def word_scorer() -> ClassifierMixin:
+    """Stage 1: the vocabulary of a line. Hashing keeps the model small and needs no fit."""
+    return make_pipeline(
+        HashingVectorizer(ngram_range=(1, 2), n_features=2**18, alternate_sign=False,
+                          token_pattern=r"(?u)\b\w+\b"),
+        SGDClassifier(loss="log_loss", alpha=1e-6, max_iter=15, tol=None, random_state=0))
 
 
-def fit_estimator(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
-                  threshold: float = DEFAULT_THRESHOLD) -> FixedThresholdClassifier:
-    """Fit a candidate estimator on labelled pages, wrapped with its threshold."""
-    if estimator not in ESTIMATORS:
-        raise ValueError(f"unknown estimator {estimator!r}; choose from {', '.join(ESTIMATORS)}")
-    X = featurize_pages([p.blocks for p in pages])
-    y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages])
-    base = ESTIMATORS[estimator]()
-    steps = [step for _, step in base.steps] if hasattr(base, "steps") else [base]
-    with config_context(enable_metadata_routing=True):
-        for step in steps:  # every step that can weight samples should
-            step.set_fit_request(sample_weight=True)
-        wrapped = FixedThresholdClassifier(base, threshold=threshold, response_method="predict_proba")
-        return wrapped.fit(X, y, sample_weight=line_weights(pages))
+def page_slices(blocks: Sequence[Block]) -> list[slice]:
+    """The pages of a flat sequence of blocks: a page starts where `index` is 0."""
+    starts = [i for i, block in enumerate(blocks) if block.index == 0] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    ends = starts[1:] + [len(blocks)]
+    return [slice(a, b) for a, b in zip(starts, ends)]
+
+
+def page_balanced_weights(blocks: Sequence[Block]) -> np.ndarray:
+    """Every page counts the same, split half by line and half by word: the headline
+    metric averages pages and counts words, but short lines (inline links) still
+    have to be learned."""
+    words = np.fromiter((max(len(b.text.split()), 1) for b in blocks), dtype=np.float64, count=len(blocks))
+    weights = np.zeros(len(blocks))
+    for page in page_slices(blocks):
+        w = words[page]
+        if len(w):
+            weights[page] = 0.5 / len(w) + 0.5 * w / w.sum()
+    return weights * 1000.0
+
+
+def _fit(estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray) -> ClassifierMixin:
+    """Fit with sample weights, whether `estimator` is a pipeline or not."""
+    if hasattr(estimator, "steps"):
+        return estimator.fit(X, y, **{f"{estimator.steps[-1][0]}__sample_weight": weights})
+    return estimator.fit(X, y, sample_weight=weights)
+
+
+def _take(X, rows: np.ndarray):
+    return X[rows] if isinstance(X, np.ndarray) else [X[i] for i in rows]
+
+
+class LineClassifier(ClassifierMixin, BaseEstimator):
+    """Content (1) / noise (0) classifier over the lines of pages.
+
+    X is a flat sequence of :class:`Block` in page order (pages start where
+    ``block.index == 0``), so that ``len(X) == len(y)`` as scikit-learn expects
+    while every stage can still see each line's neighbours.
+    """
+
+    def __init__(self, estimator: str = DEFAULT_ESTIMATOR, cv: int = 3, second_pass: bool = True) -> None:
+        self.estimator = estimator
+        self.cv = cv
+        self.second_pass = second_pass
+
+    def _pass_estimator(self) -> ClassifierMixin:
+        if self.estimator not in PASS_ESTIMATORS:
+            raise ValueError(f"unknown estimator {self.estimator!r}; choose from {', '.join(PASS_ESTIMATORS)}")
+        return PASS_ESTIMATORS[self.estimator]()
+
+    @staticmethod
+    def _with_context(base: np.ndarray, scores: np.ndarray, pages: list[slice]) -> np.ndarray:
+        context = np.vstack([score_context(scores[page]) for page in pages])
+        return np.column_stack([base, context])
+
+    def _cross_fit(self, estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray,
+                   groups: np.ndarray) -> tuple[np.ndarray, ClassifierMixin]:
+        """Out-of-fold probabilities (folds by page) and the estimator fitted on all."""
+        scores = np.zeros(len(y))
+        for train, test in GroupKFold(self.cv).split(np.zeros(len(y)), y, groups):
+            fitted = _fit(clone(estimator), _take(X, train), y[train], weights[train])
+            scores[test] = fitted.predict_proba(_take(X, test))[:, 1]
+        return scores, _fit(clone(estimator), X, y, weights)
+
+    def fit(self, X: Sequence[Block], y, sample_weight: np.ndarray | None = None) -> "LineClassifier":
+        y = np.asarray(y, dtype=np.int64)
+        pages = page_slices(X)
+        weights = page_balanced_weights(X) if sample_weight is None else np.asarray(sample_weight)
+        groups = np.concatenate([np.full(s.stop - s.start, i) for i, s in enumerate(pages)])
+        shallow = np.vstack([featurize(list(X[page])) for page in pages])
+        word_scores, self.words_ = self._cross_fit(word_scorer(), [b.text for b in X], y, weights, groups)
+        first_X = self._with_context(shallow, word_scores, pages)
+        if self.second_pass:
+            first_scores, self.first_ = self._cross_fit(self._pass_estimator(), first_X, y, weights, groups)
+            final_X = self._with_context(first_X, first_scores, pages)
+        else:
+            self.first_, final_X = None, first_X
+        self.final_ = _fit(self._pass_estimator(), final_X, y, weights)
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = final_X.shape[1]
+        return self
+
+    def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
+        pages = page_slices(X)
+        shallow = np.vstack([featurize(list(X[page])) for page in pages])
+        word_scores = self.words_.predict_proba([b.text for b in X])[:, 1]
+        final_X = self._with_context(shallow, word_scores, pages)
+        if self.first_ is not None:
+            final_X = self._with_context(final_X, self.first_.predict_proba(final_X)[:, 1], pages)
+        return self.final_.predict_proba(final_X)
+
+    @property
+    def feature_names_(self) -> tuple[str, ...]:
+        """Names of the final stage's columns."""
+        return MODEL_FEATURE_NAMES[:self.n_features_in_]
+
+
+def fit_classifier(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
+                   threshold: float = DEFAULT_THRESHOLD, second_pass: bool = True) -> FixedThresholdClassifier:
+    """Fit a LineClassifier on labelled pages, wrapped with its decision threshold."""
+    X = [block for page in pages for block in page.blocks]
+    y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages if p.blocks])
+    classifier = LineClassifier(estimator=estimator, second_pass=second_pass)
+    return FixedThresholdClassifier(classifier, threshold=threshold, response_method="predict_proba").fit(X, y)
 
 
 @functools.cache
@@ -127,7 +225,7 @@ class Model:
         # costs more than it saves (3x slower measured), so predict single-threaded
         # and parallelise over pages instead.
         with _single_thread():
-            return self.estimator.estimator_.predict_proba(featurize(blocks))[:, 1]
+            return self.estimator.estimator_.predict_proba(blocks)[:, 1]
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
         cut = self.threshold if threshold is None else threshold

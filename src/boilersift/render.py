@@ -17,9 +17,10 @@ from typing import Callable
 import html_text
 from bs4 import BeautifulSoup
 
-# Text no scraper keeps. <noscript> stays: JavaScript-less scrapers see it, and
-# some sites (Discourse forums) put the whole page there.
-INVISIBLE_TAGS = ["script", "style", "template", "svg"]
+# Text no scraper keeps. <head> goes too: its <title> repeats the headline, and
+# the aligner would credit the first copy. <noscript> stays: JavaScript-less
+# scrapers see it, and some sites (Discourse forums) put the whole page there.
+INVISIBLE_TAGS = ["head", "script", "style", "template", "svg"]
 _BLANK_RUNS = re.compile(r"\n[ \t\r\f\v\xa0]*(?:\n[ \t\r\f\v\xa0]*)+")
 
 
@@ -34,7 +35,10 @@ def render_nodes(html: str) -> str:
 
 def render_blocks(html: str) -> str:
     """One block element per line, with blank lines between paragraphs."""
-    return html_text.extract_text(html, guess_layout=True)
+    tree = html_text.parse_html(html)
+    for head in tree.xpath("//head"):
+        head.drop_tree()
+    return html_text.extract_text(tree, guess_layout=True)
 
 
 STYLES: dict[str, Callable[[str], str]] = {"nodes": render_nodes, "blocks": render_blocks}

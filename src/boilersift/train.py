@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 
+from .augment import augment
 from .data import LabeledPage, fingerprint, is_dev_site
 from .evaluate import best_threshold, evaluate, page_probabilities
-from .model import DEFAULT_ESTIMATOR, Model, fit_estimator
+from .model import DEFAULT_ESTIMATOR, Model, fit_classifier
 
 TUNE_SALT = "tune:"
 
@@ -34,23 +35,26 @@ def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int
 
 def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
                 dev_percent: int = 20, tune_percent: int = 15,
-                threshold: float | None = None, progress: bool = False) -> Model:
-    """Fit a model on `pages` and record its pedigree and dev metrics in the manifest."""
+                threshold: float | None = None, widget_rate: float = 0.25,
+                progress: bool = False) -> Model:
+    """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
+    `widget_rate` of the fit pages get an ad widget injected (:mod:`boilersift.augment`)."""
     fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent)
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
+    fit_pages = augment(fit_pages, widget_rate)
     started = time.perf_counter()
-    model = Model(fit_estimator(fit_pages, estimator, threshold or 0.5), {})
+    model = Model(fit_classifier(fit_pages, estimator, threshold or 0.5), {})
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
         model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
     model.manifest = {
         "estimator": estimator,
-        "estimator_params": {k: repr(v) for k, v in model.estimator.estimator_.get_params().items()
-                             if not callable(v) and "__" not in k},
+        "estimator_params": model.estimator.estimator_.get_params(),
         "training_data": fingerprint(fit_pages),
         "split": {"dev_percent": dev_percent, "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
+                  "widget_rate": widget_rate,
                   "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
         "fit_seconds": round(fit_seconds, 1),
     }

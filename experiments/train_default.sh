@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Rebuild the shipped default model from ../shared/datasets/ and time it.
+#   bash experiments/train_default.sh            (about 8 minutes on 2 cores)
+# Writes data/labeled/all.jsonl.gz (not committed), models/text-default/ and
+# experiments/results/train_default.txt (timings).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BOILERSIFT=${BOILERSIFT:-boilersift}
+log=experiments/results/train_default.txt
+start=$(date +%s)
+$BOILERSIFT label ../shared/datasets/*.jsonl.gz -o data/labeled/all.jsonl.gz
+labelled=$(date +%s)
+$BOILERSIFT train data/labeled/all.jsonl.gz -o models/text-default
+end=$(date +%s)
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "label: $((labelled - start)) s"
+  echo "train: $((end - labelled)) s"
+  echo "total: $((end - start)) s"
+} | tee "$log"

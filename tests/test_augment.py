@@ -1,0 +1,51 @@
+"""Widget injection: real noise runs inserted between content lines, labels kept aligned."""
+
+import random
+
+import pytest
+
+from boilersift.augment import augment, inject_widget, noise_runs
+from boilersift.data import LabeledPage
+from boilersift.segment import segment_text
+
+ARTICLE = "\n".join(f"Paragraph {i} of the article says something long enough to count." for i in range(10))
+PAGE_TEXT = "Home\nNews\nSports\n\n" + ARTICLE + "\n\nFooter\nContact us\nPrivacy"
+LABELS = [0, 0, 0] + [1] * 10 + [0, 0, 0]
+
+
+@pytest.fixture
+def page() -> LabeledPage:
+    blocks = segment_text(PAGE_TEXT)
+    assert len(blocks) == len(LABELS)
+    return LabeledPage("p", blocks, list(LABELS), {"site": "example.org"})
+
+
+def test_noise_runs(page):
+    assert noise_runs([page]) == [["Home", "News", "Sports"]]
+
+
+def test_inject_widget_inserts_noise_between_content(page):
+    widget = ["by Taboola", "Sponsored Links", "You May Like"]
+    out = inject_widget(page, widget, random.Random(0))
+    assert out is not None
+    texts = [b.text for b in out.blocks]
+    at = texts.index("by Taboola")
+    assert texts[at:at + 3] == widget
+    assert out.labels[at:at + 3] == [0, 0, 0]
+    assert out.labels[at - 1] == 1 and out.labels[at + 3] == 1  # inside the article
+    assert len(out.labels) == len(out.blocks) == len(LABELS) + 3
+    # the page's own layout survives: the blank line before the article is still there
+    assert out.blocks[texts.index("Paragraph 0 of the article says something long enough to count.")].blank_before == 1
+
+
+def test_too_little_content_is_left_alone():
+    blocks = segment_text("Home\nOne content line.\nFooter")
+    assert inject_widget(LabeledPage("p", blocks, [0, 1, 0]), ["ad", "ad", "ad"], random.Random(0)) is None
+
+
+@pytest.mark.parametrize("rate, changed", [(0.0, 0), (1.0, 2)])
+def test_augment_rate(page, rate, changed):
+    other = LabeledPage("q", page.blocks, page.labels, page.meta)
+    out = augment([page, other], rate=rate)
+    assert sum(p.id.endswith("+widget") for p in out) == changed
+    assert augment([page, other], rate=rate) == out  # deterministic for a seed
