@@ -2,7 +2,7 @@
 
 What is measured:
 
-1. **In process**: the dev-site pages of /work/shared/datasets/*.jsonl.gz
+1. **In process**: the dev-site pages of ../shared/datasets/*.jsonl.gz
    (``data.is_dev_site(data.site_of(record), 20)``) are rendered in the "nodes"
    style outside the timed region (pages whose rendering is blank are skipped);
    then ``Model.classify(text)`` (segmentation + features + predict_proba) runs
@@ -60,7 +60,7 @@ from boilersift import Model, segment_text  # noqa: E402
 from boilersift.data import is_dev_site, read_jsonl, site_of  # noqa: E402
 from boilersift.render import STYLES  # noqa: E402
 
-DATASETS = Path("/work/shared/datasets")
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"  # ../shared/datasets
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_LINES_PER_S = 20_000
 

@@ -1,6 +1,6 @@
 """Compare boilersift with baselines and trafilatura on the dev-site pages.
 
-What is measured: on every page of /work/shared/datasets/*.jsonl.gz whose site is a
+What is measured: on every page of ../shared/datasets/*.jsonl.gz whose site is a
 dev site (``data.is_dev_site(data.site_of(record), 20)``, i.e. no default model was
 trained on it), the headline word precision/recall/F1 (``metrics.word_prf``) of each
 system's output against the page's ``gold``, averaged over pages, overall, per
@@ -59,7 +59,7 @@ from boilersift.metrics import PRF, mean_prf, word_counts, word_prf  # noqa: E40
 from boilersift.render import STYLES  # noqa: E402
 from boilersift.segment import segment_text  # noqa: E402
 
-DATASETS = Path("/work/shared/datasets")
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"  # ../shared/datasets
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

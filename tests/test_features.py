@@ -322,3 +322,18 @@ def test_score_context_sees_neighbours():
     assert row[names.index("s_prev2")] == -1  # past the page edge
     assert row[names.index("s_above3")] == pytest.approx(0.9)
     assert row[names.index("s_below3")] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("texts, scores, expected", [
+    # a stranded paragraph shares the article's words ("swap", "Russia/Russian" by the 6-char stem)
+    (["The Kremlin discussed a prisoner swap with Russia", "by Taboola",
+      "In the latest swap a Russian citizen was freed"], [0.9, 0.1, 0.2], [0.0, 0.0, 2 / 5]),
+    # a core line does not count its own words
+    (["Kremlin prisoner swap"], [0.9], [0.0]),
+    # stop words and short words are not content words; an empty bag scores 0
+    (["the and of", "Kremlin"], [0.9, 0.9], [0.0, 0.0]),
+])
+def test_topic_overlap(texts, scores, expected):
+    from boilersift.features import topic_overlap
+
+    assert topic_overlap(texts, np.array(scores)) == pytest.approx(expected)

@@ -43,21 +43,21 @@ def _raw_lines(blocks: list[Block]) -> list[str]:
 
 
 def inject_widget(page: LabeledPage, widget: list[str], rng: random.Random) -> LabeledPage | None:
-    """`page` with `widget` (noise lines) inserted between two content lines in the
-    middle of its content, or None when the page has too little content."""
+    """`page` with `widget` (noise lines) inserted between two adjacent content
+    lines anywhere in its content (widgets sit near the end of articles too, with
+    one or two paragraphs after them), or None when the page has too little content."""
     content = [i for i, label in enumerate(page.labels) if label]
-    gaps = [i for a, i in zip(content, content[1:]) if i == a + 1]  # between adjacent content lines
-    middle = [i for i in gaps if content[len(content) // 5] <= i <= content[-len(content) // 5 - 1]]
-    if len(content) < 6 or not middle:
+    gaps = [i for a, i in zip(content, content[1:]) if i == a + 1]
+    if len(content) < 6 or not gaps:
         return None
-    at = rng.choice(middle)
+    at = rng.choice(gaps)
     blocks = page.blocks
     lines = _raw_lines(blocks[:at]) + widget + _raw_lines(blocks[at:])
     labels = page.labels[:at] + [0] * len(widget) + page.labels[at:]
     return LabeledPage(page.id + "+widget", segment_lines(lines), labels, page.meta, page.gold)
 
 
-def augment(pages: list[LabeledPage], rate: float = 0.25, seed: int = 0) -> list[LabeledPage]:
+def augment(pages: list[LabeledPage], rate: float = 0.5, seed: int = 0) -> list[LabeledPage]:
     """Replace a share `rate` of the pages by copies with an injected widget."""
     rng = random.Random(seed)
     runs = noise_runs(pages)

@@ -76,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-percent", type=int, default=20, help="share of sites held out for dev metrics (default 20)")
     p.add_argument("--tune-percent", type=int, default=15, help="share of the other sites for the threshold (default 15)")
     p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
-    p.add_argument("--widget-rate", type=float, default=0.25,
-                   help="share of training pages that get an ad widget injected mid-article (default 0.25)")
+    p.add_argument("--widget-rate", type=float, default=0.5,
+                   help="share of training pages that get an ad widget injected mid-article (default 0.5)")
 
     p = sub.add_parser("evaluate", help="score a model against labelled pages, next to baselines",
                        description="Evaluate a model on labelled scrapes or (HTML, gold) pages: line and word "

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from .errors import BoilersiftError
 from .labels import align_labels
+from .output import atomic_writer
 from .render import STYLES
 from .segment import Block, segment_text
 
@@ -77,8 +78,6 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
 
 def write_jsonl(records: Iterable[dict], path: str | Path) -> int:
     """Write records atomically (temporary file, then rename); returns how many."""
-    from .output import atomic_writer
-
     n = 0
     with atomic_writer(path, binary=str(path).endswith(".gz")) as handle:
         stream = gzip.open(handle, "wt", encoding="utf-8") if str(path).endswith(".gz") else handle

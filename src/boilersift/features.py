@@ -31,7 +31,7 @@ import numpy as np
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
 from .segment import Block
 
-FEATURE_SCHEMA_VERSION = "text-2"
+FEATURE_SCHEMA_VERSION = "text-3"
 
 CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
 TERMINAL = frozenset(".!?。！？…\"'”’»)")
@@ -339,7 +339,29 @@ def score_context(scores: np.ndarray) -> np.ndarray:
     return np.column_stack(columns)
 
 
+CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def topic_overlap(texts: list[str], scores: np.ndarray, cut: float = 0.5) -> np.ndarray:
+    """Share of each line's content words that also occur in the *other* lines
+    scored at least `cut`: an article paragraph stranded between two widgets
+    still talks about what the article talks about; a teaser for another story
+    does not."""
+    # Words cut to six characters: a crude multilingual stemmer (Russia/Russian).
+    bags = [{w[:6] for w in CONTENT_WORD.findall(t.lower()) if w not in STOP_WORDS} for t in texts]
+    core: Counter[str] = Counter()
+    for bag, score in zip(bags, scores):
+        if score >= cut:
+            core.update(bag)
+    out = np.zeros(len(texts))
+    for i, bag in enumerate(bags):
+        if bag:
+            own = 1 if scores[i] >= cut else 0
+            out[i] = sum(1 for w in bag if core[w] > own) / len(bag)
+    return out
+
+
 WORD_SCORE_NAMES = score_context_names("words")
-FIRST_PASS_NAMES = score_context_names("pass1")
+FIRST_PASS_NAMES = score_context_names("pass1") + ("pass1_topic_overlap",)
 # Every column the final classifier sees, in order (the model adds the learned ones).
 MODEL_FEATURE_NAMES: tuple[str, ...] = FEATURE_NAMES + WORD_SCORE_NAMES + FIRST_PASS_NAMES

@@ -8,9 +8,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from .model import LineResult
+if TYPE_CHECKING:  # the model imports data, which writes through this module
+    from .model import LineResult
 
 OUTPUT_FORMATS = ("text", "jsonl", "tsv")
 

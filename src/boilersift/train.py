@@ -35,7 +35,7 @@ def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int
 
 def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
                 dev_percent: int = 20, tune_percent: int = 15,
-                threshold: float | None = None, widget_rate: float = 0.25,
+                threshold: float | None = None, widget_rate: float = 0.5,
                 progress: bool = False) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
     `widget_rate` of the fit pages get an ad widget injected (:mod:`boilersift.augment`)."""
