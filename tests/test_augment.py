@@ -49,3 +49,14 @@ def test_augment_rate(page, rate, changed):
     out = augment([page, other], rate=rate)
     assert sum(p.id.endswith("+widget") for p in out) == changed
     assert augment([page, other], rate=rate) == out  # deterministic for a seed
+
+
+def test_ad_widget_is_lexicon_phrases_then_real_noise():
+    from boilersift.augment import AD_PHRASES, ad_widget
+
+    run = ["Teaser one", "Teaser two", "Teaser three"]
+    for seed in range(20):
+        widget = ad_widget([run], random.Random(seed))
+        header = [line for line in widget if line not in run]
+        assert header and all(line.lower() in AD_PHRASES for line in header)
+        assert widget[len(header):] == run[:len(widget) - len(header)]

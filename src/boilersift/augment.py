@@ -5,8 +5,9 @@ widgets ("by Taboola", "Sponsored Links", "You May Like") are mostly absent:
 JavaScript injects them later. Scrapes of rendered pages, like the canonical
 sample, have them *between* article paragraphs. Without examples of that, a
 model learns that a noise run ends the article and drops the paragraphs after
-it. So a share of training pages gets a run of real noise lines, taken from
-another page, inserted between two of its content lines.
+it. So a share of training pages gets a widget inserted between two of its
+content lines: a run of real noise lines from another page, or an ad widget
+made of the lexicon's ad phrases and real teaser lines.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from __future__ import annotations
 import random
 
 from .data import LabeledPage
+from .lexicon import BOILERPLATE_PHRASES
 from .segment import Block, segment_lines
 
 MIN_RUN, MAX_RUN = 3, 12
+AD_PHRASES = [p for p in BOILERPLATE_PHRASES["ad"] if p.isascii() and " " in p]
 
 
 def noise_runs(pages: list[LabeledPage]) -> list[list[str]]:
@@ -57,14 +60,27 @@ def inject_widget(page: LabeledPage, widget: list[str], rng: random.Random) -> L
     return LabeledPage(page.id + "+widget", segment_lines(lines), labels, page.meta, page.gold)
 
 
+def ad_widget(runs: list[list[str]], rng: random.Random) -> list[str]:
+    """A recommendation widget as rendered scrapes show it: a few of the lexicon's
+    ad phrases ("by Taboola", "Sponsored Links", ...), each maybe twice (logo and
+    label), then teaser lines borrowed from a real noise run."""
+    phrases = rng.sample(AD_PHRASES, rng.randint(1, 4))
+    header = [rng.choice((p, p.title(), p.capitalize())) for p in phrases for _ in range(rng.randint(1, 2))]
+    return header + rng.choice(runs)[:rng.randint(1, MAX_RUN)]
+
+
 def augment(pages: list[LabeledPage], rate: float = 0.5, seed: int = 0) -> list[LabeledPage]:
-    """Replace a share `rate` of the pages by copies with an injected widget."""
+    """Replace a share `rate` of the pages by copies with an injected widget: half
+    of them a real noise run from another page, half an ad widget."""
     rng = random.Random(seed)
     runs = noise_runs(pages)
     if not runs or rate <= 0:
         return list(pages)
     out = []
     for page in pages:
-        augmented = inject_widget(page, rng.choice(runs), rng) if rng.random() < rate else None
+        augmented = None
+        if rng.random() < rate:
+            widget = rng.choice(runs) if rng.random() < 0.5 else ad_widget(runs, rng)
+            augmented = inject_widget(page, widget, rng)
         out.append(augmented or page)
     return out
