@@ -42,16 +42,15 @@ def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
     fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent)
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
-    fit_pages = augment(fit_pages, widget_rate)
     started = time.perf_counter()
-    model = Model(fit_classifier(fit_pages, estimator, threshold or 0.5), {})
+    model = Model(fit_classifier(augment(fit_pages, widget_rate), estimator, threshold or 0.5), {})
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
         model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
     model.manifest = {
         "estimator": estimator,
         "estimator_params": model.estimator.estimator_.get_params(),
-        "training_data": fingerprint(fit_pages),
+        "training_data": fingerprint(fit_pages),  # as given; augmentation is seeded, see split
         "split": {"dev_percent": dev_percent, "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
                   "widget_rate": widget_rate,
