@@ -122,3 +122,16 @@ def test_atomic_writer(tmp_path):
             raise RuntimeError("interrupted")
     assert target.read_text(encoding="utf-8") == "done"  # the old file survives a failed write
     assert [p.name for p in target.parent.iterdir()] == ["out.txt"]  # no temporary files left
+
+
+def test_atomic_writer_gives_normal_permissions(tmp_path):
+    import os
+
+    from boilersift.output import atomic_writer
+
+    target = tmp_path / "out.txt"
+    with atomic_writer(target) as handle:
+        handle.write("x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BoilersiftError
+from .output import OUTPUT_FORMATS
 
 EPILOG_PREDICT = """examples:
   boilersift predict data/news_page_scrape.txt            content lines to stdout
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
     _add_model_options(p)
-    p.add_argument("--output-format", choices=("text", "jsonl", "tsv"), default="text",
+    p.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text",
                    help="text: content lines only (default); jsonl/tsv: every line with label and probability")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")

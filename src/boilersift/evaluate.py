@@ -143,7 +143,8 @@ def _plot_pr(curve: dict, report: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
     ax.plot(curve["recall"], curve["precision"], label="boilersift")
     for name, s in report["systems"].items():
-        ax.plot(s["line"]["recall"], s["line"]["precision"], "o", label=name)
+        label = f"{name} at threshold {report['model']['threshold']:.2f}" if name == "boilersift" else name
+        ax.plot(s["line"]["recall"], s["line"]["precision"], "o", label=label)
     ax.set_xlabel("recall (content lines)")
     ax.set_ylabel("precision (content lines)")
     ax.set_xlim(0, 1.01)

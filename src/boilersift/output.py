@@ -16,6 +16,12 @@ if TYPE_CHECKING:  # the model imports data, which writes through this module
 OUTPUT_FORMATS = ("text", "jsonl", "tsv")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
     """A file handle whose content appears at `path` only if the block succeeds:
@@ -23,6 +29,7 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
     try:
         with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as handle:
             yield handle
