@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
     p.add_argument("--widget-rate", type=float, default=0.5,
                    help="share of training pages that get an ad widget injected mid-article (default 0.5)")
+    p.add_argument("--no-second-pass", dest="second_pass", action="store_false",
+                   help="skip the neighbour-aware second pass (faster to train and to predict)")
 
     p = sub.add_parser("evaluate", help="score a model against labelled pages, next to baselines",
                        description="Evaluate a model on labelled scrapes or (HTML, gold) pages: line and word "
@@ -147,7 +149,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise BoilersiftError("no pages in the training data")
     try:
         model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
-                            args.widget_rate, progress=True)
+                            args.widget_rate, args.second_pass, progress=True)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data
         raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)
