@@ -34,6 +34,24 @@ ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = [("hgb", True), ("hgb", False), ("forest", True), ("logreg", True)]
 
 
+def write_results(rows: list[dict], meta: dict, step: int, out: Path) -> None:
+    """Rewritten after every candidate, so an interrupted run keeps what it measured."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "compare_models.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    lines = ["# Candidate classifiers (dev sites, word-F1 averaged over pages)", "",
+             f"fit {meta['fit_pages']} pages (every {step}th fit-split page), threshold tuned on "
+             f"{meta['tune_pages']} tune pages, scored on {meta['dev_pages']} dev pages (both scrape styles).", "",
+             "| pass estimator | second pass | word F1 | word P | word R | line F1 | threshold | fit s | dev predict s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['estimator']} | {r['second_pass']} | {r['word']['f1']:.3f} | {r['word']['precision']:.3f} | "
+                     f"{r['word']['recall']:.3f} | {r['line']['f1']:.3f} | {r['threshold']:.2f} | "
+                     f"{r['fit_seconds']} | {r['dev_predict_seconds']} |")
+    if rows:
+        lines += ["", f"Word stage alone (vocabulary score >= 0.5): word F1 {rows[0]['words_only_word_f1']:.3f}."]
+    (out / "compare_models.md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT / "data/labeled/all.jsonl.gz"))
@@ -45,7 +63,8 @@ def main() -> None:
     fit, tune, dev = split_pages(load_pages([args.data]), 20, 15)
     step = max(1, len(fit) // args.max_fit_pages)
     fit = fit[::step]
-    rows = []
+    meta = {"fit_pages": len(fit), "tune_pages": len(tune), "dev_pages": len(dev), "data": args.data}
+    rows: list[dict] = []
     for estimator, second_pass in CANDIDATES:
         started = time.perf_counter()
         model = Model(fit_classifier(fit, estimator, second_pass=second_pass), {})
@@ -66,23 +85,7 @@ def main() -> None:
                      "per_page_type": {k: v["f1"] for k, v in scores.get("per_page_type", {}).items()},
                      "words_only_word_f1": word_only["word"]["f1"]})
         print(rows[-1]["estimator"], second_pass, f"{scores['word']['f1']:.3f}", f"{seconds:.0f}s", flush=True)
-
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    meta = {"fit_pages": len(fit), "tune_pages": len(tune), "dev_pages": len(dev), "data": args.data}
-    (out / "compare_models.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
-    lines = ["# Candidate classifiers (dev sites, word-F1 averaged over pages)", "",
-             f"fit {len(fit)} pages (every {step}th fit-split page), threshold tuned on {len(tune)} "
-             f"tune pages, scored on {len(dev)} dev pages (both scrape styles).", "",
-             "| pass estimator | second pass | word F1 | word P | word R | line F1 | threshold | fit s | dev predict s |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['estimator']} | {r['second_pass']} | {r['word']['f1']:.3f} | {r['word']['precision']:.3f} | "
-                     f"{r['word']['recall']:.3f} | {r['line']['f1']:.3f} | {r['threshold']:.2f} | "
-                     f"{r['fit_seconds']} | {r['dev_predict_seconds']} |")
-    lines += ["", f"Word stage alone (vocabulary score >= 0.5): word F1 "
-              f"{rows[0]['words_only_word_f1']:.3f}."]
-    (out / "compare_models.md").write_text("\n".join(lines) + "\n")
+        write_results(rows, meta, step, Path(args.output_dir))
 
 
 if __name__ == "__main__":
