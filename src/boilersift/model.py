@@ -35,7 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
-from .features import MODEL_FEATURE_NAMES, featurize, score_context, topic_overlap
+from .features import MODEL_FEATURE_NAMES, featurize_pages, score_context, topic_overlap
 from .segment import Block, segment_lines, segment_text
 
 # Candidates for the two passes, compared in experiments/compare_models.py.
@@ -62,9 +62,7 @@ def word_scorer() -> ClassifierMixin:
 
 def page_slices(blocks: Sequence[Block]) -> list[slice]:
     """The pages of a flat sequence of blocks: a page starts where `index` is 0."""
-    starts = [i for i, block in enumerate(blocks) if block.index == 0] or [0]
-    if starts[0] != 0:
-        starts.insert(0, 0)
+    starts = [0] + [i for i, block in enumerate(blocks) if block.index == 0 and i > 0]
     ends = starts[1:] + [len(blocks)]
     return [slice(a, b) for a, b in zip(starts, ends)]
 
@@ -111,6 +109,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unknown estimator {self.estimator!r}; choose from {', '.join(PASS_ESTIMATORS)}")
         return PASS_ESTIMATORS[self.estimator]()
 
+    @classmethod
+    def _first_pass_input(cls, X: Sequence[Block], word_scores: np.ndarray, pages: list[slice]) -> np.ndarray:
+        """The shallow features of every page, plus the context of the word scores."""
+        shallow = featurize_pages([list(X[page]) for page in pages])
+        return cls._with_context(shallow, word_scores, pages)
+
     @staticmethod
     def _with_context(base: np.ndarray, scores: np.ndarray, pages: list[slice]) -> np.ndarray:
         context = np.vstack([score_context(scores[page]) for page in pages])
@@ -137,9 +141,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         pages = page_slices(X)
         weights = page_balanced_weights(X) if sample_weight is None else np.asarray(sample_weight)
         groups = np.concatenate([np.full(s.stop - s.start, i) for i, s in enumerate(pages)])
-        shallow = np.vstack([featurize(list(X[page])) for page in pages])
         word_scores, self.words_ = self._cross_fit(word_scorer(), [b.text for b in X], y, weights, groups)
-        first_X = self._with_context(shallow, word_scores, pages)
+        first_X = self._first_pass_input(X, word_scores, pages)
         if self.second_pass:
             first_scores, self.first_ = self._cross_fit(self._pass_estimator(), first_X, y, weights, groups)
             final_X = self._second_pass_input(X, first_X, first_scores, pages)
@@ -152,9 +155,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
         pages = page_slices(X)
-        shallow = np.vstack([featurize(list(X[page])) for page in pages])
         word_scores = self.words_.predict_proba([b.text for b in X])[:, 1]
-        final_X = self._with_context(shallow, word_scores, pages)
+        final_X = self._first_pass_input(X, word_scores, pages)
         if self.first_ is not None:
             final_X = self._second_pass_input(X, final_X, self.first_.predict_proba(final_X)[:, 1], pages)
         return self.final_.predict_proba(final_X)
