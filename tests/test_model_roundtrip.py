@@ -210,3 +210,9 @@ def test_load_pages_reads_gold_records(tmp_path):
     assert len(pages) == 6
     assert {p.meta["style"] for p in pages} == {"nodes", "blocks"}
     assert all(len(p.blocks) == len(p.labels) and 1 in p.labels and 0 in p.labels for p in pages)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.3])
+def test_explicit_threshold_is_kept(small_pages, threshold):
+    # 0.0 is a real choice (keep everything), not "no threshold given".
+    assert train_model(small_pages, TEST_ESTIMATOR, dev_percent=0, threshold=threshold).threshold == threshold

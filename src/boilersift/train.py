@@ -13,7 +13,7 @@ import time
 from .augment import augment
 from .data import LabeledPage, fingerprint, is_dev_site
 from .evaluate import best_threshold, evaluate, page_probabilities
-from .model import DEFAULT_ESTIMATOR, Model, fit_classifier
+from .model import DEFAULT_ESTIMATOR, DEFAULT_THRESHOLD, Model, fit_classifier
 
 TUNE_SALT = "tune:"
 
@@ -43,7 +43,8 @@ def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
-    model = Model(fit_classifier(augment(fit_pages, widget_rate), estimator, threshold or 0.5, second_pass), {})
+    cut = DEFAULT_THRESHOLD if threshold is None else threshold
+    model = Model(fit_classifier(augment(fit_pages, widget_rate), estimator, cut, second_pass), {})
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
         model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
