@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from boilersift import BoilersiftError
-from boilersift.inputs import Source, decode, expand_inputs, read_source
+from boilersift.inputs import Source, decode, decode_html, expand_inputs, read_source
 from boilersift.model import LineResult
 from boilersift.output import TSV_HEADER, atomic_writer, format_results
 
@@ -135,3 +135,21 @@ def test_atomic_writer_gives_normal_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize(("data", "http_charset", "expected"), [
+    ('<meta charset="gbk"><p>中文</p>'.encode("gbk"), None, "中文"),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=shift_jis"><p>日本語'.encode("shift_jis"),
+     None, "日本語"),
+    ("<p>café</p>".encode("utf-16"), None, "café"),  # byte-order mark
+    ("<p>café</p>".encode("latin-1"), "iso-8859-1", "café"),  # HTTP header charset
+    ("<p>café</p>".encode("cp1252"), None, "café"),  # undeclared, not UTF-8: cp1252
+    ("<p>café</p>".encode("utf-8"), None, "café"),  # undeclared, valid UTF-8
+])
+def test_decode_html_finds_the_encoding(data: bytes, http_charset: str | None, expected: str) -> None:
+    assert expected in decode_html(data, "page.html", http_charset)
+
+
+def test_decode_html_rejects_empty_pages() -> None:
+    with pytest.raises(BoilersiftError, match="page.html: empty input"):
+        decode_html(b" \n ", "page.html")

@@ -33,15 +33,17 @@ from .model import LineClassifier, Model
 BUNDLE_FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
-DEFAULT_BUNDLE = "text-default"
+DEFAULT_BUNDLES = {"text": "text-default", "html": "html-default"}
 
 
-def default_bundle_path() -> Path:
-    """The shipped default: inside the installed package, or in the repo's models/."""
-    packaged = Path(str(resources.files("boilersift"))) / "models" / DEFAULT_BUNDLE
+def default_bundle_path(input_format: str = "text") -> Path:
+    """The shipped default for an input format ("text" or "html"): inside the
+    installed package, or in the repo's models/."""
+    name = DEFAULT_BUNDLES[input_format]
+    packaged = Path(str(resources.files("boilersift"))) / "models" / name
     if (packaged / MANIFEST_FILE).exists():
         return packaged
-    return Path(__file__).resolve().parents[2] / "models" / DEFAULT_BUNDLE
+    return Path(__file__).resolve().parents[2] / "models" / name
 
 
 def _sha256(path: Path) -> str:

@@ -68,6 +68,29 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
     return text
 
 
+def _utf8_or_cp1252(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
+    """Bytes of an HTML page as text. The encoding comes from, in order: a byte-order
+    mark, the HTTP Content-Type charset, a <meta> charset, then UTF-8 if the bytes are
+    valid UTF-8 and cp1252 otherwise (w3lib implements the WHATWG sniffing rules)."""
+    from w3lib.encoding import html_to_unicode
+
+    if not data.strip():
+        raise BoilersiftError(f"{name}: empty input")
+    content_type = f"text/html; charset={http_charset}" if http_charset else None
+    _, text = html_to_unicode(content_type, data, auto_detect_fun=_utf8_or_cp1252)
+    if not text.strip():
+        raise BoilersiftError(f"{name}: empty input")
+    return text
+
+
 def read_source(source: Source, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The decoded text of one input, at most `max_bytes` long."""
     name = "<stdin>" if source.path == STDIN else source.path

@@ -251,6 +251,16 @@ class Model:
         """Classify a page given as a list of lines (empty lines count as layout)."""
         return self.classify_blocks(segment_lines(lines), threshold)
 
+    def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
+        """Classify the blocks of an HTML page (str, or bytes in any declared encoding)."""
+        from .render import render_blocks
+
+        if isinstance(html, bytes):
+            from .inputs import decode_html
+
+            html = decode_html(html, "<html>")
+        return self.classify(render_blocks(html), threshold)
+
     def extract(self, text: str, threshold: float | None = None) -> str:
         """The content lines of a scrape, joined by newlines."""
         return "\n".join(r.text for r in self.classify(text, threshold) if r.is_content)
