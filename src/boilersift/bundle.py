@@ -27,7 +27,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 
 from . import __version__
 from .errors import BoilersiftError
-from .features import FEATURE_SCHEMA_VERSION, FIRST_PASS_NAMES, MODEL_FEATURE_NAMES
+from .features import FEATURE_SCHEMAS, FIRST_PASS_NAMES, model_feature_names
 from .model import LineClassifier, Model
 
 BUNDLE_FORMAT_VERSION = 1
@@ -69,7 +69,8 @@ def save_bundle(model: Model, path: str | Path) -> Path:
     manifest = {
         **model.manifest,
         "format_version": BUNDLE_FORMAT_VERSION,
-        "feature_schema_version": FEATURE_SCHEMA_VERSION,
+        "input_format": model.input_format,
+        "feature_schema_version": FEATURE_SCHEMAS[model.input_format],
         "feature_names": list(model.estimator.estimator_.feature_names_),
         "threshold": model.threshold,
         "libraries": library_versions(),
@@ -107,13 +108,18 @@ def check_manifest(path: Path, manifest: dict) -> None:
         raise BoilersiftError(
             f"model {path}: bundle format {version!r}, this boilersift reads format "
             f"{BUNDLE_FORMAT_VERSION}; retrain it with `boilersift train`")
+    input_format = manifest.get("input_format", "text")  # bundles before HTML support are text models
+    if input_format not in FEATURE_SCHEMAS:
+        raise BoilersiftError(f"model {path}: unknown input format {input_format!r} (this boilersift "
+                              f"knows {', '.join(FEATURE_SCHEMAS)}); install a newer boilersift")
     schema = manifest.get("feature_schema_version")
     names = manifest.get("feature_names")
-    known = (list(MODEL_FEATURE_NAMES), list(MODEL_FEATURE_NAMES[:-len(FIRST_PASS_NAMES)]))  # with/without 2nd pass
-    if schema != FEATURE_SCHEMA_VERSION or names not in known:
+    expected = list(model_feature_names(input_format))
+    known = (expected, expected[:-len(FIRST_PASS_NAMES)])  # with/without the second pass
+    if schema != FEATURE_SCHEMAS[input_format] or names not in known:
         raise BoilersiftError(
             f"model {path}: feature schema {schema!r} does not match this boilersift's "
-            f"{FEATURE_SCHEMA_VERSION!r}; retrain it with `boilersift train`, or install the "
+            f"{FEATURE_SCHEMAS[input_format]!r}; retrain it with `boilersift train`, or install the "
             f"boilersift version it was trained with ({manifest.get('libraries', {}).get('boilersift', '?')})")
     model_file = path / str(manifest.get("model_file", MODEL_FILE))
     if not model_file.is_file():
@@ -131,6 +137,7 @@ def load_bundle(path: str | Path | None = None) -> Model:
     path = Path(path) if path is not None else default_bundle_path()
     manifest = read_manifest(path)
     check_manifest(path, manifest)
+    input_format = manifest.get("input_format", "text")
     trained_with = manifest.get("libraries", {}).get("scikit-learn", "?")
     try:
         with warnings.catch_warnings():
@@ -142,7 +149,8 @@ def load_bundle(path: str | Path | None = None) -> Model:
             f"installed; install scikit-learn=={trained_with} or retrain with `boilersift train`") from None
     except Exception as exc:  # a corrupt pickle can raise almost anything
         raise BoilersiftError(f"model {path}: cannot load {MODEL_FILE} ({type(exc).__name__}: {exc})") from None
-    if not isinstance(getattr(estimator, "estimator_", None), LineClassifier) \
+    classifier = getattr(estimator, "estimator_", None)
+    if not isinstance(classifier, LineClassifier) or classifier.input_format != input_format \
             or estimator.n_features_in_ != len(manifest["feature_names"]):
         raise BoilersiftError(f"model {path}: {MODEL_FILE} does not hold a fitted boilersift estimator")
     return Model(estimator, manifest)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BoilersiftError
-from .output import OUTPUT_FORMATS
+from .output import OUTPUT_FORMATS, OUTPUT_SUFFIXES
 
 EPILOG_PREDICT = """examples:
   boilersift predict data/news_page_scrape.txt            content lines to stdout
@@ -24,6 +24,12 @@ EPILOG_PREDICT = """examples:
   boilersift predict page.txt --output-format tsv          every line: line_no, label, probability, text
   boilersift predict IN_DIR --output-dir OUT_DIR           OUT_DIR/NAME.txt for every IN_DIR/NAME.EXT
 """
+
+
+DEFAULT_STYLES = "nodes,blocks"
+STYLES_HELP = ("how (HTML, gold) pages become lines, comma-separated: nodes (one text node per line), "
+               "blocks (one paragraph per line), dom (HTML blocks) (default: nodes,blocks; "
+               "always dom for an HTML model)")
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -47,12 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
     _add_model_options(p)
     p.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text",
-                   help="text: content lines only (default); jsonl/tsv: every line with label and probability")
+                   help="text: content lines only (default); markdown: content with headings and list items "
+                   "(HTML input); jsonl/tsv: every line or block with label and probability (and, for HTML, "
+                   "its tag and location)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")
     out.add_argument("--output-dir", metavar="DIR",
                      help="write one output per input: IN_DIR/NAME.EXT -> DIR/NAME.txt (.jsonl/.tsv)")
-    p.add_argument("--encoding", default="utf-8", help="input encoding (default: utf-8, BOM tolerated)")
+    p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto",
+                   help="auto: HTML for .html/.htm files and documents that start like HTML, else text "
+                   "(default); text: text scrapes; html: HTML pages")
+    p.add_argument("--html-model", metavar="DIR",
+                   help="model bundle for HTML input (default: the shipped HTML model)")
+    p.add_argument("--encoding", default="utf-8",
+                   help="text input encoding (default: utf-8, BOM tolerated); HTML input is decoded by its "
+                   "byte-order mark or <meta> charset, else UTF-8 or cp1252")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
 
     p = sub.add_parser("label", help="turn (HTML, gold text) pages into labelled scrapes",
@@ -61,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "Writes the training format: JSON Lines of {id, lines, labels, ...}.")
     p.add_argument("inputs", nargs="+", metavar="PAGES", help="JSON Lines (.gz) files with 'html' and 'gold'")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .jsonl or .jsonl.gz")
-    p.add_argument("--styles", default="nodes,blocks",
-                   help="scrape styles, comma-separated: nodes (one text node per line), "
-                   "blocks (one paragraph per line) (default: nodes,blocks)")
+    p.add_argument("--styles", default=DEFAULT_STYLES, help=STYLES_HELP)
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
 
     p = sub.add_parser("train", help="train a model bundle on labelled scrapes",
@@ -76,9 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, help="fixed threshold (default: best word-F1 on the tune split)")
     p.add_argument("--dev-percent", type=int, default=20, help="share of sites held out for dev metrics (default 20)")
     p.add_argument("--tune-percent", type=int, default=15, help="share of the other sites for the threshold (default 15)")
-    p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
-    p.add_argument("--widget-rate", type=float, default=0.5,
-                   help="share of training pages that get an ad widget injected mid-article (default 0.5)")
+    p.add_argument("--input-format", choices=("text", "html"), default="text",
+                   help="text: a model of text scrapes (default); html: a model of HTML blocks with DOM "
+                   "features, trained on (HTML, gold) pages")
+    p.add_argument("--styles", help=STYLES_HELP)
+    p.add_argument("--widget-rate", type=float,
+                   help="share of training pages that get an ad widget injected mid-article "
+                   "(default 0.5 for text; text models only)")
     p.add_argument("--no-second-pass", dest="second_pass", action="store_false",
                    help="skip the neighbour-aware second pass (faster to train and to predict)")
 
@@ -90,18 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="DATA", help="training-format or (HTML, gold) JSON Lines files")
     _add_model_options(p)
     p.add_argument("--output-dir", required=True, metavar="DIR", help="where to write the report")
-    p.add_argument("--styles", default="nodes,blocks", help="scrape styles for (HTML, gold) input (default: nodes,blocks)")
+    p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
     return parser
 
 
-def _styles(value: str) -> list[str]:
-    from .render import STYLES
+def _styles(value: str | None, input_format: str = "text") -> list[str]:
+    """The segmentations asked for; an HTML model always learns from DOM blocks."""
+    from .data import SEGMENTATIONS
 
-    styles = [s.strip() for s in value.split(",") if s.strip()]
-    unknown = [s for s in styles if s not in STYLES]
+    if input_format == "html":
+        return ["dom"]
+    styles = [s.strip() for s in (value or DEFAULT_STYLES).split(",") if s.strip()]
+    unknown = [s for s in styles if s not in SEGMENTATIONS]
     if unknown or not styles:
-        raise BoilersiftError(f"unknown style(s) {', '.join(unknown) or value!r}; choose from {', '.join(STYLES)}")
+        raise BoilersiftError(f"unknown style(s) {', '.join(unknown) or value!r}; "
+                              f"choose from {', '.join(SEGMENTATIONS)}")
     return styles
 
 
@@ -144,12 +165,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .data import load_pages
     from .train import train_model
 
-    pages = load_pages(args.inputs, _styles(args.styles))
+    pages = load_pages(args.inputs, _styles(args.styles, args.input_format))
     if not pages:
         raise BoilersiftError("no pages in the training data")
+    if args.input_format == "html" and any(b.dom is None for p in pages for b in p.blocks[:1]):
+        raise BoilersiftError("an HTML model trains on (HTML, gold) pages, not on labelled text scrapes")
     try:
+        widget_rate = args.widget_rate if args.widget_rate is not None else 0.5 if args.input_format == "text" else 0.0
         model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
-                            args.widget_rate, args.second_pass, progress=True)
+                            widget_rate, args.second_pass, args.input_format, progress=True)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data
         raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)
@@ -165,7 +189,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate, write_report
 
     model = load_bundle(args.model)
-    pages = load_pages(args.inputs, _styles(args.styles))
+    pages = load_pages(args.inputs, _styles(args.styles, model.input_format))
     if args.dev_only:
         percent = model.manifest.get("split", {}).get("dev_percent", 20)
         pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent)]
@@ -181,17 +205,49 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _output_path(out_dir: Path, relative: Path | None, fmt: str) -> Path:
-    suffix = {"text": ".txt", "jsonl": ".jsonl", "tsv": ".tsv"}[fmt]
+    suffix = OUTPUT_SUFFIXES[fmt]
     name = relative if relative is not None else Path("stdin")
     return out_dir / name.with_suffix(suffix)
 
 
+class _Models:
+    """The text and HTML models, each loaded on first use."""
+
+    def __init__(self, text_path: str | None, html_path: str | None) -> None:
+        self.paths = {"text": text_path, "html": html_path}
+        self.loaded: dict = {}
+
+    def __getitem__(self, input_format: str):
+        from .bundle import default_bundle_path, load_bundle
+
+        if input_format not in self.loaded:
+            path = self.paths[input_format]
+            self.loaded[input_format] = load_bundle(path if path is not None else default_bundle_path(input_format))
+        return self.loaded[input_format]
+
+    def load_given(self) -> None:
+        for input_format, path in self.paths.items():
+            if path is not None:
+                self[input_format]
+
+
+def _classify_source(models: _Models, source, args: argparse.Namespace):
+    from .inputs import decode, decode_html, input_format_of, read_bytes
+
+    data = read_bytes(source)
+    name = "<stdin>" if source.path == "-" else source.path
+    fmt = args.input_format if args.input_format != "auto" else input_format_of(source, data)
+    if fmt == "html":
+        return models["html"].classify_html(decode_html(data, name), args.threshold)
+    return models["text"].classify(decode(data, name, args.encoding), args.threshold)
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .bundle import load_bundle
-    from .inputs import expand_inputs, read_source
+    from .inputs import expand_inputs
     from .output import TSV_HEADER, atomic_writer, format_results
 
-    model = load_bundle(args.model)
+    models = _Models(args.model, args.html_model)
+    models.load_given()  # a broken bundle the user named fails once, before any input is read
     sources = list(expand_inputs(args.inputs))
     failures = 0
     batch = len(sources) > 1
@@ -204,7 +260,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             try:
                 if isinstance(source, BoilersiftError):
                     raise source
-                results = model.classify(read_source(source, args.encoding), args.threshold)
+                results = _classify_source(models, source, args)
                 name = None if source.path == "-" else source.path
                 rendered = format_results(results, args.output_format, name if batch else None)
                 if args.output_dir is None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .dom import segment_html
 from .errors import BoilersiftError
 from .labels import align_labels
 from .output import atomic_writer
@@ -130,10 +131,21 @@ def page_from_record(record: dict, where: str = "record") -> LabeledPage:
     return LabeledPage(str(record.get("id", where)), blocks, label_values, meta, record.get("gold"))
 
 
+# How an (HTML, gold) page becomes blocks: rendered as a text scrape in one of
+# render.STYLES, or segmented on its DOM ("dom", what HTML models learn from).
+SEGMENTATIONS: tuple[str, ...] = (*STYLES, "dom")
+
+
+def page_blocks(html: str, style: str) -> list[Block]:
+    """The blocks of an HTML page in a segmentation of :data:`SEGMENTATIONS`."""
+    if style == "dom":
+        return segment_html(html)
+    return segment_text(STYLES[style](html))
+
+
 def label_record(record: dict, style: str) -> LabeledPage:
-    """Render an (HTML, gold) page in a scrape style and label its lines by alignment."""
-    text = STYLES[style](record["html"])
-    blocks = segment_text(text)
+    """Segment an (HTML, gold) page (see :func:`page_blocks`) and label its blocks by alignment."""
+    blocks = page_blocks(record["html"], style)
     labels = align_labels([b.text for b in blocks], record.get("gold") or "")
     meta = {k: record.get(k) for k in METADATA_FIELDS}
     meta.update(site=site_of(record), style=style)

@@ -28,6 +28,7 @@ from collections import Counter
 
 import numpy as np
 
+from .dom import SIGNALS
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
 from .segment import Block
 
@@ -69,6 +70,27 @@ CONTEXT_NAMES: tuple[str, ...] = tuple(
 )
 FEATURE_NAMES: tuple[str, ...] = SHAPE_NAMES + LEXICON_NAMES + PAGE_NAMES + CONTEXT_NAMES
 N_FEATURES = len(FEATURE_NAMES)
+
+# HTML blocks get the text features above plus these (a documented superset).
+HTML_FEATURE_SCHEMA_VERSION = "html-1"
+TAG_GROUPS: dict[str, frozenset[str]] = {
+    "tag_p": frozenset({"p"}), "tag_div": frozenset({"div", "section", "article", "main", "body"}),
+    "tag_li": frozenset({"li", "dd", "dt"}), "tag_cell": frozenset({"td", "th"}),
+    "tag_pre": frozenset({"pre", "blockquote"}), "tag_caption": frozenset({"figcaption", "caption"}),
+    "tag_form": frozenset({"option", "select", "legend", "summary"}),
+}
+DOM_NAMES: tuple[str, ...] = (
+    "link_density", "all_link", "text_density", "log_depth", "rel_depth",
+    *TAG_GROUPS, "heading_level", *(f"in_{s}" for s in SIGNALS),
+    "log_container_chars", "container_share", "log_container_blocks", "container_link_density",
+    "in_largest_container", "prev1_link_density", "next1_link_density", "win_link_density", "win_in_cls_content",
+)
+FEATURE_SCHEMAS = {"text": FEATURE_SCHEMA_VERSION, "html": HTML_FEATURE_SCHEMA_VERSION}
+
+
+def feature_names(input_format: str = "text") -> tuple[str, ...]:
+    """The columns of :func:`featurize` for "text" scrapes or "html" blocks."""
+    return FEATURE_NAMES + (DOM_NAMES if input_format == "html" else ())
 
 
 PHRASE_CATEGORY: dict[str, int] = {
@@ -290,20 +312,59 @@ def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def featurize(blocks: list[Block]) -> np.ndarray:
-    """Feature matrix of one page: shape (len(blocks), N_FEATURES), float64."""
+def _dom_features(blocks: list[Block]) -> np.ndarray:
+    """What the DOM says about each block of an HTML page (see :mod:`boilersift.dom`)."""
+    doms = [b.dom for b in blocks]
+    if any(d is None for d in doms):
+        raise ValueError("HTML features need blocks from dom.segment_html (a text scrape has no DOM)")
+    n = len(blocks)
+    chars = np.fromiter((len(b.text) for b in blocks), dtype=np.float64, count=n)
+    words = np.fromiter((len(b.text.split()) for b in blocks), dtype=np.float64, count=n)
+    link_chars = np.fromiter((d.link_chars for d in doms), dtype=np.float64, count=n)
+    depth = np.fromiter((d.depth for d in doms), dtype=np.float64, count=n)
+    signals = np.fromiter((d.signals for d in doms), dtype=np.int64, count=n)
+    tags = [d.tag for d in doms]
+    link_density = link_chars / chars
+    # Containers: blocks that share their nearest enclosing block element. The
+    # article body is one container holding most of the page's prose.
+    _, container, per_container = np.unique(np.fromiter((d.container for d in doms), dtype=np.int64, count=n),
+                                            return_inverse=True, return_counts=True)
+    container_chars = np.bincount(container, weights=chars)
+    container_links = np.bincount(container, weights=link_chars)
+    bits = ((signals[:, None] >> np.arange(len(SIGNALS))) & 1).astype(np.float64)
+    tag_columns = [np.fromiter((t in group for t in tags), dtype=np.float64, count=n) for group in TAG_GROUPS.values()]
+    heading = np.fromiter((int(t[1]) if len(t) == 2 and t[0] == "h" and t[1].isdigit() else 0 for t in tags),
+                          dtype=np.float64, count=n)
+    content = bits[:, SIGNALS.index("cls_content")]
+    return np.column_stack([
+        link_density, (link_density > 0.9).astype(np.float64),
+        words / np.maximum(np.ceil(chars / 80.0), 1.0),  # boilerpipe's text density
+        np.log1p(depth), depth / max(depth.max(), 1.0),
+        *tag_columns, heading, bits,
+        np.log1p(container_chars[container]), container_chars[container] / chars.sum(),
+        np.log1p(per_container[container]), container_links[container] / container_chars[container],
+        (container == container_chars.argmax()).astype(np.float64),
+        _shift(link_density, -1), _shift(link_density, 1), _window_mean(link_density, WINDOW),
+        _window_mean(content, WINDOW),
+    ])
+
+
+def featurize(blocks: list[Block], dom: bool = False) -> np.ndarray:
+    """Feature matrix of one page: one row per block, float64; the text features
+    (:data:`FEATURE_NAMES`), plus the DOM features (:data:`DOM_NAMES`) if `dom`."""
+    names = feature_names("html" if dom else "text")
     if not blocks:
-        return np.zeros((0, N_FEATURES))
+        return np.zeros((0, len(names)))
     base = _shape_and_lexicon(blocks)
     page = _page_features(blocks, base)
     context = _context_features(base, page)
-    return np.column_stack([base, page, context])
+    return np.column_stack([base, page, context] + ([_dom_features(blocks)] if dom else []))
 
 
-def featurize_pages(pages: list[list[Block]]) -> np.ndarray:
+def featurize_pages(pages: list[list[Block]], dom: bool = False) -> np.ndarray:
     """Feature matrices of several pages, stacked (context never crosses pages)."""
-    matrices = [featurize(blocks) for blocks in pages]
-    return np.vstack(matrices) if matrices else np.zeros((0, N_FEATURES))
+    matrices = [featurize(blocks, dom) for blocks in pages]
+    return np.vstack(matrices) if matrices else np.zeros((0, len(feature_names("html" if dom else "text"))))
 
 
 # Context of a learned per-line score (the word model's, or the first pass's
@@ -363,5 +424,11 @@ def topic_overlap(texts: list[str], scores: np.ndarray, cut: float = 0.5) -> np.
 
 WORD_SCORE_NAMES = score_context_names("words")
 FIRST_PASS_NAMES = score_context_names("pass1") + ("pass1_topic_overlap",)
-# Every column the final classifier sees, in order (the model adds the learned ones).
-MODEL_FEATURE_NAMES: tuple[str, ...] = FEATURE_NAMES + WORD_SCORE_NAMES + FIRST_PASS_NAMES
+
+
+def model_feature_names(input_format: str = "text") -> tuple[str, ...]:
+    """Every column the final classifier sees, in order (the model adds the learned ones)."""
+    return feature_names(input_format) + WORD_SCORE_NAMES + FIRST_PASS_NAMES
+
+
+MODEL_FEATURE_NAMES: tuple[str, ...] = model_feature_names("text")

@@ -91,8 +91,19 @@ def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
     return text
 
 
-def read_source(source: Source, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The decoded text of one input, at most `max_bytes` long."""
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+def input_format_of(source: Source, data: bytes) -> str:
+    """"html" for .html/.htm files or bytes that open like an HTML document, else "text"."""
+    if Path(source.path).suffix.lower() in HTML_SUFFIXES:
+        return "html"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return "html" if head.startswith((b"<!doctype html", b"<html")) else "text"
+
+
+def read_bytes(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The raw bytes of one input, at most `max_bytes` long."""
     name = "<stdin>" if source.path == STDIN else source.path
     try:
         if source.path == STDIN:
@@ -104,4 +115,10 @@ def read_source(source: Source, encoding: str = "utf-8", max_bytes: int = DEFAUL
         raise BoilersiftError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
         raise BoilersiftError(f"{name}: larger than the limit of {max_bytes} bytes (--max-bytes)")
-    return decode(data, name, encoding)
+    return data
+
+
+def read_source(source: Source, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The decoded text of one input, at most `max_bytes` long."""
+    name = "<stdin>" if source.path == STDIN else source.path
+    return decode(read_bytes(source, max_bytes), name, encoding)

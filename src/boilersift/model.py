@@ -35,7 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
-from .features import MODEL_FEATURE_NAMES, featurize_pages, score_context, topic_overlap
+from .features import featurize_pages, model_feature_names, score_context, topic_overlap
 from .segment import Block, segment_lines, segment_text
 
 # Candidates for the two passes, compared in experiments/compare_models.py.
@@ -99,6 +99,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     while every stage can still see each line's neighbours.
     """
 
+    input_format = "text"  # what the blocks come from; decides the feature set
+
     def __init__(self, estimator: str = DEFAULT_ESTIMATOR, cv: int = 3, second_pass: bool = True) -> None:
         self.estimator = estimator
         self.cv = cv
@@ -112,7 +114,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     @classmethod
     def _first_pass_input(cls, X: Sequence[Block], word_scores: np.ndarray, pages: list[slice]) -> np.ndarray:
         """The shallow features of every page, plus the context of the word scores."""
-        shallow = featurize_pages([list(X[page]) for page in pages])
+        shallow = featurize_pages([list(X[page]) for page in pages], dom=cls.input_format == "html")
         return cls._with_context(shallow, word_scores, pages)
 
     @staticmethod
@@ -164,15 +166,26 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     @property
     def feature_names_(self) -> tuple[str, ...]:
         """Names of the final stage's columns."""
-        return MODEL_FEATURE_NAMES[:self.n_features_in_]
+        return model_feature_names(self.input_format)[:self.n_features_in_]
+
+
+class BlockClassifier(LineClassifier):
+    """The same three stages over the blocks of HTML pages (:func:`dom.segment_html`),
+    whose first pass also sees the DOM features (link density, ancestors, ...)."""
+
+    input_format = "html"
+
+
+CLASSIFIERS: dict[str, type[LineClassifier]] = {"text": LineClassifier, "html": BlockClassifier}
 
 
 def fit_classifier(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
-                   threshold: float = DEFAULT_THRESHOLD, second_pass: bool = True) -> FixedThresholdClassifier:
-    """Fit a LineClassifier on labelled pages, wrapped with its decision threshold."""
+                   threshold: float = DEFAULT_THRESHOLD, second_pass: bool = True,
+                   input_format: str = "text") -> FixedThresholdClassifier:
+    """Fit a Line/BlockClassifier on labelled pages, wrapped with its decision threshold."""
     X = [block for page in pages for block in page.blocks]
     y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages if p.blocks])
-    classifier = LineClassifier(estimator=estimator, second_pass=second_pass)
+    classifier = CLASSIFIERS[input_format](estimator=estimator, second_pass=second_pass)
     return FixedThresholdClassifier(classifier, threshold=threshold, response_method="predict_proba").fit(X, y)
 
 
@@ -190,9 +203,11 @@ class LineResult:
     """The verdict on one line of a scrape."""
 
     text: str
-    line_no: int
+    line_no: int  # line of a text scrape; block number of an HTML page
     probability: float  # probability that the line is content
     is_content: bool
+    tag: str = ""  # HTML input: the block's element ("p", "h2", "li", ...)
+    path: str = ""  # HTML input: where the block sits ("article.post > div > p")
 
     @property
     def label(self) -> str:
@@ -213,6 +228,11 @@ class Model:
     @property
     def threshold(self) -> float:
         return float(self.estimator.threshold)
+
+    @property
+    def input_format(self) -> str:
+        """"text" for a model of text scrapes, "html" for a model of HTML blocks."""
+        return self.estimator.estimator_.input_format
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Model":
@@ -240,7 +260,8 @@ class Model:
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
         cut = self.threshold if threshold is None else threshold
         probabilities = self.predict_proba_blocks(blocks)
-        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut))
+        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut),
+                           b.dom.tag if b.dom else "", b.dom.path if b.dom else "")
                 for b, p in zip(blocks, probabilities)]
 
     def classify(self, text: str, threshold: float | None = None) -> list[LineResult]:
@@ -252,13 +273,18 @@ class Model:
         return self.classify_blocks(segment_lines(lines), threshold)
 
     def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
-        """Classify the blocks of an HTML page (str, or bytes in any declared encoding)."""
-        from .render import render_blocks
-
+        """Classify the blocks of an HTML page (str, or bytes in any declared encoding).
+        An HTML model sees the DOM; a text model sees the page rendered as text."""
         if isinstance(html, bytes):
             from .inputs import decode_html
 
             html = decode_html(html, "<html>")
+        if self.input_format == "html":
+            from .dom import segment_html
+
+            return self.classify_blocks(segment_html(html), threshold)
+        from .render import render_blocks
+
         return self.classify(render_blocks(html), threshold)
 
     def extract(self, text: str, threshold: float | None = None) -> str:

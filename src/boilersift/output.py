@@ -13,7 +13,9 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:  # the model imports data, which writes through this module
     from .model import LineResult
 
-OUTPUT_FORMATS = ("text", "jsonl", "tsv")
+OUTPUT_FORMATS = ("text", "markdown", "jsonl", "tsv")
+OUTPUT_SUFFIXES = {"text": ".txt", "markdown": ".md", "jsonl": ".jsonl", "tsv": ".tsv"}
+LIST_ITEM_TAGS = frozenset({"li", "dd", "dt"})
 
 
 def _umask() -> int:
@@ -44,17 +46,31 @@ def format_results(results: list[LineResult], fmt: str, source: str | None = Non
     """Render one document's classified lines in an output format."""
     if fmt == "text":
         return "".join(f"{r.text}\n" for r in results if r.is_content)
+    if fmt == "markdown":
+        return "".join(_markdown_block(r) for r in results if r.is_content)
     if fmt == "jsonl":
         extra = {"source": source} if source is not None else {}
         return "".join(
             json.dumps({**extra, "line_no": r.line_no, "label": r.label,
-                        "probability": round(r.probability, 4), "text": r.text},
+                        "probability": round(r.probability, 4), "text": r.text,
+                        **({"tag": r.tag, "path": r.path} if r.tag else {})},
                        ensure_ascii=False) + "\n"
             for r in results
         )
     if fmt == "tsv":
         return "".join(f"{r.line_no}\t{r.label}\t{r.probability:.4f}\t{r.text}\n" for r in results)
     raise ValueError(f"unknown output format {fmt!r}")
+
+
+def _markdown_block(result: LineResult) -> str:
+    """A content block as Markdown: headings and list items keep their HTML role,
+    everything else is a paragraph (text input has no tags: one paragraph per line)."""
+    tag = result.tag
+    if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+        return f"{'#' * int(tag[1])} {result.text}\n\n"
+    if tag in LIST_ITEM_TAGS:
+        return f"- {result.text}\n"
+    return f"{result.text}\n\n"
 
 
 TSV_HEADER = "line_no\tlabel\tprobability\ttext\n"

@@ -9,6 +9,10 @@ recorded here, so no later stage has to look at the raw text again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # dom builds on this module
+    from .dom import DomInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,7 @@ class Block:
     blank_before: int  # blank lines between this block and the previous one
     blank_after: int  # blank lines between this block and the next one
     indent: int  # leading white-space characters of the raw line
+    dom: DomInfo | None = None  # what the DOM says about the block, for HTML input (see dom.py)
 
 
 def segment_lines(lines: list[str]) -> list[Block]:

@@ -36,15 +36,18 @@ def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int
 def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
                 dev_percent: int = 20, tune_percent: int = 15,
                 threshold: float | None = None, widget_rate: float = 0.5,
-                second_pass: bool = True, progress: bool = False) -> Model:
+                second_pass: bool = True, input_format: str = "text", progress: bool = False) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
-    `widget_rate` of the fit pages get an ad widget injected (:mod:`boilersift.augment`)."""
+    `widget_rate` of the fit pages get an ad widget injected (:mod:`boilersift.augment`);
+    `input_format` "html" trains a BlockClassifier on DOM blocks."""
+    if input_format == "html" and widget_rate > 0:
+        raise ValueError("widget injection splices text lines; train an HTML model with --widget-rate 0")
     fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent)
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
-    model = Model(fit_classifier(augment(fit_pages, widget_rate), estimator, cut, second_pass), {})
+    model = Model(fit_classifier(augment(fit_pages, widget_rate), estimator, cut, second_pass, input_format), {})
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
         model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))

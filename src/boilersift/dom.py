@@ -1,0 +1,223 @@
+"""Split an HTML page into blocks at block-level boundaries, keeping DOM context.
+
+The HTML counterpart of :mod:`boilersift.segment`: each block is the text between
+two block-level boundaries (``<p>``, ``<div>``, ``<li>``, ``<br>``, ...), with
+what the DOM says about it: the text inside links, the tag that holds it, its
+depth, and which kinds of ancestors it sits in (``<nav>``, ``<footer>``, an
+element whose class or id says "comment", "related", "share", ...). Ancestor
+signals are kept as counters of open elements, so a block costs the same at
+depth 5 or 5,000 and a page is segmented in one linear pass.
+
+Parser: lxml (libxml2). Measured on 300 WCXB pages (mean 246 kB): lxml parses in
+3.2 ms/page, selectolax (lexbor) in 1.3 ms/page; html5-parser refuses to import
+beside pip's lxml (two libxml2 versions). lxml wins on its ``text``/``tail``
+model, ``iterwalk`` with ``skip_subtree`` and being a dependency already; parsing
+is a small share of the time either way. libxml2 stops at 256 levels of nesting
+and drops what is deeper; that is reported as an error, never silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .errors import BoilersiftError
+from .segment import Block
+
+# Whole subtrees no reader sees. <noscript> stays, as in render.py.
+INVISIBLE = frozenset({"head", "script", "style", "template", "svg", "math", "iframe", "object",
+                       "canvas", "video", "audio", "map", "textarea"})
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main",
+    "menu", "nav", "noscript", "ol", "option", "p", "pre", "section", "select", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br",
+})
+
+# Ancestor signals, one bit each. Tag signals come from the element's tag (and
+# ARIA role); class signals from its class, id, role and itemprop tokens.
+TAG_SIGNALS: dict[str, tuple[str, ...]] = {
+    "nav": ("nav",), "header": ("header",), "footer": ("footer",), "aside": ("aside",),
+    "form": ("form", "button", "select", "option", "label", "fieldset", "input"),
+    "article": ("article",), "main": ("main",), "list": ("li", "dd", "dt"),
+    "table": ("td", "th"), "link": ("a",), "quote": ("blockquote",), "code": ("pre", "code"),
+    "figure": ("figure", "figcaption"), "heading": ("h1", "h2", "h3", "h4", "h5", "h6"),
+    "time": ("time",), "emphasis": ("b", "strong", "em", "i"),
+}
+ROLE_SIGNALS = {"navigation": "nav", "menu": "nav", "menubar": "nav", "banner": "header",
+                "contentinfo": "footer", "complementary": "aside", "main": "main", "article": "article",
+                "form": "form", "search": "form", "dialog": "cls_popup", "alertdialog": "cls_popup"}
+CLASS_SIGNALS: dict[str, str] = {
+    "cls_comment": r"comment|disqus|respond|reply|replies|discussion",
+    "cls_sidebar": r"sidebar|side-bar|rail|widget|aside",
+    "cls_related": r"related|recommend|trending|popular|more-?stor|read-?more|teaser|recirc|outbrain|taboola|"
+                   r"you-may|also-like|next-?article|promo",
+    "cls_share": r"share|sharing|social|facebook|twitter|whatsapp|linkedin|pinterest",
+    "cls_ad": r"ads?(?![a-z])|advert|sponsor|banner|dfp|gpt-|adsense|adslot|doubleclick|commercial",
+    "cls_cookie": r"cookie|consent|gdpr|privacy",
+    "cls_breadcrumb": r"breadcrumb|crumb",
+    "cls_nav": r"nav|menu|pagination|pager|tabs(?![a-z])|toolbar|skip",
+    "cls_footer": r"footer|copyright|bottom|legal",
+    "cls_header": r"header|masthead|topbar|top-bar|logo|brand",
+    "cls_meta": r"byline|author|date|time(?![a-z])|dateline|meta(?![a-z])|tags?(?![a-z])|categor|credit|caption",
+    "cls_popup": r"newsletter|subscri|signup|sign-up|login|log-in|register|modal|popup|pop-up|overlay|paywall",
+    "cls_hidden": r"hidden|hide(?![a-z])|sr-only|visually-hidden|screen-?reader|offscreen|invisible",
+    "cls_content": r"(?:article|content|post|entry|story|body|main|text|blog|prose|markdown|rich-?text|paragraph)"
+                   r"(?![-_]?(?:menu|nav|header|footer|sidebar|list|meta|info|author|date|title|tag|categ|comment|share))",
+}
+SIGNALS: tuple[str, ...] = tuple(TAG_SIGNALS) + tuple(CLASS_SIGNALS)
+_BIT = {name: 1 << i for i, name in enumerate(SIGNALS)}
+_TAG_BITS: dict[str, int] = {}
+for _signal, _tags in TAG_SIGNALS.items():
+    for _tag in _tags:
+        _TAG_BITS[_tag] = _TAG_BITS.get(_tag, 0) | _BIT[_signal]
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_SPACES = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that declares an encoding
+MAX_DEPTH = 255  # libxml2's limit (256 levels, counting the document)
+
+
+@dataclass(frozen=True, slots=True)
+class DomInfo:
+    """What the DOM says about a block; see :data:`SIGNALS` for `signals` bits."""
+
+    tag: str  # the innermost block-level element holding the text
+    link_chars: int  # characters of the text that sit inside <a>
+    depth: int  # element depth of that text
+    signals: int  # bit i set: some text of the block sits in an element with SIGNALS[i]
+    container: int  # id of the nearest block-level ancestor that holds this block's element
+    path: str  # the last few ancestors, as "div.article > p", for people reading the output
+
+
+_CLASS_PATTERN = re.compile("|".join(f"(?<![a-z])(?P<{name}>{pattern})" for name, pattern in CLASS_SIGNALS.items()))
+
+
+def _class_bits(key: str) -> int:
+    """Signal bits of a "class id itemprop role" string, in one regex scan."""
+    bits = 0
+    for match in _CLASS_PATTERN.finditer(key):
+        bits |= _BIT[match.lastgroup]
+    return bits
+
+
+def _descriptor(element: etree._Element) -> str:
+    """"div.first-class#id": how people name an element."""
+    first_class = (element.get("class") or "").split()[:1]
+    element_id = element.get("id")
+    return element.tag + (f".{first_class[0]}" if first_class else "") + (f"#{element_id}" if element_id else "")
+
+
+class _Walker:
+    """One pass over the tree: collects the text between block boundaries."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        # Open elements with the OR of their and their ancestors' signal bits, so
+        # entering and leaving an element is O(1) however deep the page is.
+        self.stack: list[tuple[etree._Element, int]] = []
+        self.open_bits = 0
+        self.block_bits = 0  # the open bits seen by any text of the current block
+        self.block_stack: list[tuple[str, int]] = []  # (tag, element id) of open block elements
+        self.links_open = 0
+        self.next_id = 0
+        self.class_cache: dict[str, int] = {}
+
+    def bits_of(self, element: etree._Element, tag: str) -> int:
+        get = element.get
+        bits = _TAG_BITS.get(tag, 0)
+        role = get("role")
+        if role:
+            bits |= _BIT.get(ROLE_SIGNALS.get(role.strip().lower(), ""), 0)
+        key = " ".join(v for v in (get("class"), get("id"), get("itemprop"), role) if v).lower()
+        if key:
+            cached = self.class_cache.get(key)
+            if cached is None:
+                cached = self.class_cache[key] = _class_bits(key)
+            bits |= cached
+        style = get("style")
+        if get("hidden") is not None or get("aria-hidden") == "true" or (style and _HIDDEN_STYLE.search(style)):
+            bits |= _BIT["cls_hidden"]
+        return bits
+
+    def push(self, element: etree._Element, bits: int) -> None:
+        self.open_bits |= bits
+        self.stack.append((element, self.open_bits))
+
+    def pop(self) -> None:
+        self.stack.pop()
+        self.open_bits = self.stack[-1][1] if self.stack else 0
+
+    def add_text(self, text: str | None) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        if not text.isspace():
+            self.block_bits |= self.open_bits  # inline ancestors (<a>, <span class=date>) count too
+            if self.links_open:
+                self.link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        """End the current block (at a block-level boundary)."""
+        if not self.parts:
+            return
+        text = _SPACES.sub(" ", "".join(self.parts)).strip()
+        link_chars, signals = self.link_chars, self.block_bits
+        self.parts, self.link_chars, self.block_bits = [], 0, 0
+        if not text:
+            return
+        tag, _ = self.block_stack[-1] if self.block_stack else ("body", 0)
+        container = self.block_stack[-2][1] if len(self.block_stack) > 1 else 0
+        path = " > ".join(_descriptor(element) for element, _ in self.stack[-4:])
+        index = len(self.blocks)
+        dom = DomInfo(tag, min(link_chars, len(text)), len(self.stack), signals, container, path)
+        self.blocks.append(Block(text, index, index + 1, 0, 0, 0, dom))
+
+
+def segment_html(html: str, name: str = "<html>") -> list[Block]:
+    """The blocks of an HTML page, in document order, each with its :class:`DomInfo`."""
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(_XML_DECLARATION.sub("", html, count=1), parser)
+    except (etree.ParserError, ValueError) as exc:  # e.g. an XML declaration with an encoding
+        raise BoilersiftError(f"{name}: not parseable as HTML ({exc})") from None
+    if root is None:
+        raise BoilersiftError(f"{name}: no HTML content")
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise BoilersiftError(f"{name}: HTML nested deeper than {MAX_DEPTH} levels; the parser cannot "
+                              "keep the deeper content")
+    walker = _Walker()
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.lower()
+        if event == "start":
+            if tag in INVISIBLE or not tag:
+                walk.skip_subtree()  # its "end" event still comes, and adds the tail
+                continue
+            bits = walker.bits_of(element, tag)
+            if tag in BLOCK_TAGS:
+                walker.flush()
+                walker.next_id += 1
+                walker.block_stack.append((tag, walker.next_id))
+            walker.push(element, bits)
+            if tag == "a":
+                walker.links_open += 1
+            walker.add_text(element.text)
+        else:
+            if tag in INVISIBLE or not tag:
+                walker.add_text(element.tail)
+                continue
+            if tag == "a":
+                walker.links_open -= 1
+            if tag in BLOCK_TAGS:
+                walker.flush()
+                walker.block_stack.pop()
+            walker.pop()
+            walker.add_text(element.tail)
+    walker.flush()
+    return walker.blocks

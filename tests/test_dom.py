@@ -1,0 +1,133 @@
+"""HTML segmentation: blocks at block-level boundaries, with their DOM context."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from boilersift import BoilersiftError
+from boilersift.dom import SIGNALS, segment_html
+from boilersift.features import DOM_NAMES, FEATURE_NAMES, feature_names, featurize
+from boilersift.inputs import decode_html
+
+
+def texts(html: str) -> list[str]:
+    return [b.text for b in segment_html(html)]
+
+
+def signals(block) -> set[str]:
+    return {name for i, name in enumerate(SIGNALS) if block.dom.signals >> i & 1}
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    # inline links and emphasis stay inside their sentence
+    ("<p>Trade <a href=/a>Donald <b>Trump</b></a>'s criticism of <i>NATO</i>.</p>",
+     ["Trade Donald Trump's criticism of NATO."]),
+    # <br> and nested blocks split
+    ("<div>one<br>two<div>three</div>four</div>", ["one", "two", "three", "four"]),
+    # lists and tables: one block per item / cell
+    ("<ul><li>a</li><li>b <a>c</a></li></ul>", ["a", "b c"]),
+    ("<table><tr><th>h</th><td>1</td></tr><tr><td>2</td></tr></table>", ["h", "1", "2"]),
+    # invisible content and comments are dropped, the text after them kept
+    ("<p>x<script>var a = 1;</script> y<!-- note --> z</p><style>p {}</style><template>t</template>",
+     ["x y z"]),
+    # white space collapses; empty blocks vanish
+    ("<p>  many \n\t spaces  </p><p> </p><div></div>", ["many spaces"]),
+    # malformed markup: unclosed tags, stray end tags, a missing <html>
+    ("<p>first<p>second</span><div>third", ["first", "second", "third"]),
+    ("<body><p>a <b>bold <i>both</b> italic</i></p>", ["a bold both italic"]),
+    # text outside any element, and an XML declaration lxml would refuse in a str
+    ("plain text", ["plain text"]),
+    ('<?xml version="1.0" encoding="utf-8"?><html><body><p>xhtml</p></body></html>', ["xhtml"]),
+    # <head> (with its title) is not the page; <noscript> is, as scrapers see it
+    ("<html><head><title>T</title></head><body><noscript>ns</noscript><p>b</p></body></html>", ["ns", "b"]),
+])
+def test_segmentation(html: str, expected: list[str]) -> None:
+    assert texts(html) == expected
+
+
+def test_blocks_know_their_dom() -> None:
+    html = ("<body><nav class='main-menu'><ul><li><a href='/'>Home</a></li></ul></nav>"
+            "<article class='post-content'><h2>Title</h2><p>Text with <a href='x'>a link</a>.</p></article>"
+            "<div id='comments'><p>No comments yet</p></div><footer>(c) 2024</footer></body>")
+    home, title, text, comments, footer = segment_html(html)
+    assert (home.dom.tag, home.dom.link_chars) == ("li", 4)
+    assert {"nav", "list", "link", "cls_nav"} <= signals(home)
+    assert title.dom.tag == "h2" and {"article", "heading", "cls_content"} <= signals(title)
+    assert text.dom.link_chars == len("a link") and "link" in signals(text)
+    assert "cls_comment" in signals(comments) and "footer" in signals(footer)
+    assert text.dom.path.endswith("article.post-content > p")
+    assert [b.index for b in (home, title, text, comments, footer)] == [0, 1, 2, 3, 4]
+    assert title.dom.container == text.dom.container != comments.dom.container
+
+
+def test_inline_ancestors_count_for_the_text_inside_them() -> None:
+    (block,) = segment_html("<p>Posted <span class='byline'>by Ann</span> today</p>")
+    assert "cls_meta" in signals(block)
+
+
+@pytest.mark.parametrize("attributes", ["hidden", "aria-hidden='true'", "style='display: none'",
+                                        "class='sr-only'"])
+def test_hidden_elements_are_flagged(attributes: str) -> None:
+    (block,) = segment_html(f"<div {attributes}><p>skip link</p></div>")
+    assert "cls_hidden" in signals(block)
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<!-- only a comment -->"])
+def test_empty_pages_are_errors(html: str) -> None:
+    with pytest.raises(BoilersiftError, match="page.html: no HTML content"):
+        segment_html(html, "page.html")
+
+
+def test_nesting_beyond_the_parser_limit_is_an_error_not_a_silent_loss() -> None:
+    html = "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "<p>after</p>"
+    with pytest.raises(BoilersiftError, match="page.html: HTML nested deeper than 255 levels"):
+        segment_html(html, "page.html")
+
+
+def test_deep_but_legal_nesting_is_linear() -> None:
+    html = "<div>" * 200 + "".join(f"<p>line {i}</p>" for i in range(20_000)) + "</div>" * 200
+    blocks = segment_html(html)
+    assert len(blocks) == 20_000 and blocks[-1].dom.depth == 203  # html, body, 200 divs, p
+
+
+@pytest.mark.parametrize(("encoding", "declared"), [("cp1252", "windows-1252"), ("gbk", "gbk"),
+                                                    ("shift_jis", "shift_jis")])
+def test_non_utf8_bytes(encoding: str, declared: str) -> None:
+    text = {"cp1252": "Café “quotes”", "gbk": "中文内容", "shift_jis": "日本語のテキスト"}[encoding]
+    data = f'<html><head><meta charset="{declared}"></head><body><p>{text}</p></body></html>'.encode(encoding)
+    assert texts(decode_html(data, "page.html")) == [text]
+
+
+def test_dom_features_are_a_superset_of_the_text_features() -> None:
+    assert feature_names("html")[:len(FEATURE_NAMES)] == FEATURE_NAMES
+    assert feature_names("html")[len(FEATURE_NAMES):] == DOM_NAMES
+    assert len(set(feature_names("html"))) == len(feature_names("html"))
+
+
+def dom_row(html: str, index: int) -> dict[str, float]:
+    X = featurize(segment_html(html), dom=True)
+    assert X.shape[1] == len(feature_names("html")) and np.isfinite(X).all()
+    return dict(zip(DOM_NAMES, X[index, len(FEATURE_NAMES):]))
+
+
+def test_dom_feature_values() -> None:
+    html = ("<body><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul>"
+            "<article><h1>Big news</h1><p>Some words and <a href=x>link</a> here.</p><p>More text.</p></article>"
+            "</body>")
+    home = dom_row(html, 0)
+    assert home["link_density"] == 1.0 and home["all_link"] == 1.0 and home["tag_li"] == 1.0
+    assert home["in_list"] == 1.0 and home["log_container_blocks"] == pytest.approx(np.log1p(2))
+    headline, paragraph = dom_row(html, 2), dom_row(html, 3)
+    assert headline["heading_level"] == 1.0 and headline["in_article"] == 1.0
+    assert paragraph["link_density"] == pytest.approx(4 / len("Some words and link here."))
+    assert paragraph["in_largest_container"] == 1.0 and home["in_largest_container"] == 0.0
+    assert paragraph["container_share"] == pytest.approx(
+        len("Big newsSome words and link here.More text.") / len("HomeNewsBig newsSome words and link here.More text."))
+
+
+def test_text_blocks_cannot_get_dom_features() -> None:
+    from boilersift.segment import segment_text
+
+    with pytest.raises(ValueError, match="HTML features need blocks from dom.segment_html"):
+        featurize(segment_text("a line\nanother"), dom=True)
