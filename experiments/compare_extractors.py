@@ -175,11 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N dev pages (smoke run)")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--datasets", type=Path, default=DATASETS)
-    parser.add_argument("--model", default=str(default_bundle_path("html")), help="HTML model bundle")
+    parser.add_argument("--model", help="HTML model bundle (default: the shipped one)")
     parser.add_argument("--text-model", help="text model bundle (default: the shipped one)")
     args = parser.parse_args(argv)
 
-    html_model, text_model = Model.load(args.model), Model.load(args.text_model)
+    html_model, text_model = Model.load(args.model, "html"), Model.load(args.text_model)
     dev_percent = int(html_model.manifest.get("split", {}).get("dev_percent", 20))
     records = dev_records(args.datasets, dev_percent, args.limit)
     started = time.perf_counter()
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "pages": len(records), "dev_percent": dev_percent, "limit": args.limit,
-        "html_model": args.model, "threshold": html_model.threshold,
+        "html_model": args.model or str(default_bundle_path("html")), "threshold": html_model.threshold,
         "model_sha256": html_model.manifest.get("model_sha256"),
         "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "versions": _versions(),
         "seconds": round(time.perf_counter() - started, 1),

@@ -24,6 +24,7 @@ SAMPLE_TXT = ROOT / "data" / "news_page_scrape.txt"
 SAMPLE_JSONL = ROOT / "data" / "news_page_scrape.jsonl"
 SMALL_LABELED = FIXTURES / "small_labeled.jsonl"
 GATE_DEV = FIXTURES / "gate_dev.jsonl.gz"
+GATE_HTML = FIXTURES / "gate_html.jsonl.gz"
 GOLD_PAGES = FIXTURES / "gold_pages.jsonl"
 
 # The estimator for the tiny models the tests train (a few seconds on 12 pages).
@@ -44,6 +45,13 @@ def default_model():
     from boilersift import Model
 
     return Model.load()
+
+
+@pytest.fixture(scope="session")
+def default_html_model():
+    from boilersift import Model
+
+    return Model.load(input_format="html")
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,9 @@ def signals(block) -> set[str]:
     # inline links and emphasis stay inside their sentence
     ("<p>Trade <a href=/a>Donald <b>Trump</b></a>'s criticism of <i>NATO</i>.</p>",
      ["Trade Donald Trump's criticism of NATO."]),
+    # adjacent links are separate words; a link inside a word is not split off
+    ("<div><a>Home</a><a>News</a> <a>Sport</a></div>", ["Home News Sport"]),
+    ("<p>The <a>Kreml</a>'s <b>W</b>ord</p>", ["The Kreml's Word"]),
     # <br> and nested blocks split
     ("<div>one<br>two<div>three</div>four</div>", ["one", "two", "three", "four"]),
     # lists and tables: one block per item / cell

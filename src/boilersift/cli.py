@@ -23,6 +23,7 @@ EPILOG_PREDICT = """examples:
   cat scrape.txt | boilersift predict                      read stdin
   boilersift predict page.txt --output-format tsv          every line: line_no, label, probability, text
   boilersift predict IN_DIR --output-dir OUT_DIR           OUT_DIR/NAME.txt for every IN_DIR/NAME.EXT
+  boilersift predict page.html --output-format markdown    HTML: the HTML model; headings and list items kept
 """
 
 
@@ -41,14 +42,14 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="boilersift", description="Machine-learning boilerplate classifier for web scrapes: "
-        "label each line of a text scrape as content or noise.")
+        "label each line of a text scrape, or each block of an HTML page, as content or noise.")
     parser.add_argument("--version", action="version", version=f"boilersift {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("predict", help="keep the content lines of text scrapes",
-                       description="Classify every line of text scrapes (files, directories or stdin) "
-                       "as content or noise.", epilog=EPILOG_PREDICT,
+    p = sub.add_parser("predict", help="keep the content of text scrapes and HTML pages",
+                       description="Classify every line of text scrapes, or every block of HTML pages "
+                       "(files, directories or stdin), as content or noise.", epilog=EPILOG_PREDICT,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
     _add_model_options(p)

@@ -18,6 +18,7 @@ and drops what is deeper; that is reported as an error, never silently.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,6 +78,7 @@ for _signal, _tags in TAG_SIGNALS.items():
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _SPACES = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that declares an encoding
+PATH_LENGTH = 3  # block-level ancestors named in DomInfo.path
 MAX_DEPTH = 255  # libxml2's limit (256 levels, counting the document)
 
 
@@ -89,17 +91,38 @@ class DomInfo:
     depth: int  # element depth of that text
     signals: int  # bit i set: some text of the block sits in an element with SIGNALS[i]
     container: int  # id of the nearest block-level ancestor that holds this block's element
-    path: str  # the last few ancestors, as "div.article > p", for people reading the output
+    path: str  # the last few block-level ancestors, as "div.article > p", for people reading the output
 
 
 _CLASS_PATTERN = re.compile("|".join(f"(?<![a-z])(?P<{name}>{pattern})" for name, pattern in CLASS_SIGNALS.items()))
+SIGNAL_ATTRIBUTES = frozenset({"class", "id", "role", "itemprop", "style", "hidden", "aria-hidden"})
+_CACHE_LIMIT = 200_000
 
 
-def _class_bits(key: str) -> int:
-    """Signal bits of a "class id itemprop role" string, in one regex scan."""
+@functools.lru_cache(maxsize=_CACHE_LIMIT)
+def _token_bits(token: str) -> int:
+    """Signal bits of one class/id/itemprop token (cached across pages: sites and
+    frameworks reuse their class names)."""
     bits = 0
-    for match in _CLASS_PATTERN.finditer(key):
+    for match in _CLASS_PATTERN.finditer(token.lower()):
         bits |= _BIT[match.lastgroup]
+    return bits
+
+
+@functools.lru_cache(maxsize=_CACHE_LIMIT)
+def _attribute_bits(tag: str, attributes: tuple[tuple[str, str], ...]) -> int:
+    """Signal bits of an element from its tag and its signal attributes."""
+    bits = _TAG_BITS.get(tag, 0)
+    for name, value in attributes:
+        if name in ("class", "id", "itemprop"):
+            for token in value.split():
+                bits |= _token_bits(token)
+        elif name == "role":
+            role = value.strip().lower()
+            bits |= _BIT.get(ROLE_SIGNALS.get(role, ""), 0) | _token_bits(role)
+        elif (name == "hidden" or (name == "aria-hidden" and value == "true")
+              or (name == "style" and _HIDDEN_STYLE.search(value))):
+            bits |= _BIT["cls_hidden"]
     return bits
 
 
@@ -117,49 +140,42 @@ class _Walker:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.link_chars = 0
-        # Open elements with the OR of their and their ancestors' signal bits, so
+        # The OR of the signal bits of each open element and its ancestors, so
         # entering and leaving an element is O(1) however deep the page is.
-        self.stack: list[tuple[etree._Element, int]] = []
-        self.open_bits = 0
+        self.bits_stack: list[int] = [0]
         self.block_bits = 0  # the open bits seen by any text of the current block
-        self.block_stack: list[tuple[str, int]] = []  # (tag, element id) of open block elements
+        # Open block-level elements: [tag, element id, element, descriptor or None].
+        self.block_stack: list[list] = []
         self.links_open = 0
+        self.at_link_edge = False  # an <a> opened or closed since the last text
         self.next_id = 0
-        self.class_cache: dict[str, int] = {}
 
-    def bits_of(self, element: etree._Element, tag: str) -> int:
-        get = element.get
-        bits = _TAG_BITS.get(tag, 0)
-        role = get("role")
-        if role:
-            bits |= _BIT.get(ROLE_SIGNALS.get(role.strip().lower(), ""), 0)
-        key = " ".join(v for v in (get("class"), get("id"), get("itemprop"), role) if v).lower()
-        if key:
-            cached = self.class_cache.get(key)
-            if cached is None:
-                cached = self.class_cache[key] = _class_bits(key)
-            bits |= cached
-        style = get("style")
-        if get("hidden") is not None or get("aria-hidden") == "true" or (style and _HIDDEN_STYLE.search(style)):
-            bits |= _BIT["cls_hidden"]
-        return bits
-
-    def push(self, element: etree._Element, bits: int) -> None:
-        self.open_bits |= bits
-        self.stack.append((element, self.open_bits))
-
-    def pop(self) -> None:
-        self.stack.pop()
-        self.open_bits = self.stack[-1][1] if self.stack else 0
+    def open_block(self, element: etree._Element, tag: str) -> None:
+        self.flush()
+        self.next_id += 1
+        self.block_stack.append([tag, self.next_id, element, None])
 
     def add_text(self, text: str | None) -> None:
         if not text:
             return
+        if text.isspace():  # layout white space: only a separator between words
+            if self.parts:
+                self.parts.append(" ")
+            return
+        if self.at_link_edge and self.parts and self.parts[-1][-1:].isalnum() and text[:1].isalnum():
+            self.parts.append(" ")  # menus of adjacent links: "Home</a><a>News" is two words
+        self.at_link_edge = False
         self.parts.append(text)
-        if not text.isspace():
-            self.block_bits |= self.open_bits  # inline ancestors (<a>, <span class=date>) count too
-            if self.links_open:
-                self.link_chars += len(text.strip())
+        self.block_bits |= self.bits_stack[-1]  # inline ancestors (<a>, <span class=date>) count too
+        if self.links_open:
+            self.link_chars += len(text.strip())
+
+    def path(self) -> str:
+        """The last few block-level ancestors, "article.post > div > p"."""
+        for entry in self.block_stack[-PATH_LENGTH:]:
+            if entry[3] is None:
+                entry[3] = _descriptor(entry[2])
+        return " > ".join(entry[3] for entry in self.block_stack[-PATH_LENGTH:])
 
     def flush(self) -> None:
         """End the current block (at a block-level boundary)."""
@@ -170,11 +186,10 @@ class _Walker:
         self.parts, self.link_chars, self.block_bits = [], 0, 0
         if not text:
             return
-        tag, _ = self.block_stack[-1] if self.block_stack else ("body", 0)
+        tag = self.block_stack[-1][0] if self.block_stack else "body"
         container = self.block_stack[-2][1] if len(self.block_stack) > 1 else 0
-        path = " > ".join(_descriptor(element) for element, _ in self.stack[-4:])
         index = len(self.blocks)
-        dom = DomInfo(tag, min(link_chars, len(text)), len(self.stack), signals, container, path)
+        dom = DomInfo(tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container, self.path())
         self.blocks.append(Block(text, index, index + 1, 0, 0, 0, dom))
 
 
@@ -193,20 +208,21 @@ def segment_html(html: str, name: str = "<html>") -> list[Block]:
     walker = _Walker()
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, element in walk:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.lower()
+        tag = element.tag if isinstance(element.tag, str) else ""  # libxml2 lower-cases HTML tags
         if event == "start":
             if tag in INVISIBLE or not tag:
                 walk.skip_subtree()  # its "end" event still comes, and adds the tail
                 continue
-            bits = walker.bits_of(element, tag)
+            items = element.items()
+            bits = _TAG_BITS.get(tag, 0)
+            if items:
+                bits = _attribute_bits(tag, tuple(kv for kv in items if kv[0] in SIGNAL_ATTRIBUTES))
             if tag in BLOCK_TAGS:
-                walker.flush()
-                walker.next_id += 1
-                walker.block_stack.append((tag, walker.next_id))
-            walker.push(element, bits)
+                walker.open_block(element, tag)
+            walker.bits_stack.append(walker.bits_stack[-1] | bits)
             if tag == "a":
                 walker.links_open += 1
+                walker.at_link_edge = True
             walker.add_text(element.text)
         else:
             if tag in INVISIBLE or not tag:
@@ -214,10 +230,11 @@ def segment_html(html: str, name: str = "<html>") -> list[Block]:
                 continue
             if tag == "a":
                 walker.links_open -= 1
+                walker.at_link_edge = True
             if tag in BLOCK_TAGS:
                 walker.flush()
                 walker.block_stack.pop()
-            walker.pop()
+            walker.bits_stack.pop()
             walker.add_text(element.tail)
     walker.flush()
     return walker.blocks

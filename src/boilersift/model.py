@@ -235,11 +235,12 @@ class Model:
         return self.estimator.estimator_.input_format
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Model":
-        """Load a model bundle directory; None loads the shipped default."""
-        from .bundle import load_bundle
+    def load(cls, path: str | Path | None = None, input_format: str = "text") -> "Model":
+        """Load a model bundle directory; None loads the shipped default for
+        `input_format` ("text" scrapes or "html" pages)."""
+        from .bundle import default_bundle_path, load_bundle
 
-        return load_bundle(path)
+        return load_bundle(path if path is not None else default_bundle_path(input_format))
 
     def save(self, path: str | Path) -> Path:
         """Write this model as a bundle directory (model.joblib + manifest.json)."""

@@ -1,0 +1,92 @@
+"""HTML input end to end: the shipped HTML model through the CLI and the Python API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from boilersift.bundle import default_bundle_path
+
+from conftest import GOLD_PAGES
+from test_cli import assert_one_line_error, run
+
+PAGES = {json.loads(line)["id"]: json.loads(line) for line in GOLD_PAGES.read_text(encoding="utf-8").splitlines()}
+ARTICLE = PAGES["handwritten-en-1"]  # navigation, headline, an inline link, a comment box, a footer
+
+
+@pytest.fixture(scope="module")
+def html_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("html") / "article.html"
+    path.write_text(ARTICLE["html"], encoding="utf-8")
+    return path
+
+
+def test_the_html_model_is_shipped(default_html_model):
+    assert default_html_model.input_format == "html"
+    assert default_html_model.manifest["feature_schema_version"] == "html-1"
+    assert (default_bundle_path("html") / "manifest.json").is_file()
+
+
+def test_python_api_keeps_the_article(default_html_model):
+    results = default_html_model.classify_html(ARTICLE["html"])
+    kept = [r.text for r in results if r.is_content]
+    assert "Mayor Jane Doe said the work had finished two weeks ahead of schedule and under budget." in kept
+    dropped = [r.text for r in results if not r.is_content]
+    assert "No comments yet..." in dropped and "Copyright 2024 Example News. All rights reserved." in dropped
+    assert all(r.tag and r.path for r in results)
+
+
+def test_bytes_in_a_declared_encoding(default_html_model):
+    html = ARTICLE["html"].replace("<head>", '<head><meta charset="windows-1252">').replace("Mayor", "Maire Ça")
+    results = default_html_model.classify_html(html.encode("cp1252"))
+    assert any(r.text.startswith("Maire Ça Jane Doe") for r in results)
+
+
+def test_predict_html_file_uses_the_html_model(html_file):
+    proc = run("predict", html_file)
+    assert proc.returncode == 0, proc.stderr
+    assert "The harbour bridge reopened on Monday after six months of repairs, the city council said." in proc.stdout
+    assert "No comments yet" not in proc.stdout
+
+
+def test_predict_markdown_keeps_headings(html_file):
+    proc = run("predict", html_file, "--output-format", "markdown")
+    assert proc.returncode == 0, proc.stderr
+    assert "# Harbour bridge reopens after repairs\n\n" in proc.stdout
+
+
+def test_predict_jsonl_has_every_block_with_its_location(html_file):
+    proc = run("predict", html_file, "--output-format", "jsonl")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert {r["tag"] for r in rows} == {"nav", "h1", "h3", "p"}
+    assert all({"text", "label", "probability", "tag", "path", "line_no"} <= set(r) for r in rows)
+    assert any(r["label"] == "noise" for r in rows) and any(r["label"] == "content" for r in rows)
+
+
+def test_stdin_with_input_format_html():
+    proc = run("predict", "--input-format", "html", input=ARTICLE["html"])
+    assert proc.returncode == 0, proc.stderr
+    assert "Traffic is expected to return to normal levels" in proc.stdout
+    assert "Home" not in proc.stdout.splitlines()
+
+
+def test_batch_contract_holds_for_html(tmp_path):
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    (in_dir / "sub").mkdir(parents=True)
+    (in_dir / "a.html").write_text(ARTICLE["html"], encoding="utf-8")
+    (in_dir / "sub" / "b.htm").write_text(PAGES["handwritten-de-1"]["html"], encoding="utf-8")
+    (in_dir / "c.txt").write_text("Home\n\nA plain text scrape line that is long enough to be prose here.\n",
+                                  encoding="utf-8")
+    proc = run("predict", in_dir, "--output-dir", out_dir, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*")) == [
+        "a.txt", "c.txt", "sub", "sub/b.txt"]
+    assert "Der Wochenmarkt findet ab dem kommenden Samstag" in (out_dir / "sub" / "b.txt").read_text(encoding="utf-8")
+
+
+def test_html_that_cannot_be_classified_is_a_one_line_error(tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text("<div>" * 1000 + "x" + "</div>" * 1000, encoding="utf-8")
+    assert_one_line_error(run("predict", page), "deep.html", "nested deeper than")
