@@ -35,6 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
+from .explain import Reason, occlusion, top_reasons
 from .features import MODEL_FEATURE_NAMES, featurize_pages, score_context, topic_overlap
 from .segment import Block, segment_lines, segment_text
 
@@ -153,13 +154,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = final_X.shape[1]
         return self
 
-    def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
+    def final_input(self, X: Sequence[Block]) -> np.ndarray:
+        """The matrix the final stage scores (columns: :attr:`feature_names_`)."""
         pages = page_slices(X)
         word_scores = self.words_.predict_proba([b.text for b in X])[:, 1]
         final_X = self._first_pass_input(X, word_scores, pages)
         if self.first_ is not None:
             final_X = self._second_pass_input(X, final_X, self.first_.predict_proba(final_X)[:, 1], pages)
-        return self.final_.predict_proba(final_X)
+        return final_X
+
+    def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
+        return self.final_.predict_proba(self.final_input(X))
 
     @property
     def feature_names_(self) -> tuple[str, ...]:
@@ -193,6 +198,7 @@ class LineResult:
     line_no: int
     probability: float  # probability that the line is content
     is_content: bool
+    reasons: tuple[Reason, ...] = ()  # from Model.explain: (feature, value, signed contribution)
 
     @property
     def label(self) -> str:
@@ -242,6 +248,30 @@ class Model:
         probabilities = self.predict_proba_blocks(blocks)
         return [LineResult(b.text, b.line_no, float(p), bool(p >= cut))
                 for b, p in zip(blocks, probabilities)]
+
+    def contributions_blocks(self, blocks: list[Block], rows: np.ndarray | None = None,
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For one page: the final stage's input, the probabilities, and every column's
+        signed contribution to each line's probability (:func:`boilersift.explain.occlusion`;
+        given `rows`, only to those lines')."""
+        classifier = self.estimator.estimator_
+        with _single_thread():
+            X = classifier.final_input(blocks) if blocks else np.zeros((0, classifier.n_features_in_))
+            return (X, *occlusion(classifier.final_, X, classifier.first_, rows))
+
+    def explain_blocks(self, blocks: list[Block], top: int = 5,
+                       threshold: float | None = None) -> list[LineResult]:
+        """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
+        cut = self.threshold if threshold is None else threshold
+        X, probabilities, contributions = self.contributions_blocks(blocks)
+        names = self.estimator.estimator_.feature_names_
+        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut), top_reasons(x, c, names, top))
+                for b, p, x, c in zip(blocks, probabilities, X, contributions)]
+
+    def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[LineResult]:
+        """Classify every non-empty line of a scrape and say which features decided it
+        (``LineResult.reasons``, largest effect first)."""
+        return self.explain_blocks(segment_text(text), top, threshold)
 
     def classify(self, text: str, threshold: float | None = None) -> list[LineResult]:
         """Classify every non-empty line of a scrape (one text node or paragraph per line)."""
