@@ -32,7 +32,7 @@ from .output import atomic_writer
 SWEEP = tuple(round(t, 2) for t in np.arange(0.05, 1.0, 0.05))
 GROUPS = ("source", "page_type", "lang", "style")
 CALIBRATION_BINS = 10
-WORST_PAGES = 20  # shown line by line in the error browser
+WORST_PAGES = 30  # shown line by line in the error browser
 REASONS_PER_LINE = 3
 MAX_LINE_CHARS = 300  # longer lines are cut in the error browser
 MAX_PAGE_LINES = 400  # a longer page shows its errors and the lines around them, up to this many
@@ -121,19 +121,21 @@ def _shown_lines(errors: np.ndarray, context: int = 2, limit: int = MAX_PAGE_LIN
     return np.flatnonzero(near)[:limit]
 
 
-def worst_pages(model: Model, pages: list[LabeledPage], page_f1: list[float], cut: float,
+def worst_pages(model: Model, pages: list[LabeledPage], predictions: list[list[int]], page_f1: list[float],
                 n: int = WORST_PAGES) -> list[dict]:
-    """The `n` pages with the lowest word-F1, line by line: text, gold label, probability,
-    prediction and the reasons of the prediction."""
+    """The `n` pages with the lowest word-F1 (of equal ones, those with more wrong lines
+    first; pages without lines have nothing to show), line by line: text, gold label,
+    probability, prediction and the reasons of the prediction."""
     names = model.estimator.estimator_.feature_names_
-    worst = sorted(range(len(pages)), key=lambda i: (page_f1[i], pages[i].id))[:n]
+    wrong = [np.asarray(keep) != np.asarray(page.labels) for page, keep in zip(pages, predictions)]
+    candidates = [i for i, page in enumerate(pages) if page.blocks]
+    worst = sorted(candidates, key=lambda i: (page_f1[i], -wrong[i].sum(), pages[i].id))[:n]
     rows = []
     for i in worst:
-        page = pages[i]
-        keep = (model.predict_proba_blocks(page.blocks) >= cut).astype(int)
-        shown = _shown_lines(keep != np.asarray(page.labels, dtype=int))
+        page, keep = pages[i], predictions[i]
+        shown = _shown_lines(wrong[i])
         X, probability, contributions = model.contributions_blocks(page.blocks, shown)
-        lines = [{"line_no": page.blocks[j].line_no, "gold": page.labels[j], "predicted": int(keep[j]),
+        lines = [{"line_no": page.blocks[j].line_no, "gold": page.labels[j], "predicted": keep[j],
                   "probability": round(float(probability[j]), 4),
                   "reasons": [list(r) for r in top_reasons(X[j], contributions[j], names, REASONS_PER_LINE)],
                   "text": _cut(page.blocks[j].text)} for j in shown]
@@ -207,7 +209,7 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
         report["comparisons"] = [compare_models(pages, report["systems"], primary, o) for o in others]
     if explain:
         page_f1 = report["systems"][primary]["page_word_f1"]
-        report["worst_pages"] = worst_pages(models[primary], pages, page_f1, cuts[primary])
+        report["worst_pages"] = worst_pages(models[primary], pages, systems[primary], page_f1)
         report["feature_importance"] = feature_importance(models[primary], pages)
     y_true = np.array([y for p in pages for y in p.labels])
     y_score = np.concatenate(probabilities[primary]) if pages else np.zeros(0)

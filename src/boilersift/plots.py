@@ -58,7 +58,7 @@ def threshold_sweep(report: dict) -> bytes:
     ax.axvline(cut, color="black", linewidth=1)
     ax.annotate(f"threshold {cut:.2f}", (cut, 0.02), xytext=(4, 0), textcoords="offset points")
     ax.set(xlabel="threshold", ylabel="score", ylim=(0, 1.01), title=f"Threshold sweep ({name})")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower right")
     return _png(fig)
 
 

@@ -269,8 +269,9 @@ class _Page:
                  f"only the errors</label></p>"
                  "<p>Pages with the lowest word F1, worst first, every line coloured by gold label and "
                  "prediction: line number, probability of content, text, and the features that moved "
-                 "the probability most (signed change). Of a long page only the errors and the lines "
-                 "around them are shown.</p>"]
+                 "the probability most (signed change). Of equal word F1, pages with more wrong lines "
+                 "come first; pages without lines are left out; of a long page only the errors and the "
+                 "lines around them are shown.</p>"]
         for i, page in enumerate(pages):
             meta = " · ".join(self.raw(page[g]) for g in GROUPS)
             base = ("worst_pages", i)
