@@ -4,8 +4,8 @@ Does what ``boilersift evaluate ../shared/datasets/*.jsonl.gz --dev-only --outpu
 experiments/results/evaluate_dev`` does, timing each step (rendering the pages into
 scrapes, scoring, explanations, writing the report), then screenshots the HTML in
 headless Chromium. Writes experiments/results/evaluate_dev/ (report.json, .md, .html,
-pr_curve.png), experiments/results/report_screenshot.png and
-experiments/results/report_dev_timing.md.
+pr_curve.png), experiments/results/report_screenshot.png (the top of the report),
+report_error_browser.png (the error browser alone) and report_dev_timing.md.
 
     OMP_NUM_THREADS=1 .venv/bin/python experiments/report_dev.py
 """
@@ -29,11 +29,17 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 RESULTS = ROOT / "experiments" / "results"
 
 
-def screenshot(html: Path, png: Path) -> None:
-    with tempfile.TemporaryDirectory() as profile:
+def screenshot(html: Path, png: Path, only_section: str | None = None) -> None:
+    """A 1300x3000 screenshot of the top of the report, or of one of its sections alone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if only_section:
+            page = Path(tmp) / html.name
+            page.write_text(html.read_text(encoding="utf-8").replace(
+                "</style>", f"section:not(#{only_section}) {{ display: none; }}</style>"), encoding="utf-8")
+            html = page
         subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1300,3000",
+                        f"--user-data-dir={tmp}/profile", "--hide-scrollbars", "--window-size=1300,3000",
                         f"--screenshot={png}", html.as_uri()], check=True, capture_output=True, timeout=120)
 
 
@@ -62,6 +68,7 @@ def main() -> None:
 
     if shutil.which("chromium"):
         screenshot(out_dir / "report.html", RESULTS / "report_screenshot.png")
+        screenshot(out_dir / "report.html", RESULTS / "report_error_browser.png", only_section="errors")
     sizes = {path.name: path.stat().st_size for path in written}
     lines = ["# The dev-set evaluation report, timed", "",
              f"`OMP_NUM_THREADS=1 python experiments/report_dev.py` ({len(pages)} dev pages, "

@@ -47,8 +47,8 @@ def test_occlusion_empty_page(linear):
 
 def test_top_reasons_and_global_importance():
     names = ("a", "b", "c")
-    reasons = top_reasons(np.array([1.0, 2.0, 3.0]), np.array([0.1, -0.3, 0.0]), names, top=3)
-    assert reasons == (("b", 2.0, -0.3), ("a", 1.0, 0.1))  # largest effect first, zeros left out
+    reasons = top_reasons(np.array([1.0, 2.0, 3.0]), np.array([0.1, -0.3, 0.0001]), names, top=3)
+    assert reasons == (("b", 2.0, -0.3), ("a", 1.0, 0.1))  # largest effect first, negligible ones left out
     ranked = mean_abs_contributions([np.array([[0.1, -0.3, 0.0]]), np.array([[0.3, 0.1, 0.0]])], names, top=2)
     assert ranked == [{"feature": "a", "mean_abs_contribution": 0.2},
                       {"feature": "b", "mean_abs_contribution": 0.2}]
@@ -62,7 +62,7 @@ def test_model_explain(default_model):
     assert all(r.reasons == () for r in plain)
     names = set(default_model.estimator.estimator_.feature_names_)
     for r in explained:
-        assert 1 <= len(r.reasons) <= 3
+        assert len(r.reasons) <= 3
         assert {name for name, _, _ in r.reasons} <= names - {"pass1"}  # credited to its inputs
         sizes = [abs(c) for _, _, c in r.reasons]
         assert sizes == sorted(sizes, reverse=True)
@@ -75,7 +75,7 @@ def test_predict_explain_jsonl_and_tsv():
     proc = run("predict", SAMPLE_TXT, "--output-format", "jsonl", "--explain", "2")
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert all(1 <= len(row["reasons"]) <= 2 for row in rows)
+    assert all(len(row["reasons"]) <= 2 for row in rows) and sum(len(row["reasons"]) for row in rows) > len(rows)
     assert set(rows[0]["reasons"][0]) == {"feature", "value", "contribution"}
     proc = run("predict", SAMPLE_TXT, "--output-format", "tsv", "--explain")
     assert proc.returncode == 0, proc.stderr
@@ -85,5 +85,6 @@ def test_predict_explain_jsonl_and_tsv():
     assert len(fields) == 5 and fields[3].count(":") == len(fields[3].split(","))
 
 
-def test_predict_explain_needs_a_line_format():
+def test_predict_explain_needs_a_line_format_and_a_positive_k():
     assert_one_line_error(run("predict", SAMPLE_TXT, "--explain"), "--output-format jsonl or tsv")
+    assert_one_line_error(run("predict", SAMPLE_TXT, "--output-format", "tsv", "--explain", "0"), "K >= 1")

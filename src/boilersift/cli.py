@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--output-dir", metavar="DIR",
                      help="write one output per input: IN_DIR/NAME.EXT -> DIR/NAME.txt (.jsonl/.tsv)")
     p.add_argument("--encoding", default="utf-8", help="input encoding (default: utf-8, BOM tolerated)")
-    p.add_argument("--explain", nargs="?", type=int, const=5, default=0, metavar="K",
+    p.add_argument("--explain", nargs="?", type=int, const=5, metavar="K",
                    help="with jsonl/tsv output: the K (default 5) features that pushed each line towards "
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
@@ -227,7 +227,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     if args.explain and args.output_format == "text":
         raise BoilersiftError("--explain adds reasons per line: use --output-format jsonl or tsv")
-    if args.explain < 0:
+    if args.explain is not None and args.explain < 1:
         raise BoilersiftError("--explain K needs K >= 1")
     model = load_bundle(args.model)
     sources = list(expand_inputs(args.inputs))

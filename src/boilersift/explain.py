@@ -20,6 +20,8 @@ import numpy as np
 
 # Occluded rows scored per call: bounds memory (rows x columns x 8 bytes) on long pages.
 CHUNK_ROWS = 20_000
+# A smaller change of the probability is no reason (it shows as 0.000, or 0.0 in percent).
+MIN_CONTRIBUTION = 0.0005
 
 Reason = tuple[str, float, float]  # (feature, its value on the line, signed contribution)
 
@@ -59,10 +61,10 @@ def occlusion(final, X: np.ndarray, first=None, rows: np.ndarray | None = None) 
 
 def top_reasons(values: np.ndarray, contributions: np.ndarray, names: Sequence[str],
                 top: int) -> tuple[Reason, ...]:
-    """The `top` columns of one row with the largest absolute contribution (non-zero only)."""
+    """The `top` columns of one row with the largest absolute contribution, if at least MIN_CONTRIBUTION."""
     order = np.argsort(-np.abs(contributions), kind="stable")[:top]
     return tuple((names[j], round(float(values[j]), 4), round(float(contributions[j]), 4))
-                 for j in order if contributions[j] != 0)
+                 for j in order if abs(contributions[j]) >= MIN_CONTRIBUTION)
 
 
 def mean_abs_contributions(contributions: Sequence[np.ndarray], names: Sequence[str],
