@@ -8,6 +8,7 @@ import subprocess
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+import numpy as np
 import pytest
 
 from boilersift.data import load_pages
@@ -89,6 +90,10 @@ def written(default_model, tiny_model, gate_pages, tmp_path_factory):
     report, curve = evaluate({"default": default_model, "tiny": tiny_model}, gate_pages, explain=True)
     out_dir = tmp_path_factory.mktemp("report")
     write_report(report, curve, out_dir)
+    return parse_written(out_dir)
+
+
+def parse_written(out_dir):
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     parser = ReportParser()
     parser.feed(html)
@@ -96,9 +101,7 @@ def written(default_model, tiny_model, gate_pages, tmp_path_factory):
     return json.loads((out_dir / "report.json").read_text(encoding="utf-8")), html, parser, out_dir
 
 
-def test_every_number_comes_from_the_json(written):
-    report, _, parser, _ = written
-    assert len(parser.numbers) > 1000
+def assert_numbers_from_json(report, parser):
     for path, text in parser.numbers:
         value = resolve(report, path)
         assert isinstance(value, (int, float)) and not isinstance(value, bool), path
@@ -108,6 +111,12 @@ def test_every_number_comes_from_the_json(written):
             digits = len(text.partition(".")[2])
             assert digits >= 2 and float(text) == pytest.approx(value, abs=0.5 * 10**-digits + 1e-9), \
                 (path, text, value)
+
+
+def test_every_number_comes_from_the_json(written):
+    report, _, parser, _ = written
+    assert len(parser.numbers) > 1000
+    assert_numbers_from_json(report, parser)
 
 
 def test_no_number_outside_the_json(written):
@@ -153,6 +162,25 @@ def test_report_json_parts(written, gate_pages):
     line = worst[0]["lines"][0]
     assert set(line) == {"line_no", "gold", "predicted", "probability", "reasons", "text"}
     assert 0 < len(report["feature_importance"]["features"]) <= 25
+
+
+def test_names_with_dots_and_no_explanations(tiny_model, small_pages, tmp_path):
+    report, curve = evaluate({"v1.2": tiny_model, "50%": tiny_model}, small_pages)
+    write_report(report, curve, tmp_path)
+    report, html, parser, _ = parse_written(tmp_path)
+    assert_numbers_from_json(report, parser)
+    assert any(path[:2] == ["systems", "v1.2"] for path, _ in parser.numbers)
+    assert html.count("Not computed") == 2  # no error browser, no feature importance
+
+
+def test_shown_lines_of_a_long_page():
+    from boilersift.evaluate import _shown_lines
+
+    errors = np.zeros(1000, dtype=bool)
+    errors[[100, 998]] = True
+    assert _shown_lines(errors).tolist() == [98, 99, 100, 101, 102, 996, 997, 998, 999]
+    assert _shown_lines(errors[:50]).tolist() == list(range(50))  # a short page: every line
+    assert len(_shown_lines(np.ones(1000, dtype=bool))) == 400
 
 
 def test_report_size_and_markdown(written):
