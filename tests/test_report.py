@@ -242,6 +242,7 @@ def test_report_in_chromium(written, tmp_path):
     assert browser_problems(proc) == []
     dom = proc.stdout
     assert 'data-ready="yes"' in dom  # the report's script ran to its end
+    assert 'data-plots-drawn="all"' in dom  # every plot decoded to an image with a width
     assert dom.count("<img") == 4 and dom.count('<table class="sortable"') >= 8
     shot = tmp_path / "report.png"
     proc = chromium(url, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1300,2400")

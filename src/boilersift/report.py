@@ -94,6 +94,10 @@ if (onlyErrors) {
   });
 }
 document.body.dataset.ready = "yes";
+window.addEventListener("load", function () {
+  var drawn = Array.from(document.images).filter(function (img) { return img.naturalWidth > 0; });
+  document.body.dataset.plotsDrawn = drawn.length === document.images.length ? "all" : "not all";
+});
 """
 
 GROUP_LABELS = {"source": "source", "page_type": "page type", "lang": "language", "style": "scrape style"}
