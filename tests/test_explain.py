@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from boilersift import ExplainedLine, LineResult
 from boilersift.explain import mean_abs_contributions, occlusion, top_reasons
 from boilersift.output import tsv_header
 
@@ -59,7 +60,7 @@ def test_model_explain(default_model):
     explained = default_model.explain(SAMPLE, top=3)
     assert [(r.text, r.probability, r.is_content) for r in explained] == [
         (r.text, r.probability, r.is_content) for r in plain]
-    assert all(r.reasons == () for r in plain)
+    assert all(type(r) is LineResult for r in plain) and all(isinstance(r, ExplainedLine) for r in explained)
     names = set(default_model.estimator.estimator_.feature_names_)
     for r in explained:
         assert len(r.reasons) <= 3

@@ -198,11 +198,18 @@ class LineResult:
     line_no: int
     probability: float  # probability that the line is content
     is_content: bool
-    reasons: tuple[Reason, ...] = ()  # from Model.explain: (feature, value, signed contribution)
 
     @property
     def label(self) -> str:
         return "content" if self.is_content else "noise"
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainedLine(LineResult):
+    """A line's verdict with the features that moved its probability most (:meth:`Model.explain`);
+    a subclass, so that `classify` builds exactly what it built before."""
+
+    reasons: tuple[Reason, ...] = ()  # (feature, its value, signed contribution), largest first
 
 
 class Model:
@@ -260,17 +267,17 @@ class Model:
             return (X, *occlusion(classifier.final_, X, classifier.first_, rows))
 
     def explain_blocks(self, blocks: list[Block], top: int = 5,
-                       threshold: float | None = None) -> list[LineResult]:
+                       threshold: float | None = None) -> list[ExplainedLine]:
         """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
         cut = self.threshold if threshold is None else threshold
         X, probabilities, contributions = self.contributions_blocks(blocks)
         names = self.estimator.estimator_.feature_names_
-        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut), top_reasons(x, c, names, top))
+        return [ExplainedLine(b.text, b.line_no, float(p), bool(p >= cut), top_reasons(x, c, names, top))
                 for b, p, x, c in zip(blocks, probabilities, X, contributions)]
 
-    def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[LineResult]:
+    def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[ExplainedLine]:
         """Classify every non-empty line of a scrape and say which features decided it
-        (``LineResult.reasons``, largest effect first)."""
+        (``ExplainedLine.reasons``, largest effect first)."""
         return self.explain_blocks(segment_text(text), top, threshold)
 
     def classify(self, text: str, threshold: float | None = None) -> list[LineResult]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:  # the model imports data, which writes through this module
-    from .model import LineResult
+    from .model import ExplainedLine, LineResult
 
 OUTPUT_FORMATS = ("text", "jsonl", "tsv")
 
@@ -44,7 +44,7 @@ def _reasons_tsv(reasons) -> str:
     return ",".join(f"{name}={value:g}:{contribution:+.4f}" for name, value, contribution in reasons)
 
 
-def format_results(results: list[LineResult], fmt: str, source: str | None = None,
+def format_results(results: list[LineResult] | list[ExplainedLine], fmt: str, source: str | None = None,
                    explain: bool = False) -> str:
     """Render one document's classified lines in an output format; `explain` adds
     each line's reasons (``Model.explain``) to jsonl and tsv."""
