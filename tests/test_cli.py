@@ -304,7 +304,7 @@ def test_evaluate(tmp_path):
     out_dir = tmp_path / "report"
     proc = run("evaluate", SMALL_LABELED, "--output-dir", out_dir)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out_dir.iterdir()) == ["pr_curve.png", "report.json", "report.md"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["pr_curve.png", "report.html", "report.json", "report.md"]
     report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
     assert set(report["systems"]) == {"boilersift", "c4_rules", "keep_all"}
     assert report["data"]["pages"] == 12

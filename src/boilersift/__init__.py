@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 # Imported on first use, so `boilersift --help` does not pay for scikit-learn.
 _LAZY = {"Block": "segment", "segment_lines": "segment", "segment_text": "segment",
-         "BoilersiftError": "errors", "LineResult": "model", "Model": "model"}
+         "BoilersiftError": "errors", "LineResult": "model", "ExplainedLine": "model", "Model": "model"}
 
 __all__ = [*_LAZY, "__version__"]
 

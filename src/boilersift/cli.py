@@ -33,8 +33,13 @@ STYLES_HELP = ("how (HTML, gold) pages become lines, comma-separated: nodes (one
                "always dom for an HTML model)")
 
 
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="DIR", help="model bundle directory (default: the shipped text model)")
+def _add_model_options(parser: argparse.ArgumentParser, several: bool = False) -> None:
+    if several:
+        parser.add_argument("--model", metavar="DIR", action="append",
+                            help="model bundle directory (default: the shipped text model); give it again "
+                            "to compare models side by side, the first is the reference")
+    else:
+        parser.add_argument("--model", metavar="DIR", help="model bundle directory (default: the shipped text model)")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="probability at or above which a line is content (default: the model's)")
 
@@ -69,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", default="utf-8",
                    help="text input encoding (default: utf-8, BOM tolerated); HTML input is decoded by its "
                    "byte-order mark or <meta> charset, else UTF-8 or cp1252")
+    p.add_argument("--explain", nargs="?", type=int, const=5, metavar="K",
+                   help="with jsonl/tsv output: the K (default 5) features that pushed each line towards "
+                   "content (+) or noise (-), as the probability change when the feature is set to "
+                   "its page median")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
 
     p = sub.add_parser("label", help="turn (HTML, gold text) pages into labelled scrapes",
@@ -102,11 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="score a model against labelled pages, next to baselines",
                        description="Evaluate a model on labelled scrapes or (HTML, gold) pages: line and word "
-                       "precision/recall/F1 overall, per source, per page type, next to C4-style rules; a "
-                       "threshold sweep and a precision-recall curve. Writes report.json, report.md and "
+                       "precision/recall/F1 overall, per source, page type, language and style, next to "
+                       "C4-style rules; a threshold sweep, calibration, a precision-recall curve, the worst "
+                       "pages line by line with the reasons of each prediction, and the most important "
+                       "features. Writes report.json, report.md, report.html (one self-contained page) and "
                        "pr_curve.png into --output-dir.")
     p.add_argument("inputs", nargs="+", metavar="DATA", help="training-format or (HTML, gold) JSON Lines files")
-    _add_model_options(p)
+    _add_model_options(p, several=True)
     p.add_argument("--output-dir", required=True, metavar="DIR", help="where to write the report")
     p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
@@ -184,21 +195,44 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _system_names(model_dirs: list[str]) -> list[str]:
+    """Report names of the models: "boilersift" for one, else the directory names, made unique."""
+    from .baselines import BASELINES
+
+    if len(model_dirs) < 2:
+        return ["boilersift"]
+    names: list[str] = []
+    for directory in model_dirs:
+        name = base = Path(directory).resolve().name or "model"
+        n = 1
+        while name in names or name in BASELINES:
+            n += 1
+            name = f"{base}-{n}"
+        names.append(name)
+    return names
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    import time
+
     from .bundle import load_bundle
     from .data import is_dev_site, load_pages
     from .evaluate import evaluate, write_report
 
-    model = load_bundle(args.model)
-    pages = load_pages(args.inputs, _styles(args.styles, model.input_format))
+    model_dirs = args.model or [None]
+    models = {name: load_bundle(d) for name, d in zip(_system_names(model_dirs), model_dirs)}
+    pages = load_pages(args.inputs, _styles(args.styles, next(iter(models.values())).input_format))
     if args.dev_only:
-        percent = model.manifest.get("split", {}).get("dev_percent", 20)
+        percent = next(iter(models.values())).manifest.get("split", {}).get("dev_percent", 20)
         pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent)]
     if not pages:
         raise BoilersiftError("no pages to evaluate")
-    report, curve = evaluate(model, pages, args.threshold, progress=True)
-    for path in write_report(report, curve, args.output_dir):
+    report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True)
+    started = time.perf_counter()
+    written = write_report(report, curve, args.output_dir)
+    for path in written:
         print(f"wrote {path}", file=sys.stderr)
+    print(f"report written in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     for name, s in report["systems"].items():
         print(f"{name:>12}: word F1 {s['word']['f1']:.3f} (P {s['word']['precision']:.3f}, "
               f"R {s['word']['recall']:.3f}); line F1 {s['line']['f1']:.3f}")
@@ -234,36 +268,45 @@ class _Models:
 
 def _classify_source(models: _Models, source, args: argparse.Namespace):
     from .inputs import decode, decode_html, input_format_of, read_bytes
+    from .segment import segment_text
 
     data = read_bytes(source)
     name = "<stdin>" if source.path == "-" else source.path
     fmt = args.input_format if args.input_format != "auto" else input_format_of(source, data)
-    if fmt == "html":
-        return models["html"].classify_html(decode_html(data, name), args.threshold)
-    return models["text"].classify(decode(data, name, args.encoding), args.threshold)
+    model = models[fmt]
+    blocks = (model.html_blocks(decode_html(data, name)) if fmt == "html"
+              else segment_text(decode(data, name, args.encoding)))
+    if args.explain:
+        return model.explain_blocks(blocks, args.explain, args.threshold)
+    return model.classify_blocks(blocks, args.threshold)
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
     from .inputs import expand_inputs
-    from .output import TSV_HEADER, atomic_writer, format_results
+    from .output import atomic_writer, format_results, tsv_header
 
+    if args.explain and args.output_format in ("text", "markdown"):
+        raise BoilersiftError("--explain adds reasons per line: use --output-format jsonl or tsv")
+    if args.explain is not None and args.explain < 1:
+        raise BoilersiftError("--explain K needs K >= 1")
     models = _Models(args.model, args.html_model)
     models.load_given()  # a broken bundle the user named fails once, before any input is read
     sources = list(expand_inputs(args.inputs))
+    header = tsv_header(bool(args.explain)) if args.output_format == "tsv" else ""
     failures = 0
     batch = len(sources) > 1
     targets: dict[Path, str] = {}  # output path -> the input that wrote it
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_writer(args.output)) if args.output else sys.stdout
-        if args.output_format == "tsv" and args.output_dir is None:
-            handle.write(TSV_HEADER)
+        if args.output_dir is None:
+            handle.write(header)
         for source in _progress(sources, len(sources), "predict", disable=not batch or args.no_progress):
             try:
                 if isinstance(source, BoilersiftError):
                     raise source
                 results = _classify_source(models, source, args)
                 name = None if source.path == "-" else source.path
-                rendered = format_results(results, args.output_format, name if batch else None)
+                rendered = format_results(results, args.output_format, name if batch else None, bool(args.explain))
                 if args.output_dir is None:
                     handle.write(rendered)
                     continue
@@ -272,7 +315,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
                     raise BoilersiftError(f"{source.path}: output {target} is already taken by "
                                           f"{targets[target]} (same name, other extension); skipped")
                 with atomic_writer(target) as out:
-                    out.write((TSV_HEADER if args.output_format == "tsv" else "") + rendered)
+                    out.write(header + rendered)
             except BoilersiftError as exc:
                 failures += 1
                 print(f"boilersift: error: {exc}", file=sys.stderr)

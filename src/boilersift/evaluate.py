@@ -1,16 +1,22 @@
 """Evaluation: how good a model is and where it fails, next to simple baselines.
 
-One run scores the model and every baseline of :mod:`boilersift.baselines` on the
-same pages: line-level precision/recall/F1 of the content class, and the headline
-word-F1 against the gold text (:mod:`boilersift.metrics`), overall, per source and
-per page type; plus a threshold sweep and a precision-recall curve. The report is
-written as JSON (for machines), Markdown (for people) and a PNG plot.
+One run scores one or more models and every baseline of :mod:`boilersift.baselines`
+on the same pages: line-level precision/recall/F1 and confusion counts of the content
+class, and the headline word-F1 against the gold text (:mod:`boilersift.metrics`),
+overall, per source, page type, language and scrape style. For the first (primary)
+model also a threshold sweep, a calibration table, a precision-recall curve and, on
+request, the worst pages line by line with the reasons of each line
+(:mod:`boilersift.explain`) and the globally most important features; for each
+further model the per-page differences to the primary one. The report is one dict,
+written as JSON (for machines), Markdown, a PNG plot and a self-contained HTML page
+(:mod:`boilersift.report`) for people: every number of the HTML comes from the JSON.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +24,23 @@ from sklearn.metrics import precision_recall_curve
 
 from .baselines import BASELINES
 from .data import LabeledPage
+from .explain import mean_abs_contributions, top_reasons
 from .metrics import PRF, line_prf, mean_prf, word_counts, word_prf
 from .model import Model
 from .output import atomic_writer
 
 SWEEP = tuple(round(t, 2) for t in np.arange(0.05, 1.0, 0.05))
-GROUPS = ("source", "page_type", "style")
+GROUPS = ("source", "page_type", "lang", "style")
+CALIBRATION_BINS = 10
+WORST_PAGES = 30  # shown line by line in the error browser
+REASONS_PER_LINE = 3
+MAX_LINE_CHARS = 300  # longer lines are cut in the error browser
+MAX_PAGE_LINES = 400  # a longer page shows its errors and the lines around them, up to this many
+IMPORTANCE_PAGES = 60  # pages, evenly spread, whose lines rank the features globally
+IMPORTANCE_LINES = 100  # lines per page, evenly spread
+TOP_FEATURES = 25
+LARGEST_DIFFERENCES = 20  # pages listed per model comparison
+PRIMARY = "boilersift"  # the name of a model evaluated alone
 
 
 def page_probabilities(model: Model, pages: list[LabeledPage], progress: bool = False) -> list[np.ndarray]:
@@ -42,8 +59,11 @@ def score_system(pages: list[LabeledPage], predictions: list[list[int]]) -> dict
     word_scores = [word_prf(_content_text(p, pred), p.gold_text) for p, pred in zip(pages, predictions)]
     y_true = [y for p in pages for y in p.labels]
     y_pred = [y for pred in predictions for y in pred]
+    pairs = list(zip(y_true, y_pred))
+    confusion = {"content_kept": pairs.count((1, 1)), "noise_leaked": pairs.count((0, 1)),
+                 "content_dropped": pairs.count((1, 0)), "noise_dropped": pairs.count((0, 0))}
     result = {"word": mean_prf(word_scores).as_dict(), "line": line_prf(y_true, y_pred).as_dict(),
-              "pages": len(pages)}
+              "confusion": confusion, "pages": len(pages)}
     for group in GROUPS:
         buckets: dict[str, list[PRF]] = defaultdict(list)
         for page, score in zip(pages, word_scores):
@@ -77,25 +97,122 @@ def best_threshold(pages: list[LabeledPage], probabilities: list[np.ndarray]) ->
     return max(rows, key=lambda r: (round(r["word_f1"], 4), -abs(r["threshold"] - 0.5)))["threshold"]
 
 
-def evaluate(model: Model, pages: list[LabeledPage], threshold: float | None = None,
-             progress: bool = False) -> tuple[dict, dict]:
-    """Score `model` and the baselines on `pages`. Returns (report, curve data)."""
-    cut = model.threshold if threshold is None else threshold
-    probabilities = page_probabilities(model, pages, progress)
-    systems = {"boilersift": [(p >= cut).astype(int).tolist() for p in probabilities]}
+def calibration(pages: list[LabeledPage], probabilities: list[np.ndarray],
+                bins: int = CALIBRATION_BINS) -> dict:
+    """Reliability of the probabilities: per probability bin, the share of lines that are content."""
+    y = np.array([y for p in pages for y in p.labels], dtype=float)
+    proba = np.concatenate(probabilities) if probabilities else np.zeros(0)
+    which = np.minimum((proba * bins).astype(int), bins - 1)
+    rows = [{"low": round(b / bins, 2), "high": round((b + 1) / bins, 2), "lines": int((which == b).sum()),
+             "mean_probability": float(proba[which == b].mean()), "content_share": float(y[which == b].mean())}
+            for b in range(bins) if (which == b).any()]
+    return {"bins": rows, "brier_score": float(np.mean((proba - y) ** 2)) if len(y) else 0.0}
+
+
+def _page_meta(page: LabeledPage, index: int) -> dict:
+    return {"index": index, "id": page.id, **{g: page.meta.get(g) or "unknown" for g in GROUPS}}
+
+
+def _shown_lines(errors: np.ndarray, context: int = 2, limit: int = MAX_PAGE_LINES) -> np.ndarray:
+    """Every line of a short page; of a long one the errors and `context` lines around them, up to `limit`."""
+    if len(errors) <= limit:
+        return np.arange(len(errors))
+    near = np.convolve(errors.astype(int), np.ones(2 * context + 1, dtype=int), mode="same") > 0
+    return np.flatnonzero(near)[:limit]
+
+
+def worst_pages(model: Model, pages: list[LabeledPage], predictions: list[list[int]], page_f1: list[float],
+                n: int = WORST_PAGES) -> list[dict]:
+    """The `n` pages with the lowest word-F1 (of equal ones, those with more wrong lines
+    first; pages without lines have nothing to show), line by line: text, gold label,
+    probability, prediction and the reasons of the prediction."""
+    names = model.estimator.estimator_.feature_names_
+    wrong = [np.asarray(keep) != np.asarray(page.labels) for page, keep in zip(pages, predictions)]
+    candidates = [i for i, page in enumerate(pages) if page.blocks]
+    worst = sorted(candidates, key=lambda i: (page_f1[i], -wrong[i].sum(), pages[i].id))[:n]
+    rows = []
+    for i in worst:
+        page, keep = pages[i], predictions[i]
+        shown = _shown_lines(wrong[i])
+        X, probability, contributions = model.contributions_blocks(page.blocks, shown)
+        lines = [{"line_no": page.blocks[j].line_no, "gold": page.labels[j], "predicted": keep[j],
+                  "probability": round(float(probability[j]), 4),
+                  "reasons": [list(r) for r in top_reasons(X[j], contributions[j], names, REASONS_PER_LINE)],
+                  "text": _cut(page.blocks[j].text)} for j in shown]
+        word = word_prf(_content_text(page, keep), page.gold_text).as_dict()
+        rows.append({**_page_meta(page, i), "word": word, "lines_total": len(page.blocks),
+                     "lines_shown": len(lines), "lines": lines})
+    return rows
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_LINE_CHARS else text[:MAX_LINE_CHARS] + "…"
+
+
+def feature_importance(model: Model, pages: list[LabeledPage], n_pages: int = IMPORTANCE_PAGES,
+                       n_lines: int = IMPORTANCE_LINES) -> dict:
+    """The features with the largest mean absolute occlusion effect over up to `n_lines`
+    lines of each of up to `n_pages` pages, both spread evenly."""
+    sample = [p for p in pages[::max(1, len(pages) // n_pages)][:n_pages] if p.blocks]
+    contributions = []
+    for page in sample:
+        rows = np.unique(np.linspace(0, len(page.blocks) - 1, min(len(page.blocks), n_lines)).astype(int))
+        contributions.append(model.contributions_blocks(page.blocks, rows)[2][rows])
+    return {"pages": len(contributions), "lines": sum(len(c) for c in contributions),
+            "features": mean_abs_contributions(contributions, model.estimator.estimator_.feature_names_,
+                                               TOP_FEATURES)}
+
+
+def compare_models(pages: list[LabeledPage], systems: dict, reference: str, other: str,
+                   top: int = LARGEST_DIFFERENCES) -> dict:
+    """How `other` differs from `reference` page by page: counts and the largest word-F1 changes."""
+    before, after = systems[reference]["page_word_f1"], systems[other]["page_word_f1"]
+    change = [round(b - a, 4) for a, b in zip(before, after)]
+    largest = sorted(range(len(pages)), key=lambda i: (-abs(change[i]), pages[i].id))[:top]
+    return {"reference": reference, "other": other,
+            "word_f1_change": systems[other]["word"]["f1"] - systems[reference]["word"]["f1"],
+            "pages_better": sum(c > 0 for c in change), "pages_worse": sum(c < 0 for c in change),
+            "pages_same": sum(c == 0 for c in change),
+            "largest_differences": [{**_page_meta(pages[i], i), "reference_f1": before[i],
+                                     "other_f1": after[i], "change": change[i]} for i in largest]}
+
+
+def _model_info(model: Model, cut: float) -> dict:
+    return {"path": model.manifest.get("path"), "threshold": cut,
+            "feature_schema_version": model.manifest.get("feature_schema_version"),
+            "training_data": model.manifest.get("training_data", {}).get("sha256")}
+
+
+def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], threshold: float | None = None,
+             progress: bool = False, explain: bool = False) -> tuple[dict, dict]:
+    """Score a model, or several by name (the first is the primary), and the baselines
+    on `pages`. `explain` adds the worst pages and the feature importance (slower).
+    Returns (report, curve data)."""
+    models = {PRIMARY: models} if isinstance(models, Model) else dict(models)
+    primary = next(iter(models))
+    cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
+    probabilities = {name: page_probabilities(model, pages, progress) for name, model in models.items()}
+    systems = {name: [(p >= cuts[name]).astype(int).tolist() for p in probabilities[name]] for name in models}
     for name, rule in BASELINES.items():
         systems[name] = [[rule(b.text) for b in page.blocks] for page in pages]
     report = {
-        "model": {"path": model.manifest.get("path"), "threshold": cut,
-                  "feature_schema_version": model.manifest.get("feature_schema_version"),
-                  "training_data": model.manifest.get("training_data", {}).get("sha256")},
+        "models": {name: _model_info(model, cuts[name]) for name, model in models.items()},
         "data": {"pages": len(pages), "lines": sum(len(p.blocks) for p in pages),
                  "content_lines": sum(sum(p.labels) for p in pages)},
+        "page_ids": [p.id for p in pages],
         "systems": {name: score_system(pages, preds) for name, preds in systems.items()},
-        "threshold_sweep": threshold_sweep(pages, probabilities),
+        "threshold_sweep": threshold_sweep(pages, probabilities[primary]),
+        "calibration": calibration(pages, probabilities[primary]),
     }
+    others = list(models)[1:]
+    if others:
+        report["comparisons"] = [compare_models(pages, report["systems"], primary, o) for o in others]
+    if explain:
+        page_f1 = report["systems"][primary]["page_word_f1"]
+        report["worst_pages"] = worst_pages(models[primary], pages, systems[primary], page_f1)
+        report["feature_importance"] = feature_importance(models[primary], pages)
     y_true = np.array([y for p in pages for y in p.labels])
-    y_score = np.concatenate(probabilities) if probabilities else np.zeros(0)
+    y_score = np.concatenate(probabilities[primary]) if pages else np.zeros(0)
     curve = {}
     if y_true.size and 0 < y_true.sum() < y_true.size:
         precision, recall, _ = precision_recall_curve(y_true, y_score)
@@ -104,9 +221,10 @@ def evaluate(model: Model, pages: list[LabeledPage], threshold: float | None = N
 
 
 def _markdown(report: dict) -> str:
+    thresholds = ", ".join(f"{name} {info['threshold']}" for name, info in report["models"].items())
     lines = ["# boilersift evaluation", "",
              f"{report['data']['pages']} pages, {report['data']['lines']} lines "
-             f"({report['data']['content_lines']} content); threshold {report['model']['threshold']}.", "",
+             f"({report['data']['content_lines']} content); threshold {thresholds}.", "",
              "## Overall", "",
              "| system | word F1 | word P | word R | line F1 | line P | line R |",
              "|---|---|---|---|---|---|---|"]
@@ -114,9 +232,17 @@ def _markdown(report: dict) -> str:
         w, ln = s["word"], s["line"]
         lines.append(f"| {name} | {w['f1']:.3f} | {w['precision']:.3f} | {w['recall']:.3f} | "
                      f"{ln['f1']:.3f} | {ln['precision']:.3f} | {ln['recall']:.3f} |")
+    for comparison in report.get("comparisons", []):
+        lines += ["", f"## {comparison['other']} against {comparison['reference']}", "",
+                  f"Word F1 change {comparison['word_f1_change']:+.3f}; pages better "
+                  f"{comparison['pages_better']}, worse {comparison['pages_worse']}, "
+                  f"same {comparison['pages_same']}.", "",
+                  "| page | reference F1 | other F1 | change |", "|---|---|---|---|"]
+        lines += [f"| {d['id']} | {d['reference_f1']:.3f} | {d['other_f1']:.3f} | {d['change']:+.3f} |"
+                  for d in comparison["largest_differences"]]
+    first = next(iter(report["systems"].values()))
     for group in GROUPS:
         key = f"per_{group}"
-        first = report["systems"]["boilersift"]
         if key not in first:
             continue
         names = list(report["systems"])
@@ -126,7 +252,7 @@ def _markdown(report: dict) -> str:
         for value, row in first[key].items():
             cells = [f"{report['systems'][n][key][value]['f1']:.3f}" for n in names]
             lines.append(f"| {value} | {row['pages']} | " + " | ".join(cells) + " |")
-    lines += ["", "## Threshold sweep (boilersift)", "",
+    lines += ["", f"## Threshold sweep ({next(iter(report['models']))})", "",
               "| threshold | word F1 | word P | word R | line F1 |", "|---|---|---|---|---|"]
     for row in report["threshold_sweep"]:
         lines.append(f"| {row['threshold']:.2f} | {row['word_f1']:.3f} | {row['word_precision']:.3f} | "
@@ -134,38 +260,24 @@ def _markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plot_pr(curve: dict, report: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
-    ax.plot(curve["recall"], curve["precision"], label="boilersift")
-    for name, s in report["systems"].items():
-        label = f"{name} at threshold {report['model']['threshold']:.2f}" if name == "boilersift" else name
-        ax.plot(s["line"]["recall"], s["line"]["precision"], "o", label=label)
-    ax.set_xlabel("recall (content lines)")
-    ax.set_ylabel("precision (content lines)")
-    ax.set_xlim(0, 1.01)
-    ax.set_ylim(0, 1.01)
-    ax.legend(loc="lower left")
-    ax.set_title("Precision-recall, line level")
-    fig.tight_layout()
-    with atomic_writer(path, binary=True) as handle:
-        fig.savefig(handle, format="png")
-    plt.close(fig)
-
-
 def write_report(report: dict, curve: dict, out_dir: str | Path) -> list[Path]:
-    """Write report.json, report.md and (when defined) pr_curve.png into `out_dir`."""
+    """Write report.json, report.md, report.html and (when defined) pr_curve.png into `out_dir`."""
+    from . import plots
+    from .report import render_html
+
     out_dir = Path(out_dir)
-    written = [out_dir / "report.json", out_dir / "report.md"]
+    written = [out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"]
     with atomic_writer(written[0]) as handle:
-        json.dump(report, handle, indent=2)
+        json.dump(report, handle, indent=2, ensure_ascii=False)
     with atomic_writer(written[1]) as handle:
         handle.write(_markdown(report))
+    figures = {"threshold_sweep": plots.threshold_sweep(report), "calibration": plots.calibration(report),
+               "page_f1": plots.page_f1_distribution(report)}
     if curve:
+        figures["pr_curve"] = plots.pr_curve(curve, report)
         written.append(out_dir / "pr_curve.png")
-        _plot_pr(curve, report, written[-1])
+        with atomic_writer(written[-1], binary=True) as handle:
+            handle.write(figures["pr_curve"])
+    with atomic_writer(written[2]) as handle:
+        handle.write(render_html(report, figures))
     return written

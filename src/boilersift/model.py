@@ -35,6 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
+from .explain import Reason, occlusion, top_reasons
 from .features import featurize_pages, model_feature_names, score_context, topic_overlap
 from .segment import Block, segment_lines, segment_text
 
@@ -155,13 +156,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = final_X.shape[1]
         return self
 
-    def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
+    def final_input(self, X: Sequence[Block]) -> np.ndarray:
+        """The matrix the final stage scores (columns: :attr:`feature_names_`)."""
         pages = page_slices(X)
         word_scores = self.words_.predict_proba([b.text for b in X])[:, 1]
         final_X = self._first_pass_input(X, word_scores, pages)
         if self.first_ is not None:
             final_X = self._second_pass_input(X, final_X, self.first_.predict_proba(final_X)[:, 1], pages)
-        return self.final_.predict_proba(final_X)
+        return final_X
+
+    def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
+        return self.final_.predict_proba(self.final_input(X))
 
     @property
     def feature_names_(self) -> tuple[str, ...]:
@@ -198,6 +203,11 @@ def _single_thread():
     return _threadpools().limit(limits=1, user_api="openmp")
 
 
+def _location(block: Block) -> tuple[str, str]:
+    """(tag, path) of an HTML block; empty for a line of a text scrape."""
+    return (block.dom.tag, block.dom.path) if block.dom else ("", "")
+
+
 @dataclass(frozen=True, slots=True)
 class LineResult:
     """The verdict on one line of a scrape."""
@@ -212,6 +222,14 @@ class LineResult:
     @property
     def label(self) -> str:
         return "content" if self.is_content else "noise"
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainedLine(LineResult):
+    """A line's verdict with the features that moved its probability most (:meth:`Model.explain`);
+    a subclass, so that `classify` builds exactly what it built before."""
+
+    reasons: tuple[Reason, ...] = ()  # (feature, its value, signed contribution), largest first
 
 
 class Model:
@@ -261,9 +279,33 @@ class Model:
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
         cut = self.threshold if threshold is None else threshold
         probabilities = self.predict_proba_blocks(blocks)
-        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut),
-                           b.dom.tag if b.dom else "", b.dom.path if b.dom else "")
+        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut), *_location(b))
                 for b, p in zip(blocks, probabilities)]
+
+    def contributions_blocks(self, blocks: list[Block], rows: np.ndarray | None = None,
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For one page: the final stage's input, the probabilities, and every column's
+        signed contribution to each line's probability (:func:`boilersift.explain.occlusion`;
+        given `rows`, only to those lines')."""
+        classifier = self.estimator.estimator_
+        with _single_thread():
+            X = classifier.final_input(blocks) if blocks else np.zeros((0, classifier.n_features_in_))
+            return (X, *occlusion(classifier.final_, X, classifier.first_, rows))
+
+    def explain_blocks(self, blocks: list[Block], top: int = 5,
+                       threshold: float | None = None) -> list[ExplainedLine]:
+        """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
+        cut = self.threshold if threshold is None else threshold
+        X, probabilities, contributions = self.contributions_blocks(blocks)
+        names = self.estimator.estimator_.feature_names_
+        return [ExplainedLine(b.text, b.line_no, float(p), bool(p >= cut), *_location(b),
+                              top_reasons(x, c, names, top))
+                for b, p, x, c in zip(blocks, probabilities, X, contributions)]
+
+    def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[ExplainedLine]:
+        """Classify every non-empty line of a scrape and say which features decided it
+        (``ExplainedLine.reasons``, largest effect first)."""
+        return self.explain_blocks(segment_text(text), top, threshold)
 
     def classify(self, text: str, threshold: float | None = None) -> list[LineResult]:
         """Classify every non-empty line of a scrape (one text node or paragraph per line)."""
@@ -273,9 +315,9 @@ class Model:
         """Classify a page given as a list of lines (empty lines count as layout)."""
         return self.classify_blocks(segment_lines(lines), threshold)
 
-    def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
-        """Classify the blocks of an HTML page (str, or bytes in any declared encoding).
-        An HTML model sees the DOM; a text model sees the page rendered as text."""
+    def html_blocks(self, html: str | bytes) -> list[Block]:
+        """The blocks this model sees of an HTML page (str, or bytes in any declared
+        encoding): DOM blocks for an HTML model, the page rendered as text for a text model."""
         if isinstance(html, bytes):
             from .inputs import decode_html
 
@@ -283,10 +325,14 @@ class Model:
         if self.input_format == "html":
             from .dom import segment_html
 
-            return self.classify_blocks(segment_html(html), threshold)
+            return segment_html(html)
         from .render import render_blocks
 
-        return self.classify(render_blocks(html), threshold)
+        return segment_text(render_blocks(html))
+
+    def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
+        """Classify the blocks of an HTML page (see :meth:`html_blocks`)."""
+        return self.classify_blocks(self.html_blocks(html), threshold)
 
     def extract(self, text: str, threshold: float | None = None) -> str:
         """The content lines of a scrape, joined by newlines."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:  # the model imports data, which writes through this module
-    from .model import LineResult
+    from .model import ExplainedLine, LineResult
 
 OUTPUT_FORMATS = ("text", "markdown", "jsonl", "tsv")
 OUTPUT_SUFFIXES = {"text": ".txt", "markdown": ".md", "jsonl": ".jsonl", "tsv": ".tsv"}
@@ -42,8 +42,14 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
         raise
 
 
-def format_results(results: list[LineResult], fmt: str, source: str | None = None) -> str:
-    """Render one document's classified lines in an output format."""
+def _reasons_tsv(reasons) -> str:
+    return ",".join(f"{name}={value:g}:{contribution:+.4f}" for name, value, contribution in reasons)
+
+
+def format_results(results: list[LineResult] | list[ExplainedLine], fmt: str, source: str | None = None,
+                   explain: bool = False) -> str:
+    """Render one document's classified lines in an output format; `explain` adds
+    each line's reasons (``Model.explain``) to jsonl and tsv."""
     if fmt == "text":
         return "".join(f"{r.text}\n" for r in results if r.is_content)
     if fmt == "markdown":
@@ -52,13 +58,17 @@ def format_results(results: list[LineResult], fmt: str, source: str | None = Non
         extra = {"source": source} if source is not None else {}
         return "".join(
             json.dumps({**extra, "line_no": r.line_no, "label": r.label,
-                        "probability": round(r.probability, 4), "text": r.text,
-                        **({"tag": r.tag, "path": r.path} if r.tag else {})},
+                        "probability": round(r.probability, 4),
+                        **({"reasons": [{"feature": n, "value": v, "contribution": c} for n, v, c in r.reasons]}
+                           if explain else {}),
+                        **({"tag": r.tag, "path": r.path} if r.tag else {}),
+                        "text": r.text},
                        ensure_ascii=False) + "\n"
             for r in results
         )
     if fmt == "tsv":
-        return "".join(f"{r.line_no}\t{r.label}\t{r.probability:.4f}\t{r.text}\n" for r in results)
+        return "".join(f"{r.line_no}\t{r.label}\t{r.probability:.4f}\t"
+                       + (f"{_reasons_tsv(r.reasons)}\t" if explain else "") + f"{r.text}\n" for r in results)
     raise ValueError(f"unknown output format {fmt!r}")
 
 
@@ -73,4 +83,9 @@ def _markdown_block(result: LineResult) -> str:
     return f"{result.text}\n\n"
 
 
-TSV_HEADER = "line_no\tlabel\tprobability\ttext\n"
+def tsv_header(explain: bool = False) -> str:
+    """The tsv header line; with reasons (feature=value:contribution, comma-separated) before the text."""
+    return "line_no\tlabel\tprobability\t" + ("reasons\t" if explain else "") + "text\n"
+
+
+TSV_HEADER = tsv_header()
