@@ -274,7 +274,7 @@ def _classify_source(models: _Models, source, args: argparse.Namespace):
     name = "<stdin>" if source.path == "-" else source.path
     fmt = args.input_format if args.input_format != "auto" else input_format_of(source, data)
     model = models[fmt]
-    blocks = (model.html_blocks(decode_html(data, name)) if fmt == "html"
+    blocks = (model.html_blocks(decode_html(data, name), name) if fmt == "html"
               else segment_text(decode(data, name, args.encoding)))
     if args.explain:
         return model.explain_blocks(blocks, args.explain, args.threshold)

@@ -315,17 +315,18 @@ class Model:
         """Classify a page given as a list of lines (empty lines count as layout)."""
         return self.classify_blocks(segment_lines(lines), threshold)
 
-    def html_blocks(self, html: str | bytes) -> list[Block]:
+    def html_blocks(self, html: str | bytes, name: str = "<html>") -> list[Block]:
         """The blocks this model sees of an HTML page (str, or bytes in any declared
-        encoding): DOM blocks for an HTML model, the page rendered as text for a text model."""
+        encoding): DOM blocks for an HTML model, the page rendered as text for a text model.
+        `name` names the page in error messages."""
         if isinstance(html, bytes):
             from .inputs import decode_html
 
-            html = decode_html(html, "<html>")
+            html = decode_html(html, name)
         if self.input_format == "html":
             from .dom import segment_html
 
-            return segment_html(html)
+            return segment_html(html, name)
         from .render import render_blocks
 
         return segment_text(render_blocks(html))
