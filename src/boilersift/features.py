@@ -153,14 +153,18 @@ def _char_class_counts(texts: list[str]) -> np.ndarray:
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    upper, lower = _in_ranges(codes, _UPPER), _in_ranges(codes, _LOWER)
-    digit, punct = _in_ranges(codes, _DIGIT), _in_ranges(codes, _PUNCT)
-    space, cjk = _in_ranges(codes, _SPACE), _in_ranges(codes, _CJK)
+    counts = np.zeros((len(texts), 7), dtype=np.int64)
+    seen = np.zeros(codes.shape, dtype=bool)
+    # One class at a time, so memory stays a few bytes per character of the page.
+    for column, ranges in enumerate((_UPPER, _LOWER, _DIGIT, _PUNCT, _SPACE, _CJK)):
+        mask = _in_ranges(codes, ranges)
+        seen |= mask
+        counts[:, column] = np.add.reduceat(mask.view(np.uint8), starts, dtype=np.int64)
     # Letters of scripts not listed above (Arabic, Thai, accented capitals beyond
     # Latin-1, ...) count as "other letter": anything high that is not punctuation.
-    other = (codes >= 0x100) & ~(upper | lower | digit | punct | space | cjk)
-    classes = np.stack([upper, lower, digit, punct, space, cjk, other], axis=1).astype(np.int32)
-    return np.add.reduceat(classes, starts, axis=0)
+    other = (codes >= 0x100) & ~seen
+    counts[:, 6] = np.add.reduceat(other.view(np.uint8), starts, dtype=np.int64)
+    return counts
 
 
 def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
