@@ -42,7 +42,6 @@ import json  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -55,12 +54,12 @@ from readability import Document  # noqa: E402
 from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from compare_text import DATASETS, RESULTS, dev_records, summarise, timed  # noqa: E402
+from compare_text import DATASETS, RESULTS, Tally, dev_records, page_row, timed  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.bundle import default_bundle_path  # noqa: E402
 from boilersift.dom import segment_html  # noqa: E402
-from boilersift.metrics import PRF, word_counts, word_prf  # noqa: E402
+from boilersift.metrics import word_counts  # noqa: E402
 from boilersift.render import render_blocks  # noqa: E402
 
 JUSTEXT_LANGUAGES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
@@ -101,35 +100,17 @@ def systems(html_model: Model, text_model: Model) -> dict[str, Callable[[str, st
 
 
 def run(records: list[dict], fns: dict[str, Callable[[str, str | None], str]]) -> dict:
-    scores: dict[str, list[PRF]] = {name: [] for name in fns}
-    ms: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    error_examples: list[str] = []
+    tally = Tally()
     pages = []
     for fn in fns.values():  # warm up: first calls pay one-off set-up costs
         timed(lambda html, fn=fn: fn(html, "en"), "<html><body><p>warm up text.</p></body></html>")
     for record in tqdm(records, desc="pages", unit="page"):
         gold = word_counts(record.get("gold") or "")
-        row = {"id": record["id"], "source": record.get("source") or "unknown",
-               "page_type": record.get("page_type") or "unknown", "word_f1": {}}
+        row = page_row(record)
         for name, fn in fns.items():
-            out, t, err = timed(lambda html, fn=fn: fn(html, record.get("lang")), record["html"])
-            ms[name].append(t)
-            if err:
-                errors[name] += 1
-                if len(error_examples) < 30:
-                    error_examples.append(f"{record['id']} {name}: {err}")
-            score = word_prf(out or "", gold)
-            scores[name].append(score)
-            row["word_f1"][name] = round(score.f1, 4)
+            tally.score(row, name, timed(lambda html, fn=fn: fn(html, record.get("lang")), record["html"]), gold)
         pages.append(row)
-    groups = {g: [p[g] for p in pages] for g in ("source", "page_type")}
-    return {
-        "systems": {n: {**summarise(scores[n], groups), "errors": errors[n],
-                        "ms_per_page": sum(ms[n]) / max(len(ms[n]), 1)} for n in fns},
-        "error_examples": error_examples,
-        "pages": pages,
-    }
+    return {"systems": tally.systems(list(fns), pages), "error_examples": tally.error_examples, "pages": pages}
 
 
 def markdown(report: dict) -> str:
@@ -159,7 +140,7 @@ def markdown(report: dict) -> str:
             cells = " | ".join(f"{systems_[n][key][value]['f1']:.3f}" for n in names)
             out.append(f"| {value} | {row['pages']} | {cells} |")
     if report["error_examples"]:
-        out += ["", "## Errors (first 30)", ""] + [f"- {e}" for e in report["error_examples"]]
+        out += ["", f"## Errors (first {Tally.MAX_EXAMPLES})", ""] + [f"- {e}" for e in report["error_examples"]]
     return "\n".join(out) + "\n"
 
 

@@ -114,48 +114,65 @@ def summarise(scores: list[PRF], groups: dict[str, list[str]]) -> dict:
     return result
 
 
+class Tally:
+    """Every system's word scores, timings and errors, page by page."""
+
+    MAX_EXAMPLES = 30
+
+    def __init__(self) -> None:
+        self.scores: dict[str, list[PRF]] = defaultdict(list)
+        self.ms: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.error_examples: list[str] = []
+
+    def time(self, page_id: str, name: str, t: float, err: str | None) -> None:
+        self.ms[name].append(t)
+        if err:
+            self.errors[name] += 1
+            if len(self.error_examples) < self.MAX_EXAMPLES:
+                self.error_examples.append(f"{page_id} {name}: {err}")
+
+    def score(self, row: dict, name: str, result: tuple[str | None, float, str | None], gold) -> None:
+        """Time and score one system's output on one page (a failure scores as empty)."""
+        out, t, err = result
+        self.time(row["id"], name, t, err)
+        score = word_prf(out or "", gold)
+        self.scores[name].append(score)
+        row["word_f1"][name] = round(score.f1, 4)
+
+    def systems(self, names: list[str], pages: list[dict]) -> dict:
+        groups = {g: [p[g] for p in pages] for g in ("source", "page_type")}
+        return {n: {**summarise(self.scores[n], groups), "errors": self.errors[n],
+                    "ms_per_page": sum(self.ms[n]) / max(len(self.ms[n]), 1)} for n in names}
+
+
+def page_row(record: dict) -> dict:
+    return {"id": record["id"], "source": record.get("source") or "unknown",
+            "page_type": record.get("page_type") or "unknown", "word_f1": {}}
+
+
 def run(records: list[dict], model: Model) -> dict:
     systems = text_systems(model)
     names = [f"{s}/{style}" for style in STYLES for s in systems] + list(HTML_SYSTEMS)
-    scores: dict[str, list[PRF]] = {n: [] for n in names}
-    ms: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    error_examples: list[str] = []
+    tally = Tally()
     pages = []
     model.classify("warm-up line\nanother line.")  # first call pays one-off set-up costs
     for record in tqdm(records, desc="pages", unit="page"):
         gold = word_counts(record.get("gold") or "")
-        row = {"id": record["id"], "source": record.get("source") or "unknown",
-               "page_type": record.get("page_type") or "unknown", "word_f1": {}}
-        outputs: dict[str, tuple[str | None, float, str | None]] = {}
+        row = page_row(record)
         for style, render in STYLES.items():
             text, t, err = timed(render, record["html"])
-            ms[f"render/{style}"].append(t)
-            if err:
-                errors[f"render/{style}"] += 1
-                if len(error_examples) < 20:
-                    error_examples.append(f"{record['id']} render/{style}: {err}")
+            tally.time(record["id"], f"render/{style}", t, err)
             for name, fn in systems.items():
-                outputs[f"{name}/{style}"] = timed(fn, text)
+                tally.score(row, f"{name}/{style}", timed(fn, text), gold)
         for name, fn in HTML_SYSTEMS.items():
-            outputs[name] = timed(fn, record["html"])
-        for name, (out, t, err) in outputs.items():
-            ms[name].append(t)
-            if err:
-                errors[name] += 1
-                if len(error_examples) < 20:
-                    error_examples.append(f"{record['id']} {name}: {err}")
-            score = word_prf(out or "", gold)
-            scores[name].append(score)
-            row["word_f1"][name] = round(score.f1, 4)
+            tally.score(row, name, timed(fn, record["html"]), gold)
         pages.append(row)
-    groups = {g: [p[g] for p in pages] for g in ("source", "page_type")}
     return {
-        "systems": {n: {**summarise(scores[n], groups), "errors": errors[n],
-                        "ms_per_page": sum(ms[n]) / max(len(ms[n]), 1)} for n in names},
-        "render_ms_per_page": {s: sum(ms[f"render/{s}"]) / max(len(records), 1) for s in STYLES},
-        "render_errors": {s: errors[f"render/{s}"] for s in STYLES},
-        "error_examples": error_examples,
+        "systems": tally.systems(names, pages),
+        "render_ms_per_page": {s: sum(tally.ms[f"render/{s}"]) / max(len(records), 1) for s in STYLES},
+        "render_errors": {s: tally.errors[f"render/{s}"] for s in STYLES},
+        "error_examples": tally.error_examples,
         "pages": pages,
     }
 
@@ -187,7 +204,7 @@ def markdown(report: dict) -> str:
             cells = " | ".join(f"{systems[n][key][value]['f1']:.3f}" for n in names)
             out.append(f"| {value} | {row['pages']} | {cells} |")
     if report["error_examples"]:
-        out += ["", "## Errors (first 20)", ""] + [f"- {e}" for e in report["error_examples"]]
+        out += ["", f"## Errors (first {Tally.MAX_EXAMPLES})", ""] + [f"- {e}" for e in report["error_examples"]]
     return "\n".join(out) + "\n"
 
 
