@@ -20,6 +20,7 @@ Rerun::
 
     .venv/bin/python experiments/bench_scale.py                       # all (the 1 GB run takes long)
     .venv/bin/python experiments/bench_scale.py --rss-sizes 100       # skip the 1 GB input
+    .venv/bin/python experiments/bench_scale.py --memory-only --rss-sizes 1024   # -> scale_memory.json
     .venv/bin/python experiments/bench_scale.py --pages 20 --rss-sizes 5 --output-dir /tmp/smoke
 
 Writes ``scale.json`` and ``scale.md`` into --output-dir (default experiments/results).
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,9 +68,15 @@ def write_jsonl(path: Path, records) -> int:
     return size
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_tree(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall seconds and peak summed RSS (MB) of a command and its children."""
-    start = time.perf_counter()
+    """Wall seconds and peak summed RSS (MB) of a command and its children; the CPU
+    seconds they used are in the returned process's `cpu_seconds`."""
+    start, cpu = time.perf_counter(), children_cpu()
     proc = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                         env={**os.environ, "OMP_NUM_THREADS": "1"})
     peak = 0
@@ -81,7 +89,9 @@ def run_tree(command: list[str]) -> tuple[float, float, subprocess.CompletedProc
         time.sleep(0.2)
     stderr = proc.stderr.read()
     seconds = time.perf_counter() - start
-    return seconds, peak / 2**20, subprocess.CompletedProcess(command, proc.returncode, "", stderr)
+    done = subprocess.CompletedProcess(command, proc.returncode, "", stderr)
+    done.cpu_seconds = children_cpu() - cpu
+    return seconds, peak / 2**20, done
 
 
 def throughput(pages: list[dict], tmp: Path) -> dict:
@@ -103,7 +113,8 @@ def throughput(pages: list[dict], tmp: Path) -> dict:
                 "pages": len(records), "errors": len(pages) - len(records), "lines": lines,
                 "seconds": round(seconds, 2), "pages_per_s": round(len(records) / seconds, 1),
                 "lines_per_s": round(lines / seconds), "peak_rss_mb": round(rss),
-                "lines_per_s_without_startup": round(lines / max(seconds - startup, 1e-9))}
+                "lines_per_s_without_startup": round(lines / max(seconds - startup, 1e-9)),
+                "cpu_seconds": round(proc.cpu_seconds, 2), "lines_per_cpu_s": round(lines / proc.cpu_seconds)}
         one, two = results[f"{field}_jobs1"], results[f"{field}_jobs2"]
         results[f"{field}_speedup_2_cores"] = round(one["seconds"] / two["seconds"], 2)
     return results
@@ -152,8 +163,17 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--rss-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 1024])
     parser.add_argument("--output-dir", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory runs (writes scale_memory.*)")
     args = parser.parse_args()
     pages = dev_pages(args.pages)
+    if args.memory_only:
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+            result = {"command": " ".join(sys.argv), "load_average": os.getloadavg(),
+                      "memory": memory(pages, args.rss_sizes, Path(tmp)), "load_average_after": os.getloadavg()}
+        args.output_dir.mkdir(parents=True, exist_ok=True)
+        (args.output_dir / "scale_memory.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+        return
     result = {"command": " ".join(sys.argv), "cpus": os.cpu_count(), "load_average": os.getloadavg(),
               "pages": len(pages)}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
@@ -165,9 +185,10 @@ def main() -> None:
     (args.output_dir / "scale.json").write_text(json.dumps(result, indent=2) + "\n")
     b = result["boilersift"]
     rows = [f"| boilersift {f}, {j} core{'s' * (j > 1)} | {b[f'{f}_jobs{j}']['pages_per_s']} | "
-            f"{b[f'{f}_jobs{j}']['lines_per_s']} | {b[f'{f}_jobs{j}']['lines_per_s_without_startup']} |"
+            f"{b[f'{f}_jobs{j}']['lines_per_s']} | {b[f'{f}_jobs{j}']['lines_per_s_without_startup']} | "
+            f"{b[f'{f}_jobs{j}']['lines_per_cpu_s']} |"
             for f in ("text", "html") for j in (1, 2)]
-    rows += [f"| {name} (HTML, in process, 1 core) | {v['pages_per_s']} | | |"
+    rows += [f"| {name} (HTML, in process, 1 core) | {v['pages_per_s']} | | | |"
              for name, v in result["other_extractors_1_core"].items()]
     mem = "\n".join(f"| {k} | {v['input_mb']} | {v['seconds']} | {v['peak_rss_mb']} |"
                     for k, v in result["memory"].items())
@@ -175,7 +196,8 @@ def main() -> None:
         f"# Throughput and memory\n\n`{result['command']}`; {len(pages)} dev pages, {result['cpus']} CPUs, "
         f"load average before {[round(x, 2) for x in result['load_average']]}, after "
         f"{[round(x, 2) for x in result['load_average_after']]} (other work shared the machine).\n\n"
-        "| system | pages/s | lines/s | lines/s without start-up |\n|---|---|---|---|\n" + "\n".join(rows) +
+        "| system | pages/s | lines/s | lines/s without start-up | lines per CPU-second |\n|---|---|---|---|---|\n"
+        + "\n".join(rows) +
         f"\n\nStart-up (one-page input): {b['startup_seconds']} s. 2 cores vs 1: text "
         f"{b['text_speedup_2_cores']}x, HTML {b['html_speedup_2_cores']}x (wall clock, start-up included).\n\n"
         "| input | MB | seconds | peak RSS of the process tree (MB) |\n|---|---|---|---|\n" + mem + "\n")

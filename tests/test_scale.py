@@ -28,7 +28,7 @@ def write_jsonl(path, records, broken_line=True):
 
 
 def check_records(records_out, errors):
-    """Four good records out (fields passed through), three errors: 7 lines in."""
+    """Three good records out (fields passed through) and three errors: six lines in."""
     assert [r["id"] for r in records_out] == ["a", "b", "c"]
     assert records_out[0]["url"] == "https://example.com/a" and records_out[0]["lang"] == "en"
     assert records_out[1]["nested"] == {"keep": [1, 2]}

@@ -6,6 +6,11 @@ read lazily and at most ``2 * jobs`` chunks are in flight. Worker processes load
 the model once (inherited from the parent where processes fork, else loaded by the
 pool initializer). A worker that dies (a crash in a C library) fails only the
 documents it held; the pool is restarted and the batch goes on.
+
+Why not ``multiprocessing.Pool.imap``: its feeder thread drains the whole input
+iterator at once (memory grows with the input), and a worker killed by the OS
+leaves it waiting for ever; ``concurrent.futures`` reports a dead worker
+(``BrokenProcessPool``), and submitting a bounded window keeps memory flat.
 """
 
 from __future__ import annotations
@@ -56,36 +61,38 @@ def _died(chunk: list[Item]) -> list[Outcome]:
             for item in chunk]
 
 
+def _new_pool(options: PredictOptions, jobs: int, old: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+    if old is not None:
+        old.shutdown(wait=False, cancel_futures=True)
+    return ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(options,))
+
+
 def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iterator[Outcome]:
     """Outcomes in input order from a process pool, a bounded window of chunks ahead.
-    After a worker crash the pool is replaced and the chunks in flight are retried
-    once; a chunk that fails twice is recorded as failed."""
+    After a worker dies, the chunks that were in flight run again one at a time in a
+    new pool, so only a chunk that kills a worker on its own is recorded as failed."""
     chunks = iter(lambda it=iter(items): list(itertools.islice(it, CHUNK_SIZE)), [])
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(options,))
-    pending: deque[tuple[list[Item], Future, bool]] = deque()
-
-    def submit(chunk: list[Item], retried: bool) -> None:
-        pending.append((chunk, pool.submit(process_chunk, chunk, options), retried))
-
+    pool = _new_pool(options, jobs)
+    pending: deque[tuple[list[Item], Future]] = deque()
     try:
         for chunk in itertools.chain(chunks, [None]):
             if chunk is not None:
-                submit(chunk, False)
+                pending.append((chunk, pool.submit(process_chunk, chunk, options)))
             while pending and (chunk is None or len(pending) >= 2 * jobs):
-                head, future, retried = pending.popleft()
+                head, future = pending.popleft()
                 try:
                     yield from future.result()
+                    continue
                 except BrokenProcessPool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(options,))
-                    rest = [(c, r) for c, _, r in pending]
+                    suspects = [head, *(c for c, _ in pending)]
                     pending.clear()
-                    if retried:
-                        yield from _died(head)
-                    else:
-                        submit(head, True)  # first again: the order is kept
-                    for c, r in rest:
-                        submit(c, r)
+                pool = _new_pool(options, jobs, pool)
+                for suspect in suspects:
+                    try:
+                        yield from pool.submit(process_chunk, suspect, options).result()
+                    except BrokenProcessPool:
+                        yield from _died(suspect)
+                        pool = _new_pool(options, jobs, pool)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -106,7 +113,7 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
     summary = Summary()
 
     def skip(source: Source) -> bool:
-        done = resume and sink.skip(source)
+        done = resume and isinstance(sink, DirectorySink) and sink.skip(source)
         if done:
             summary.resumed += 1
             errors.carry_over(source)

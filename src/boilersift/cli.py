@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("predict", help="keep the content lines of text scrapes",
-                       description="Classify every line of text scrapes (files, directories or stdin) "
-                       "as content or noise.", epilog=EPILOG_PREDICT,
+                       description="Classify every line of text scrapes or HTML pages as content or noise: "
+                       "files, directories, stdin, WARC crawls, JSON Lines / parquet / saved datasets of pages.", epilog=EPILOG_PREDICT,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
     _add_model_options(p)
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "present, else 'html'); the other fields are passed through")
     p.add_argument("--encoding", help="input encoding (default: a byte-order mark, else UTF-8; for HTML the "
                    "HTTP or <meta> charset, else UTF-8, else cp1252)")
-    p.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1,
+    p.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, metavar="N",
                    help="worker processes for a batch (default: all cores)")
     p.add_argument("--errors", metavar="FILE", help="list failed inputs here as JSON Lines "
                    "(default: DIR/boilersift-errors.jsonl with --output-dir, FILE.errors.jsonl with -o)")

@@ -36,9 +36,6 @@ class StreamSink(contextlib.ExitStack):
         self.path, self.header = path, options.output_format == "tsv"
         self.handle: IO[str] | None = None
 
-    def skip(self, source: Source) -> bool:
-        return False
-
     def write(self, outcome: Outcome) -> None:
         if self.handle is None:
             self.handle = open_atomic(self, self.path) if self.path else sys.stdout

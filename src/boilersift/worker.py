@@ -59,15 +59,15 @@ class Outcome:
     end: SourceEnd | None = None
 
 
-def _text_results(model: Model, text: str, doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool]:
-    blocks = segment_text(text)
+def _limit_blocks(blocks: list, doc: Document, options: PredictOptions) -> tuple[list, bool]:
+    """At most --max-blocks blocks (or classified lines), truncated if asked, else an error."""
     limit = options.limits.max_blocks
     if len(blocks) <= limit:
-        return model.classify_blocks(blocks, options.threshold), False
+        return blocks, False
     if not options.limits.truncate:
         raise BoilersiftError(f"{doc.id}: {len(blocks)} blocks, over the limit of {limit} (--max-blocks; "
                               "or --truncate to keep the first ones)")
-    return model.classify_blocks(blocks[:limit], options.threshold), True
+    return blocks[:limit], True
 
 
 def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool]:
@@ -79,20 +79,16 @@ def classify_document(doc: Document, options: PredictOptions) -> tuple[list[Line
     if doc.input_format == "html":
         if isinstance(content, bytes):
             content = decode_html(content, doc.id, options.encoding or doc.charset)
-        results = model.classify_html(content, options.threshold)
-        if len(results) > options.limits.max_blocks:  # counted after rendering: see README
-            if not options.limits.truncate:
-                raise BoilersiftError(f"{doc.id}: {len(results)} blocks, over the limit of "
-                                      f"{options.limits.max_blocks} (--max-blocks; or --truncate)")
-            results, truncated = results[:options.limits.max_blocks], True
+        # The HTML model renders its own blocks, so they are counted after classification.
+        results, cut = _limit_blocks(model.classify_html(content, options.threshold), doc, options)
     else:
         if isinstance(content, bytes):
             content = decode(content, doc.id, options.encoding, partial=truncated)
-        results, cut = _text_results(model, content, doc, options)
-        truncated = truncated or cut
+        blocks, cut = _limit_blocks(segment_text(content), doc, options)
+        results = model.classify_blocks(blocks, options.threshold)
     if not results:
         raise BoilersiftError(f"{doc.id}: no text to classify")
-    return results, truncated
+    return results, truncated or cut
 
 
 def render(doc: Document, results: list[LineResult], options: PredictOptions) -> str:
