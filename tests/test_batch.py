@@ -1,6 +1,7 @@
 """The batch runner in process: order, and a worker process that dies."""
 
 import os
+from pathlib import Path
 
 from boilersift import batch
 from boilersift.documents import Document, SourceEnd
@@ -45,3 +46,16 @@ def test_a_dead_worker_fails_only_its_chunk(default_model, monkeypatch):
     assert "crash" in failed and len(failed) <= batch.CHUNK_SIZE // 2  # one chunk: 2 documents, 2 ends
     assert all("worker process died" in o.error for o in docs if o.error)
     assert all(o.text for o in docs if not o.error)
+
+
+def test_html_inputs_switch_to_the_html_bundle_once_it_exists(tmp_path, monkeypatch):
+    from boilersift import worker
+
+    bundles = {"text": tmp_path / "text-default", "html": tmp_path / "html-default"}
+    monkeypatch.setattr(worker, "default_bundle_path", lambda input_format="text": bundles[input_format])
+    assert worker.bundle_for("html") == bundles["text"]  # no HTML model yet: the text model's classify_html
+    bundles["html"].mkdir()
+    (bundles["html"] / "manifest.json").write_text("{}", encoding="utf-8")
+    assert worker.bundle_for("html") == bundles["html"]
+    assert worker.bundle_for("text") == bundles["text"]
+    assert worker.bundle_for("html", "mine") == worker.bundle_for("text", "mine") == Path("mine")
