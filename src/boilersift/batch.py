@@ -67,6 +67,17 @@ def _new_pool(options: PredictOptions, jobs: int, old: ProcessPoolExecutor | Non
     return ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(options,))
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: list[Item], options: PredictOptions) -> Future:
+    """A future for the chunk; a pool that broke already gives a failed one, handled
+    like any other chunk in flight when a worker died."""
+    try:
+        return pool.submit(process_chunk, chunk, options)
+    except BrokenProcessPool as exc:
+        future: Future = Future()
+        future.set_exception(exc)
+        return future
+
+
 def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iterator[Outcome]:
     """Outcomes in input order from a process pool, a bounded window of chunks ahead.
     After a worker dies, the chunks that were in flight run again one at a time in a
@@ -77,7 +88,7 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
     try:
         for chunk in itertools.chain(chunks, [None]):
             if chunk is not None:
-                pending.append((chunk, pool.submit(process_chunk, chunk, options)))
+                pending.append((chunk, _submit(pool, chunk, options)))
             while pending and (chunk is None or len(pending) >= 2 * jobs):
                 head, future = pending.popleft()
                 try:
@@ -89,7 +100,7 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
                 pool = _new_pool(options, jobs, pool)
                 for suspect in suspects:
                     try:
-                        yield from pool.submit(process_chunk, suspect, options).result()
+                        yield from _submit(pool, suspect, options).result()
                     except BrokenProcessPool:
                         yield from _died(suspect)
                         pool = _new_pool(options, jobs, pool)
