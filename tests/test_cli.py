@@ -202,14 +202,19 @@ def test_batch_with_bad_files(in_dir, tmp_path):
     proc = run("predict", in_dir, tmp_path / "missing.txt", "--output-dir", out_dir, "--no-progress")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert outputs(out_dir) == sorted(EXPECTED_OUTPUTS)  # the good files all got outputs
+    # the good files all got outputs; the bad ones are listed in the errors file
+    assert outputs(out_dir) == sorted(EXPECTED_OUTPUTS + ["boilersift-errors.jsonl"])
+    failed = [
+        (str(in_dir / "empty.txt"), "empty input"),
+        (str(in_dir / "sub" / "binary.bin"), "binary data (NUL bytes), not a text scrape"),
+        (str(tmp_path / "missing.txt"), "no such file or directory"),
+    ]
     errors = proc.stderr.splitlines()
     assert [line for line in errors if line.startswith("boilersift: error: ")] == [
-        f"boilersift: error: {in_dir / 'empty.txt'}: empty input",
-        f"boilersift: error: {in_dir / 'sub' / 'binary.bin'}: binary data (NUL bytes), not a text scrape",
-        f"boilersift: error: {tmp_path / 'missing.txt'}: no such file or directory",
-    ]
-    assert errors[-1] == "boilersift: 3 of 8 inputs failed"
+        f"boilersift: error: {name}: {reason}" for name, reason in failed]
+    entries = [json.loads(line) for line in (out_dir / "boilersift-errors.jsonl").read_text().splitlines()]
+    assert [(e["input"], e["error"]) for e in entries] == failed
+    assert errors[-1] == f"boilersift: 3 of 8 inputs failed; list in {out_dir / 'boilersift-errors.jsonl'}"
 
 
 def test_batch_output_name_collision_is_an_error_not_an_overwrite(tmp_path):
@@ -219,7 +224,7 @@ def test_batch_output_name_collision_is_an_error_not_an_overwrite(tmp_path):
     (in_dir / "page.txt").write_text(GOOD_TEXT, encoding="utf-8")
     proc = run("predict", in_dir, "--output-dir", out_dir, "--no-progress")
     assert proc.returncode == 1
-    assert outputs(out_dir) == ["page.txt"]
+    assert outputs(out_dir) == ["boilersift-errors.jsonl", "page.txt"]
     assert f"{in_dir / 'page.txt'}: output {out_dir / 'page.txt'} is already taken by {in_dir / 'page.md'}" in proc.stderr
     assert "Traceback" not in proc.stderr
 

@@ -58,7 +58,7 @@ def test_read_source_limit(tmp_path):
 
 
 def test_read_source_directory_is_an_error(tmp_path):
-    with pytest.raises(BoilersiftError, match=f"^{tmp_path}: cannot read"):
+    with pytest.raises(BoilersiftError, match=f"^{tmp_path}: not a regular file"):
         read_source(Source(str(tmp_path)))
 
 

@@ -8,15 +8,18 @@ Exit codes: 0 all inputs done, 1 some inputs failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
+import signal
 import sys
 from multiprocessing import Pool
 from pathlib import Path
 
 from . import __version__
 from .errors import BoilersiftError
-from .output import OUTPUT_FORMATS, OUTPUT_SUFFIXES
+from .inputs import DEFAULT_MAX_BYTES
+from .limits import DEFAULT_MAX_BLOCKS, DEFAULT_TIME_LIMIT
+from .options import INPUT_FORMATS
+from .output import OUTPUT_FORMATS
 
 EPILOG_PREDICT = """examples:
   boilersift predict data/news_page_scrape.txt            content lines to stdout
@@ -24,6 +27,9 @@ EPILOG_PREDICT = """examples:
   boilersift predict page.txt --output-format tsv          every line: line_no, label, probability, text
   boilersift predict IN_DIR --output-dir OUT_DIR           OUT_DIR/NAME.txt for every IN_DIR/NAME.EXT
   boilersift predict page.html --output-format markdown    HTML: the HTML model; headings and list items kept
+  boilersift predict IN_DIR --output-dir OUT_DIR --resume  go on after an interruption
+  boilersift predict crawl.warc.gz -o pages.jsonl          one record per HTML response
+  boilersift predict pages.jsonl --field html              JSON Lines in and out, other fields kept
 """
 
 
@@ -39,7 +45,8 @@ def _add_model_options(parser: argparse.ArgumentParser, several: bool = False) -
                             help="model bundle directory (default: the shipped text model); give it again "
                             "to compare models side by side, the first is the reference")
     else:
-        parser.add_argument("--model", metavar="DIR", help="model bundle directory (default: the shipped text model)")
+        parser.add_argument("--model", metavar="DIR", help="model bundle directory for every input (default: the "
+                            "shipped text model for text, the shipped HTML model for HTML)")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="probability at or above which a line is content (default: the model's)")
 
@@ -53,32 +60,52 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("predict", help="keep the content of text scrapes and HTML pages",
-                       description="Classify every line of text scrapes, or every block of HTML pages "
-                       "(files, directories or stdin), as content or noise.", epilog=EPILOG_PREDICT,
+                       description="Classify every line of text scrapes, or every block of HTML pages, as "
+                       "content or noise: files, directories, stdin, WARC crawls, JSON Lines / parquet / "
+                       "saved datasets of pages.", epilog=EPILOG_PREDICT,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
     _add_model_options(p)
-    p.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text",
-                   help="text: content lines only (default); markdown: content with headings and list items "
-                   "(HTML input); jsonl/tsv: every line or block with label and probability (and, for HTML, "
-                   "its tag and location)")
+    p.add_argument("--output-format", choices=OUTPUT_FORMATS,
+                   help="text: content lines only (default for files); markdown: content with headings and "
+                   "list items (HTML input); jsonl/tsv: every line or block with label and probability, and "
+                   "for HTML its tag and location (jsonl is the default for record inputs: one record per page)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")
     out.add_argument("--output-dir", metavar="DIR",
                      help="write one output per input: IN_DIR/NAME.EXT -> DIR/NAME.txt (.jsonl/.tsv)")
-    p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto",
-                   help="auto: HTML for .html/.htm files and documents that start like HTML, else text "
-                   "(default); text: text scrapes; html: HTML pages")
-    p.add_argument("--html-model", metavar="DIR",
-                   help="model bundle for HTML input (default: the shipped HTML model)")
-    p.add_argument("--encoding", default="utf-8",
-                   help="text input encoding (default: utf-8, BOM tolerated); HTML input is decoded by its "
-                   "byte-order mark or <meta> charset, else UTF-8 or cp1252")
+    p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                   help="auto (default): HTML for .html/.htm files, WARC responses and a record's 'html' "
+                   "field, else text")
+    p.add_argument("--field", metavar="NAME",
+                   help="record field with the page in JSON Lines/parquet/dataset inputs (default: 'text' if "
+                   "present, else 'html'); the other fields are passed through")
+    p.add_argument("--encoding", help="input encoding (default: a byte-order mark, else UTF-8; for HTML the "
+                   "HTTP or <meta> charset, else UTF-8, else cp1252)")
+    p.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, metavar="N",
+                   help="worker processes for a batch (default: all cores)")
+    p.add_argument("--errors", metavar="FILE", help="list failed inputs here as JSON Lines "
+                   "(default: DIR/boilersift-errors.jsonl with --output-dir, FILE.errors.jsonl with -o)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --output-dir: skip inputs whose output exists (outputs are written atomically)")
+    p.add_argument("--max-bytes", type=_positive(int), default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"per document (default {DEFAULT_MAX_BYTES})")
+    p.add_argument("--max-blocks", type=_positive(int), default=DEFAULT_MAX_BLOCKS, metavar="N",
+                   help=f"lines per document (default {DEFAULT_MAX_BLOCKS})")
+    p.add_argument("--time-limit", type=_positive(float), default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                   help=f"per document (default {DEFAULT_TIME_LIMIT:g})")
+    p.add_argument("--truncate", action="store_true",
+                   help="keep the start of a document over --max-bytes/--max-blocks instead of failing it")
     p.add_argument("--explain", nargs="?", type=int, const=5, metavar="K",
                    help="with jsonl/tsv output: the K (default 5) features that pushed each line towards "
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: --jobs processes here (default); dask: one task per input on a Dask "
+                   "cluster (needs --output-dir on storage the workers share; pip install boilersift[dask])")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
 
     p = sub.add_parser("label", help="turn (HTML, gold text) pages into labelled scrapes",
                        description="Render (HTML, gold) pages such as ../shared/datasets/*.jsonl.gz as text "
@@ -122,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
     return parser
+
+
+def _positive(kind):
+    def parse(value: str):
+        number = kind(value)
+        if number <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+        return number
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def _styles(value: str | None, input_format: str = "text") -> list[str]:
@@ -239,96 +276,99 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _output_path(out_dir: Path, relative: Path | None, fmt: str) -> Path:
-    suffix = OUTPUT_SUFFIXES[fmt]
-    name = relative if relative is not None else Path("stdin")
-    return out_dir / name.with_suffix(suffix)
+def _is_batch(inputs: list[str]) -> bool:
+    """Several inputs, a directory or a record file make a batch (named outputs, a
+    progress bar, a summary), whatever the number of files they hold."""
+    from .documents import RECORD_KINDS, input_kind
+    from .inputs import Source
+
+    return len(inputs) > 1 or any(os.path.isdir(item) or input_kind(Source(item)) in RECORD_KINDS
+                                  for item in inputs if item != "-")
 
 
-class _Models:
-    """The text and HTML models, each loaded on first use."""
+def _errors_path(args: argparse.Namespace) -> Path | None:
+    from .sinks import ERRORS_FILE
 
-    def __init__(self, text_path: str | None, html_path: str | None) -> None:
-        self.paths = {"text": text_path, "html": html_path}
-        self.loaded: dict = {}
-
-    def __getitem__(self, input_format: str):
-        from .bundle import default_bundle_path, load_bundle
-
-        if input_format not in self.loaded:
-            path = self.paths[input_format]
-            self.loaded[input_format] = load_bundle(path if path is not None else default_bundle_path(input_format))
-        return self.loaded[input_format]
-
-    def load_given(self) -> None:
-        for input_format, path in self.paths.items():
-            if path is not None:
-                self[input_format]
+    if args.errors:
+        return Path(args.errors)
+    if args.output_dir:
+        return Path(args.output_dir) / ERRORS_FILE
+    return Path(f"{args.output}.errors.jsonl") if args.output else None
 
 
-def _classify_source(models: _Models, source, args: argparse.Namespace):
-    from .inputs import decode, decode_html, input_format_of, read_bytes
-    from .segment import segment_text
+def _predict_on_dask(args: argparse.Namespace, options, errors):
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise BoilersiftError("--executor dask needs Dask: pip install 'boilersift[dask]'") from None
+    from .dask_executor import predict_on_dask
 
-    data = read_bytes(source)
-    name = "<stdin>" if source.path == "-" else source.path
-    fmt = args.input_format if args.input_format != "auto" else input_format_of(source, data)
-    model = models[fmt]
-    blocks = (model.html_blocks(decode_html(data, name), name) if fmt == "html"
-              else segment_text(decode(data, name, args.encoding)))
-    if args.explain:
-        return model.explain_blocks(blocks, args.explain, args.threshold)
-    return model.classify_blocks(blocks, args.threshold)
+    try:
+        client = Client(args.scheduler) if args.scheduler else Client(processes=True, dashboard_address=None)
+    except (OSError, TimeoutError) as exc:
+        raise BoilersiftError(f"cannot reach the Dask scheduler {args.scheduler} ({exc})") from None
+    with client:
+        return predict_on_dask(client, args.inputs, args.output_dir, options, errors, args.resume)
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from .batch import run_batch
     from .inputs import expand_inputs
-    from .output import atomic_writer, format_results, tsv_header
+    from .limits import Limits
+    from .options import PredictOptions
+    from .sinks import DirectorySink, ErrorLog, StreamSink, remove_temporary_files
+    from .worker import bundle_for, cached_model
 
-    if args.explain and args.output_format in ("text", "markdown"):
-        raise BoilersiftError("--explain adds reasons per line: use --output-format jsonl or tsv")
-    if args.explain is not None and args.explain < 1:
-        raise BoilersiftError("--explain K needs K >= 1")
-    models = _Models(args.model, args.html_model)
-    models.load_given()  # a broken bundle the user named fails once, before any input is read
-    sources = list(expand_inputs(args.inputs))
-    header = tsv_header(bool(args.explain)) if args.output_format == "tsv" else ""
-    failures = 0
-    batch = len(sources) > 1
-    targets: dict[Path, str] = {}  # output path -> the input that wrote it
-    with contextlib.ExitStack() as stack:
-        handle = stack.enter_context(atomic_writer(args.output)) if args.output else sys.stdout
-        if args.output_dir is None:
-            handle.write(header)
-        for source in _progress(sources, len(sources), "predict", disable=not batch or args.no_progress):
-            try:
-                if isinstance(source, BoilersiftError):
-                    raise source
-                results = _classify_source(models, source, args)
-                name = None if source.path == "-" else source.path
-                rendered = format_results(results, args.output_format, name if batch else None, bool(args.explain))
-                if args.output_dir is None:
-                    handle.write(rendered)
-                    continue
-                target = _output_path(Path(args.output_dir), source.relative, args.output_format)
-                if targets.setdefault(target, source.path) != source.path:
-                    raise BoilersiftError(f"{source.path}: output {target} is already taken by "
-                                          f"{targets[target]} (same name, other extension); skipped")
-                with atomic_writer(target) as out:
-                    out.write(header + rendered)
-            except BoilersiftError as exc:
-                failures += 1
-                print(f"boilersift: error: {exc}", file=sys.stderr)
-    if failures and batch:
-        print(f"boilersift: {failures} of {len(sources)} inputs failed", file=sys.stderr)
-    return 1 if failures else 0
+    batch = _is_batch(args.inputs)
+    if args.explain is not None and (args.explain < 1 or args.output_format not in ("jsonl", "tsv")):
+        raise BoilersiftError("--explain K (K >= 1) adds reasons per line: use --output-format jsonl or tsv")
+    options = PredictOptions(
+        model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
+        encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
+        explain=args.explain or 0,
+        limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
+    cached_model(bundle_for("text", args.model))  # a broken model is one error, before any input
+    if args.resume:
+        remove_temporary_files(Path(args.output_dir))
+    with ErrorLog(_errors_path(args), args.resume) as errors:
+        if args.executor == "dask":
+            summary = _predict_on_dask(args, options, errors)
+        else:
+            sink = DirectorySink(args.output_dir, options) if args.output_dir else StreamSink(args.output, options)
+            with sink:
+                summary = run_batch(expand_inputs(args.inputs, exclude=args.output_dir), options, sink, errors,
+                                    args.jobs if batch else 1, progress=batch and not args.no_progress,
+                                    resume=args.resume)
+    if batch:
+        notes = [(summary.resumed, "inputs already done (--resume)"),
+                 (summary.skipped_records, "WARC records skipped (not HTML responses)"),
+                 (summary.truncated, "documents truncated to the limits")]
+        for count, what in notes:
+            if count:
+                print(f"boilersift: {count} {what}", file=sys.stderr)
+        if errors.count:
+            where = f"; list in {errors.path}" if errors.path else ""
+            print(f"boilersift: {summary.failed} of {summary.outputs + summary.failed} inputs failed{where}",
+                  file=sys.stderr)
+    return 1 if errors.count else 0
+
+
+def _terminate(signum, frame) -> None:
+    """`kill` stops like Ctrl-C: temporary outputs are removed, nothing half-written stays."""
+    raise KeyboardInterrupt
 
 
 COMMANDS = {"predict": cmd_predict, "label": cmd_label, "train": cmd_train, "evaluate": cmd_evaluate}
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "predict" and args.resume and not args.output_dir:
+        parser.error("--resume needs --output-dir (a single stream is written in one piece)")
+    if args.command == "predict" and args.executor == "dask" and not args.output_dir:
+        parser.error("--executor dask needs --output-dir (one output per input)")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return COMMANDS[args.command](args)
     except BoilersiftError as exc:

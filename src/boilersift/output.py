@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,19 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def open_atomic(stack: contextlib.ExitStack, path: str | Path) -> IO[str]:
+    """An atomic_writer entered on `stack`, with Ctrl-C and `kill` held back until the
+    stack owns it: a signal in between would leave the temporary file behind."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    block = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if block else None
+    try:
+        return stack.enter_context(atomic_writer(path))
+    finally:
+        if block:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _reasons_tsv(reasons) -> str:

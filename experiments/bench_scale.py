@@ -1,0 +1,208 @@
+"""Throughput on 1 and 2 cores, next to trafilatura and resiliparse, and peak memory
+for a 100 MB and a 1 GB input (issue 4).
+
+1. **Throughput**: the first ``--pages`` dev-site pages of ../shared/datasets
+   (``data.is_dev_site``) are written as JSON Lines twice: their HTML (field
+   ``html``) and their ``nodes`` rendering (field ``text``). ``boilersift predict
+   FILE -o OUT --jobs J`` runs as a subprocess for J = 1 and 2, timed with the wall
+   clock (process start-up and model loading, about 1.5 s, included; the run on a
+   one-page file is reported as the fixed cost). Lines are the blocks classified
+   (from the output records).
+2. **Other extractors**, in this process on one core, on the same HTML pages:
+   ``trafilatura.extract(html)`` and resiliparse's
+   ``extract_plain_text(html, main_content=True)`` (pages/s).
+3. **Memory**: JSON Lines text inputs of ``--rss-sizes`` MB, made by repeating the
+   text pages, go through ``predict --jobs 2 --output-format text``; the resident
+   set of the whole process tree (parent and workers, summed) is sampled every
+   0.2 s with psutil, and its peak reported.
+
+Rerun::
+
+    .venv/bin/python experiments/bench_scale.py                       # all (the 1 GB run takes long)
+    .venv/bin/python experiments/bench_scale.py --rss-sizes 100       # skip the 1 GB input
+    .venv/bin/python experiments/bench_scale.py --memory-only --rss-sizes 1024   # -> scale_memory.json
+    .venv/bin/python experiments/bench_scale.py --pages 20 --rss-sizes 5 --output-dir /tmp/smoke
+
+Writes ``scale.json`` and ``scale.md`` into --output-dir (default experiments/results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from boilersift.data import is_dev_site, read_jsonl, site_of
+from boilersift.render import STYLES
+
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+EXE = str(Path(sys.executable).parent / "boilersift")
+
+
+def dev_pages(limit: int) -> list[dict]:
+    pages = []
+    for path in sorted(DATASETS.glob("*.jsonl.gz")):
+        for record in read_jsonl(path):
+            if is_dev_site(site_of(record), 20):
+                text = STYLES["nodes"](record["html"])
+                if text.strip():
+                    pages.append({"id": record.get("id"), "html": record["html"], "text": text})
+            if len(pages) >= limit:
+                return pages
+    return pages
+
+
+def write_jsonl(path: Path, records) -> int:
+    size = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for record in records:
+            size += handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return size
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_tree(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall seconds and peak summed RSS (MB) of a command and its children; the CPU
+    seconds they used are in the returned process's `cpu_seconds`."""
+    start, cpu = time.perf_counter(), children_cpu()
+    proc = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                        env={**os.environ, "OMP_NUM_THREADS": "1"})
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    stderr = proc.stderr.read()
+    seconds = time.perf_counter() - start
+    done = subprocess.CompletedProcess(command, proc.returncode, "", stderr)
+    done.cpu_seconds = children_cpu() - cpu
+    return seconds, peak / 2**20, done
+
+
+def throughput(pages: list[dict], tmp: Path) -> dict:
+    results = {}
+    tiny = tmp / "tiny.jsonl"
+    write_jsonl(tiny, [{"text": "Home\nOne sentence of content here.\n"}])
+    startup, _, _ = run_tree([EXE, "predict", str(tiny), "-o", str(tmp / "tiny.out"), "--jobs", "1"])
+    results["startup_seconds"] = round(startup, 2)
+    for field in ("text", "html"):
+        path = tmp / f"{field}.jsonl"
+        write_jsonl(path, ({"id": p["id"], field: p[field]} for p in pages))
+        for jobs in (1, 2):
+            out = tmp / f"{field}-{jobs}.jsonl"
+            seconds, rss, proc = run_tree([EXE, "predict", str(path), "-o", str(out), "--jobs", str(jobs),
+                                           "--no-progress"])
+            records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+            lines = sum(len(r["lines"]) for r in records)
+            results[f"{field}_jobs{jobs}"] = {
+                "pages": len(records), "errors": len(pages) - len(records), "lines": lines,
+                "seconds": round(seconds, 2), "pages_per_s": round(len(records) / seconds, 1),
+                "lines_per_s": round(lines / seconds), "peak_rss_mb": round(rss),
+                "lines_per_s_without_startup": round(lines / max(seconds - startup, 1e-9)),
+                "cpu_seconds": round(proc.cpu_seconds, 2), "lines_per_cpu_s": round(lines / proc.cpu_seconds)}
+        one, two = results[f"{field}_jobs1"], results[f"{field}_jobs2"]
+        results[f"{field}_speedup_2_cores"] = round(one["seconds"] / two["seconds"], 2)
+    return results
+
+
+def other_extractors(pages: list[dict]) -> dict:
+    import trafilatura
+    from resiliparse.extract.html2text import extract_plain_text
+
+    out = {}
+    for name, extract in (("trafilatura", trafilatura.extract),
+                          ("resiliparse", lambda html: extract_plain_text(html, main_content=True))):
+        start = time.process_time(), time.perf_counter()
+        for page in pages:
+            extract(page["html"])
+        cpu, wall = time.process_time() - start[0], time.perf_counter() - start[1]
+        out[name] = {"pages_per_s": round(len(pages) / wall, 1), "pages_per_cpu_s": round(len(pages) / cpu, 1)}
+    return out
+
+
+def memory(pages: list[dict], sizes_mb: list[int], tmp: Path) -> dict:
+    out = {}
+    for size in sizes_mb:
+        path = tmp / f"big-{size}.jsonl"
+
+        def records():
+            written, n = 0, 0
+            while written < size * 2**20:
+                page = pages[n % len(pages)]
+                record = {"id": f"{n}", "text": page["text"]}
+                written += len(json.dumps(record, ensure_ascii=False).encode()) + 1
+                n += 1
+                yield record
+
+        actual = write_jsonl(path, records())
+        seconds, rss, proc = run_tree([EXE, "predict", str(path), "-o", str(tmp / "big.out"), "--jobs", "2",
+                                       "--output-format", "text", "--no-progress"])
+        out[f"{size}MB"] = {"input_mb": round(path.stat().st_size / 2**20, 1), "characters": actual,
+                            "seconds": round(seconds, 1), "peak_rss_mb": round(rss), "exit_code": proc.returncode}
+        path.unlink()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--rss-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 1024])
+    parser.add_argument("--output-dir", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory runs (writes scale_memory.*)")
+    args = parser.parse_args()
+    pages = dev_pages(args.pages)
+    if args.memory_only:
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+            result = {"command": " ".join(sys.argv), "load_average": os.getloadavg(),
+                      "memory": memory(pages, args.rss_sizes, Path(tmp)), "load_average_after": os.getloadavg()}
+        args.output_dir.mkdir(parents=True, exist_ok=True)
+        (args.output_dir / "scale_memory.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+        return
+    result = {"command": " ".join(sys.argv), "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+              "pages": len(pages)}
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        result["boilersift"] = throughput(pages, Path(tmp))
+        result["other_extractors_1_core"] = other_extractors(pages)
+        result["memory"] = memory(pages, args.rss_sizes, Path(tmp))
+    result["load_average_after"] = os.getloadavg()
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    (args.output_dir / "scale.json").write_text(json.dumps(result, indent=2) + "\n")
+    b = result["boilersift"]
+    rows = [f"| boilersift {f}, {j} core{'s' * (j > 1)} | {b[f'{f}_jobs{j}']['pages_per_s']} | "
+            f"{b[f'{f}_jobs{j}']['lines_per_s']} | {b[f'{f}_jobs{j}']['lines_per_s_without_startup']} | "
+            f"{b[f'{f}_jobs{j}']['lines_per_cpu_s']} |"
+            for f in ("text", "html") for j in (1, 2)]
+    rows += [f"| {name} (HTML, in process, 1 core) | {v['pages_per_s']} | | | |"
+             for name, v in result["other_extractors_1_core"].items()]
+    mem = "\n".join(f"| {k} | {v['input_mb']} | {v['seconds']} | {v['peak_rss_mb']} |"
+                    for k, v in result["memory"].items())
+    (args.output_dir / "scale.md").write_text(
+        f"# Throughput and memory\n\n`{result['command']}`; {len(pages)} dev pages, {result['cpus']} CPUs, "
+        f"load average before {[round(x, 2) for x in result['load_average']]}, after "
+        f"{[round(x, 2) for x in result['load_average_after']]} (other work shared the machine).\n\n"
+        "| system | pages/s | lines/s | lines/s without start-up | lines per CPU-second |\n|---|---|---|---|---|\n"
+        + "\n".join(rows) +
+        f"\n\nStart-up (one-page input): {b['startup_seconds']} s. 2 cores vs 1: text "
+        f"{b['text_speedup_2_cores']}x, HTML {b['html_speedup_2_cores']}x (wall clock, start-up included).\n\n"
+        "| input | MB | seconds | peak RSS of the process tree (MB) |\n|---|---|---|---|\n" + mem + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""The predict batch: documents in, outputs and errors out, on one or all cores.
+
+Every document ends as exactly one output or one recorded error, in input order
+(deterministic whatever ``jobs`` is), and memory stays bounded: documents are
+read lazily and at most ``2 * jobs`` chunks are in flight. Worker processes load
+the model once (inherited from the parent where processes fork, else loaded by the
+pool initializer). A worker that dies (a crash in a C library) fails only the
+documents it held; the pool is restarted and the batch goes on.
+
+Why not ``multiprocessing.Pool.imap``: its feeder thread drains the whole input
+iterator at once (memory grows with the input), and a worker killed by the OS
+leaves it waiting for ever; ``concurrent.futures`` reports a dead worker
+(``BrokenProcessPool``), and submitting a bounded window keeps memory flat.
+"""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from .documents import Document, Failure, Item, documents
+from .errors import InputError
+from .inputs import Source
+from .options import PredictOptions
+from .sinks import DirectorySink, ErrorLog, StreamSink
+from .worker import Outcome, bundle_for, cached_model, process, process_chunk
+
+CHUNK_SIZE = 4
+
+
+@dataclass
+class Summary:
+    """What a batch did: outputs + failed = documents seen."""
+
+    outputs: int = 0
+    failed: int = 0
+    truncated: int = 0
+    skipped_records: int = 0  # non-HTML WARC records
+    resumed: int = 0  # inputs skipped because their output exists
+
+    def __add__(self, other: "Summary") -> "Summary":
+        return Summary(*(a + b for a, b in zip(vars(self).values(), vars(other).values())))
+
+
+def _init_worker(options: PredictOptions) -> None:
+    """Ctrl-C is the parent's to handle; load the model once (a no-op after fork)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cached_model(bundle_for("text", options.model))
+
+
+def _died(chunk: list[Item]) -> list[Outcome]:
+    """Outcomes of a chunk whose worker process died: its documents failed."""
+    return [process(item if not isinstance(item, Document) else
+                    Failure(item.id, item.source, "the worker process died while classifying it"), PredictOptions())
+            for item in chunk]
+
+
+def _new_pool(options: PredictOptions, jobs: int, old: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+    if old is not None:
+        old.shutdown(wait=False, cancel_futures=True)
+    return ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(options,))
+
+
+def _submit(pool: ProcessPoolExecutor, chunk: list[Item], options: PredictOptions) -> Future:
+    """A future for the chunk; a pool that broke already gives a failed one, handled
+    like any other chunk in flight when a worker died."""
+    try:
+        return pool.submit(process_chunk, chunk, options)
+    except BrokenProcessPool as exc:
+        future: Future = Future()
+        future.set_exception(exc)
+        return future
+
+
+def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iterator[Outcome]:
+    """Outcomes in input order from a process pool, a bounded window of chunks ahead.
+    After a worker dies, the chunks that were in flight run again one at a time in a
+    new pool, so only a chunk that kills a worker on its own is recorded as failed."""
+    chunks = iter(lambda it=iter(items): list(itertools.islice(it, CHUNK_SIZE)), [])
+    pool = _new_pool(options, jobs)
+    pending: deque[tuple[list[Item], Future]] = deque()
+    try:
+        for chunk in itertools.chain(chunks, [None]):
+            if chunk is not None:
+                pending.append((chunk, _submit(pool, chunk, options)))
+            while pending and (chunk is None or len(pending) >= 2 * jobs):
+                head, future = pending.popleft()
+                try:
+                    yield from future.result()
+                    continue
+                except BrokenProcessPool:
+                    suspects = [head, *(c for c, _ in pending)]
+                    pending.clear()
+                pool = _new_pool(options, jobs, pool)
+                for suspect in suspects:
+                    try:
+                        yield from _submit(pool, suspect, options).result()
+                    except BrokenProcessPool:
+                        yield from _died(suspect)
+                        pool = _new_pool(options, jobs, pool)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:
+    """Classify items in order: in this process for one job, else in a process pool."""
+    if jobs <= 1:
+        return (process(item, options) for item in items)
+    return _parallel(items, options, jobs)
+
+
+def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, sink: StreamSink | DirectorySink,
+              errors: ErrorLog, jobs: int = 1, progress: bool = False, resume: bool = False) -> Summary:
+    """Read, classify and write every input; returns the counts. With `resume`,
+    inputs whose output exists are skipped."""
+    from tqdm import tqdm
+
+    summary = Summary()
+
+    def skip(source: Source) -> bool:
+        done = resume and isinstance(sink, DirectorySink) and sink.skip(source)
+        if done:
+            summary.resumed += 1
+            errors.carry_over(source)
+        return done
+
+    items = documents(sources, options, skip)
+    with tqdm(desc="predict", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1) as bar:
+        for outcome in outcomes(items, options, jobs):
+            if outcome.end is not None:
+                sink.end(outcome.end.source)
+                summary.skipped_records += outcome.end.skipped
+                continue
+            bar.update()
+            if outcome.error is None:
+                try:
+                    sink.write(outcome)
+                except InputError as exc:
+                    outcome = Outcome(outcome.source, outcome.id, error=str(exc))
+            if outcome.error is not None:
+                errors.record(outcome)
+                summary.failed += 1
+                continue
+            summary.outputs += 1
+            if outcome.truncated:
+                summary.truncated += 1
+                print(f"boilersift: warning: {outcome.id}: truncated to the limits (--max-bytes/--max-blocks)",
+                      file=sys.stderr)
+    return summary

@@ -1,0 +1,258 @@
+"""Documents from inputs: files, stdin, JSON Lines records, WARC responses, dataset rows.
+
+A batch is a stream of small items in input order: a :class:`Document` to
+classify, a :class:`Failure` (an input or record that could not be read), and a
+:class:`SourceEnd` after the last item of every input, so a sink knows when an
+output file is complete. Containers (JSON Lines, WARC, parquet, saved datasets) are
+read record by record: memory does not grow with the size of an input.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BoilersiftError, InputError
+from .inputs import Source, cut
+from .options import PredictOptions
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One page to classify. `content` None means: read the file `source` in the worker."""
+
+    id: str  # names the document in outputs and errors: a path, "path:LINE" or a WARC record id
+    source: Source  # the input it comes from
+    input_format: str  # "text" or "html"
+    content: str | bytes | None = None
+    meta: dict[str, Any] | None = None  # fields passed through (records only; None for files)
+    charset: str | None = None  # a declared encoding (HTTP header of a WARC response)
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input or record that failed before classification."""
+
+    id: str
+    source: Source
+    reason: str
+
+
+@dataclass(frozen=True)
+class SourceEnd:
+    """The last item of an input; `skipped` counts records deliberately left out."""
+
+    source: Source
+    skipped: int = 0
+
+
+Item = Document | Failure | SourceEnd
+
+
+def is_saved_dataset(path: Path) -> bool:
+    """A directory written by ``datasets.Dataset.save_to_disk``."""
+    return (path / "state.json").is_file() and (path / "dataset_info.json").is_file()
+
+
+def input_kind(source: Source) -> str:
+    """What an input holds, by its name: "warc", "jsonl", "parquet", "dataset",
+    "html" or "text" (also for stdin)."""
+    path = Path(source.path)
+    name = path.name.lower().removesuffix(".gz")
+    if source.path != "-" and path.is_dir():
+        return "dataset"
+    for kind, suffixes in (("warc", (".warc", ".arc")), ("jsonl", (".jsonl", ".ndjson")),
+                           ("parquet", (".parquet",)), ("html", HTML_SUFFIXES)):
+        if name.endswith(suffixes):
+            return kind
+    return "text"
+
+
+RECORD_KINDS = ("warc", "jsonl", "parquet", "dataset")
+
+
+def _over_limit(content: str | bytes, name: str, options: PredictOptions) -> tuple[str | bytes, bool]:
+    """Content within --max-bytes (characters for text fields), truncated or an error."""
+    if len(content) <= options.limits.max_bytes:
+        return content, False
+    if not options.limits.truncate:
+        raise BoilersiftError(f"{name}: larger than the limit of {options.limits.max_bytes} bytes (--max-bytes; "
+                              "or --truncate to keep the start)")
+    if isinstance(content, bytes):
+        return cut(content, options.limits.max_bytes), True
+    return content[:options.limits.max_bytes], True
+
+
+def record_document(record: Any, doc_id: str, source: Source, options: PredictOptions) -> Document:
+    """A JSON Lines record or dataset row as a document; the other fields pass through."""
+    if not isinstance(record, dict):
+        raise BoilersiftError(f"{doc_id}: expected a JSON object")
+    field = options.field or ("text" if "text" in record or "html" not in record else "html")
+    content = record.get(field)
+    if not isinstance(content, (str, bytes)):
+        raise BoilersiftError(f"{doc_id}: no text in field {field!r} (--field)")
+    fmt = options.input_format if options.input_format != "auto" else ("html" if field == "html" else "text")
+    content, truncated = _over_limit(content, doc_id, options)
+    meta = {key: value for key, value in record.items() if key != field}
+    return Document(doc_id, source, fmt, content, meta, truncated=truncated)
+
+
+def _records(items: Iterable[tuple[str, Any]], source: Source, options: PredictOptions) -> Iterator[Item]:
+    for doc_id, record in items:
+        try:
+            yield record_document(record, doc_id, source, options)
+        except BoilersiftError as exc:
+            yield Failure(doc_id, source, str(exc).removeprefix(f"{doc_id}: "))
+
+
+def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[tuple[str, Any]]:
+    """(id, record) of a JSON Lines file, one line at a time; a line over the byte
+    limit is skipped to its end without holding it."""
+    opener = gzip.open if source.path.endswith(".gz") else open
+    with opener(source.path, "rb") as handle:
+        number = 0
+        while True:
+            line = handle.readline(options.limits.max_bytes + 1)
+            if not line:
+                return
+            number += 1
+            doc_id = f"{source.path}:{number}"
+            if len(line) > options.limits.max_bytes and not line.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield doc_id, InputError(doc_id, f"line longer than the limit of {options.limits.max_bytes} bytes "
+                                                 "(--max-bytes)")
+                continue
+            if not line.strip():
+                continue
+            try:
+                yield doc_id, json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                yield doc_id, InputError(doc_id, f"not valid JSON ({exc})")
+
+
+def _checked_records(pairs: Iterator[tuple[str, Any]], source: Source, options: PredictOptions) -> Iterator[Item]:
+    for doc_id, record in pairs:
+        if isinstance(record, InputError):
+            yield Failure(doc_id, source, str(record).removeprefix(f"{doc_id}: "))
+        else:
+            yield from _records([(doc_id, record)], source, options)
+
+
+def _http_head(block: bytes) -> tuple[str, str | None, bytes]:
+    """Content type, charset and body of an HTTP response block."""
+    head, _, body = block.partition(b"\r\n\r\n")
+    content_type = ""
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-type":
+            content_type = value.strip().decode("latin-1").lower()
+    mime, _, params = content_type.partition(";")
+    charset = next((p.split("=", 1)[1].strip(" \"'") for p in params.split(";") if p.strip().startswith("charset=")),
+                   None)
+    return mime.strip(), charset or None, body
+
+
+class WarcCounter:
+    """Counts the WARC records that are not HTML responses (skipped, not lost)."""
+
+    def __init__(self) -> None:
+        self.skipped = 0
+
+
+def _warc_documents(source: Source, options: PredictOptions, counter: WarcCounter) -> Iterator[Item]:
+    """HTML responses of a WARC file (fastwarc: 2.6-11x faster than warcio, see
+    experiments/results/warc_readers.md). A record shorter than its declared length
+    means the file is truncated: an error, after the complete records."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    # Python's gzip, not fastwarc's own: it raises EOFError on a truncated file.
+    opener = gzip.open if source.path.endswith(".gz") else open
+    with opener(source.path, "rb") as handle:
+        for record in ArchiveIterator(handle, parse_http=False):
+            block = record.reader.read()
+            record_id = record.record_id
+            if not record_id or len(block) != record.content_length:
+                raise BoilersiftError(f"{source.path}: truncated or corrupt WARC after record "
+                                      f"{record_id or '(none)'}")
+            mime, charset, body = _http_head(block) if record.record_type == WarcRecordType.response \
+                else ("", None, b"")
+            if mime not in HTML_TYPES:
+                counter.skipped += 1
+                continue
+            meta = {"warc_record_id": record_id, "url": record.headers.get("WARC-Target-URI")}
+            try:
+                content, truncated = _over_limit(body, record_id, options)
+            except BoilersiftError as exc:
+                yield Failure(record_id, source, str(exc).removeprefix(f"{record_id}: "))
+                continue
+            fmt = "text" if options.input_format == "text" else "html"
+            yield Document(record_id, source, fmt, content, meta, charset, truncated)
+
+
+def _table_rows(source: Source) -> Iterator[tuple[str, Any]]:
+    """Rows of a parquet file (batch by batch) or of a saved dataset (memory-mapped)."""
+    if input_kind(source) == "parquet":
+        import pyarrow.parquet as pq
+
+        rows = (row for batch in pq.ParquetFile(source.path).iter_batches(batch_size=256)
+                for row in batch.to_pylist())
+    else:
+        import datasets
+
+        rows = iter(datasets.load_from_disk(source.path))
+    for number, row in enumerate(rows):
+        yield f"{source.path}#{row.get('id', number) if isinstance(row, dict) else number}", row
+
+
+def _container(source: Source, kind: str, options: PredictOptions) -> Iterator[Item]:
+    """The items of one container input, ending with its SourceEnd; a read error
+    (truncated gzip, corrupt WARC) is a Failure after the records read so far."""
+    counter = WarcCounter()
+    try:
+        if kind == "warc":
+            yield from _warc_documents(source, options, counter)
+        elif kind == "jsonl":
+            yield from _checked_records(_jsonl_records(source, options), source, options)
+        else:
+            yield from _records(_table_rows(source), source, options)
+    except BoilersiftError as exc:
+        yield Failure(source.path, source, str(exc).removeprefix(f"{source.path}: "))
+    except EOFError:
+        yield Failure(source.path, source, "truncated gzip file")
+    except (OSError, zlib.error, ValueError) as exc:  # unreadable, bad gzip, bad parquet/dataset
+        yield Failure(source.path, source, f"cannot read ({getattr(exc, 'strerror', None) or exc})")
+    yield SourceEnd(source, counter.skipped)
+
+
+def file_format(source: Source, input_format: str) -> str:
+    """Text or HTML for a single-document input: as asked, else by its extension."""
+    if input_format != "auto":
+        return input_format
+    return "html" if input_kind(source) == "html" else "text"
+
+
+def documents(sources: Iterable[Source | InputError], options: PredictOptions,
+              skip: Callable[[Source], bool] = lambda source: False) -> Iterator[Item]:
+    """Every input as items, in order; `skip` leaves out inputs already done (--resume)."""
+    for source in sources:
+        if isinstance(source, InputError):
+            yield Failure(source.input, Source(source.input), str(source).removeprefix(f"{source.input}: "))
+            continue
+        if skip(source):
+            continue
+        kind = input_kind(source)
+        if kind in RECORD_KINDS and source.path != "-":
+            yield from _container(source, kind, options)
+        else:
+            yield Document(source.name, source, file_format(source, options.input_format))
+            yield SourceEnd(source)

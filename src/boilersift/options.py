@@ -1,0 +1,30 @@
+"""The settings of a predict run, shared by the reader, the workers and the sinks."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from .limits import Limits
+
+INPUT_FORMATS = ("auto", "text", "html")
+
+
+@dataclass(frozen=True)
+class PredictOptions:
+    """Everything a worker needs to classify a document (small, so it pickles cheaply)."""
+
+    model: str | None = None  # a bundle directory; None: the shipped default for the input format
+    threshold: float | None = None
+    input_format: str = "auto"  # auto: by extension (.html/.htm), WARC record type, record field
+    field: str | None = None  # the record field with the page; None: "text" if present, else "html"
+    encoding: str | None = None  # None: BOM, else UTF-8 (text); BOM/HTTP/<meta>/UTF-8/cp1252 (HTML)
+    output_format: str | None = None  # None: text for files, jsonl for records
+    named: bool = False  # name the source in outputs (several inputs into one stream)
+    explain: int = 0  # add each line's K strongest reasons (jsonl/tsv); 0: none
+    limits: Limits = dataclasses.field(default_factory=Limits)
+    debug: bool = False  # tracebacks in error messages
+
+    def format_for(self, is_record: bool) -> str:
+        """The output format of a document: as asked, else jsonl for records, text for files."""
+        return self.output_format or ("jsonl" if is_record else "text")

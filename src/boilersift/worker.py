@@ -1,0 +1,138 @@
+"""Classifying one document, in whichever process runs it.
+
+Models are cached per process (:func:`cached_model`), so a worker loads each
+bundle once, not once per page. :func:`process` never raises for a bad document:
+every document ends as exactly one :class:`Outcome`, rendered or failed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bundle import MANIFEST_FILE, default_bundle_path, load_bundle
+from .documents import Document, Failure, Item, SourceEnd
+from .errors import BoilersiftError
+from .inputs import Source, decode, decode_html, read_bytes
+from .limits import deadline
+from .model import LineResult, Model
+from .options import PredictOptions
+from .output import format_results
+from .segment import segment_text
+
+_MODELS: dict[Path, Model] = {}
+_LOCK = threading.Lock()  # Dask runs tasks in threads
+
+
+def bundle_for(input_format: str, model: str | None = None) -> Path:
+    """The bundle that classifies `input_format`: the user's; else for HTML the shipped
+    HTML model once it exists (models/html-default), else the text model (whose
+    classify_html renders the page into blocks)."""
+    if model is not None:
+        return Path(model)
+    html = default_bundle_path("html")
+    if input_format == "html" and (html / MANIFEST_FILE).is_file():
+        return html
+    return default_bundle_path("text")
+
+
+def cached_model(path: Path) -> Model:
+    """The model of bundle `path`, loaded once per process."""
+    with _LOCK:
+        if path not in _MODELS:
+            _MODELS[path] = load_bundle(path)
+        return _MODELS[path]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item: rendered output text, or an error, or the end of an input."""
+
+    source: Source
+    id: str = ""
+    text: str | None = None  # the rendered output of a document
+    error: str | None = None
+    truncated: bool = False
+    end: SourceEnd | None = None
+
+
+def _limit_blocks(blocks: list, doc: Document, options: PredictOptions) -> tuple[list, bool]:
+    """At most --max-blocks blocks (or classified lines), truncated if asked, else an error."""
+    limit = options.limits.max_blocks
+    if len(blocks) <= limit:
+        return blocks, False
+    if not options.limits.truncate:
+        raise BoilersiftError(f"{doc.id}: {len(blocks)} blocks, over the limit of {limit} (--max-blocks; "
+                              "or --truncate to keep the first ones)")
+    return blocks[:limit], True
+
+
+def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool]:
+    """The classified lines (or HTML blocks) of a document, and whether a limit truncated it."""
+    content, truncated = doc.content, doc.truncated
+    if content is None:
+        content, truncated = read_bytes(doc.source, options.limits.max_bytes, options.limits.truncate)
+    model = cached_model(bundle_for(doc.input_format, options.model))
+    if doc.input_format == "html":
+        if isinstance(content, bytes):
+            content = decode_html(content, doc.id, options.encoding or doc.charset)
+        blocks = model.html_blocks(content, doc.id)
+    else:
+        if isinstance(content, bytes):
+            content = decode(content, doc.id, options.encoding, partial=truncated)
+        blocks = segment_text(content)
+    blocks, cut = _limit_blocks(blocks, doc, options)
+    if not blocks:
+        raise BoilersiftError(f"{doc.id}: no text to classify")
+    if options.explain:
+        return model.explain_blocks(blocks, options.explain, options.threshold), truncated or cut
+    return model.classify_blocks(blocks, options.threshold), truncated or cut
+
+
+def render(doc: Document, results: list[LineResult], options: PredictOptions) -> str:
+    """One document's output: lines as text/tsv/jsonl, or for a record in jsonl one
+    record with its fields passed through plus the classification."""
+    fmt = options.format_for(doc.meta is not None)
+    if doc.meta is None or fmt != "jsonl":
+        return format_results(results, fmt, doc.id if options.named else None, bool(options.explain))
+    record = {**doc.meta,
+              "clean_text": "\n".join(r.text for r in results if r.is_content),
+              "lines": [r.text for r in results],
+              "labels": [r.label for r in results],
+              "probabilities": [round(r.probability, 4) for r in results]}
+    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+
+
+def attempt(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool] | str:
+    """Classify one document within its time budget: (results, truncated), or the
+    error message; never raises for a bad document."""
+    try:
+        with deadline(doc.id, options.limits.time_limit) as budget:
+            results = classify_document(doc, options)
+            budget.check()
+        return results
+    except BoilersiftError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug or a parser's limit: this document only
+        detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
+        return f"{doc.id}: cannot classify ({detail})"
+
+
+def process(item: Item, options: PredictOptions) -> Outcome:
+    """One item's outcome: a rendered document, an error, or the end of an input."""
+    if isinstance(item, SourceEnd):
+        return Outcome(item.source, end=item)
+    if isinstance(item, Failure):
+        return Outcome(item.source, item.id, error=f"{item.id}: {item.reason}")
+    result = attempt(item, options)
+    if isinstance(result, str):
+        return Outcome(item.source, item.id, error=result)
+    results, truncated = result
+    return Outcome(item.source, item.id, text=render(item, results, options), truncated=truncated)
+
+
+def process_chunk(items: list[Item], options: PredictOptions) -> list[Outcome]:
+    return [process(item, options) for item in items]

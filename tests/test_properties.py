@@ -1,0 +1,92 @@
+"""Property-based tests (issue 5.6): segmentation, features and the input parsers
+take any text or bytes and give a result of consistent shape, deterministically,
+raising nothing but BoilersiftError. A short fuzzing run: examples are capped so
+CI stays fast."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from boilersift import BoilersiftError
+from boilersift.documents import Document, Failure, SourceEnd, documents
+from boilersift.features import N_FEATURES, featurize
+from boilersift.inputs import Source, decode, decode_html
+from boilersift.options import PredictOptions
+from boilersift.render import render_blocks
+from boilersift.segment import segment_lines, segment_text
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.text(
+    alphabet="ab \t\n\r\x0b\x0c\x1c\u2028\u3000中.!?|-", max_size=200)
+
+
+@FUZZ
+@given(texts)
+def test_segment_any_text(text):
+    blocks = segment_text(text)
+    assert blocks == segment_text(text)  # deterministic
+    assert [b.index for b in blocks] == list(range(len(blocks)))
+    assert all(b.text and b.text == b.text.strip() for b in blocks)
+    assert [b.line_no for b in blocks] == sorted({b.line_no for b in blocks})
+    lines = text.splitlines()
+    assert all(lines[b.line_no - 1].strip() == b.text for b in blocks)
+    assert segment_lines(lines) == blocks
+
+
+@FUZZ
+@given(texts)
+def test_features_any_text(text):
+    blocks = segment_text(text)
+    X = featurize(blocks)
+    assert X.shape == (len(blocks), N_FEATURES)
+    assert np.isfinite(X).all()
+    assert np.array_equal(X, featurize(blocks))
+
+
+@FUZZ
+@given(st.binary(max_size=400), st.sampled_from([None, "utf-8", "cp1252", "utf-16", "gbk"]))
+def test_decode_any_bytes(data, encoding):
+    try:
+        text = decode(data, "x", encoding)
+    except BoilersiftError as exc:
+        assert str(exc).startswith("x: ")
+    else:
+        assert text.strip() and text == decode(data, "x", encoding)
+
+
+@FUZZ
+@given(st.binary(max_size=400) | texts.map(lambda t: f"<html><body><p>{t}</p><div>{t}".encode()))
+def test_html_parsers_any_bytes(data):
+    try:
+        html = decode_html(data, "x")
+    except BoilersiftError:
+        return
+    assert render_blocks(html) == render_blocks(html)
+    assert isinstance(render_blocks(html), str)
+
+
+@FUZZ
+@given(data=st.binary(max_size=600), name=st.sampled_from(["x.jsonl", "x.warc", "x.jsonl.gz", "x.warc.gz"]))
+def test_record_readers_any_bytes(tmp_path_factory, data, name):
+    """Any bytes in a JSON Lines or WARC file: records or failures, then the end; no exception."""
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(data)
+    items = list(documents([Source(str(path))], PredictOptions()))
+    assert isinstance(items[-1], SourceEnd)
+    assert all(isinstance(item, (Document, Failure)) for item in items[:-1])
+
+
+@FUZZ
+@given(st.lists(st.fixed_dictionaries({"text": texts}, optional={"id": st.integers(), "url": st.text(max_size=20)}),
+                max_size=5))
+def test_jsonl_records_pass_through(tmp_path_factory, records):
+    import json
+
+    path = tmp_path_factory.mktemp("fuzz") / "x.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    items = list(documents([Source(str(path))], PredictOptions()))
+    docs = [item for item in items if isinstance(item, Document)]
+    assert len(docs) == len(records)
+    for doc, record in zip(docs, records):
+        assert doc.content == record["text"]
+        assert doc.meta == {k: v for k, v in record.items() if k != "text"}
