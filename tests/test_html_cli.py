@@ -90,3 +90,12 @@ def test_html_that_cannot_be_classified_is_a_one_line_error(tmp_path):
     page = tmp_path / "deep.html"
     page.write_text("<div>" * 1000 + "x" + "</div>" * 1000, encoding="utf-8")
     assert_one_line_error(run("predict", page), "deep.html", "nested deeper than")
+
+
+def test_explain_html_blocks(html_file):
+    proc = run("predict", html_file, "--output-format", "jsonl", "--explain", "3")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert all(len(r["reasons"]) <= 3 and r["tag"] for r in rows)
+    features = {reason["feature"] for r in rows for reason in r["reasons"]}
+    assert features & {"link_density", "in_nav", "in_article", "heading_level", "in_heading", "all_link"}, features
