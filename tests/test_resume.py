@@ -11,7 +11,10 @@ from conftest import SAMPLE_TXT, boilersift_command
 from test_cli import outputs, run
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
-N_INPUTS = 30
+# Enough work (seconds) that the stop, sent once 3 outputs exist, always lands midway
+# even on a fast machine (30 one-sample inputs once finished before the signal).
+N_INPUTS = 200
+PAGE = "\n\n".join([SAMPLE] * 3)
 
 
 @pytest.fixture
@@ -19,7 +22,7 @@ def in_dir(tmp_path):
     root = tmp_path / "in"
     root.mkdir()
     for i in range(N_INPUTS):  # different pages, so a swapped output would show
-        (root / f"page{i:02}.txt").write_text(f"Page number {i} of the batch.\n\n" + SAMPLE, encoding="utf-8")
+        (root / f"page{i:03}.txt").write_text(f"Page number {i} of the batch.\n\n" + PAGE, encoding="utf-8")
     return root
 
 
@@ -49,9 +52,10 @@ def test_interrupted_batch_resumes(in_dir, tmp_path, how):
     resumed = run("predict", in_dir, "--output-dir", out_dir, "--no-progress", "--resume", "--threshold", "0")
     assert resumed.returncode == 0, resumed.stderr
     assert f"boilersift: {len(done)} inputs already done (--resume)" in resumed.stderr
-    assert outputs(out_dir) == [f"page{i:02}.txt" for i in range(N_INPUTS)]  # no leftovers, no duplicates
-    fresh = run("predict", in_dir / "page29.txt", "--threshold", "0").stdout
-    assert (out_dir / "page29.txt").read_text(encoding="utf-8") == fresh
+    assert outputs(out_dir) == [f"page{i:03}.txt" for i in range(N_INPUTS)]  # no leftovers, no duplicates
+    last = f"page{N_INPUTS - 1:03}.txt"
+    fresh = run("predict", in_dir / last, "--threshold", "0").stdout
+    assert (out_dir / last).read_text(encoding="utf-8") == fresh
     for name, text in done.items():  # finished outputs are complete and untouched (threshold 0: every line)
         assert (out_dir / name).read_text(encoding="utf-8") == text
-        assert text.startswith(f"Page number {int(name[4:6])} of the batch.")
+        assert text.startswith(f"Page number {int(name[4:7])} of the batch.")
