@@ -157,7 +157,7 @@ def markdown(report: dict) -> str:
         f"scikit-learn {m['scikit-learn']}",
         f"- data: {ip['pages']} dev-site pages rendered in 'nodes' style (rendering not timed), "
         f"{ip['lines']} non-empty lines", "",
-        f"| measurement | median s | lines/s | pages/s | ms/page |", "|---|---|---|---|---|",
+        "| measurement | median s | lines/s | pages/s | ms/page |", "|---|---|---|---|---|",
         f"| `Model.classify` in process (median of {len(ip['seconds'])}) | {ip['median_seconds']:.2f} | "
         f"{ip['lines_per_s']:,.0f} | {ip['pages_per_s']:.1f} | {ip['ms_per_page']:.2f} |",
         f"| CLI `{cli['command']}` (wall clock, median of {len(cli['seconds'])}) | {cli['median_seconds']:.2f} | "
