@@ -38,7 +38,6 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, before numpy/sklearn are imported
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -54,7 +53,7 @@ from readability import Document  # noqa: E402
 from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from compare_text import DATASETS, RESULTS, Tally, dev_records, page_row, timed  # noqa: E402
+from compare_text import DATASETS, RESULTS, Tally, dev_records, page_row, timed, write_results  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.bundle import default_bundle_path  # noqa: E402
@@ -174,14 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "versions": _versions(),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    report = {"meta": meta, **report}
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "compare_extractors.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.output_dir / "compare_extractors.md").write_text(markdown(report), encoding="utf-8")
-    for name, s in report["systems"].items():
-        print(f"{name:>22}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f} "
-              f"{s['ms_per_page']:7.1f} ms/page, {s['errors']} errors")
-    print(f"wrote {args.output_dir}/compare_extractors.json and .md", file=sys.stderr)
+    write_results({"meta": meta, **report}, args.output_dir, "compare_extractors", markdown)
     return 0
 
 

@@ -233,15 +233,19 @@ def main(argv: list[str] | None = None) -> int:
         "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    report = {"meta": report.pop("meta"), **report}
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "compare_text.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.output_dir / "compare_text.md").write_text(markdown(report), encoding="utf-8")
-    for name, s in report["systems"].items():
-        print(f"{name:>24}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f} "
-              f"{s['ms_per_page']:7.1f} ms/page, {s['errors']} errors")
-    print(f"wrote {args.output_dir}/compare_text.json and .md", file=sys.stderr)
+    write_results({"meta": report.pop("meta"), **report}, args.output_dir, "compare_text", markdown)
     return 0
+
+
+def write_results(report: dict, output_dir: Path, name: str, markdown: Callable[[dict], str]) -> None:
+    """NAME.json and NAME.md into `output_dir`, and a line per system on stdout."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (output_dir / f"{name}.md").write_text(markdown(report), encoding="utf-8")
+    for system, s in report["systems"].items():
+        print(f"{system:>24}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f} "
+              f"{s['ms_per_page']:7.1f} ms/page, {s['errors']} errors")
+    print(f"wrote {output_dir}/{name}.json and .md", file=sys.stderr)
 
 
 if __name__ == "__main__":
