@@ -175,8 +175,9 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
     upper, lower, digit, punct, space, cjk, other = counts.T
     letters = upper + lower + other + cjk
 
-    rows = np.zeros((len(blocks), 11 + len(CATEGORIES) + 1), dtype=np.float64)
-    coverage = np.zeros(len(blocks))
+    n_lex = len(CATEGORIES)
+    per_line: list[tuple] = []  # built as Python tuples: item assignment into numpy costs more
+    lex = np.zeros((len(blocks), n_lex + 2))  # hits per category, any, coverage
     for i, text in enumerate(texts):
         low = text.lower()
         words = low.split()
@@ -184,38 +185,31 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
         first, last = text[0], text[-1]
         title = sum(1 for w in text.split() if w[:1].isupper())
         stop = sum(1 for w in words if w.strip(STRIP_PUNCT) in STOP_WORDS)
-        rows[i, 0] = n_words
-        rows[i, 1] = last in TERMINAL
-        rows[i, 2] = last == ":"
-        rows[i, 3] = first.isupper()
-        rows[i, 4] = first.islower()
-        rows[i, 5] = not first.isalnum() and first not in BULLET
-        rows[i, 6] = first in BULLET
-        rows[i, 7] = "|" in text
-        rows[i, 8] = len(SENTENCE_END.findall(text))
-        rows[i, 9] = DATE_TIME.search(text) is not None
-        rows[i, 10] = title / n_words if n_words else 0.0
-        stop_share = stop / n_words if n_words else 0.0
+        per_line.append((
+            n_words, last in TERMINAL, last == ":", first.isupper(), first.islower(),
+            not first.isalnum() and first not in BULLET, first in BULLET, "|" in text,
+            len(SENTENCE_END.findall(text)), DATE_TIME.search(text) is not None,
+            title / n_words if n_words else 0.0, stop / n_words if n_words else 0.0,
+        ))
         covered = 0
         for match in LEXICON.finditer(low):
             category = PHRASE_CATEGORY.get(match.group())
             if category is not None:
-                rows[i, 11 + category] = 1.0
+                lex[i, category] = 1.0
                 covered += match.end() - match.start()
-        coverage[i] = min(covered / len(low), 1.0)
-        rows[i, -1] = stop_share
+        if covered:
+            lex[i, -1] = min(covered / len(low), 1.0)
+    rows = np.array(per_line, dtype=np.float64).reshape(len(blocks), 12)
+    lex[:, n_lex] = lex[:, :n_lex].max(axis=1, initial=0.0)
 
     n_words = rows[:, 0]
-    lex = rows[:, 11:11 + len(CATEGORIES)]
-    shape = np.column_stack([
+    return np.column_stack([
         np.log1p(n_chars), np.log1p(n_words),
         np.divide(n_chars - space, np.maximum(n_words, 1)),
         letters / n_chars, np.divide(upper, np.maximum(upper + lower, 1)),
         digit / n_chars, punct / n_chars, space / n_chars, cjk / n_chars,
-        rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 5], rows[:, 6],
-        rows[:, 7], np.log1p(rows[:, 8]), rows[:, 9], rows[:, 10], rows[:, -1],
+        rows[:, 1:8], np.log1p(rows[:, 8]), rows[:, 9:12], lex,
     ])
-    return np.column_stack([shape, lex, lex.max(axis=1), coverage])
 
 
 def _page_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:

