@@ -3,13 +3,18 @@
 import os
 from pathlib import Path
 
-from boilersift import batch
+import numpy as np
+import pytest
+
+from boilersift import Model, batch
 from boilersift.documents import Document, SourceEnd
 from boilersift.inputs import Source
 from boilersift.options import PredictOptions
-from boilersift.worker import process_chunk
+from boilersift.segment import segment_text
+from boilersift.worker import attempt, attempt_many, process_chunk
 
 from test_cli import GOOD_TEXT
+from test_html_cli import ARTICLE
 
 
 def items(n: int, crash_at: int | None = None) -> list:
@@ -59,3 +64,49 @@ def test_html_inputs_switch_to_the_html_bundle_once_it_exists(tmp_path, monkeypa
     assert worker.bundle_for("html") == bundles["html"]
     assert worker.bundle_for("text") == bundles["text"]
     assert worker.bundle_for("html", "mine") == worker.bundle_for("text", "mine") == Path("mine")
+
+
+def html_pages(n: int) -> list[str]:
+    return [ARTICLE["html"].replace("<body>", f"<body><p>Page {i} of the batch.</p>", 1) for i in range(n)]
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_pages_classified_together_get_the_probabilities_of_pages_alone(fmt, default_model, default_html_model):
+    model = default_html_model if fmt == "html" else default_model
+    pages = ([model.html_blocks(html) for html in html_pages(3)] if fmt == "html"
+             else [segment_text(f"Item {i}.\n\n{GOOD_TEXT}") for i in range(3)])
+    pages.insert(1, [])  # an empty page keeps its place
+    together = model.predict_proba_pages(pages)
+    assert [len(p) for p in together] == [len(p) for p in pages]
+    for page, probabilities in zip(pages, together):
+        np.testing.assert_allclose(probabilities, model.predict_proba_blocks(page) if page else [])
+
+
+def test_a_page_cut_from_the_middle_is_numbered_as_its_own(default_model):
+    blocks = segment_text(GOOD_TEXT)
+    middle = blocks[2:]
+    together = default_model.predict_proba_pages([blocks, middle])
+    np.testing.assert_allclose(together[1], default_model.predict_proba_pages([middle])[0])
+
+
+def test_a_bad_document_in_a_chunk_fails_alone(default_model):
+    options = PredictOptions()
+    docs = [Document(f"doc{i}", Source(f"doc{i}"), "text", f"Item {i}.\n\n{GOOD_TEXT}") for i in range(3)]
+    docs.insert(1, Document("empty", Source("empty"), "text", "   \n"))
+    results = attempt_many(docs, options)
+    assert results[1] == "empty: no text to classify"
+    assert [r[0] for i, r in enumerate(results) if i != 1] == [attempt(d, options)[0] for i, d in enumerate(docs) if i != 1]
+
+
+def test_when_the_shared_call_fails_each_document_is_classified_alone(default_model, monkeypatch):
+    docs = [Document(f"doc{i}", Source(f"doc{i}"), "text", f"Item {i}.\n\n{GOOD_TEXT}") for i in range(3)]
+    expected = [attempt(d, PredictOptions())[0] for d in docs]
+
+    def only_one_page(self, pages, threshold=None):
+        if len(pages) > 1:
+            raise MemoryError("too many pages at once")
+        return original(self, pages, threshold)
+
+    original = Model.classify_pages
+    monkeypatch.setattr(Model, "classify_pages", only_one_page)
+    assert [r[0] for r in attempt_many(docs, PredictOptions())] == expected

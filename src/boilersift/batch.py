@@ -31,7 +31,9 @@ from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
 from .worker import Outcome, bundle_for, cached_model, process, process_chunk
 
-CHUNK_SIZE = 4
+# Documents per chunk: a worker's unit of work, classified in one model call
+# (Model.classify_pages: 14.4 -> 11.7 ms/page from one to four HTML pages, 11.1 at sixteen).
+CHUNK_SIZE = 8
 
 
 @dataclass
@@ -82,11 +84,10 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
     """Outcomes in input order from a process pool, a bounded window of chunks ahead.
     After a worker dies, the chunks that were in flight run again one at a time in a
     new pool, so only a chunk that kills a worker on its own is recorded as failed."""
-    chunks = iter(lambda it=iter(items): list(itertools.islice(it, CHUNK_SIZE)), [])
     pool = _new_pool(options, jobs)
     pending: deque[tuple[list[Item], Future]] = deque()
     try:
-        for chunk in itertools.chain(chunks, [None]):
+        for chunk in itertools.chain(_chunks(items), [None]):
             if chunk is not None:
                 pending.append((chunk, _submit(pool, chunk, options)))
             while pending and (chunk is None or len(pending) >= 2 * jobs):
@@ -108,10 +109,15 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    return iter(lambda it=iter(items): list(itertools.islice(it, CHUNK_SIZE)), [])
+
+
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:
-    """Classify items in order: in this process for one job, else in a process pool."""
+    """Classify items in order, a chunk at a time: in this process for one job, else in
+    a process pool."""
     if jobs <= 1:
-        return (process(item, options) for item in items)
+        return (outcome for chunk in _chunks(items) for outcome in process_chunk(chunk, options))
     return _parallel(items, options, jobs)
 
 

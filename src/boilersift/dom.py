@@ -125,6 +125,11 @@ def _attribute_bits(tag: str, class_: str | None, id_: str | None, itemprop: str
     return bits
 
 
+def _spaced(char: str) -> bool:
+    """A letter or digit of a script that puts spaces between words (not CJK)."""
+    return char < "\u2e80" and char.isalnum()
+
+
 def _descriptor(tag: str, attributes: dict[str, str]) -> str:
     """"div.first-class#id": how people name an element."""
     first_class = (attributes.get("class") or "").split()[:1]
@@ -176,9 +181,9 @@ class _Segmenter:
             self.next_id += 1
             self.block_stack.append([tag, self.next_id, attributes, None])
         self.bits_stack.append(self.bits_stack[-1] | bits)
+        self.at_link_edge = True
         if tag == "a":
             self.links_open += 1
-            self.at_link_edge = True
 
     def end(self, tag: str) -> None:
         if self.hidden_depth:
@@ -187,9 +192,9 @@ class _Segmenter:
             return
         if self.pending:
             self.add_pending()
+        self.at_link_edge = True
         if tag == "a":
             self.links_open -= 1
-            self.at_link_edge = True
         if tag in BLOCK_TAGS:
             if self.parts:
                 self.flush()
@@ -214,7 +219,7 @@ class _Segmenter:
             if self.parts:
                 self.parts.append(" ")
             return
-        if self.at_link_edge and self.parts and self.parts[-1][-1:].isalnum() and text[:1].isalnum():
+        if self.at_link_edge and self.parts and _spaced(self.parts[-1][-1]) and _spaced(text[0]):
             self.parts.append(" ")  # menus of adjacent links: "Home</a><a>News" is two words
         self.at_link_edge = False
         self.parts.append(text)

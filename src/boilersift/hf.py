@@ -14,7 +14,7 @@ from .documents import Document
 from .inputs import Source
 from .limits import Limits
 from .options import PredictOptions
-from .worker import attempt
+from .worker import attempt_many
 
 COLUMNS = ("clean_text", "lines", "labels", "probabilities", "error")
 
@@ -24,9 +24,9 @@ def _classify_batch(batch: dict[str, list], indices: list[int], column: str,
     out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     input_format = options.input_format if options.input_format != "auto" else \
         ("html" if column == "html" else "text")
-    for index, content in zip(indices, batch[column]):
-        doc = Document(f"row {index}", Source(column), input_format, content if content is not None else "")
-        result = attempt(doc, options)
+    docs = [Document(f"row {index}", Source(column), input_format, content if content is not None else "")
+            for index, content in zip(indices, batch[column])]
+    for result in attempt_many(docs, options):
         results = [] if isinstance(result, str) else result[0]
         out["error"].append(result if isinstance(result, str) else None)
         out["clean_text"].append("\n".join(r.text for r in results if r.is_content))

@@ -231,6 +231,14 @@ def _single_thread():
     return _threadpools().limit(limits=1, user_api="openmp")
 
 
+def _numbered(page: list[Block]) -> list[Block]:
+    """The page with its blocks numbered from 0, as the classifier finds page starts
+    in a flat sequence of blocks (see :func:`page_slices`)."""
+    if not page or (page[0].index == 0 and all(block.index for block in page[1:])):
+        return page
+    return [block._replace(index=i) for i, block in enumerate(page)]
+
+
 def _location(block: Block) -> tuple[str, str]:
     """(tag, path) of an HTML block; empty for a line of a text scrape."""
     return (block.dom.tag, block.dom.path) if block.dom else ("", "")
@@ -294,21 +302,34 @@ class Model:
 
         return save_bundle(self, path)
 
-    def predict_proba_blocks(self, blocks: list[Block]) -> np.ndarray:
-        """Probability of content for each block of one page."""
+    def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
+        """Probability of content for each block of each page, all pages in one call:
+        each stage's fixed cost is paid once for the lot (measured on the HTML dev
+        pages: 14.4 ms/page one at a time, 11.7 in fours, 11.1 in sixteens); the
+        probabilities are the same as page by page."""
+        blocks = [block for page in pages for block in _numbered(page)]
         if not blocks:
-            return np.zeros(0)
+            return [np.zeros(0) for _ in pages]
         # One page is too small to share between threads: OpenMP start-up per tree
         # costs more than it saves (3x slower measured), so predict single-threaded
         # and parallelise over pages instead.
         with _single_thread():
-            return self.estimator.estimator_.predict_proba(blocks)[:, 1]
+            probabilities = self.estimator.estimator_.predict_proba(blocks)[:, 1]
+        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1])
+
+    def predict_proba_blocks(self, blocks: list[Block]) -> np.ndarray:
+        """Probability of content for each block of one page."""
+        return self.predict_proba_pages([blocks])[0]
+
+    def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
+        """:meth:`classify_blocks` for several pages at once (faster; see :meth:`predict_proba_pages`)."""
+        cut = self.threshold if threshold is None else threshold
+        return [[LineResult(b.text, b.line_no, float(p), bool(p >= cut), *_location(b))
+                 for b, p in zip(page, probabilities)]
+                for page, probabilities in zip(pages, self.predict_proba_pages(pages))]
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
-        cut = self.threshold if threshold is None else threshold
-        probabilities = self.predict_proba_blocks(blocks)
-        return [LineResult(b.text, b.line_no, float(p), bool(p >= cut), *_location(b))
-                for b, p in zip(blocks, probabilities)]
+        return self.classify_pages([blocks], threshold)[0]
 
     def contributions_blocks(self, blocks: list[Block], rows: np.ndarray | None = None,
                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .bundle import MANIFEST_FILE, default_bundle_path, load_bundle
 from .documents import Document, Failure, Item, SourceEnd
@@ -21,7 +23,9 @@ from .limits import deadline
 from .model import LineResult, Model
 from .options import PredictOptions
 from .output import format_results
-from .segment import segment_text
+from .segment import Block, segment_text
+
+T = TypeVar("T")
 
 _MODELS: dict[Path, Model] = {}
 _LOCK = threading.Lock()  # Dask runs tasks in threads
@@ -70,8 +74,17 @@ def _limit_blocks(blocks: list, doc: Document, options: PredictOptions) -> tuple
     return blocks[:limit], True
 
 
-def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool]:
-    """The classified lines (or HTML blocks) of a document, and whether a limit truncated it."""
+@dataclass(frozen=True)
+class Prepared:
+    """A document read, decoded and split into the blocks its model classifies."""
+
+    model: Model
+    blocks: list[Block]
+    truncated: bool
+
+
+def prepare(doc: Document, options: PredictOptions) -> Prepared:
+    """Read, decode and segment a document, within the limits of `options`."""
     content, truncated = doc.content, doc.truncated
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits.max_bytes, options.limits.truncate)
@@ -87,9 +100,15 @@ def classify_document(doc: Document, options: PredictOptions) -> tuple[list[Line
     blocks, cut = _limit_blocks(blocks, doc, options)
     if not blocks:
         raise BoilersiftError(f"{doc.id}: no text to classify")
+    return Prepared(model, blocks, truncated or cut)
+
+
+def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool]:
+    """The classified lines (or HTML blocks) of a document, and whether a limit truncated it."""
+    ready = prepare(doc, options)
     if options.explain:
-        return model.explain_blocks(blocks, options.explain, options.threshold), truncated or cut
-    return model.classify_blocks(blocks, options.threshold), truncated or cut
+        return ready.model.explain_blocks(ready.blocks, options.explain, options.threshold), ready.truncated
+    return ready.model.classify_blocks(ready.blocks, options.threshold), ready.truncated
 
 
 def render(doc: Document, results: list[LineResult], options: PredictOptions) -> str:
@@ -106,33 +125,69 @@ def render(doc: Document, results: list[LineResult], options: PredictOptions) ->
     return json.dumps(record, ensure_ascii=False, default=str) + "\n"
 
 
-def attempt(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool] | str:
-    """Classify one document within its time budget: (results, truncated), or the
-    error message; never raises for a bad document."""
+Attempt = tuple[list[LineResult], bool] | str  # (results, truncated), or why the document failed
+
+
+def _guarded(doc_id: str, options: PredictOptions, work: Callable[[], T]) -> T | str:
+    """`work()` within one document's time budget; its error message instead of raising."""
     try:
-        with deadline(doc.id, options.limits.time_limit) as budget:
-            results = classify_document(doc, options)
+        with deadline(doc_id, options.limits.time_limit) as budget:
+            result = work()
             budget.check()
-        return results
+        return result
     except BoilersiftError as exc:
         return str(exc)
     except Exception as exc:  # a bug or a parser's limit: this document only
         detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
-        return f"{doc.id}: cannot classify ({detail})"
+        return f"{doc_id}: cannot classify ({detail})"
 
 
-def process(item: Item, options: PredictOptions) -> Outcome:
-    """One item's outcome: a rendered document, an error, or the end of an input."""
+def attempt(doc: Document, options: PredictOptions) -> Attempt:
+    """Classify one document within its time budget; never raises for a bad document."""
+    return _guarded(doc.id, options, lambda: classify_document(doc, options))
+
+
+def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]:
+    """:func:`attempt` for several documents, each prepared within its own budget and
+    then classified together, one model call per model (:meth:`Model.classify_pages`).
+    If the shared call fails or overruns, each document is classified alone, so only
+    the one at fault fails."""
+    if options.explain:
+        return [attempt(doc, options) for doc in docs]
+    prepared = [_guarded(doc.id, options, lambda doc=doc: prepare(doc, options)) for doc in docs]
+    results: list[Attempt] = [p if isinstance(p, str) else "" for p in prepared]
+    ready = [(i, p) for i, p in enumerate(prepared) if not isinstance(p, str)]
+    for model in {id(p.model): p.model for _, p in ready}.values():
+        group = [(i, p) for i, p in ready if p.model is model]
+        together = _guarded(docs[group[0][0]].id, options,
+                            lambda: model.classify_pages([p.blocks for _, p in group], options.threshold))
+        for k, (i, p) in enumerate(group):
+            if isinstance(together, str):
+                alone = _guarded(docs[i].id, options, lambda p=p: model.classify_blocks(p.blocks, options.threshold))
+                results[i] = alone if isinstance(alone, str) else (alone, p.truncated)
+            else:
+                results[i] = (together[k], p.truncated)
+    return results
+
+
+def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Outcome:
     if isinstance(item, SourceEnd):
         return Outcome(item.source, end=item)
     if isinstance(item, Failure):
         return Outcome(item.source, item.id, error=f"{item.id}: {item.reason}")
-    result = attempt(item, options)
     if isinstance(result, str):
         return Outcome(item.source, item.id, error=result)
     results, truncated = result
     return Outcome(item.source, item.id, text=render(item, results, options), truncated=truncated)
 
 
+def process(item: Item, options: PredictOptions) -> Outcome:
+    """One item's outcome: a rendered document, an error, or the end of an input."""
+    return _outcome(item, options, attempt(item, options) if isinstance(item, Document) else None)
+
+
 def process_chunk(items: list[Item], options: PredictOptions) -> list[Outcome]:
-    return [process(item, options) for item in items]
+    """The outcomes of a chunk of items, in order; its documents are classified together."""
+    docs = [item for item in items if isinstance(item, Document)]
+    results = iter(attempt_many(docs, options))
+    return [_outcome(item, options, next(results) if isinstance(item, Document) else None) for item in items]
