@@ -9,7 +9,10 @@ over pages, overall, per source and per page type; and milliseconds per page on
 one core, HTML parsing included for every system. Systems, all on the raw HTML:
 
 * ``boilersift/html``: the HTML model (``Model.load(--model)``, default
-  models/html-default), ``classify_html``: DOM segmentation + classification;
+  models/html-default), ``classify_html``: DOM segmentation + classification, one
+  page per call; and ``boilersift/html, 8 pages per call``: the same model as
+  ``predict`` runs it, a chunk of pages per model call (``Model.classify_pages``),
+  its time charged equally to the pages of the chunk (same output, less time);
 * ``boilersift/text``: the text model on the page rendered by html-text
   (``render.render_blocks``), rendering included;
 * ``trafilatura`` (default and ``favor_precision=True``), ``readability-lxml``
@@ -23,9 +26,14 @@ one core, HTML parsing included for every system. Systems, all on the raw HTML:
 A system that raises on a page scores it as empty output; its error count goes up.
 The comparators are benchmark-only extras (``pip install -e .[bench]``).
 
-Rerun (about 10 minutes for the ~390 dev pages)::
+Cross-validated by site (``--cv-models``): every page of the datasets, each
+classified by the model of ``experiments/cv_html.sh`` whose dev fold holds the
+page's site; written as ``compare_extractors_cv.*``.
+
+Rerun (a few minutes for the ~390 dev pages, five times that with --cv-models)::
 
     /work/venv/bin/python experiments/compare_extractors.py
+    /work/venv/bin/python experiments/compare_extractors.py --cv-models experiments/cv/html-fold*
     /work/venv/bin/python experiments/compare_extractors.py --limit 20 --output-dir /tmp/smoke
 
 Writes ``compare_extractors.json`` and ``compare_extractors.md`` into --output-dir.
@@ -56,7 +64,9 @@ from tqdm import tqdm  # noqa: E402
 from compare_text import DATASETS, RESULTS, Tally, dev_records, page_row, timed, write_results  # noqa: E402
 
 from boilersift import Model  # noqa: E402
+from boilersift.batch import CHUNK_SIZE  # noqa: E402
 from boilersift.bundle import default_bundle_path  # noqa: E402
+from boilersift.data import read_jsonl, site_fold, site_of  # noqa: E402
 from boilersift.dom import segment_html  # noqa: E402
 from boilersift.metrics import word_counts  # noqa: E402
 from boilersift.render import render_blocks  # noqa: E402
@@ -78,48 +88,87 @@ def _justext(html: str, lang: str | None) -> str:
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
-def systems(html_model: Model, text_model: Model) -> dict[str, Callable[[str, str | None], str]]:
-    """Every system: (html, language) -> extracted text."""
+BATCH_NAME = f"boilersift/html, {CHUNK_SIZE} pages per call"
+
+
+Picker = Callable[[dict], Model]  # the HTML model that never saw the page's site
+
+
+def systems(pick: Picker, text_model: Model | None) -> dict[str, Callable[[str, dict], str]]:
+    """Every system: (html, page record) -> extracted text. Without a text model
+    (cross-validation, where it would have trained on most pages) no boilersift/text."""
     article = boilerpy_extractors.ArticleExtractor()
 
     def content(results) -> str:
         return "\n".join(r.text for r in results if r.is_content)
 
+    text = {"boilersift/text": lambda html, _: content(text_model.classify(render_blocks(html)))} if text_model else {}
     return {
-        "boilersift/html": lambda html, _: content(html_model.classify_html(html)),
-        "boilersift/text": lambda html, _: content(text_model.classify(render_blocks(html))),
+        "boilersift/html": lambda html, record: content(pick(record).classify_html(html)),
+        **text,
         "trafilatura": lambda html, _: trafilatura.extract(html) or "",
         "trafilatura/precision": lambda html, _: trafilatura.extract(html, favor_precision=True) or "",
         "readability-lxml": lambda html, _: html_text.extract_text(Document(html).summary(html_partial=True)),
         "resiliparse": lambda html, _: extract_plain_text(html, main_content=True),
-        "jusText": _justext,
+        "jusText": lambda html, record: _justext(html, record.get("lang")),
         "boilerpy3": lambda html, _: article.get_content(html) or "",
         "keep_all": lambda html, _: "\n".join(b.text for b in segment_html(html)),
     }
 
 
-def run(records: list[dict], fns: dict[str, Callable[[str, str | None], str]]) -> dict:
+def batch_system(pick: Picker) -> Callable[[list[dict]], list[str]]:
+    """boilersift/html as ``predict`` runs it: a chunk of pages in one model call
+    (:meth:`Model.classify_pages`; one per model in cross-validation), which pays each
+    stage's fixed cost once per chunk."""
+    def extract(records: list[dict]) -> list[str]:
+        texts = [""] * len(records)
+        for model in {id(pick(r)): pick(r) for r in records}.values():
+            mine = [i for i, r in enumerate(records) if pick(r) is model]
+            pages = model.classify_pages([model.html_blocks(records[i]["html"]) for i in mine])
+            for i, results in zip(mine, pages):
+                texts[i] = "\n".join(r.text for r in results if r.is_content)
+        return texts
+    return extract
+
+
+def run(records: list[dict], fns: dict[str, Callable[[str, dict], str]],
+        batch: Callable[[list[dict]], list[str]]) -> dict:
+    """Every page through every per-page system; then through `batch`, timed per chunk
+    of CHUNK_SIZE pages and charged equally to the pages of the chunk."""
     tally = Tally()
     pages = []
     for fn in fns.values():  # warm up: first calls pay one-off set-up costs
-        timed(lambda html, fn=fn: fn(html, "en"), "<html><body><p>warm up text.</p></body></html>")
-    for record in tqdm(records, desc="pages", unit="page"):
-        gold = word_counts(record.get("gold") or "")
-        row = page_row(record)
-        for name, fn in fns.items():
-            tally.score(row, name, timed(lambda html, fn=fn: fn(html, record.get("lang")), record["html"]), gold)
-        pages.append(row)
-    return {"systems": tally.systems(list(fns), pages), "error_examples": tally.error_examples, "pages": pages}
+        timed(lambda html, fn=fn: fn(html, records[0]), "<html><body><p>warm up text.</p></body></html>")
+    for start in tqdm(range(0, len(records), CHUNK_SIZE), desc="chunks of pages", unit="chunk"):
+        chunk = records[start:start + CHUNK_SIZE]
+        rows = [page_row(record) for record in chunk]
+        golds = [word_counts(record.get("gold") or "") for record in chunk]
+        for record, row, gold in zip(chunk, rows, golds):
+            for name, fn in fns.items():
+                tally.score(row, name, timed(lambda html, fn=fn: fn(html, record), record["html"]), gold)
+        texts, ms, error = timed(batch, chunk)
+        for i, (row, gold) in enumerate(zip(rows, golds)):
+            tally.score(row, BATCH_NAME, (texts[i] if texts is not None else None, ms / len(chunk), error), gold)
+        pages += rows
+    return {"systems": tally.systems([*fns, BATCH_NAME], pages), "error_examples": tally.error_examples,
+            "pages": pages}
 
 
 def markdown(report: dict) -> str:
     systems_, meta = report["systems"], report["meta"]
     reference = systems_["trafilatura"]
+    if "cv_models" in meta:
+        held_out = [f"- every page of the datasets (limit={meta['limit']}), each classified by the HTML model of "
+                    f"the {len(meta['cv_models'])}-fold cross-validation by site that held its site out: "] + [
+            f"  - fold {m['dev_fold']}: `{m['dir']}`, threshold {m['threshold']}, sha256 `{m['model_sha256']}`"
+            for m in meta["cv_models"]]
+    else:
+        held_out = [
+            f"- pages: {meta['pages']} (dev sites of the HTML model, dev_percent={meta['dev_percent']}, "
+            f"limit={meta['limit']}); never trained on",
+            f"- HTML model: `{meta['html_model']}`, threshold {meta['threshold']}, sha256 `{meta['model_sha256']}`"]
     out = ["# boilersift vs HTML main-content extractors on held-out sites", "",
-           f"- command: `{meta['command']}`", f"- date: {meta['date']}",
-           f"- pages: {meta['pages']} (dev sites of the HTML model, dev_percent={meta['dev_percent']}, "
-           f"limit={meta['limit']}); never trained on",
-           f"- HTML model: `{meta['html_model']}`, threshold {meta['threshold']}, sha256 `{meta['model_sha256']}`",
+           f"- command: `{meta['command']}`", f"- date: {meta['date']}", *held_out,
            f"- one core (OMP_NUM_THREADS={meta['omp_num_threads']}), parsing included in every ms/page; "
            f"total {meta['seconds']} s",
            f"- versions: {', '.join(f'{k} {v}' for k, v in meta['versions'].items())}", "",
@@ -157,24 +206,51 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--model", help="HTML model bundle (default: the shipped one)")
     parser.add_argument("--text-model", help="text model bundle (default: the shipped one)")
+    parser.add_argument("--cv-models", nargs="+", metavar="DIR",
+                        help="cross-validate by site: HTML bundles trained with --dev-fold 0 .. K-1 "
+                             "(experiments/cv_html.sh); every page is classified by the one that held "
+                             "its site out, and there is no boilersift/text (it trained on most pages)")
     args = parser.parse_args(argv)
 
-    html_model, text_model = Model.load(args.model, "html"), Model.load(args.text_model)
-    dev_percent = int(html_model.manifest.get("split", {}).get("dev_percent", 20))
-    records = dev_records(args.datasets, dev_percent, args.limit)
     started = time.perf_counter()
-    report = run(records, systems(html_model, text_model))
+    if args.cv_models:
+        folds = cv_folds([Model.load(d, "html") for d in args.cv_models])
+        dev_percent = 100 // len(folds)
+        records = [r for path in sorted(args.datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)][:args.limit]
+        pick: Picker = lambda record: folds[site_fold(site_of(record), dev_percent)]  # noqa: E731
+        report = run(records, systems(pick, None), batch_system(pick))
+        models = {"cv_models": [{"dir": d, "dev_fold": m.manifest["split"].get("dev_fold", 0),
+                                 "threshold": m.threshold, "model_sha256": m.manifest.get("model_sha256")}
+                                for d, m in zip(args.cv_models, folds.values())]}
+        name = "compare_extractors_cv"
+    else:
+        html_model, text_model = Model.load(args.model, "html"), Model.load(args.text_model)
+        dev_percent = int(html_model.manifest.get("split", {}).get("dev_percent", 20))
+        records = dev_records(args.datasets, dev_percent, args.limit)
+        report = run(records, systems(lambda _: html_model, text_model), batch_system(lambda _: html_model))
+        models = {"html_model": args.model or str(default_bundle_path("html")), "threshold": html_model.threshold,
+                  "model_sha256": html_model.manifest.get("model_sha256")}
+        name = "compare_extractors"
     meta = {
         "command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "pages": len(records), "dev_percent": dev_percent, "limit": args.limit,
-        "html_model": args.model or str(default_bundle_path("html")), "threshold": html_model.threshold,
-        "model_sha256": html_model.manifest.get("model_sha256"),
+        "pages": len(records), "dev_percent": dev_percent, "limit": args.limit, **models,
         "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "versions": _versions(),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    write_results({"meta": meta, **report}, args.output_dir, "compare_extractors", markdown)
+    write_results({"meta": meta, **report}, args.output_dir, name, markdown)
     return 0
+
+
+def cv_folds(models: list[Model]) -> dict[int, Model]:
+    """The models by dev fold; they must cover every fold once, with one dev percent."""
+    splits = [m.manifest.get("split", {}) for m in models]
+    percents = {s.get("dev_percent", 20) for s in splits}
+    folds = {s.get("dev_fold", 0): m for s, m in zip(splits, models)}
+    if len(percents) != 1 or sorted(folds) != list(range(100 // percents.pop())) or len(folds) != len(models):
+        raise SystemExit(f"--cv-models: need one model per dev fold with the same dev percent, got folds "
+                         f"{sorted(s.get('dev_fold', 0) for s in splits)}")
+    return dict(sorted(folds.items()))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import pytest
 
 from boilersift import BoilersiftError, Model
 from boilersift.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, load_bundle
-from boilersift.data import fingerprint, load_pages, page_from_record, read_jsonl
+from boilersift.data import fingerprint, is_dev_site, load_pages, page_from_record, read_jsonl, site_fold
 from boilersift.features import FEATURE_SCHEMA_VERSION, MODEL_FEATURE_NAMES
 from boilersift.model import PASS_ESTIMATORS, fit_classifier
 from boilersift.segment import segment_text
@@ -124,6 +124,27 @@ def test_dev_split_gives_dev_metrics(small_pages):
     dev = model.manifest["dev_metrics"]
     assert set(dev) == {"boilersift", "c4_rules", "keep_all"}
     assert 0 <= dev["boilersift"]["word"]["f1"] <= 1
+
+
+def test_dev_folds_partition_the_sites():
+    sites = [f"site{i}.example" for i in range(500)]
+    folds = [[s for s in sites if is_dev_site(s, 20, fold)] for fold in range(5)]
+    assert sorted(s for fold in folds for s in fold) == sorted(sites)  # each site in exactly one fold
+    assert folds[0] == [s for s in sites if is_dev_site(s, 20)]  # fold 0 is the default split
+    assert all(site_fold(s, 20) == k for k, fold in enumerate(folds) for s in fold)
+    assert all(60 < len(fold) < 140 for fold in folds)
+
+
+def test_another_dev_fold_holds_out_other_sites(small_pages):
+    fit0, _, dev0 = split_pages(small_pages, 20, 15, 0)
+    fit1, _, dev1 = split_pages(small_pages, 20, 15, 1)
+    assert not {p.id for p in dev0} & {p.id for p in dev1}
+    assert {p.id for p in dev1} <= {p.id for p in fit0} | {p.id for p in split_pages(small_pages, 20, 15, 0)[1]}
+
+
+def test_dev_fold_out_of_range_is_an_error(small_pages):
+    with pytest.raises(ValueError, match="dev fold 5 out of range: folds are 0 .. 4"):
+        train_model(small_pages, TEST_ESTIMATOR, dev_fold=5)
 
 
 def test_no_fit_pages_is_an_error(small_pages):

@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, help="fixed threshold (default: best word-F1 on the tune split)")
     p.add_argument("--dev-percent", type=int, default=20, help="share of sites held out for dev metrics (default 20)")
     p.add_argument("--tune-percent", type=int, default=15, help="share of the other sites for the threshold (default 15)")
+    p.add_argument("--dev-fold", type=int, default=0, metavar="K",
+                   help="hold out the K-th block of --dev-percent of the sites instead of the first "
+                        "(0 .. 100/dev-percent - 1), to cross-validate by site (default 0)")
     p.add_argument("--input-format", choices=("text", "html"), default="text",
                    help="text: a model of text scrapes (default); html: a model of HTML blocks with DOM "
                    "features, trained on (HTML, gold) pages")
@@ -222,7 +225,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     try:
         widget_rate = args.widget_rate if args.widget_rate is not None else 0.5 if args.input_format == "text" else 0.0
         model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
-                            widget_rate, args.second_pass, args.input_format, progress=True)
+                            widget_rate, args.second_pass, args.input_format, progress=True,
+                            dev_fold=args.dev_fold)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data
         raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)
@@ -260,8 +264,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     models = {name: load_bundle(d) for name, d in zip(_system_names(model_dirs), model_dirs)}
     pages = load_pages(args.inputs, _styles(args.styles, next(iter(models.values())).input_format))
     if args.dev_only:
-        percent = next(iter(models.values())).manifest.get("split", {}).get("dev_percent", 20)
-        pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent)]
+        split = next(iter(models.values())).manifest.get("split", {})
+        percent, fold = split.get("dev_percent", 20), split.get("dev_fold", 0)
+        pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent, fold)]
     if not pages:
         raise BoilersiftError("no pages to evaluate")
     report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True)

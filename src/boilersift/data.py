@@ -104,11 +104,22 @@ def site_of(record: dict) -> str:
     return str(record.get("id"))
 
 
-def is_dev_site(site: str, dev_percent: int = 20) -> bool:
-    """Stable train/dev assignment by a hash of the site: the same site is always on
-    the same side, whatever else is in the data."""
+def _site_percentile(site: str) -> int:
     digest = hashlib.sha256(site.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % 100 < dev_percent
+    return int.from_bytes(digest[:4], "big") % 100
+
+
+def is_dev_site(site: str, dev_percent: int = 20, fold: int = 0) -> bool:
+    """Stable train/dev assignment by a hash of the site: the same site is always on
+    the same side, whatever else is in the data. Fold k holds out the k-th block of
+    `dev_percent` of the sites (fold 0, the default, is the shipped models' dev
+    split); folds 0 .. 100 / dev_percent - 1 cross-validate by site."""
+    return fold * dev_percent <= _site_percentile(site) < (fold + 1) * dev_percent
+
+
+def site_fold(site: str, dev_percent: int = 20) -> int:
+    """The fold whose dev split holds `site` (see :func:`is_dev_site`)."""
+    return _site_percentile(site) // dev_percent
 
 
 def page_from_record(record: dict, where: str = "record") -> LabeledPage:

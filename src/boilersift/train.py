@@ -18,13 +18,13 @@ from .model import DEFAULT_ESTIMATOR, DEFAULT_THRESHOLD, Model, fit_classifier
 TUNE_SALT = "tune:"
 
 
-def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int
+def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int, dev_fold: int = 0
                 ) -> tuple[list[LabeledPage], list[LabeledPage], list[LabeledPage]]:
-    """(fit, tune, dev) pages, assigned by site."""
+    """(fit, tune, dev) pages, assigned by site; `dev_fold` picks which sites are dev."""
     fit, tune, dev = [], [], []
     for page in pages:
         site = str(page.meta.get("site") or page.id)
-        if is_dev_site(site, dev_percent):
+        if is_dev_site(site, dev_percent, dev_fold):
             dev.append(page)
         elif is_dev_site(TUNE_SALT + site, tune_percent):
             tune.append(page)
@@ -36,13 +36,18 @@ def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int
 def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
                 dev_percent: int = 20, tune_percent: int = 15,
                 threshold: float | None = None, widget_rate: float = 0.5,
-                second_pass: bool = True, input_format: str = "text", progress: bool = False) -> Model:
+                second_pass: bool = True, input_format: str = "text", progress: bool = False,
+                dev_fold: int = 0) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
     `widget_rate` of the fit pages get an ad widget injected (:mod:`boilersift.augment`);
-    `input_format` "html" trains a BlockClassifier on DOM blocks."""
+    `input_format` "html" trains a BlockClassifier on DOM blocks; `dev_fold` holds out
+    another block of sites, to cross-validate by site (:func:`data.is_dev_site`)."""
     if input_format == "html" and widget_rate > 0:
         raise ValueError("widget injection splices text lines; train an HTML model with --widget-rate 0")
-    fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent)
+    if not 0 <= dev_fold < max(100 // max(dev_percent, 1), 1):
+        raise ValueError(f"dev fold {dev_fold} out of range: folds are 0 .. {100 // max(dev_percent, 1) - 1} "
+                         f"with {dev_percent}% of the sites per fold")
+    fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent, dev_fold)
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
@@ -55,7 +60,7 @@ def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
         "estimator": estimator,
         "estimator_params": model.estimator.estimator_.get_params(),
         "training_data": fingerprint(fit_pages),  # as given; augmentation is seeded, see split
-        "split": {"dev_percent": dev_percent, "tune_percent": tune_percent,
+        "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
                   "widget_rate": widget_rate,
                   "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
