@@ -8,6 +8,7 @@ from sklearn.linear_model import LogisticRegression
 
 from boilersift import ExplainedLine, LineResult
 from boilersift.explain import mean_abs_contributions, occlusion, top_reasons
+from boilersift.model import Cascade
 from boilersift.output import tsv_header
 
 from conftest import SAMPLE_TXT
@@ -89,3 +90,37 @@ def test_predict_explain_jsonl_and_tsv():
 def test_predict_explain_needs_a_line_format_and_a_positive_k():
     assert_one_line_error(run("predict", SAMPLE_TXT, "--explain"), "--output-format jsonl or tsv")
     assert_one_line_error(run("predict", SAMPLE_TXT, "--output-format", "tsv", "--explain", "0"), "K >= 1")
+
+
+class Constant:
+    """A final stage that says 0.5 for every row it is asked about, and counts them."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def predict_proba(self, X):
+        self.rows += len(X)
+        return np.tile([0.5, 0.5], (len(X), 1))
+
+
+@pytest.mark.parametrize("first, expected", [
+    (0.01, 0.01), (0.05, 0.05), (0.06, 0.5), (0.5, 0.5), (0.94, 0.5), (0.95, 0.95), (0.999, 0.999)])
+def test_cascade_rescores_only_what_the_first_pass_is_unsure_of(first, expected):
+    final = Constant()
+    X = np.array([[7.0, first]])
+    assert Cascade(final, k=1).predict_proba(X)[0, 1] == pytest.approx(expected)
+    assert final.rows == (0.05 < first < 0.95)
+
+
+def test_occlusion_through_the_cascade_credits_a_feature_that_makes_the_first_pass_sure():
+    class First:  # first pass: sure of noise when column 0 is high, unsure otherwise
+        n_features_in_ = 1
+
+        def predict_proba(self, X):
+            p = np.where(X[:, 0] > 5, 0.01, 0.5)
+            return np.column_stack([1 - p, p])
+
+    X = np.array([[9.0, 0.01], [1.0, 0.5], [1.0, 0.5]])  # column 1 is the first pass's score
+    probability, contributions = occlusion(Cascade(Constant(), k=1), X, First())
+    assert probability == pytest.approx([0.01, 0.5, 0.5])
+    assert contributions[0, 0] == pytest.approx(0.01 - 0.5)  # at the median it would be unsure: 0.5
