@@ -324,8 +324,8 @@ class Model:
     def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
         """:meth:`classify_blocks` for several pages at once (faster; see :meth:`predict_proba_pages`)."""
         cut = self.threshold if threshold is None else threshold
-        return [[LineResult(b.text, b.line_no, float(p), bool(p >= cut), *_location(b))
-                 for b, p in zip(page, probabilities)]
+        return [[LineResult(b.text, b.line_no, p, p >= cut, *_location(b))
+                 for b, p in zip(page, probabilities.tolist())]  # Python floats: cheaper per line than numpy's
                 for page, probabilities in zip(pages, self.predict_proba_pages(pages))]
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
