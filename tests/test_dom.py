@@ -26,6 +26,12 @@ def signals(block) -> set[str]:
     # adjacent links are separate words; a link inside a word is not split off
     ("<div><a>Home</a><a>News</a> <a>Sport</a></div>", ["Home News Sport"]),
     ("<p>The <a>Kreml</a>'s <b>W</b>ord</p>", ["The Kreml's Word"]),
+    # so are adjacent spans (laid out apart by CSS), but not inside CJK text
+    ("<h4><span><span>amount</span></span><span>integer</span></h4>", ["amount integer"]),
+    ("<p>一波波<span>接續性</span>低溫</p>", ["一波波接續性低溫"]),
+    # content libxml2's tree builder would misplace into <head> is kept
+    ("<html><head><title>T</title><p>body text before body</p></head><body><p>b</p></body></html>",
+     ["body text before body", "b"]),
     # <br> and nested blocks split
     ("<div>one<br>two<div>three</div>four</div>", ["one", "two", "three", "four"]),
     # lists and tables: one block per item / cell
