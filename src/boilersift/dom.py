@@ -148,9 +148,9 @@ class _Segmenter:
     Listening to the parser instead of walking a built tree saves building the
     tree and reading every element's tag, attributes, text and tail back from it.
     With the cached attribute bits, segmenting the 391 dev pages went from 10.3 to
-    6.0 ms/page (first pass, cold caches). The blocks are those of the tree walk on
-    1,956 of the 1,959 dataset pages; on the other 3 the events also carry body
-    text that libxml2's tree builder misplaces into <head>, which the walk lost.
+    6.0 ms/page (first pass, cold caches), with the same blocks on 1,956 of the
+    1,959 dataset pages; on the other 3 the events also carry body text that
+    libxml2's tree builder misplaces into <head>, which the walk lost.
     """
 
     def __init__(self) -> None:
