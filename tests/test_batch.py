@@ -122,3 +122,10 @@ def test_when_the_shared_call_fails_each_document_is_classified_alone(default_mo
 ])
 def test_content_mask(probabilities, expected):
     assert content_mask(np.array(probabilities), 0.5).tolist() == expected
+
+
+def test_a_one_line_page_is_never_emptied(default_model):
+    (line,) = default_model.classify("Home")
+    assert line.probability < default_model.threshold and line.is_content
+    (explained,) = default_model.explain("Home")
+    assert explained.is_content
