@@ -5,7 +5,7 @@ Every document ends as exactly one output or one recorded error, in input order
 read lazily and at most ``2 * jobs`` chunks are in flight. Worker processes load
 the model once (inherited from the parent where processes fork, else loaded by the
 pool initializer). A worker that dies (a crash in a C library) fails only the
-documents it held; the pool is restarted and the batch goes on.
+document that killed it; the pool is restarted and the batch goes on.
 
 Why not ``multiprocessing.Pool.imap``: its feeder thread drains the whole input
 iterator at once (memory grows with the input), and a worker killed by the OS
@@ -83,7 +83,8 @@ def _submit(pool: ProcessPoolExecutor, chunk: list[Item], options: PredictOption
 def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iterator[Outcome]:
     """Outcomes in input order from a process pool, a bounded window of chunks ahead.
     After a worker dies, the chunks that were in flight run again one at a time in a
-    new pool, so only a chunk that kills a worker on its own is recorded as failed."""
+    new pool, and the documents of a chunk that kills a worker on its own one by one,
+    so only a document that kills a worker on its own is recorded as failed."""
     pool = _new_pool(options, jobs)
     pending: deque[tuple[list[Item], Future]] = deque()
     try:
@@ -102,9 +103,15 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
                 for suspect in suspects:
                     try:
                         yield from _submit(pool, suspect, options).result()
+                        continue
                     except BrokenProcessPool:
-                        yield from _died(suspect)
                         pool = _new_pool(options, jobs, pool)
+                    for item in suspect:  # the chunk kills a worker on its own: find the document that does
+                        try:
+                            yield from _submit(pool, [item], options).result()
+                        except BrokenProcessPool:
+                            yield from _died([item])
+                            pool = _new_pool(options, jobs, pool)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
