@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from boilersift.augment import augment, inject_widget, noise_runs
+from boilersift.augment import augment, inject_widget, noise_runs, start_at_content
 from boilersift.data import LabeledPage
 from boilersift.segment import segment_text
 
@@ -60,3 +60,27 @@ def test_ad_widget_is_lexicon_phrases_then_real_noise():
         header = [line for line in widget if line not in run]
         assert header and all(line.lower() in AD_PHRASES for line in header)
         assert widget[len(header):] == run[:len(widget) - len(header)]
+
+
+def test_start_at_content_drops_the_leading_noise(page):
+    out = start_at_content(page)
+    assert out is not None and out.id == "p+start"
+    assert [b.text for b in out.blocks] == [b.text for b in page.blocks[3:]]
+    assert out.labels == LABELS[3:] and len(out.labels) == len(out.blocks)
+    first = out.blocks[0]
+    assert (first.index, first.line_no, first.blank_before) == (0, 1, 0)  # a page that starts here
+    assert out.blocks[-3].blank_before == 1  # the blank line before the footer survives
+
+
+@pytest.mark.parametrize("labels", [[1, 0, 0], [0, 0, 0]])
+def test_start_at_content_leaves_pages_starting_with_content_or_without_any(labels):
+    assert start_at_content(LabeledPage("p", segment_text("A\nB\nC"), labels)) is None
+
+
+@pytest.mark.parametrize("start_rate, started", [(0.0, 0), (1.0, 2)])
+def test_augment_start_rate_is_independent_of_the_widget_draws(page, start_rate, started):
+    other = LabeledPage("q", page.blocks, page.labels, page.meta)
+    out = augment([page, other], rate=0.5, start_rate=start_rate)
+    assert sum(p.id.endswith("+start") for p in out) == started
+    widgets = [p.id.removesuffix("+start") for p in out]
+    assert widgets == [p.id for p in augment([page, other], rate=0.5)]  # the same widgets either way

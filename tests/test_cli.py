@@ -15,7 +15,7 @@ from boilersift.bundle import MODEL_FILE, load_bundle
 from boilersift.data import page_from_record, read_jsonl
 from boilersift.output import TSV_HEADER
 
-from conftest import GOLD_PAGES, SAMPLE_TXT, SMALL_LABELED, boilersift_command
+from conftest import GATE_HTML, GOLD_PAGES, SAMPLE_TXT, SMALL_LABELED, boilersift_command
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
 SAMPLE_LINES = [line.strip() for line in SAMPLE.splitlines() if line.strip()]
@@ -374,6 +374,29 @@ def test_train(tmp_path, extra, second_pass):
     predicted = run("predict", SAMPLE_TXT, "--model", bundle, "--output-format", "tsv")
     assert predicted.returncode == 0, predicted.stderr
     assert len(predicted.stdout.splitlines()) == len(SAMPLE_LINES) + 1
+
+
+def test_train_html_model(tmp_path):
+    """An HTML model learns from (HTML, gold) pages segmented on their DOM, with the
+    smaller boosting passes and no text augmentation by default."""
+    bundle = tmp_path / "html-model"
+    # the gate's pages are all on dev sites of fold 0: hold out fold 1 instead
+    proc = run("train", GATE_HTML, "--input-format", "html", "--dev-fold", "1", "-o", bundle)
+    assert proc.returncode == 0, proc.stderr
+    model = load_bundle(bundle)
+    assert model.input_format == "html" and model.manifest["feature_schema_version"].startswith("html")
+    assert model.manifest["estimator"] == "hgb-small"
+    assert (model.manifest["split"]["widget_rate"], model.manifest["split"]["start_rate"]) == (0.0, 0.0)
+    page = tmp_path / "page.html"
+    page.write_text(next(read_jsonl(GATE_HTML))["html"], encoding="utf-8")
+    predicted = run("predict", page, "--model", bundle, "--output-format", "tsv")
+    assert predicted.returncode == 0, predicted.stderr
+    assert predicted.stdout.startswith(TSV_HEADER) and "\tcontent\t" in predicted.stdout
+
+
+def test_train_html_model_refuses_text_augmentation(tmp_path):
+    proc = run("train", GATE_HTML, "--input-format", "html", "--start-rate", "0.2", "-o", tmp_path / "m")
+    assert_one_line_error(proc, "augmentation splices text lines")
 
 
 def test_train_no_pages(tmp_path):

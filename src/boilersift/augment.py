@@ -19,6 +19,8 @@ from .lexicon import BOILERPLATE_PHRASES
 from .segment import Block, segment_lines
 
 MIN_RUN, MAX_RUN = 3, 12
+# Default shares of the training pages of a text model that get a widget, and that start at their content.
+WIDGET_RATE, START_RATE = 0.5, 0.0
 AD_PHRASES = [p for p in BOILERPLATE_PHRASES["ad"] if p.isascii() and " " in p]
 
 
@@ -60,6 +62,18 @@ def inject_widget(page: LabeledPage, widget: list[str], rng: random.Random) -> L
     return LabeledPage(page.id + "+widget", segment_lines(lines), labels, page.meta, page.gold)
 
 
+def start_at_content(page: LabeledPage) -> LabeledPage | None:
+    """`page` without the noise lines before its first content line, as a scrape of
+    the article's container starts (the canonical sample begins at its headline), or
+    None when it already starts with content or has none."""
+    first = next((i for i, label in enumerate(page.labels) if label), 0)
+    if first == 0:
+        return None
+    blocks = page.blocks[first:]
+    lines = _raw_lines([blocks[0]._replace(blank_before=0)] + blocks[1:])
+    return LabeledPage(page.id + "+start", segment_lines(lines), page.labels[first:], page.meta, page.gold)
+
+
 def ad_widget(runs: list[list[str]], rng: random.Random) -> list[str]:
     """A recommendation widget as rendered scrapes show it: a few of the lexicon's
     ad phrases ("by Taboola", "Sponsored Links", ...), each maybe twice (logo and
@@ -69,18 +83,19 @@ def ad_widget(runs: list[list[str]], rng: random.Random) -> list[str]:
     return header + rng.choice(runs)[:rng.randint(1, MAX_RUN)]
 
 
-def augment(pages: list[LabeledPage], rate: float = 0.5, seed: int = 0) -> list[LabeledPage]:
+def augment(pages: list[LabeledPage], rate: float = 0.5, seed: int = 0, start_rate: float = 0.0,
+            ) -> list[LabeledPage]:
     """Replace a share `rate` of the pages by copies with an injected widget: half
-    of them a real noise run from another page, half an ad widget."""
-    rng = random.Random(seed)
+    of them a real noise run from another page, half an ad widget; then a share
+    `start_rate` by copies that start at their first content line."""
+    rng, start_rng = random.Random(seed), random.Random(seed + 1)  # apart: one rate does not move the other's draws
     runs = noise_runs(pages)
-    if not runs or rate <= 0:
-        return list(pages)
     out = []
     for page in pages:
-        augmented = None
-        if rng.random() < rate:
+        if runs and rng.random() < rate:
             widget = rng.choice(runs) if rng.random() < 0.5 else ad_widget(runs, rng)
-            augmented = inject_widget(page, widget, rng)
-        out.append(augmented or page)
+            page = inject_widget(page, widget, rng) or page
+        if start_rng.random() < start_rate:
+            page = start_at_content(page) or page
+        out.append(page)
     return out

@@ -81,7 +81,6 @@ for _signal, _tags in TAG_SIGNALS.items():
     for _tag in _tags:
         _TAG_BITS[_tag] = _TAG_BITS.get(_tag, 0) | _BIT[_signal]
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_SPACES = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that declares an encoding
 PATH_LENGTH = 3  # block-level ancestors named in DomInfo.path
 
@@ -101,6 +100,8 @@ class DomInfo(NamedTuple):
 _CLASS_PATTERN = re.compile(
     "(?<![a-z])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in CLASS_SIGNALS.items()) + ")")
 _CACHE_LIMIT = 200_000
+# The attributes `_attribute_bits` reads.
+SIGNAL_ATTRIBUTES = frozenset({"class", "id", "itemprop", "role", "style", "hidden", "aria-hidden"})
 
 
 @functools.lru_cache(maxsize=_CACHE_LIMIT)
@@ -157,6 +158,9 @@ class _Segmenter:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.pending: list[str] = []  # text since the last tag, as the parser delivers it in pieces
+        # The parser target's `data` callback: the list's own append, so that the
+        # parser's ~1,400 text events per page run no Python code.
+        self.data = self.pending.append
         self.link_chars = 0
         # The OR of the signal bits of each open element and its ancestors, so
         # entering and leaving an element is O(1) however deep the page is.
@@ -179,9 +183,12 @@ class _Segmenter:
         if tag in INVISIBLE:
             self.hidden_depth = 1
             return
-        get = attributes.get
-        bits = _attribute_bits(tag, get("class"), get("id"), get("itemprop"), get("role"), get("style"),
-                               get("hidden"), get("aria-hidden")) if attributes else _TAG_BITS.get(tag, 0)
+        if attributes and not SIGNAL_ATTRIBUTES.isdisjoint(attributes):
+            get = attributes.get
+            bits = _attribute_bits(tag, get("class"), get("id"), get("itemprop"), get("role"), get("style"),
+                                   get("hidden"), get("aria-hidden"))
+        else:  # no attribute that carries a signal (<a href>, <img src>, ...)
+            bits = _TAG_BITS.get(tag, 0)
         if tag in BLOCK_TAGS:
             if self.parts:
                 self.flush()
@@ -209,9 +216,6 @@ class _Segmenter:
                 self.flush()
             self.block_stack.pop()
         self.bits_stack.pop()
-
-    def data(self, text: str) -> None:
-        self.pending.append(text)
 
     def close(self) -> list[Block]:
         if self.pending:
@@ -247,7 +251,7 @@ class _Segmenter:
         """End the current block (at a block-level boundary)."""
         if not self.parts:
             return
-        text = _SPACES.sub(" ", "".join(self.parts)).strip()
+        text = " ".join("".join(self.parts).split())  # white space collapsed, as a browser shows it
         link_chars, signals = self.link_chars, self.block_bits
         self.parts, self.link_chars, self.block_bits = [], 0, 0
         if not text:

@@ -37,8 +37,10 @@ FEATURE_SCHEMA_VERSION = "text-3"
 CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
 TERMINAL = frozenset(".!?。！？…\"'”’»)")
 SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+# A time, an ISO or d/m/y date, or a year. The shared "\b(?=\d)" prefix lets the scan
+# skip non-digits at once (twice as fast as one "\b" per alternative, same matches).
 DATE_TIME = re.compile(
-    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b(?:19|20)\d{2}\b"
+    r"\b(?=\d)(?:\d{1,2}:\d{2}\b|\d{4}-\d{2}-\d{2}\b|\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|(?:19|20)\d{2}\b)"
 )
 BULLET = frozenset("-•·*»›>|–—")
 STRIP_PUNCT = ".,;:!?\"'()[]{}«»“”‘’…-–—"
@@ -167,39 +169,55 @@ def _char_class_counts(texts: list[str]) -> np.ndarray:
     return counts
 
 
+def _per_line_matches(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> tuple[np.ndarray, list]:
+    """Matches of `pattern` in the lines joined by newlines (no pattern crosses one),
+    and the line each falls on: one regex scan per page instead of one per line."""
+    matches = list(pattern.finditer(joined))
+    lines = np.searchsorted(starts, [m.start() for m in matches], side="right") - 1
+    return lines, matches
+
+
 def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
     """Context-free features of each block (shape + lexicon), one row per block."""
     texts = [b.text for b in blocks]
-    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts))
+    n = len(texts)
+    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
     counts = _char_class_counts(texts).astype(np.float64)
     upper, lower, digit, punct, space, cjk, other = counts.T
     letters = upper + lower + other + cjk
 
-    n_lex = len(CATEGORIES)
+    lows = [t.lower() for t in texts]
     per_line: list[tuple] = []  # built as Python tuples: item assignment into numpy costs more
-    lex = np.zeros((len(blocks), n_lex + 2))  # hits per category, any, coverage
-    for i, text in enumerate(texts):
-        low = text.lower()
-        words = low.split()
+    for text, low in zip(texts, lows):
+        words = text.split()
         n_words = len(words)
         first, last = text[0], text[-1]
-        title = sum(1 for w in text.split() if w[:1].isupper())
-        stop = sum(1 for w in words if w.strip(STRIP_PUNCT) in STOP_WORDS)
+        title = sum([w[0].isupper() for w in words])
+        stop = sum([w.strip(STRIP_PUNCT) in STOP_WORDS for w in low.split()])
         per_line.append((
             n_words, last in TERMINAL, last == ":", first.isupper(), first.islower(),
             not first.isalnum() and first not in BULLET, first in BULLET, "|" in text,
-            len(SENTENCE_END.findall(text)), DATE_TIME.search(text) is not None,
             title / n_words if n_words else 0.0, stop / n_words if n_words else 0.0,
         ))
-        covered = 0
-        for match in LEXICON.finditer(low):
-            category = PHRASE_CATEGORY.get(match.group())
-            if category is not None:
-                lex[i, category] = 1.0
-                covered += match.end() - match.start()
-        if covered:
-            lex[i, -1] = min(covered / len(low), 1.0)
-    rows = np.array(per_line, dtype=np.float64).reshape(len(blocks), 12)
+    rows = np.array(per_line, dtype=np.float64).reshape(n, 10)
+
+    # Sentence ends, dates and lexicon phrases: one scan of the page's lines joined by newlines.
+    joined = "\n".join(texts)
+    starts = np.concatenate(([0], np.cumsum(n_chars[:-1] + 1))).astype(np.int64)
+    sentences = np.bincount(_per_line_matches(SENTENCE_END, joined, starts)[0], minlength=n)
+    dated = np.zeros(n)
+    dated[_per_line_matches(DATE_TIME, joined, starts)[0]] = 1.0
+    n_lex = len(CATEGORIES)
+    lex = np.zeros((n, n_lex + 2))  # hits per category, any, coverage
+    low_chars = np.fromiter((len(t) for t in lows), dtype=np.float64, count=n)  # "İ".lower() is 2 characters
+    low_starts = np.concatenate(([0], np.cumsum(low_chars[:-1] + 1))).astype(np.int64)
+    lines, matches = _per_line_matches(LEXICON, "\n".join(lows), low_starts)
+    for line, match in zip(lines.tolist(), matches):
+        category = PHRASE_CATEGORY.get(match.group())
+        if category is not None:
+            lex[line, category] = 1.0
+            lex[line, -1] += match.end() - match.start()
+    lex[:, -1] = np.minimum(lex[:, -1] / low_chars, 1.0)
     lex[:, n_lex] = lex[:, :n_lex].max(axis=1, initial=0.0)
 
     n_words = rows[:, 0]
@@ -208,7 +226,7 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
         np.divide(n_chars - space, np.maximum(n_words, 1)),
         letters / n_chars, np.divide(upper, np.maximum(upper + lower, 1)),
         digit / n_chars, punct / n_chars, space / n_chars, cjk / n_chars,
-        rows[:, 1:8], np.log1p(rows[:, 8]), rows[:, 9:12], lex,
+        rows[:, 1:8], np.log1p(sentences), dated, rows[:, 8:10], lex,
     ])
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 
-from .augment import augment
+from .augment import START_RATE, WIDGET_RATE, augment
 from .data import LabeledPage, fingerprint, is_dev_site
 from .evaluate import best_threshold, evaluate, page_probabilities
-from .model import DEFAULT_ESTIMATOR, DEFAULT_THRESHOLD, Model, fit_classifier
+from .model import DEFAULT_ESTIMATORS, DEFAULT_THRESHOLD, Model, fit_classifier
 
 TUNE_SALT = "tune:"
 
@@ -33,26 +33,29 @@ def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int, d
     return fit, tune, dev
 
 
-def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
+def train_model(pages: list[LabeledPage], estimator: str | None = None,
                 dev_percent: int = 20, tune_percent: int = 15,
-                threshold: float | None = None, widget_rate: float = 0.5,
+                threshold: float | None = None, widget_rate: float = WIDGET_RATE,
                 second_pass: bool = True, input_format: str = "text", progress: bool = False,
-                dev_fold: int = 0) -> Model:
+                dev_fold: int = 0, start_rate: float = START_RATE) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
-    `widget_rate` of the fit pages get an ad widget injected (:mod:`boilersift.augment`);
+    `estimator` names a pass estimator (:data:`model.PASS_ESTIMATORS`; None: the default for `input_format`);
+    `widget_rate` of the fit pages get an ad widget injected and `start_rate` start at
+    their first content line (:mod:`boilersift.augment`);
     `input_format` "html" trains a BlockClassifier on DOM blocks; `dev_fold` holds out
     another block of sites, to cross-validate by site (:func:`data.is_dev_site`)."""
-    if input_format == "html" and widget_rate > 0:
-        raise ValueError("widget injection splices text lines; train an HTML model with --widget-rate 0")
+    if input_format == "html" and (widget_rate > 0 or start_rate > 0):
+        raise ValueError("augmentation splices text lines; train an HTML model with --widget-rate 0 --start-rate 0")
     if not 0 <= dev_fold < max(100 // max(dev_percent, 1), 1):
         raise ValueError(f"dev fold {dev_fold} out of range: folds are 0 .. {100 // max(dev_percent, 1) - 1} "
                          f"with {dev_percent}% of the sites per fold")
+    estimator = estimator or DEFAULT_ESTIMATORS[input_format]
     fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent, dev_fold)
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
-    model = Model(fit_classifier(augment(fit_pages, widget_rate), estimator, cut, second_pass, input_format), {})
+    model = Model(fit_classifier(augment(fit_pages, widget_rate, start_rate=start_rate), estimator, cut, second_pass, input_format), {})
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
         model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
@@ -62,7 +65,7 @@ def train_model(pages: list[LabeledPage], estimator: str = DEFAULT_ESTIMATOR,
         "training_data": fingerprint(fit_pages),  # as given; augmentation is seeded, see split
         "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
-                  "widget_rate": widget_rate,
+                  "widget_rate": widget_rate, "start_rate": start_rate,
                   "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
         "fit_seconds": round(fit_seconds, 1),
     }
