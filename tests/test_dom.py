@@ -7,7 +7,7 @@ import pytest
 
 from boilersift import BoilersiftError
 from boilersift.dom import SIGNALS, segment_html
-from boilersift.features import DOM_NAMES, FEATURE_NAMES, feature_names, featurize
+from boilersift.features import DOM_NAMES, SHARED_NAMES, feature_names, featurize
 from boilersift.inputs import decode_html
 
 
@@ -109,16 +109,17 @@ def test_non_utf8_bytes(encoding: str, declared: str) -> None:
     assert texts(decode_html(data, "page.html")) == [text]
 
 
-def test_dom_features_are_a_superset_of_the_text_features() -> None:
-    assert feature_names("html")[:len(FEATURE_NAMES)] == FEATURE_NAMES
-    assert feature_names("html")[len(FEATURE_NAMES):] == DOM_NAMES
+def test_dom_features_follow_the_shared_features() -> None:
+    assert feature_names("html")[:len(SHARED_NAMES)] == SHARED_NAMES
+    assert feature_names("html")[len(SHARED_NAMES):] == DOM_NAMES
+    assert feature_names("text")[:len(SHARED_NAMES)] == SHARED_NAMES
     assert len(set(feature_names("html"))) == len(feature_names("html"))
 
 
 def dom_row(html: str, index: int) -> dict[str, float]:
     X = featurize(segment_html(html), dom=True)
     assert X.shape[1] == len(feature_names("html")) and np.isfinite(X).all()
-    return dict(zip(DOM_NAMES, X[index, len(FEATURE_NAMES):]))
+    return dict(zip(DOM_NAMES, X[index, len(SHARED_NAMES):]))
 
 
 def test_dom_feature_values() -> None:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from boilersift.features import (
-    FEATURE_NAMES, FEATURE_SCHEMA_VERSION, N_FEATURES, NEIGHBOUR_BASE, featurize, featurize_pages,
+    CHAIN_NAMES, FEATURE_NAMES, FEATURE_SCHEMA_VERSION, N_FEATURES, NEIGHBOUR_BASE, SHARED_NAMES, featurize,
+    featurize_pages,
 )
 from boilersift.segment import segment_lines, segment_text
 
@@ -295,6 +296,37 @@ def test_neighbour_features_are_the_neighbours_own():
 def test_inline_link_joins(page_rows, line, continues_prev, continued_by_next):
     assert page_rows[line][col("continues_prev")] == continues_prev
     assert page_rows[line][col("continued_by_next")] == continued_by_next
+
+
+# The sentence each line is part of, when inline links split it: lines up to and
+# including one that ends a sentence (maybe inside quotes or brackets).
+CHAIN_PAGE = [
+    "Home",                                   # 0: no sentence end: the chain runs on ...
+    "MOSCOW: The Kremlin said Tuesday that",  # 1
+    "Donald Trump",                           # 2
+    "'s criticism of",                        # 3
+    "will not affect plans.",                 # 4: ... to here: 5 lines, 16 words, a sentence
+    "He said \"no.\"",                        # 5: a sentence inside quotes
+    "Menu (Take A Look)",                     # 6: ")" alone ends no sentence
+    "",
+    "Next",                                   # 7: blank lines do not end a chain
+]
+
+
+@pytest.mark.parametrize("index, words, lines, ends, before", [
+    (0, 16, 5, 1, 0), (2, 16, 5, 1, 7), (4, 16, 5, 1, 12), (5, 3, 1, 1, 0), (6, 5, 2, 0, 0), (7, 5, 2, 0, 4),
+])
+def test_sentence_chains(index, words, lines, ends, before):
+    X = featurize(segment_lines(CHAIN_PAGE))
+    row = dict(zip(CHAIN_NAMES, X[index, len(SHARED_NAMES):]))
+    assert row["chain_log_words"] == pytest.approx(np.log1p(words))
+    assert row["chain_log_lines"] == pytest.approx(np.log1p(lines))
+    assert row["chain_ends_terminal"] == ends
+    assert row["chain_share_before"] == pytest.approx(before / words)
+
+
+def test_text_features_are_the_shared_then_the_chain_features():
+    assert FEATURE_NAMES == SHARED_NAMES + CHAIN_NAMES
 
 
 def test_distance_to_prose(page_rows):

@@ -54,7 +54,7 @@ EXPECTATIONS = [
 KNOWN_MISSES = {
     "Kremlin says Trump criticism won't hit US-Russia prisoner swap plans":
         "headline at the very top of a short page looks like a <title>/nav line",
-    "Donald Trump": "a two-word link fragment; p=0.30 against the 0.35 threshold",
+    "Donald Trump": "a two-word link fragment; p=0.23 against the 0.40 threshold",
     "In the latest swap": "article paragraph stranded between the ad widget and the comment box",
     "In exchange the United States": "article paragraph stranded between the ad widget and the comment box",
 }

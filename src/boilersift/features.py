@@ -2,8 +2,9 @@
 
 Train, evaluate and predict all call :func:`featurize`, so a model can never see
 features computed differently from those it was trained on. The columns are
-named in :data:`FEATURE_NAMES` and versioned by :data:`FEATURE_SCHEMA_VERSION`;
-a model bundle records both, and loading refuses a bundle whose schema differs.
+named by :func:`feature_names` (a text scrape: :data:`FEATURE_NAMES`) and
+versioned by :data:`FEATURE_SCHEMAS`; a model bundle records both, and loading
+refuses a bundle whose schema differs.
 
 Feature groups (see the README for the full list):
 
@@ -14,7 +15,10 @@ Feature groups (see the README for the full list):
 * **page**: repetition of the line within the page, position, blank lines around it;
 * **context**: the shape of the neighbouring lines, a few each way, and the distance
   to the nearest line of running prose. A short line such as "Donald Trump" is
-  content only because prose surrounds it.
+  content only because prose surrounds it;
+* **chain** (text scrapes): the sentence the line is part of, when inline links
+  split it over several lines;
+* **DOM** (HTML blocks): link density, tags, ancestors, containers.
 
 Per-character work is done with numpy over the whole page at once; the only
 per-line Python is a handful of C-level string calls, so featurisation keeps up
@@ -32,7 +36,7 @@ from .dom import SIGNALS
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
 from .segment import Block
 
-FEATURE_SCHEMA_VERSION = "text-3"
+FEATURE_SCHEMA_VERSION = "text-4"
 
 CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
 TERMINAL = frozenset(".!?。！？…\"'”’»)")
@@ -43,6 +47,8 @@ DATE_TIME = re.compile(
     r"\b(?=\d)(?:\d{1,2}:\d{2}\b|\d{4}-\d{2}-\d{2}\b|\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|(?:19|20)\d{2}\b)"
 )
 BULLET = frozenset("-•·*»›>|–—")
+SENTENCE_ENDS = frozenset(".!?。！？…")
+CLOSERS = "\"'”’»)]"
 STRIP_PUNCT = ".,;:!?\"'()[]{}«»“”‘’…-–—"
 
 SHAPE_NAMES: tuple[str, ...] = (
@@ -70,10 +76,16 @@ CONTEXT_NAMES: tuple[str, ...] = tuple(
     "win_mean_log_words", "win_max_log_words", "win_terminal_share", "win_lex_share",
     "log_dist_prose_above", "log_dist_prose_below", "continues_prev", "continued_by_next",
 )
-FEATURE_NAMES: tuple[str, ...] = SHAPE_NAMES + LEXICON_NAMES + PAGE_NAMES + CONTEXT_NAMES
+# The features of every block, from a text scrape or an HTML page.
+SHARED_NAMES: tuple[str, ...] = SHAPE_NAMES + LEXICON_NAMES + PAGE_NAMES + CONTEXT_NAMES
+
+# A text scrape's lines also get these: the sentence a line belongs to when inline
+# links break sentences over several lines (the run of lines up to a sentence end).
+CHAIN_NAMES: tuple[str, ...] = ("chain_log_words", "chain_log_lines", "chain_ends_terminal", "chain_share_before")
+FEATURE_NAMES: tuple[str, ...] = SHARED_NAMES + CHAIN_NAMES  # the columns for a text scrape
 N_FEATURES = len(FEATURE_NAMES)
 
-# HTML blocks get the text features above plus these (a documented superset).
+# HTML blocks get the shared features plus these.
 HTML_FEATURE_SCHEMA_VERSION = "html-1"
 TAG_GROUPS: dict[str, frozenset[str]] = {
     "tag_p": frozenset({"p"}), "tag_div": frozenset({"div", "section", "article", "main", "body"}),
@@ -92,7 +104,7 @@ FEATURE_SCHEMAS = {"text": FEATURE_SCHEMA_VERSION, "html": HTML_FEATURE_SCHEMA_V
 
 def feature_names(input_format: str = "text") -> tuple[str, ...]:
     """The columns of :func:`featurize` for "text" scrapes or "html" blocks."""
-    return FEATURE_NAMES + (DOM_NAMES if input_format == "html" else ())
+    return SHARED_NAMES + DOM_NAMES if input_format == "html" else FEATURE_NAMES
 
 
 PHRASE_CATEGORY: dict[str, int] = {
@@ -305,14 +317,14 @@ def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
 
 def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
     columns = []
-    neighbour_cols = [FEATURE_NAMES.index(name) for name in NEIGHBOUR_BASE]
+    neighbour_cols = [SHARED_NAMES.index(name) for name in NEIGHBOUR_BASE]
     both = np.column_stack([base, page])
     for offset in OFFSETS:
         for col in neighbour_cols:
             columns.append(_shift(both[:, col], offset))
     log_words = base[:, SHAPE_NAMES.index("log_words")]
     terminal = base[:, SHAPE_NAMES.index("ends_terminal")]
-    lex_any = base[:, FEATURE_NAMES.index("lex_any")]
+    lex_any = base[:, SHARED_NAMES.index("lex_any")]
     starts_lower = base[:, SHAPE_NAMES.index("starts_lower")]
     starts_punct = base[:, SHAPE_NAMES.index("starts_punct")]
     prose = page[:, PAGE_NAMES.index("is_prose")]
@@ -326,6 +338,28 @@ def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
         joins.astype(np.float64), _shift(joins.astype(np.float64), 1, 0.0),
     ]
     return np.column_stack(columns)
+
+
+def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
+    """The run of lines each line's sentence spans: "MOSCOW: The Kremlin said Tuesday
+    that / Donald Trump / 's criticism of / Vladimir Putin / will not affect ... ."
+    is one sentence of 40 words that ends like one, a menu is a run that never does."""
+    n = len(blocks)
+    # A sentence end, maybe inside closing quotes or brackets; ")" alone ends no sentence.
+    terminal = np.fromiter((b.text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS for b in blocks), dtype=np.float64, count=n)
+    words = np.expm1(base[:, SHAPE_NAMES.index("log_words")])
+    # Blank lines do not end a chain: the training format keeps no blank lines, so
+    # a chain cut at them would differ between training and prediction.
+    starts = _shift(terminal, -1, 1.0) > 0
+    chain = np.cumsum(starts) - 1
+    chain_words = np.bincount(chain, weights=words)
+    chain_lines = np.bincount(chain)
+    last = np.append(np.flatnonzero(starts)[1:] - 1, n - 1)
+    before = np.cumsum(words) - words - np.concatenate(([0.0], np.cumsum(chain_words)[:-1]))[chain]
+    return np.column_stack([
+        np.log1p(chain_words[chain]), np.log1p(chain_lines[chain]), terminal[last][chain],
+        before / np.maximum(chain_words[chain], 1.0),
+    ])
 
 
 def _dom_features(blocks: list[Block]) -> np.ndarray:
@@ -366,15 +400,16 @@ def _dom_features(blocks: list[Block]) -> np.ndarray:
 
 
 def featurize(blocks: list[Block], dom: bool = False) -> np.ndarray:
-    """Feature matrix of one page: one row per block, float64; the text features
-    (:data:`FEATURE_NAMES`), plus the DOM features (:data:`DOM_NAMES`) if `dom`."""
+    """Feature matrix of one page: one row per block, float64; the shared features
+    (:data:`SHARED_NAMES`), then the DOM features (:data:`DOM_NAMES`) if `dom`, else
+    the sentence-chain features of a text scrape (:data:`CHAIN_NAMES`)."""
     names = feature_names("html" if dom else "text")
     if not blocks:
         return np.zeros((0, len(names)))
     base = _shape_and_lexicon(blocks)
     page = _page_features(blocks, base)
     context = _context_features(base, page)
-    return np.column_stack([base, page, context] + ([_dom_features(blocks)] if dom else []))
+    return np.column_stack([base, page, context, _dom_features(blocks) if dom else _chain_features(blocks, base)])
 
 
 def featurize_pages(pages: list[list[Block]], dom: bool = False) -> np.ndarray:
