@@ -88,8 +88,8 @@ def main() -> None:
     (out / "compare_hgb_sizes.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
     lines = ["# Size of the boosting passes (HTML model, dev fold 0)", "",
              f"{meta['dev_pages']} dev pages, one core, chunks of {CHUNK} pages; {meta['date']}.", "",
-             "| trees x leaves | learning rate | dev word F1 | P | R | threshold | passes ms/page | "
-             "classify ms/page | train s |", "|---|---|---|---|---|---|---|---|---|"]
+             ("| trees x leaves | learning rate | dev word F1 | P | R | threshold | passes ms/page | "
+              "classify ms/page | train s |"), "|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['size']} | {r['learning_rate']} | {r['dev_word_f1']:.4f} | {r['precision']:.3f} | "
               f"{r['recall']:.3f} | {r['threshold']:.2f} | {r['passes_ms']:.2f} | {r['classify_ms']:.2f} | "
               f"{r['train_seconds']} |" for r in rows]
