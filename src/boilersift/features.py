@@ -181,12 +181,12 @@ def _char_class_counts(texts: list[str]) -> np.ndarray:
     return counts
 
 
-def _per_line_matches(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> tuple[np.ndarray, list]:
+def _per_line_matches(pattern: re.Pattern[str], lines: list[str]) -> tuple[np.ndarray, list]:
     """Matches of `pattern` in the lines joined by newlines (no pattern crosses one),
     and the line each falls on: one regex scan per page instead of one per line."""
-    matches = list(pattern.finditer(joined))
-    lines = np.searchsorted(starts, [m.start() for m in matches], side="right") - 1
-    return lines, matches
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+    matches = list(pattern.finditer("\n".join(lines)))
+    return np.searchsorted(starts, [m.start() for m in matches], side="right") - 1, matches
 
 
 def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
@@ -214,22 +214,18 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
     rows = np.array(per_line, dtype=np.float64).reshape(n, 10)
 
     # Sentence ends, dates and lexicon phrases: one scan of the page's lines joined by newlines.
-    joined = "\n".join(texts)
-    starts = np.concatenate(([0], np.cumsum(n_chars[:-1] + 1))).astype(np.int64)
-    sentences = np.bincount(_per_line_matches(SENTENCE_END, joined, starts)[0], minlength=n)
+    sentences = np.bincount(_per_line_matches(SENTENCE_END, texts)[0], minlength=n)
     dated = np.zeros(n)
-    dated[_per_line_matches(DATE_TIME, joined, starts)[0]] = 1.0
+    dated[_per_line_matches(DATE_TIME, texts)[0]] = 1.0
     n_lex = len(CATEGORIES)
     lex = np.zeros((n, n_lex + 2))  # hits per category, any, coverage
-    low_chars = np.fromiter((len(t) for t in lows), dtype=np.float64, count=n)  # "İ".lower() is 2 characters
-    low_starts = np.concatenate(([0], np.cumsum(low_chars[:-1] + 1))).astype(np.int64)
-    lines, matches = _per_line_matches(LEXICON, "\n".join(lows), low_starts)
+    lines, matches = _per_line_matches(LEXICON, lows)  # lows: "İ".lower() is 2 characters
     for line, match in zip(lines.tolist(), matches):
         category = PHRASE_CATEGORY.get(match.group())
         if category is not None:
             lex[line, category] = 1.0
             lex[line, -1] += match.end() - match.start()
-    lex[:, -1] = np.minimum(lex[:, -1] / low_chars, 1.0)
+    lex[:, -1] = np.minimum(lex[:, -1] / np.fromiter(map(len, lows), dtype=np.float64, count=n), 1.0)
     lex[:, n_lex] = lex[:, :n_lex].max(axis=1, initial=0.0)
 
     n_words = rows[:, 0]
