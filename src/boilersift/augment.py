@@ -83,7 +83,7 @@ def ad_widget(runs: list[list[str]], rng: random.Random) -> list[str]:
     return header + rng.choice(runs)[:rng.randint(1, MAX_RUN)]
 
 
-def augment(pages: list[LabeledPage], rate: float = 0.5, seed: int = 0, start_rate: float = 0.0,
+def augment(pages: list[LabeledPage], rate: float = WIDGET_RATE, seed: int = 0, start_rate: float = START_RATE,
             ) -> list[LabeledPage]:
     """Replace a share `rate` of the pages by copies with an injected widget: half
     of them a real noise run from another page, half an ad widget; then a share

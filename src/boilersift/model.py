@@ -59,7 +59,6 @@ PASS_ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
     # on text scrapes, with twice the training lines, it lost 0.004, so text models keep "hgb".
     "hgb-small": hgb(100, 31, 0.15),
 }
-DEFAULT_ESTIMATOR = "hgb"
 DEFAULT_ESTIMATORS = {"text": "hgb", "html": "hgb-small"}  # what `train` uses per input format
 DEFAULT_THRESHOLD = 0.5
 # First-pass probabilities outside this band are final (see `Cascade`).
@@ -163,7 +162,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     input_format = "text"  # what the blocks come from; decides the feature set
 
-    def __init__(self, estimator: str = DEFAULT_ESTIMATOR, cv: int = 3, second_pass: bool = True) -> None:
+    def __init__(self, estimator: str = DEFAULT_ESTIMATORS["text"], cv: int = 3, second_pass: bool = True) -> None:
         self.estimator = estimator
         self.cv = cv
         self.second_pass = second_pass
