@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilersift import BoilersiftError
-from boilersift.documents import Document, Failure, SourceEnd, documents
+from boilersift.documents import Document, Failure, SourceEnd, decoded, documents
 from boilersift.features import N_FEATURES, featurize
 from boilersift.inputs import Source, decode, decode_html
 from boilersift.options import PredictOptions
@@ -68,10 +68,11 @@ def test_html_parsers_any_bytes(data):
 @FUZZ
 @given(data=st.binary(max_size=600), name=st.sampled_from(["x.jsonl", "x.warc", "x.jsonl.gz", "x.warc.gz"]))
 def test_record_readers_any_bytes(tmp_path_factory, data, name):
-    """Any bytes in a JSON Lines or WARC file: records or failures, then the end; no exception."""
+    """Any bytes in a JSON Lines or WARC file: records (decoded: documents or failures) or
+    failures, then the end; no exception."""
     path = tmp_path_factory.mktemp("fuzz") / name
     path.write_bytes(data)
-    items = list(documents([Source(str(path))], PredictOptions()))
+    items = [decoded(item, PredictOptions()) for item in documents([Source(str(path))], PredictOptions())]
     assert isinstance(items[-1], SourceEnd)
     assert all(isinstance(item, (Document, Failure)) for item in items[:-1])
 
@@ -84,7 +85,7 @@ def test_jsonl_records_pass_through(tmp_path_factory, records):
 
     path = tmp_path_factory.mktemp("fuzz") / "x.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    items = list(documents([Source(str(path))], PredictOptions()))
+    items = [decoded(item, PredictOptions()) for item in documents([Source(str(path))], PredictOptions())]
     docs = [item for item in items if isinstance(item, Document)]
     assert len(docs) == len(records)
     for doc, record in zip(docs, records):

@@ -39,15 +39,31 @@ def check_records(records_out, errors):
     assert len(errors) == 3
 
 
-def test_jsonl_in_and_out(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, records are decoded in the workers
+def test_jsonl_in_and_out(tmp_path, jobs):
     path = write_jsonl(tmp_path / "pages.jsonl", RECORDS)
-    proc = run("predict", path, "-o", tmp_path / "out.jsonl", "--no-progress")
+    proc = run("predict", path, "-o", tmp_path / "out.jsonl", "--no-progress", "--jobs", jobs)
     assert proc.returncode == 1
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     errors = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
     check_records(out, errors)
     assert [e["id"] for e in errors] == [f"{path}:3", f"{path}:4", f"{path}:5"]
     assert [e["error"] for e in errors][0].startswith("not valid JSON")
+
+
+@pytest.mark.parametrize("line, meta", [
+    ('{"text": "x", "id": 123456789012345678901234567890}', {"id": 123456789012345678901234567890}),
+    ('{"text": "x", "n": 1.5, "tags": ["\\u00e9", null]}', {"n": 1.5, "tags": ["\u00e9", None]}),
+])
+def test_jsonl_fields_pass_through_exactly(tmp_path, line, meta):
+    """Passed-through fields come out as they went in (orjson, tried for speed, turns
+    integers beyond 64 bits into floats)."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    proc = run("predict", path, "--threshold", "0")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert {k: v for k, v in record.items() if k in meta} == meta
 
 
 def test_jsonl_field_option(tmp_path):

@@ -3,8 +3,9 @@
 Every document ends as exactly one output or one recorded error, in input order
 (deterministic whatever ``jobs`` is), and memory stays bounded: documents are
 read lazily and at most ``2 * jobs`` chunks are in flight. Worker processes load
-the model once (inherited from the parent where processes fork, else loaded by the
-pool initializer). A worker that dies (a crash in a C library) fails only the
+each model once (inherited from the parent where processes fork, else on first
+use). JSON Lines records travel to the workers undecoded (:class:`documents.Record`):
+decoding them is the biggest share of the reading process's work. A worker that dies (a crash in a C library) fails only the
 document that killed it; the pool is restarted and the batch goes on.
 
 Why not ``multiprocessing.Pool.imap``: its feeder thread drains the whole input
@@ -15,6 +16,7 @@ leaves it waiting for ever; ``concurrent.futures`` reports a dead worker
 
 from __future__ import annotations
 
+import gc
 import itertools
 import signal
 import sys
@@ -24,12 +26,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from .documents import Document, Failure, Item, documents
+from .documents import Document, Failure, Item, Record, documents
 from .errors import InputError
 from .inputs import Source
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
-from .worker import Outcome, bundle_for, cached_model, process, process_chunk
+from .worker import Outcome, process, process_chunk
 
 # Documents per chunk: a worker's unit of work, classified in one model call
 # (Model.classify_pages: 14.4 -> 11.7 ms/page from one to four HTML pages, 11.1 at sixteen).
@@ -50,23 +52,26 @@ class Summary:
         return Summary(*(a + b for a, b in zip(vars(self).values(), vars(other).values())))
 
 
-def _init_worker(options: PredictOptions) -> None:
-    """Ctrl-C is the parent's to handle; load the model once (a no-op after fork)."""
+def _init_worker() -> None:
+    """Ctrl-C is the parent's to handle. (Models load on first use, once per process,
+    or come loaded from the parent where processes fork.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cached_model(bundle_for("text", options.model))
 
 
 def _died(chunk: list[Item]) -> list[Outcome]:
     """Outcomes of a chunk whose worker process died: its documents failed."""
-    return [process(item if not isinstance(item, Document) else
+    return [process(item if not isinstance(item, (Document, Record)) else
                     Failure(item.id, item.source, "the worker process died while classifying it"), PredictOptions())
             for item in chunk]
 
 
-def _new_pool(options: PredictOptions, jobs: int, old: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+def _new_pool(jobs: int, old: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
     if old is not None:
         old.shutdown(wait=False, cancel_futures=True)
-    return ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(options,))
+    # Forked workers share the parent's objects (the model, the libraries) page by page;
+    # frozen, a worker's garbage collector does not walk them and copy those pages.
+    gc.freeze()
+    return ProcessPoolExecutor(jobs, initializer=_init_worker)
 
 
 def _submit(pool: ProcessPoolExecutor, chunk: list[Item], options: PredictOptions) -> Future:
@@ -85,7 +90,7 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
     After a worker dies, the chunks that were in flight run again one at a time in a
     new pool, and the documents of a chunk that kills a worker on its own one by one,
     so only a document that kills a worker on its own is recorded as failed."""
-    pool = _new_pool(options, jobs)
+    pool = _new_pool(jobs)
     pending: deque[tuple[list[Item], Future]] = deque()
     try:
         for chunk in itertools.chain(_chunks(items), [None]):
@@ -99,19 +104,19 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
                 except BrokenProcessPool:
                     suspects = [head, *(c for c, _ in pending)]
                     pending.clear()
-                pool = _new_pool(options, jobs, pool)
+                pool = _new_pool(jobs, pool)
                 for suspect in suspects:
                     try:
                         yield from _submit(pool, suspect, options).result()
                         continue
                     except BrokenProcessPool:
-                        pool = _new_pool(options, jobs, pool)
+                        pool = _new_pool(jobs, pool)
                     for item in suspect:  # the chunk kills a worker on its own: find the document that does
                         try:
                             yield from _submit(pool, [item], options).result()
                         except BrokenProcessPool:
                             yield from _died([item])
-                            pool = _new_pool(options, jobs, pool)
+                            pool = _new_pool(jobs, pool)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -132,11 +132,17 @@ def check_manifest(path: Path, manifest: dict) -> None:
             "or was replaced, refusing to load it")
 
 
+def check_bundle(path: Path) -> dict:
+    """The manifest of a bundle this version can use (checksum included), without loading the model."""
+    manifest = read_manifest(path)
+    check_manifest(path, manifest)
+    return manifest
+
+
 def load_bundle(path: str | Path | None = None) -> Model:
     """Load and verify a bundle; None loads the shipped default."""
     path = Path(path) if path is not None else default_bundle_path()
-    manifest = read_manifest(path)
-    check_manifest(path, manifest)
+    manifest = check_bundle(path)
     input_format = manifest.get("input_format", "text")
     trained_with = manifest.get("libraries", {}).get("scikit-learn", "?")
     try:

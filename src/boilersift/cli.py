@@ -330,6 +330,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from .limits import Limits
     from .options import PredictOptions
     from .sinks import DirectorySink, ErrorLog, StreamSink, remove_temporary_files
+    from .bundle import check_bundle
     from .worker import bundle_for, cached_model
 
     batch = _is_batch(args.inputs)
@@ -340,7 +341,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
         explain=args.explain or 0,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
-    cached_model(bundle_for("text", args.model))  # a broken model is one error, before any input
+    # A broken model is one error, before any input. The model is loaded here when it is
+    # known (inherited by forked workers); with --input-format auto the inputs decide which
+    # shipped model runs, so both are only checked and a process loads the one it needs.
+    if args.model or args.input_format != "auto":
+        cached_model(bundle_for(args.input_format, args.model))
+    else:
+        for input_format in ("text", "html"):
+            check_bundle(bundle_for(input_format))
     if args.resume:
         remove_temporary_files(Path(args.output_dir))
     with ErrorLog(_errors_path(args), args.resume) as errors:

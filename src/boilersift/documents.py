@@ -1,7 +1,7 @@
 """Documents from inputs: files, stdin, JSON Lines records, WARC responses, dataset rows.
 
 A batch is a stream of small items in input order: a :class:`Document` to
-classify, a :class:`Failure` (an input or record that could not be read), and a
+classify (or a JSON Lines :class:`Record` that decodes into one), a :class:`Failure` (an input or record that could not be read), and a
 :class:`SourceEnd` after the last item of every input, so a sink knows when an
 output file is complete. Containers (JSON Lines, WARC, parquet, saved datasets) are
 read record by record: memory does not grow with the size of an input.
@@ -39,6 +39,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Record:
+    """A JSON Lines line not decoded yet: it is decoded where it is classified (a
+    worker, with --jobs), because decoding a large HTML record costs more than
+    reading it and the reading process is the one all workers wait on."""
+
+    id: str
+    source: Source
+    line: bytes
+
+
+@dataclass(frozen=True)
 class Failure:
     """An input or record that failed before classification."""
 
@@ -55,7 +66,7 @@ class SourceEnd:
     skipped: int = 0
 
 
-Item = Document | Failure | SourceEnd
+Item = Document | Record | Failure | SourceEnd
 
 
 def is_saved_dataset(path: Path) -> bool:
@@ -114,8 +125,8 @@ def _records(items: Iterable[tuple[str, Any]], source: Source, options: PredictO
             yield Failure(doc_id, source, str(exc).removeprefix(f"{doc_id}: "))
 
 
-def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[tuple[str, Any]]:
-    """(id, record) of a JSON Lines file, one line at a time; a line over the byte
+def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[Item]:
+    """The records of a JSON Lines file, one line at a time; a line over the byte
     limit is skipped to its end without holding it."""
     opener = gzip.open if source.path.endswith(".gz") else open
     with opener(source.path, "rb") as handle:
@@ -129,23 +140,22 @@ def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[tuple[st
             if len(line) > options.limits.max_bytes and not line.endswith(b"\n"):
                 while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass
-                yield doc_id, InputError(doc_id, f"line longer than the limit of {options.limits.max_bytes} bytes "
-                                                 "(--max-bytes)")
-                continue
-            if not line.strip():
-                continue
-            try:
-                yield doc_id, json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield doc_id, InputError(doc_id, f"not valid JSON ({exc})")
+                yield Failure(doc_id, source, f"line longer than the limit of {options.limits.max_bytes} bytes "
+                                              "(--max-bytes)")
+            elif line.strip():
+                yield Record(doc_id, source, line)
 
 
-def _checked_records(pairs: Iterator[tuple[str, Any]], source: Source, options: PredictOptions) -> Iterator[Item]:
-    for doc_id, record in pairs:
-        if isinstance(record, InputError):
-            yield Failure(doc_id, source, str(record).removeprefix(f"{doc_id}: "))
-        else:
-            yield from _records([(doc_id, record)], source, options)
+def decoded(item: Item, options: PredictOptions) -> Item:
+    """A :class:`Record` as the document it holds (or the failure to decode it); other items as they are."""
+    if not isinstance(item, Record):
+        return item
+    try:
+        return record_document(json.loads(item.line), item.id, item.source, options)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Failure(item.id, item.source, f"not valid JSON ({exc})")
+    except BoilersiftError as exc:
+        return Failure(item.id, item.source, str(exc).removeprefix(f"{item.id}: "))
 
 
 def _http_head(block: bytes) -> tuple[str, str | None, bytes]:
@@ -222,7 +232,7 @@ def _container(source: Source, kind: str, options: PredictOptions) -> Iterator[I
         if kind == "warc":
             yield from _warc_documents(source, options, counter)
         elif kind == "jsonl":
-            yield from _checked_records(_jsonl_records(source, options), source, options)
+            yield from _jsonl_records(source, options)
         else:
             yield from _records(_table_rows(source), source, options)
     except BoilersiftError as exc:

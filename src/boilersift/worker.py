@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .bundle import MANIFEST_FILE, default_bundle_path, load_bundle
-from .documents import Document, Failure, Item, SourceEnd
+from .documents import Document, Failure, Item, SourceEnd, decoded
 from .errors import BoilersiftError
 from .inputs import Source, decode, decode_html, read_bytes
 from .limits import deadline
@@ -183,11 +183,13 @@ def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Out
 
 def process(item: Item, options: PredictOptions) -> Outcome:
     """One item's outcome: a rendered document, an error, or the end of an input."""
+    item = decoded(item, options)
     return _outcome(item, options, attempt(item, options) if isinstance(item, Document) else None)
 
 
 def process_chunk(items: list[Item], options: PredictOptions) -> list[Outcome]:
     """The outcomes of a chunk of items, in order; its documents are classified together."""
+    items = [decoded(item, options) for item in items]
     docs = [item for item in items if isinstance(item, Document)]
     results = iter(attempt_many(docs, options))
     return [_outcome(item, options, next(results) if isinstance(item, Document) else None) for item in items]
