@@ -15,7 +15,6 @@ import re
 from typing import Callable
 
 import html_text
-from bs4 import BeautifulSoup
 
 # Text no scraper keeps. <head> goes too: its <title> repeats the headline, and
 # the aligner would credit the first copy. <noscript> stays: JavaScript-less
@@ -26,6 +25,8 @@ _BLANK_RUNS = re.compile(r"\n[ \t\r\f\v\xa0]*(?:\n[ \t\r\f\v\xa0]*)+")
 
 def render_nodes(html: str) -> str:
     """One text node per line; runs of blank lines collapse to one blank line."""
+    from bs4 import BeautifulSoup  # here: importing it is 60 ms of every predict's start-up otherwise
+
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(INVISIBLE_TAGS):
         tag.decompose()
