@@ -13,8 +13,9 @@ for a 100 MB and a 1 GB input (issue 4).
    out, parsing included): ``trafilatura.extract(html)``, resiliparse's
    ``extract_plain_text(html, main_content=True)``, and boilersift's shipped HTML
    model (``Model.classify_pages`` on 8 pages per call, as ``predict`` runs it, and
-   ``Model.classify_html`` one page per call). The like-for-like speed comparison;
-   the CLI runs of 1. add JSON Lines decoding and start-up.
+   ``Model.classify_html`` one page per call), taking turns over ``--rounds`` rounds
+   (median reported). The like-for-like speed comparison; the CLI runs of 1. add JSON
+   Lines decoding and start-up.
 3. **Memory**: JSON Lines text inputs of ``--rss-sizes`` MB, made by repeating the
    text pages, go through ``predict --jobs 2 --output-format text``; the resident
    set of the whole process tree (parent and workers, summed) is sampled every
@@ -25,7 +26,7 @@ Rerun::
     .venv/bin/python experiments/bench_scale.py                       # all (the 1 GB run takes long)
     .venv/bin/python experiments/bench_scale.py --rss-sizes 100       # skip the 1 GB input
     .venv/bin/python experiments/bench_scale.py --memory-only --rss-sizes 1024   # -> scale_memory.json
-    .venv/bin/python experiments/bench_scale.py --pages 20 --repeat 1 --rss-sizes 5 --output-dir /tmp/smoke
+    .venv/bin/python experiments/bench_scale.py --pages 20 --repeat 1 --rounds 1 --rss-sizes 5 --output-dir /tmp/smoke
 
 Writes ``scale.json`` and ``scale.md`` into --output-dir (default experiments/results).
 """
@@ -36,6 +37,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,9 +128,13 @@ def throughput(pages: list[dict], tmp: Path, repeat: int) -> dict:
     return results
 
 
-def in_process(pages: list[dict]) -> dict:
+def in_process(pages: list[dict], rounds: int) -> dict:
     """HTML str in, content out, in this process on one core: the other extractors, and
-    boilersift the way ``predict`` classifies (8 pages per model call) and one page per call."""
+    boilersift the way ``predict`` classifies (8 pages per model call) and one page per call.
+    The systems take turns over `rounds` rounds, so that a change in the machine's speed
+    during the run (seen here: trafilatura 22.5 to 28.7 pages/s between runs) hits all of
+    them alike; each system's median round is reported, and the median of the per-round
+    ratios to trafilatura."""
     import trafilatura
     from resiliparse.extract.html2text import extract_plain_text
 
@@ -140,18 +146,25 @@ def in_process(pages: list[dict]) -> dict:
     def boilersift_chunks(htmls: list[str]) -> None:
         model.classify_pages([model.html_blocks(html) for html in htmls])
 
+    systems = (("trafilatura", trafilatura.extract, 1),
+               ("resiliparse", lambda html: extract_plain_text(html, main_content=True), 1),
+               ("boilersift, 8 pages per call", boilersift_chunks, CHUNK_SIZE),
+               ("boilersift, 1 page per call", model.classify_html, 1))
+    htmls = [page["html"] for page in pages]
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in systems}
+    for _ in range(rounds):
+        for name, extract, chunk in systems:
+            start = time.process_time(), time.perf_counter()
+            for i in range(0, len(htmls), chunk):
+                extract(htmls[i] if chunk == 1 else htmls[i:i + chunk])
+            timings[name].append((time.perf_counter() - start[1], time.process_time() - start[0]))
     out = {}
-    for name, extract, chunk in (
-            ("trafilatura", trafilatura.extract, 1),
-            ("resiliparse", lambda html: extract_plain_text(html, main_content=True), 1),
-            ("boilersift, 8 pages per call", boilersift_chunks, CHUNK_SIZE),
-            ("boilersift, 1 page per call", model.classify_html, 1)):
-        htmls = [page["html"] for page in pages]
-        start = time.process_time(), time.perf_counter()
-        for i in range(0, len(htmls), chunk):
-            extract(htmls[i] if chunk == 1 else htmls[i:i + chunk])
-        cpu, wall = time.process_time() - start[0], time.perf_counter() - start[1]
-        out[name] = {"pages_per_s": round(len(pages) / wall, 1), "pages_per_cpu_s": round(len(pages) / cpu, 1)}
+    for name, runs in timings.items():
+        wall, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+        out[name] = {"pages_per_s": round(len(pages) / wall, 1), "pages_per_cpu_s": round(len(pages) / cpu, 1),
+                     "rounds_pages_per_s": [round(len(pages) / w, 1) for w, _ in runs],
+                     "vs_trafilatura": round(statistics.median(
+                         t / w for (w, _), (t, _) in zip(runs, timings["trafilatura"])), 2)}
     return out
 
 
@@ -182,6 +195,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=400, help="dev pages (default 400: all of them)")
     parser.add_argument("--repeat", type=int, default=3, help="times over the pages in the throughput runs")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the in-process comparison, the systems taking turns (default 3)")
     parser.add_argument("--rss-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 1024])
     parser.add_argument("--output-dir", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--memory-only", action="store_true", help="only the memory runs (writes scale_memory.*)")
@@ -199,7 +214,7 @@ def main() -> None:
               "pages": len(pages), "repeat": args.repeat}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         result["boilersift"] = throughput(pages, Path(tmp), args.repeat)
-        result["in_process_1_core"] = in_process(pages)
+        result["in_process_1_core"] = in_process(pages, args.rounds)
         result["memory"] = memory(pages, args.rss_sizes, Path(tmp))
     result["load_average_after"] = os.getloadavg()
     args.output_dir.mkdir(parents=True, exist_ok=True)
@@ -209,7 +224,7 @@ def main() -> None:
             f"{b[f'{f}_jobs{j}']['lines_per_s']} | {b[f'{f}_jobs{j}']['lines_per_s_without_startup']} | "
             f"{b[f'{f}_jobs{j}']['lines_per_cpu_s']} |"
             for f in ("text", "html") for j in (1, 2)]
-    rows += [f"| {name} (HTML, in process, 1 core) | {v['pages_per_s']} | | | |"
+    rows += [f"| {name} (HTML, in process, 1 core, median of {args.rounds} rounds) | {v['pages_per_s']} | | | |"
              for name, v in result["in_process_1_core"].items()]
     inproc = result["in_process_1_core"]
     trafilatura = inproc["trafilatura"]["pages_per_s"]
@@ -217,7 +232,7 @@ def main() -> None:
                     for k, v in result["memory"].items())
     (args.output_dir / "scale.md").write_text(
         f"# Throughput and memory\n\n`{result['command']}`; {len(pages)} dev pages x {args.repeat} through "
-        f"predict, once through the other extractors; {result['cpus']} CPUs, "
+        f"predict, {args.rounds} rounds in process, the systems taking turns; {result['cpus']} CPUs, "
         f"load average before {[round(x, 2) for x in result['load_average']]}, after "
         f"{[round(x, 2) for x in result['load_average_after']]}.\n\n"
         "| system | pages/s | lines/s | lines/s without start-up | lines per CPU-second |\n|---|---|---|---|---|\n"
@@ -226,8 +241,9 @@ def main() -> None:
         f"{b['text_speedup_2_cores']}x, HTML {b['html_speedup_2_cores']}x (wall clock, start-up included; "
         f"without start-up text {b['text_speedup_2_cores_without_startup']}x, HTML "
         f"{b['html_speedup_2_cores_without_startup']}x). HTML on one core vs trafilatura, both in process: "
-        f"{inproc['boilersift, 8 pages per call']['pages_per_s'] / trafilatura:.2f}x at 8 pages per call, "
-        f"{inproc['boilersift, 1 page per call']['pages_per_s'] / trafilatura:.2f}x at one; through the CLI "
+        f"{inproc['boilersift, 8 pages per call']['vs_trafilatura']:.2f}x at 8 pages per call, "
+        f"{inproc['boilersift, 1 page per call']['vs_trafilatura']:.2f}x at one (median of the per-round "
+        f"ratios); through the CLI "
         f"(JSON Lines decoding and start-up included) vs trafilatura in process: "
         f"{b['html_jobs1']['pages_per_s'] / trafilatura:.2f}x.\n\n"
         "| input | MB | seconds | peak RSS of the process tree (MB) |\n|---|---|---|---|\n" + mem + "\n")
