@@ -361,14 +361,16 @@ def test_label_unknown_style(tmp_path):
     assert_one_line_error(proc, "unknown style(s)", "pixels", "choose from nodes, blocks")
 
 
-@pytest.mark.parametrize("extra, second_pass", [([], True), (["--no-second-pass"], False)])
-def test_train(tmp_path, extra, second_pass):
+@pytest.mark.parametrize("extra, second_pass, seed", [
+    ([], True, 0), (["--no-second-pass"], False, 0), (["--seed", "3"], True, 3)])
+def test_train(tmp_path, extra, second_pass, seed):
     bundle = tmp_path / "model"
     proc = run("train", SMALL_LABELED, "-o", bundle, "--estimator", "hgb", *extra)
     assert proc.returncode == 0, proc.stderr
     assert "saved model to" in proc.stderr
     model = load_bundle(bundle)
     assert model.manifest["estimator_params"]["second_pass"] is second_pass
+    assert model.manifest["split"]["seed"] == seed
     assert model.manifest["training_data"]["pages"] == model.manifest["split"]["fit_pages"]
     assert "dev_metrics" in model.manifest
     predicted = run("predict", SAMPLE_TXT, "--model", bundle, "--output-format", "tsv")
