@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "an article's container do (default 0: it cost dev word F1; text models only)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the augmentation, training's one random choice (default 0); "
-                        "dev word F1 moves by about 0.005 from seed to seed")
+                        "dev word F1 spanned 0.845 to 0.859 over seeds 0-2")
     p.add_argument("--no-second-pass", dest="second_pass", action="store_false",
                    help="skip the neighbour-aware second pass (faster to train and to predict)")
 
