@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from boilersift import Model, batch
-from boilersift.model import content_mask
 from boilersift.documents import Document, SourceEnd
 from boilersift.inputs import Source
 from boilersift.options import PredictOptions
@@ -111,17 +110,6 @@ def test_when_the_shared_call_fails_each_document_is_classified_alone(default_mo
     original = Model.classify_pages
     monkeypatch.setattr(Model, "classify_pages", only_one_page)
     assert [r[0] for r in attempt_many(docs, PredictOptions())] == expected
-
-
-@pytest.mark.parametrize("probabilities, expected", [
-    ([0.1], [True]),                       # a tiny page with nothing kept is kept whole
-    ([0.1, 0.2, 0.3], [True, True, True]),
-    ([0.1, 0.6, 0.3], [False, True, False]),  # something reached the threshold: as usual
-    ([0.1, 0.2, 0.3, 0.1], [False] * 4),     # more blocks: nothing is kept
-    ([], []),
-])
-def test_content_mask(probabilities, expected):
-    assert content_mask(np.array(probabilities), 0.5).tolist() == expected
 
 
 def test_a_one_line_page_is_never_emptied(default_model):

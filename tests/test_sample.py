@@ -52,10 +52,6 @@ EXPECTATIONS = [
 # visible: strict xfail, so a model that fixes one fails here until it is removed
 # from this set. Keep it empty when you can; the issue is not done while it is not.
 KNOWN_MISSES = {
-    "Kremlin says Trump criticism won't hit US-Russia prisoner swap plans":
-        "the training gold leaves the <h1> headline out of the main content on 66% of the pages "
-        "that have one (experiments/results/headline_in_gold.md): the model learned headlines are noise",
-    "Donald Trump": "a two-word link fragment; p=0.23 against the 0.40 threshold",
     "In the latest swap": "article paragraph stranded between the ad widget and the comment box",
     "In exchange the United States": "article paragraph stranded between the ad widget and the comment box",
 }

@@ -44,6 +44,10 @@ class LabeledPage:
     gold: str | None = None  # the gold text, when known (else the content lines)
 
     @property
+    def texts(self) -> list[str]:
+        return [b.text for b in self.blocks]
+
+    @property
     def gold_text(self) -> str:
         if self.gold is not None:
             return self.gold

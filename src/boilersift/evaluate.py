@@ -26,7 +26,8 @@ from .baselines import BASELINES
 from .data import LabeledPage
 from .explain import mean_abs_contributions, top_reasons
 from .metrics import PRF, line_prf, mean_prf, word_counts, word_prf
-from .model import Model, content_mask
+from .decide import content_mask
+from .model import Model
 from .output import atomic_writer
 
 SWEEP = tuple(round(t, 2) for t in np.arange(0.05, 1.0, 0.05))
@@ -82,7 +83,7 @@ def threshold_sweep(pages: list[LabeledPage], probabilities: list[np.ndarray],
     y_true = [y for p in pages for y in p.labels]
     rows = []
     for t in thresholds:
-        keeps = [content_mask(proba, t).astype(int).tolist() for proba in probabilities]
+        keeps = [content_mask(p.texts, proba, t).astype(int).tolist() for p, proba in zip(pages, probabilities)]
         words = mean_prf([word_prf(_content_text(p, k), g) for p, k, g in zip(pages, keeps, gold)])
         line = line_prf(y_true, [y for k in keeps for y in k])
         rows.append({"threshold": t, "word_f1": words.f1, "word_precision": words.precision,
@@ -192,7 +193,8 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
     probabilities = {name: page_probabilities(model, pages, progress) for name, model in models.items()}
-    systems = {name: [content_mask(p, cuts[name]).astype(int).tolist() for p in probabilities[name]]
+    systems = {name: [content_mask(page.texts, p, cuts[name]).astype(int).tolist()
+                     for page, p in zip(pages, probabilities[name])]
                for name in models}
     for name, rule in BASELINES.items():
         systems[name] = [[rule(b.text) for b in page.blocks] for page in pages]

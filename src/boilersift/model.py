@@ -37,6 +37,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
+from .decide import content_mask, smooth_sentences
 from .explain import Reason, occlusion, top_reasons
 from .features import featurize_pages, model_feature_names, score_context, topic_overlap
 from .segment import Block, segment_lines, segment_text
@@ -63,23 +64,6 @@ DEFAULT_ESTIMATORS = {"text": "hgb", "html": "hgb-small"}  # what `train` uses p
 DEFAULT_THRESHOLD = 0.5
 # First-pass probabilities outside this band are final (see `Cascade`).
 RESCORE_BAND = (0.05, 0.95)
-# A page of at most this many blocks on which no block reaches the threshold is kept whole.
-TINY_PAGE_BLOCKS = 3
-
-
-def content_mask(probabilities: np.ndarray, threshold: float) -> np.ndarray:
-    """Which blocks of one page are content: those scored at least `threshold`. But a
-    tiny page (at most TINY_PAGE_BLOCKS blocks) on which none is, is kept whole: so
-    little text has no boilerplate to tell apart, and an empty answer for a page with
-    text helps no one. In the 5-fold cross-validation by site this changed 6 of 1,959
-    pages (5 of them Readability's one-paragraph test pages), none for the worse: word
-    F1 0.8716 -> 0.8741 (experiments/results/compare_extractors_cv.md)."""
-    keep = np.asarray(probabilities) >= threshold
-    if len(keep) <= TINY_PAGE_BLOCKS and not keep.any():
-        keep[:] = True
-    return keep
-
-
 WORD = re.compile(r"(?u)\b\w+\b")
 
 
@@ -342,7 +326,8 @@ class Model:
         return save_bundle(self, path)
 
     def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
-        """Probability of content for each block of each page, all pages in one call:
+        """Probability of content for each block of each page (sentences split by inline
+        links smoothed, :func:`~boilersift.decide.smooth_sentences`), all pages in one call:
         each stage's fixed cost is paid once for the lot (measured on the HTML dev
         pages: 14.4 ms/page one at a time, 11.7 in fours, 11.1 in sixteens); the
         probabilities are the same as page by page."""
@@ -354,7 +339,8 @@ class Model:
         # and parallelise over pages instead.
         with _single_thread():
             probabilities = self.estimator.estimator_.predict_proba(blocks)[:, 1]
-        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1])
+        return [smooth_sentences([b.text for b in page], p)
+                for page, p in zip(pages, np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]))]
 
     def predict_proba_blocks(self, blocks: list[Block]) -> np.ndarray:
         """Probability of content for each block of one page."""
@@ -363,9 +349,12 @@ class Model:
     def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
         """:meth:`classify_blocks` for several pages at once (faster; see :meth:`predict_proba_pages`)."""
         cut = self.threshold if threshold is None else threshold
-        return [[LineResult(b.text, b.line_no, p, keep, *_location(b))  # Python values: cheaper per line
-                 for b, p, keep in zip(page, probabilities.tolist(), content_mask(probabilities, cut).tolist())]
-                for page, probabilities in zip(pages, self.predict_proba_pages(pages))]
+        results = []
+        for page, probabilities in zip(pages, self.predict_proba_pages(pages)):
+            keep = content_mask([b.text for b in page], probabilities, cut)
+            results.append([LineResult(b.text, b.line_no, p, k, *_location(b))  # Python values: cheaper per line
+                            for b, p, k in zip(page, probabilities.tolist(), keep.tolist())])
+        return results
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
         return self.classify_pages([blocks], threshold)[0]
@@ -385,10 +374,12 @@ class Model:
         """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
         cut = self.threshold if threshold is None else threshold
         X, probabilities, contributions = self.contributions_blocks(blocks)
+        texts = [b.text for b in blocks]
+        probabilities = smooth_sentences(texts, probabilities)  # the reasons explain the line's own score
         names = self.estimator.estimator_.feature_names_
         return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b),
                               top_reasons(x, c, names, top))
-                for b, p, keep, x, c in zip(blocks, probabilities, content_mask(probabilities, cut), X, contributions)]
+                for b, p, keep, x, c in zip(blocks, probabilities, content_mask(texts, probabilities, cut), X, contributions)]
 
     def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[ExplainedLine]:
         """Classify every non-empty line of a scrape and say which features decided it

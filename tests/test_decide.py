@@ -1,0 +1,91 @@
+"""The page-level decisions after the classifier: sentence runs, the tiny-page rule, the headline."""
+
+import numpy as np
+import pytest
+
+from boilersift.decide import content_mask, continues, headline, sentence_runs, smooth_sentences
+
+ARTICLE = [
+    "Kremlin says Trump criticism won't hit US-Russia prisoner swap plans",
+    "AP image",
+    "MOSCOW: The Kremlin said Tuesday that",
+    "Donald Trump",
+    "'s criticism of",
+    "Vladimir Putin",
+    "will not affect plans for a US-Russia prisoner exchange that the two presidents discussed.",
+    "Trump called Putin crazy after Russia pummelled Ukraine, and the Kremlin downplayed the spat.",
+]
+
+
+@pytest.mark.parametrize("previous, line, expected", [
+    ("MOSCOW: The Kremlin said Tuesday that", "Donald Trump", True),  # ends on a stop word
+    ("Donald Trump", "'s criticism of", True),                       # a clitic
+    ("Vladimir Putin", "will not affect plans", True),               # lower case
+    ("He said so.", "and then left", False),                         # a sentence end
+    ('He said "no."', "then left", False),                           # ... inside quotes
+    ("Home", "News", False),                                         # a menu
+    ("Read more in", "Politics", True),
+    ("Explore what we can do for you:", "Features", False),          # a colon opens a list
+    ("Posted in", "Travel | Food", True),
+])
+def test_continues(previous, line, expected):
+    assert continues(previous, line) is expected
+
+
+def test_sentence_runs_group_the_pieces_of_one_sentence():
+    assert sentence_runs(ARTICLE).tolist() == [0, 1, 2, 2, 2, 2, 2, 3]
+    assert sentence_runs([]).tolist() == []
+
+
+def test_smoothing_raises_a_fragment_to_its_sentence_and_lowers_nothing():
+    p = np.array([0.01, 0.01, 0.49, 0.23, 0.52, 0.8, 0.95, 0.2])
+    smoothed = smooth_sentences(ARTICLE, p)
+    words = np.array([6, 2, 3, 2, 15])  # \w+ tokens: 's counts as one
+    mean = (words * p[2:7]).sum() / words.sum()
+    np.testing.assert_allclose(smoothed[2:7], np.maximum(p[2:7], mean))
+    assert smoothed[3] > 0.5 > p[3]
+    np.testing.assert_array_equal(smoothed[[0, 1, 7]], p[[0, 1, 7]])  # lines of their own: unchanged
+
+
+def test_smoothing_without_split_sentences_is_the_identity():
+    p = np.array([0.3, 0.6])
+    assert smooth_sentences(["One sentence.", "Another one."], p) is p
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ([0.1], [True]),                       # a tiny page with nothing kept is kept whole
+    ([0.1, 0.2, 0.3], [True, True, True]),
+    ([0.1, 0.6, 0.3], [False, True, False]),  # something reached the threshold: as usual
+    ([0.1, 0.2, 0.3, 0.1], [False] * 4),     # more blocks: nothing is kept
+    ([], []),
+])
+def test_content_mask_tiny_pages(probabilities, expected):
+    texts = [f"line {i}" for i in range(len(probabilities))]
+    assert content_mask(texts, np.array(probabilities), 0.5).tolist() == expected
+
+
+@pytest.mark.parametrize("texts, keep, expected", [
+    # two lines above the first content line, on topic: the headline
+    (ARTICLE, [0, 0, 1, 1, 1, 1, 1, 1], 0),
+    # right above
+    (ARTICLE[:1] + ARTICLE[2:], [0, 1, 1, 1, 1, 1, 1], 0),
+    # three lines above: too far
+    (ARTICLE[:1] + ["AP image", "Photo: AP"] + ARTICLE[2:], [0, 0, 0, 1, 1, 1, 1, 1, 1], None),
+    # off topic: a menu item, a teaser for another story
+    (["Sports and weather", *ARTICLE[2:]], [0, 1, 1, 1, 1, 1, 1], None),
+    (["Elon Musk regrets some of his posts", *ARTICLE[2:]], [0, 1, 1, 1, 1, 1, 1], None),
+    # a sentence, not a title
+    (["Kremlin says Trump criticism won't hit US-Russia prisoner swap plans.", *ARTICLE[2:]],
+     [0, 1, 1, 1, 1, 1, 1], None),
+    # too short to be a title
+    (["Kremlin Trump", *ARTICLE[2:]], [0, 1, 1, 1, 1, 1, 1], None),
+    # the page starts with its content
+    (ARTICLE, [1, 1, 1, 1, 1, 1, 1, 1], None),
+])
+def test_headline(texts, keep, expected):
+    assert headline(texts, np.array(keep, dtype=bool)) == expected
+
+
+def test_content_mask_adds_the_headline():
+    keep = content_mask(ARTICLE, np.array([0.01, 0.01, 0.6, 0.6, 0.6, 0.6, 0.9, 0.9]), 0.4)
+    assert keep.tolist() == [True, False, True, True, True, True, True, True]
