@@ -19,9 +19,15 @@ from .lexicon import BOILERPLATE_PHRASES
 from .segment import Block, segment_lines
 
 MIN_RUN, MAX_RUN = 3, 12
-# Default shares of the training pages of a text model that get a widget, and that start at their content.
-WIDGET_RATE, START_RATE = 0.5, 0.0
+# Default shares of the training pages of a text model that get a widget, that start
+# at their content, and that get a related-items list after their article.
+WIDGET_RATE, START_RATE, RELATED_RATE = 0.5, 0.0, 0.0
+# Share of the injected widgets that go into one of the last TAIL_GAPS gaps of the article.
+TAIL_SHARE, TAIL_GAPS = 0.0, 2
 AD_PHRASES = [p for p in BOILERPLATE_PHRASES["ad"] if p.isascii() and " " in p]
+RELATED_HEADINGS = [p for p in BOILERPLATE_PHRASES["related"] if p.isascii()]
+MIN_ITEMS, MAX_ITEMS = 2, 5
+TITLE_WORDS, SUMMARY_WORDS = (4, 20), 15
 
 
 def noise_runs(pages: list[LabeledPage]) -> list[list[str]]:
@@ -47,19 +53,74 @@ def _raw_lines(blocks: list[Block]) -> list[str]:
     return lines
 
 
-def inject_widget(page: LabeledPage, widget: list[str], rng: random.Random) -> LabeledPage | None:
+def _splice(page: LabeledPage, at: int, noise: list[str], tag: str) -> LabeledPage:
+    """`page` with the `noise` lines inserted before its block `at`."""
+    lines = _raw_lines(page.blocks[:at]) + noise + _raw_lines(page.blocks[at:])
+    labels = page.labels[:at] + [0] * len(noise) + page.labels[at:]
+    return LabeledPage(page.id + tag, segment_lines(lines), labels, page.meta, page.gold)
+
+
+def inject_widget(page: LabeledPage, widget: list[str], rng: random.Random,
+                  tail_share: float = TAIL_SHARE) -> LabeledPage | None:
     """`page` with `widget` (noise lines) inserted between two adjacent content
-    lines anywhere in its content (widgets sit near the end of articles too, with
-    one or two paragraphs after them), or None when the page has too little content."""
+    lines: a share `tail_share` of the time in one of the last TAIL_GAPS gaps (one or
+    two paragraphs after the widget, then the page's own noise, as in the canonical
+    sample), else anywhere in its content; None when the page has too little content."""
     content = [i for i, label in enumerate(page.labels) if label]
     gaps = [i for a, i in zip(content, content[1:]) if i == a + 1]
     if len(content) < 6 or not gaps:
         return None
-    at = rng.choice(gaps)
-    blocks = page.blocks
-    lines = _raw_lines(blocks[:at]) + widget + _raw_lines(blocks[at:])
-    labels = page.labels[:at] + [0] * len(widget) + page.labels[at:]
-    return LabeledPage(page.id + "+widget", segment_lines(lines), labels, page.meta, page.gold)
+    at = rng.choice(gaps[-TAIL_GAPS:]) if rng.random() < tail_share else rng.choice(gaps)
+    return _splice(page, at, widget, "+widget")
+
+
+Story = tuple[str, list[str], list[str]]  # a page's id (without "#style"), title-shaped and prose content lines
+
+
+def teasers(pages: list[LabeledPage]) -> dict[str, list[Story]]:
+    """Per language, per page with any, its title-shaped and its prose content lines:
+    what a related-items list shows of another story (in the page's own language, or
+    the language alone would tell the teasers from the article)."""
+    out: dict[str, list[Story]] = {}
+    for page in pages:
+        content = [b.text for b, label in zip(page.blocks, page.labels) if label]
+        titles = [t for t in content if TITLE_WORDS[0] <= len(t.split()) <= TITLE_WORDS[1]
+                  and t[0].isupper() and t[-1] not in ".:"]
+        prose = [t for t in content if len(t.split()) >= SUMMARY_WORDS and t[0].isupper() and t[-1] in ".!?"]
+        if titles and prose:
+            out.setdefault(language(page), []).append((page.id.split("#")[0], titles, prose))
+    return out
+
+
+def language(page: LabeledPage) -> str:
+    """The page's language code, or else its site's top-level domain (".de", ".jp"):
+    close enough to keep teasers in the article's language."""
+    lang = page.meta.get("lang")
+    return lang[:2].lower() if lang else "." + str(page.meta.get("site") or "").rsplit(".", 1)[-1]
+
+
+def related_list(page: LabeledPage, stories: list[Story], rng: random.Random) -> list[str]:
+    """A related-items list for `page` as rendered scrapes show it: a heading ("Related
+    Articles"), then items of other stories, each a title and a summary, maybe after a
+    short noise line of the page's own (a source, a date). The summaries are prose as
+    good as any article's: only the topic and the place tell them from the article."""
+    others = [story for story in stories if story[0] != page.id.split("#")[0]]  # nor its other style
+    short = [b.text for b, label in zip(page.blocks, page.labels) if not label and len(b.text.split()) <= 4]
+    lines = [rng.choice(RELATED_HEADINGS).title()]
+    for _, titles, prose in rng.sample(others, min(rng.randint(MIN_ITEMS, MAX_ITEMS), len(others))):
+        if short and rng.random() < 0.5:
+            lines += rng.sample(short, min(rng.randint(1, 2), len(short)))
+        lines += [rng.choice(titles), rng.choice(prose)]
+    return lines
+
+
+def inject_related(page: LabeledPage, related: list[str], rng: random.Random) -> LabeledPage | None:
+    """`page` with the `related` list inserted after its last content line, or a few of
+    the noise lines after it; None when the page has no content."""
+    last = max((i for i, label in enumerate(page.labels) if label), default=None)
+    if last is None:
+        return None
+    return _splice(page, rng.randint(last + 1, min(last + 4, len(page.blocks))), related, "+related")
 
 
 def start_at_content(page: LabeledPage) -> LabeledPage | None:
@@ -84,17 +145,23 @@ def ad_widget(runs: list[list[str]], rng: random.Random) -> list[str]:
 
 
 def augment(pages: list[LabeledPage], rate: float = WIDGET_RATE, seed: int = 0, start_rate: float = START_RATE,
-            ) -> list[LabeledPage]:
+            related_rate: float = RELATED_RATE, tail_share: float = TAIL_SHARE) -> list[LabeledPage]:
     """Replace a share `rate` of the pages by copies with an injected widget: half
-    of them a real noise run from another page, half an ad widget; then a share
-    `start_rate` by copies that start at their first content line."""
-    rng, start_rng = random.Random(seed), random.Random(seed + 1)  # apart: one rate does not move the other's draws
+    of them a real noise run from another page, half an ad widget; a share
+    `related_rate` by copies with a related-items list after the article; then a
+    share `start_rate` by copies that start at their first content line."""
+    # One generator per kind: one rate does not move the other kinds' draws.
+    rng, start_rng, related_rng = random.Random(seed), random.Random(seed + 1), random.Random(seed + 2)
     runs = noise_runs(pages)
+    stories = teasers(pages) if related_rate > 0 else {}
     out = []
     for page in pages:
         if runs and rng.random() < rate:
             widget = rng.choice(runs) if rng.random() < 0.5 else ad_widget(runs, rng)
-            page = inject_widget(page, widget, rng) or page
+            page = inject_widget(page, widget, rng, tail_share) or page
+        same_language = stories.get(language(page), [])
+        if len(same_language) > MAX_ITEMS and related_rng.random() < related_rate:
+            page = inject_related(page, related_list(page, same_language, related_rng), related_rng) or page
         if start_rng.random() < start_rate:
             page = start_at_content(page) or page
         out.append(page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from .augment import START_RATE, WIDGET_RATE, augment
+from .augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE, augment
 from .data import LabeledPage, fingerprint, is_dev_site
 from .evaluate import best_threshold, evaluate, page_probabilities
 from .model import DEFAULT_ESTIMATORS, DEFAULT_THRESHOLD, Model, fit_classifier
@@ -37,7 +37,8 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
                 dev_percent: int = 20, tune_percent: int = 15,
                 threshold: float | None = None, widget_rate: float = WIDGET_RATE,
                 second_pass: bool = True, input_format: str = "text", progress: bool = False,
-                dev_fold: int = 0, start_rate: float = START_RATE, seed: int = 0) -> Model:
+                dev_fold: int = 0, start_rate: float = START_RATE, seed: int = 0,
+                related_rate: float = RELATED_RATE, tail_share: float = TAIL_SHARE) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
     `estimator` names a pass estimator (:data:`model.PASS_ESTIMATORS`; None: the default for `input_format`);
     `widget_rate` of the fit pages get an ad widget injected and `start_rate` start at
@@ -57,7 +58,8 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
-    model = Model(fit_classifier(augment(fit_pages, widget_rate, seed, start_rate), estimator, cut, second_pass, input_format), {})
+    augmented = augment(fit_pages, widget_rate, seed, start_rate, related_rate, tail_share)
+    model = Model(fit_classifier(augmented, estimator, cut, second_pass, input_format), {})
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
         model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
@@ -68,6 +70,7 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
         "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
                   "widget_rate": widget_rate, "start_rate": start_rate, "seed": seed,
+                  "related_rate": related_rate, "tail_share": tail_share,
                   "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
         "fit_seconds": round(fit_seconds, 1),
     }
