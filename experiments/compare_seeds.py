@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
+import sys
 import time
 from pathlib import Path
 
+from boilersift.augment import RELATED_RATE, TAIL_SHARE
 from boilersift.data import load_pages, page_from_record
 from boilersift.evaluate import page_probabilities, threshold_sweep
 from boilersift.metrics import line_prf
@@ -53,13 +56,18 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "data" / "labeled" / "all.jsonl.gz"))
     parser.add_argument("--seeds", type=lambda s: [int(x) for x in s.split(",")], default=[0, 1, 2])
     parser.add_argument("--output-dir", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--related-rate", type=float, default=RELATED_RATE,
+                        help="share of fit pages given a related-items list (train --related-rate)")
+    parser.add_argument("--tail-share", type=float, default=TAIL_SHARE,
+                        help="share of injected widgets put into the article's last gaps (train --tail-share)")
+    parser.add_argument("--name", default="compare_seeds", help="stem of the output files")
     args = parser.parse_args()
     pages = load_pages([args.data])
     _, tune, _ = split_pages(pages, 20, 15)
     rows = []
     for seed in args.seeds:
         started = time.perf_counter()
-        model = train_model(pages, seed=seed)
+        model = train_model(pages, seed=seed, related_rate=args.related_rate, tail_share=args.tail_share)
         seconds = time.perf_counter() - started
         tune_f1 = threshold_sweep(tune, page_probabilities(model, tune), (model.threshold,))[0]["word_f1"]
         dev = model.manifest["dev_metrics"]["boilersift"]
@@ -71,7 +79,7 @@ def main() -> None:
                      "sample": sample_result(model), "seconds": round(seconds)})
         print(json.dumps(rows[-1]), flush=True)
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "compare_seeds.json").write_text(json.dumps(rows, indent=2) + "\n")
+    (args.output_dir / f"{args.name}.json").write_text(json.dumps(rows, indent=2) + "\n")
     lines = ["| seed | threshold | tune word F1 | dev word F1 | dev nodes | dev blocks | sample line P / R / F1 | sample lines wrong |",
              "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['seed']} | {r['threshold']:.2f} | {r['tune_word_f1']:.4f} | {r['dev_word_f1']:.4f} | "
@@ -79,9 +87,10 @@ def main() -> None:
               f"{r['sample']['recall']:.2f} / {r['sample']['f1']:.2f} | {'; '.join(r['sample']['wrong'])} |"
               for r in rows]
     dev = [r["dev_word_f1"] for r in rows]
-    (args.output_dir / "compare_seeds.md").write_text(
-        "# The default text configuration, trained with different augmentation seeds\n\n"
-        f"`experiments/compare_seeds.py --seeds {','.join(map(str, args.seeds))}`; dev word F1 from "
+    (args.output_dir / f"{args.name}.md").write_text(
+        "# A text configuration, trained with different augmentation seeds\n\n"
+        f"`experiments/compare_seeds.py {shlex.join(sys.argv[1:])}` (related rate {args.related_rate}, "
+        f"tail share {args.tail_share}); dev word F1 from "
         f"{min(dev):.4f} to {max(dev):.4f} (spread {max(dev) - min(dev):.4f}).\n\n" + "\n".join(lines) + "\n")
 
 

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from boilersift.augment import augment, inject_widget, noise_runs, start_at_content
+from boilersift.augment import (MAX_ITEMS, MIN_ITEMS, RELATED_HEADINGS, TAIL_GAPS, augment, inject_related,
+                                inject_widget, noise_runs, related_list, start_at_content, teasers)
 from boilersift.data import LabeledPage
 from boilersift.segment import segment_text
 
@@ -84,3 +85,56 @@ def test_augment_start_rate_is_independent_of_the_widget_draws(page, start_rate,
     assert sum(p.id.endswith("+start") for p in out) == started
     widgets = [p.id.removesuffix("+start") for p in out]
     assert widgets == [p.id for p in augment([page, other], rate=0.5)]  # the same widgets either way
+
+
+def story_page(i: int, lang: str = "en") -> LabeledPage:
+    text = (f"Menu\nStory number {i} has a headline\n"
+            f"The first paragraph of story {i} is written in prose long enough to be a summary here.\n"
+            f"The second paragraph of story {i} goes on about it for a good while longer.\nFooter")
+    return LabeledPage(f"s{i}#nodes", segment_text(text), [0, 1, 1, 1, 0], {"site": f"site{i}.org", "lang": lang})
+
+
+def test_teasers_are_the_title_and_prose_lines_of_each_story_by_language():
+    stories = teasers([story_page(0), story_page(1, "de"), story_page(2, "en-GB")])
+    assert set(stories) == {"en", "de"}
+    page_id, titles, prose = stories["en"][0]
+    assert page_id == "s0" and titles == ["Story number 0 has a headline"]
+    assert [p.split()[1] for p in prose] == ["first", "second"]
+    assert len(stories["en"]) == 2
+
+
+def test_related_list_shows_other_stories_under_a_heading():
+    pages = [story_page(i) for i in range(8)]
+    stories = teasers(pages)["en"]
+    for seed in range(10):
+        lines = related_list(pages[0], stories, random.Random(seed))
+        assert lines[0].lower() in RELATED_HEADINGS
+        assert not any("story 0 " in line or "number 0 " in line for line in lines)  # never the page's own
+        titles = [line for line in lines if line.startswith("Story number")]
+        assert MIN_ITEMS <= len(titles) <= MAX_ITEMS
+        assert set(lines[1:]) - {line for _, t, p in stories for line in t + p} <= {"Menu", "Footer"}
+
+
+def test_inject_related_puts_noise_after_the_article(page):
+    out = inject_related(page, ["Related Articles", "Other title here", "Other prose."], random.Random(0))
+    texts = [b.text for b in out.blocks]
+    at = texts.index("Related Articles")
+    assert at > max(i for i, label in enumerate(page.labels) if label)
+    assert out.labels[at:at + 3] == [0, 0, 0] and len(out.labels) == len(out.blocks) == len(LABELS) + 3
+    assert sum(out.labels) == sum(LABELS) and out.id == "p+related"
+
+
+def test_augment_related_rate_leaves_the_widget_draws_alone():
+    pages = [story_page(i) for i in range(8)]
+    plain = augment(pages, rate=0.5)
+    out = augment(pages, rate=0.5, related_rate=1.0)
+    assert all(p.id.endswith("+related") for p in out)
+    assert [p.id.removesuffix("+related") for p in out] == [p.id for p in plain]
+
+
+def test_tail_widgets_go_into_the_last_gaps(page):
+    widget = ["by Taboola", "Sponsored Links", "You May Like"]
+    for seed in range(10):
+        out = inject_widget(page, widget, random.Random(seed), tail_share=1.0)
+        at = [b.text for b in out.blocks].index("by Taboola")
+        assert out.labels[at + 3:at + 3 + 3].count(1) <= TAIL_GAPS  # at most two paragraphs after it

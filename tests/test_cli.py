@@ -7,6 +7,7 @@ and the exit code is 1.
 """
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -51,6 +52,16 @@ def test_help(command):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: boilersift")
     assert proc.stderr == ""
+
+
+def test_train_help_states_the_augmentation_defaults():
+    from boilersift.augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
+
+    text = " ".join(run("train", "--help").stdout.split())
+    for flag, value in [("--widget-rate", WIDGET_RATE), ("--start-rate", START_RATE),
+                        ("--related-rate", RELATED_RATE), ("--tail-share", TAIL_SHARE)]:
+        help_text = text.split(flag, 2)[-1].split(" --")[0]  # the flag's own help, after the usage line
+        assert float(re.search(r"\(default ([\d.]+)", help_text).group(1)) == value, flag
 
 
 def test_version():

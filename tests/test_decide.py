@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from boilersift.decide import content_mask, continues, headline, sentence_runs, smooth_sentences
+from boilersift.decide import content_mask, continues, headline, is_paragraph, smooth_runs, text_runs
 
 ARTICLE = [
     "Kremlin says Trump criticism won't hit US-Russia prisoner swap plans",
@@ -32,14 +32,14 @@ def test_continues(previous, line, expected):
     assert continues(previous, line) is expected
 
 
-def test_sentence_runs_group_the_pieces_of_one_sentence():
-    assert sentence_runs(ARTICLE).tolist() == [0, 1, 2, 2, 2, 2, 2, 3]
-    assert sentence_runs([]).tolist() == []
+def test_text_runs_group_the_pieces_of_one_sentence():
+    assert text_runs(ARTICLE).tolist() == [0, 1, 2, 2, 2, 2, 2, 3]
+    assert text_runs([]).tolist() == []
 
 
 def test_smoothing_raises_a_fragment_to_its_sentence_and_lowers_nothing():
     p = np.array([0.01, 0.01, 0.49, 0.23, 0.52, 0.8, 0.95, 0.2])
-    smoothed = smooth_sentences(ARTICLE, p)
+    smoothed = smooth_runs(ARTICLE, p)
     words = np.array([6, 2, 3, 2, 15])  # \w+ tokens: 's counts as one
     mean = (words * p[2:7]).sum() / words.sum()
     np.testing.assert_allclose(smoothed[2:7], np.maximum(p[2:7], mean))
@@ -47,9 +47,31 @@ def test_smoothing_raises_a_fragment_to_its_sentence_and_lowers_nothing():
     np.testing.assert_array_equal(smoothed[[0, 1, 7]], p[[0, 1, 7]])  # lines of their own: unchanged
 
 
+PARAGRAPH = "In the latest swap last month, a dual citizen was released from a jail where she was serving twelve years."
+LAST = "In exchange the United States freed a dual citizen accused of breaking sanctions by trying to export electronics to Russian companies."
+SHORT = "A short sentence ends here."
+
+
+@pytest.mark.parametrize("text, expected", [
+    (PARAGRAPH, True), (LAST, True), (SHORT, False),
+    (PARAGRAPH.rstrip("."), False),  # no sentence end: a title or a fragment
+])
+def test_is_paragraph(text, expected):
+    assert is_paragraph(text) is expected
+
+
+def test_consecutive_paragraphs_are_one_passage():
+    texts = ["by Taboola", PARAGRAPH, LAST, "Comments", PARAGRAPH, SHORT, LAST]
+    assert text_runs(texts).tolist() == [0, 1, 1, 2, 3, 4, 5]
+    p = np.array([0.01, 0.9, 0.22, 0.01, 0.3, 0.9, 0.3])
+    smoothed = smooth_runs(texts, p)
+    assert smoothed[2] > 0.45 and smoothed[1] == 0.9  # the weak paragraph rises, the strong one stays
+    np.testing.assert_array_equal(smoothed[[0, 3, 4, 5, 6]], p[[0, 3, 4, 5, 6]])
+
+
 def test_smoothing_without_split_sentences_is_the_identity():
     p = np.array([0.3, 0.6])
-    assert smooth_sentences(["One sentence.", "Another one."], p) is p
+    assert smooth_runs(["One sentence.", "Another one."], p) is p
 
 
 @pytest.mark.parametrize("probabilities, expected", [

@@ -51,10 +51,7 @@ EXPECTATIONS = [
 # Lines the shipped model still gets wrong, so CI stays green while the defect stays
 # visible: strict xfail, so a model that fixes one fails here until it is removed
 # from this set. Keep it empty when you can; the issue is not done while it is not.
-KNOWN_MISSES = {
-    "In the latest swap": "article paragraph stranded between the ad widget and the comment box",
-    "In exchange the United States": "article paragraph stranded between the ad widget and the comment box",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _case(line: str, expected: str):

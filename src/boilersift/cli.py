@@ -141,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-rate", type=float,
                    help="share of training pages cut to start at their first content line, as scrapes of "
                         "an article's container do (default 0; text models only)")
+    p.add_argument("--related-rate", type=float,
+                   help="share of training pages that get a related-items list of other pages' titles and "
+                        "paragraphs after the article (default 0.3 for text; text models only)")
+    p.add_argument("--tail-share", type=float,
+                   help="share of the injected widgets put after the article's last or next-to-last "
+                        "paragraph instead of anywhere in it (default 0.5)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the augmentation, training's one random choice (default 0); "
                         "dev word F1 spanned 0.845 to 0.859 over seeds 0-2")
@@ -222,7 +228,7 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .augment import START_RATE, WIDGET_RATE
+    from .augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
     from .data import load_pages
     from .train import train_model
 
@@ -235,9 +241,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         text = args.input_format == "text"
         widget_rate = args.widget_rate if args.widget_rate is not None else WIDGET_RATE if text else 0.0
         start_rate = args.start_rate if args.start_rate is not None else START_RATE if text else 0.0
+        related_rate = args.related_rate if args.related_rate is not None else RELATED_RATE if text else 0.0
         model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
                             widget_rate, args.second_pass, args.input_format, progress=True,
-                            dev_fold=args.dev_fold, start_rate=start_rate, seed=args.seed)
+                            dev_fold=args.dev_fold, start_rate=start_rate, seed=args.seed,
+                            related_rate=related_rate,
+                            tail_share=TAIL_SHARE if args.tail_share is None else args.tail_share)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data
         raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)

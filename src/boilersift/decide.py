@@ -4,8 +4,9 @@ The classifier scores each line with its neighbours in view. Three things are th
 decided over the page, by rule, because the training gold cannot teach them, each
 measured on the dev pages (README, "Decisions over the page"):
 
-1. a sentence that inline links split over several lines is one unit: no piece of
-   it scores below the sentence as a whole (:func:`smooth_sentences`);
+1. a sentence that inline links split over several lines is one unit, and so is a
+   passage of consecutive paragraphs: no line of it scores below the unit as a
+   whole (:func:`smooth_runs`);
 2. a tiny page on which nothing reaches the threshold is kept whole;
 3. the article's headline, just above its first content line, is content
    (:func:`headline`), although the gold of most training pages leaves it out.
@@ -33,6 +34,8 @@ HEADLINE_ENDS = frozenset(".。…")
 HEADLINE_OVERLAP = 0.5
 # Lines that take their sentence on: lower case, or a clitic or punctuation ("'s criticism of").
 CONTINUATION_STARTS = frozenset("'’,;)")
+# A paragraph of running prose has at least this many words and ends a sentence.
+PARAGRAPH_WORDS = 20
 WORD = re.compile(r"\w+")
 
 
@@ -50,19 +53,28 @@ def continues(previous: str, line: str) -> bool:
     return last_word in STOP_WORDS and previous[-1] not in ":|"
 
 
-def sentence_runs(texts: Sequence[str]) -> np.ndarray:
-    """The run number of each line: consecutive lines of one sentence share it."""
-    starts = [True] * bool(texts) + [not continues(a, b) for a, b in zip(texts, texts[1:])]
+def is_paragraph(text: str) -> bool:
+    """Running prose: PARAGRAPH_WORDS words or more, ending a sentence."""
+    return text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS and len(WORD.findall(text)) >= PARAGRAPH_WORDS
+
+
+def text_runs(texts: Sequence[str]) -> np.ndarray:
+    """The run number of each line: the lines of one sentence split by inline links
+    (:func:`continues`), or of one passage of consecutive paragraphs, share it."""
+    paragraph = [is_paragraph(t) for t in texts]
+    starts = [True] * bool(texts) + [not (continues(a, b) or (paragraph[i] and paragraph[i + 1]))
+                                     for i, (a, b) in enumerate(zip(texts, texts[1:]))]
     return np.cumsum(starts, dtype=np.int64) - 1
 
 
-def smooth_sentences(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
-    """Raise every line of a sentence split by inline links to at least the sentence's
-    word-weighted mean probability, so that "Donald Trump" (2 words, p=0.23) stays with
-    the 33-word sentence it is part of (mean 0.77). Lowering is not done: a strong
-    line in a weak sentence lost more than it gained on the dev pages."""
-    runs = sentence_runs(texts)
-    if len(runs) == 0 or runs[-1] == len(runs) - 1:  # no sentence spans two lines
+def smooth_runs(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
+    """Raise every line of a run (:func:`text_runs`) to at least the run's word-weighted
+    mean probability, so that "Donald Trump" (2 words, p=0.23) stays with the 33-word
+    sentence it is part of (mean 0.77), and an article's last paragraph stays with the
+    one before it. Lowering is not done: a strong line in a weak run lost more than it
+    gained on the dev pages."""
+    runs = text_runs(texts)
+    if len(runs) == 0 or runs[-1] == len(runs) - 1:  # no run spans two lines
         return probabilities
     lines_per_run = np.bincount(runs)
     joined = lines_per_run[runs] > 1

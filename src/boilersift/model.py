@@ -37,7 +37,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
 from .data import LabeledPage
-from .decide import content_mask, smooth_sentences
+from .decide import content_mask, smooth_runs
 from .explain import Reason, occlusion, top_reasons
 from .features import featurize_pages, model_feature_names, score_context, topic_overlap
 from .segment import Block, segment_lines, segment_text
@@ -327,7 +327,7 @@ class Model:
 
     def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
         """Probability of content for each block of each page (sentences split by inline
-        links smoothed, :func:`~boilersift.decide.smooth_sentences`), all pages in one call:
+        links and passages smoothed, :func:`~boilersift.decide.smooth_runs`), all pages in one call:
         each stage's fixed cost is paid once for the lot (measured on the HTML dev
         pages: 14.4 ms/page one at a time, 11.7 in fours, 11.1 in sixteens); the
         probabilities are the same as page by page."""
@@ -339,7 +339,7 @@ class Model:
         # and parallelise over pages instead.
         with _single_thread():
             probabilities = self.estimator.estimator_.predict_proba(blocks)[:, 1]
-        return [smooth_sentences([b.text for b in page], p)
+        return [smooth_runs([b.text for b in page], p)
                 for page, p in zip(pages, np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]))]
 
     def predict_proba_blocks(self, blocks: list[Block]) -> np.ndarray:
@@ -375,7 +375,7 @@ class Model:
         cut = self.threshold if threshold is None else threshold
         X, probabilities, contributions = self.contributions_blocks(blocks)
         texts = [b.text for b in blocks]
-        probabilities = smooth_sentences(texts, probabilities)  # the reasons explain the line's own score
+        probabilities = smooth_runs(texts, probabilities)  # the reasons explain the line's own score
         names = self.estimator.estimator_.feature_names_
         return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b),
                               top_reasons(x, c, names, top))

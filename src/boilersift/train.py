@@ -41,14 +41,16 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
                 related_rate: float = RELATED_RATE, tail_share: float = TAIL_SHARE) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
     `estimator` names a pass estimator (:data:`model.PASS_ESTIMATORS`; None: the default for `input_format`);
-    `widget_rate` of the fit pages get an ad widget injected and `start_rate` start at
-    their first content line (:mod:`boilersift.augment`);
+    `widget_rate` of the fit pages get an ad widget injected (a `tail_share` of them after
+    the article's last or next-to-last paragraph), `related_rate` a related-items list
+    after the article, and `start_rate` start at their first content line (:mod:`boilersift.augment`);
     `input_format` "html" trains a BlockClassifier on DOM blocks; `dev_fold` holds out
     another block of sites, to cross-validate by site (:func:`data.is_dev_site`); `seed`
     seeds the augmentation (which pages get which widget), the one random choice of
     training: dev word F1 spanned 0.845 to 0.859 over three seeds (experiments/compare_seeds.py)."""
-    if input_format == "html" and (widget_rate > 0 or start_rate > 0):
-        raise ValueError("augmentation splices text lines; train an HTML model with --widget-rate 0 --start-rate 0")
+    if input_format == "html" and (widget_rate > 0 or start_rate > 0 or related_rate > 0):
+        raise ValueError("augmentation splices text lines; train an HTML model with "
+                         "--widget-rate 0 --start-rate 0 --related-rate 0")
     if not 0 <= dev_fold < max(100 // max(dev_percent, 1), 1):
         raise ValueError(f"dev fold {dev_fold} out of range: folds are 0 .. {100 // max(dev_percent, 1) - 1} "
                          f"with {dev_percent}% of the sites per fold")
