@@ -14,7 +14,6 @@ measured on the dev pages (README, "Decisions over the page"):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,9 +33,20 @@ HEADLINE_ENDS = frozenset(".。…")
 HEADLINE_OVERLAP = 0.5
 # Lines that take their sentence on: lower case, or a clitic or punctuation ("'s criticism of").
 CONTINUATION_STARTS = frozenset("'’,;)")
-# A paragraph of running prose has at least this many words and ends a sentence.
+# A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
 PARAGRAPH_WORDS = 20
-WORD = re.compile(r"\w+")
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS
+
+
+def _carries_on(previous: str, line: str) -> bool:
+    """:func:`continues`, given that `previous` has no sentence end."""
+    first = line[0]
+    if first.islower() or first in CONTINUATION_STARTS:
+        return True
+    return previous.rsplit(None, 1)[-1].lower().strip(STRIP_PUNCT) in STOP_WORDS and previous[-1] not in ":|"
 
 
 def continues(previous: str, line: str) -> bool:
@@ -44,26 +54,26 @@ def continues(previous: str, line: str) -> bool:
     said Tuesday that" / "Donald Trump" / "'s criticism of" / "Vladimir Putin" / "will
     not affect ...": `previous` has no sentence end, and `line` starts in lower case or
     with a clitic, or `previous` ends on a stop word. Menus ("Home" / "News") never do."""
-    if previous.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS:
-        return False
-    first = line[0]
-    if first.islower() or first in CONTINUATION_STARTS:
-        return True
-    last_word = previous.rsplit(None, 1)[-1].lower().strip(STRIP_PUNCT)
-    return last_word in STOP_WORDS and previous[-1] not in ":|"
+    return not _ends_sentence(previous) and _carries_on(previous, line)
 
 
 def is_paragraph(text: str) -> bool:
     """Running prose: PARAGRAPH_WORDS words or more, ending a sentence."""
-    return text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS and len(WORD.findall(text)) >= PARAGRAPH_WORDS
+    return _ends_sentence(text) and len(text.split()) >= PARAGRAPH_WORDS
 
 
 def text_runs(texts: Sequence[str]) -> np.ndarray:
     """The run number of each line: the lines of one sentence split by inline links
-    (:func:`continues`), or of one passage of consecutive paragraphs, share it."""
-    paragraph = [is_paragraph(t) for t in texts]
-    starts = [True] * bool(texts) + [not (continues(a, b) or (paragraph[i] and paragraph[i + 1]))
-                                     for i, (a, b) in enumerate(zip(texts, texts[1:]))]
+    (:func:`continues`), or of one passage of consecutive paragraphs (:func:`is_paragraph`),
+    share it. (One pass over the lines: this runs on every page predicted.)"""
+    ends = [_ends_sentence(t) for t in texts]
+    paragraph = [end and len(t.split()) >= PARAGRAPH_WORDS for t, end in zip(texts, ends)]
+    starts = [True] * bool(texts)
+    for i in range(1, len(texts)):
+        if ends[i - 1]:
+            starts.append(not (paragraph[i - 1] and paragraph[i]))
+        else:
+            starts.append(not _carries_on(texts[i - 1], texts[i]))
     return np.cumsum(starts, dtype=np.int64) - 1
 
 
@@ -79,7 +89,7 @@ def smooth_runs(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
     lines_per_run = np.bincount(runs)
     joined = lines_per_run[runs] > 1
     words = np.ones(len(texts))
-    words[joined] = [max(len(WORD.findall(texts[i])), 1) for i in np.flatnonzero(joined)]
+    words[joined] = [max(len(texts[i].split()), 1) for i in np.flatnonzero(joined)]
     mean = np.bincount(runs, weights=words * probabilities) / np.bincount(runs, weights=words)
     return np.maximum(probabilities, mean[runs])
 
