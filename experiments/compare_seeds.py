@@ -1,9 +1,9 @@
 """How much of a text model's quality is the luck of its augmentation seed?
 
-Training has one random choice: which fit pages get an injected ad widget, and
-which widget (``augment.augment``, seeded by ``train --seed``). This trains the
-default text configuration (``boilersift train data/labeled/all.jsonl.gz``) once
-per seed and records, for each:
+Training has one random choice: which fit pages get an injected ad widget or a
+related-items list, and which (``augment.augment``, seeded by ``train --seed``).
+This trains a text configuration (``boilersift train data/labeled/all.jsonl.gz``,
+with ``--related-rate`` / ``--tail-share`` as given) once per seed and records, for each:
 
 * the word F1 (``metrics.word_prf``, mean over pages) on the tune sites, which
   chose the threshold, and on the held-out dev sites, at the chosen threshold
@@ -11,15 +11,17 @@ per seed and records, for each:
 * the hand-labelled sample ``data/news_page_scrape.jsonl``: line precision, recall
   and F1, and the lines it gets wrong.
 
-Seed 0 is the configuration of the shipped ``models/text-default``. A difference
-between two models smaller than the spread across seeds here is not a finding.
+Seed 0 with the defaults is the configuration of the shipped ``models/text-default``.
+A difference between two configurations smaller than the spread across seeds here
+is not a finding: compare their means over the same seeds.
 
-Rerun (about 8 minutes per seed on 2 cores; needs ``data/labeled/all.jsonl.gz``,
+Rerun (about 10 minutes per seed on one core of 2; needs ``data/labeled/all.jsonl.gz``,
 made by ``boilersift label ../shared/datasets/*.jsonl.gz -o data/labeled/all.jsonl.gz``)::
 
-    .venv/bin/python experiments/compare_seeds.py --seeds 0,1,2
+    .venv/bin/python experiments/compare_seeds.py --seeds 0,1,2 --name compare_seeds_related_tail
+    .venv/bin/python experiments/compare_seeds.py --seeds 0,1,2 --related-rate 0 --tail-share 0   # session 5's
 
-Writes ``compare_seeds.json`` and ``compare_seeds.md`` into ``--output-dir``.
+Writes ``<name>.json`` and ``<name>.md`` into ``--output-dir``.
 """
 
 from __future__ import annotations

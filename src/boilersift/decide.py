@@ -67,7 +67,7 @@ def text_runs(texts: Sequence[str]) -> np.ndarray:
     (:func:`continues`), or of one passage of consecutive paragraphs (:func:`is_paragraph`),
     share it. (One pass over the lines: this runs on every page predicted.)"""
     ends = [_ends_sentence(t) for t in texts]
-    paragraph = [end and len(t.split()) >= PARAGRAPH_WORDS for t, end in zip(texts, ends)]
+    paragraph = [is_paragraph(t) for t in texts]
     starts = [True] * bool(texts)
     for i in range(1, len(texts)):
         if ends[i - 1]:
@@ -79,9 +79,9 @@ def text_runs(texts: Sequence[str]) -> np.ndarray:
 
 def smooth_runs(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
     """Raise every line of a run (:func:`text_runs`) to at least the run's word-weighted
-    mean probability, so that "Donald Trump" (2 words, p=0.23) stays with the 33-word
-    sentence it is part of (mean 0.77), and an article's last paragraph stays with the
-    one before it. Lowering is not done: a strong line in a weak run lost more than it
+    mean probability, so that "Donald Trump" (2 words, p=0.23 by session 5's model)
+    stays with the 33-word sentence it is part of (mean 0.77), and an article's last
+    paragraph stays with the one before it. Lowering is not done: a strong line in a weak run lost more than it
     gained on the dev pages."""
     runs = text_runs(texts)
     if len(runs) == 0 or runs[-1] == len(runs) - 1:  # no run spans two lines

@@ -1,0 +1,95 @@
+"""What each page-level decision of ``boilersift.decide`` does to dev word F1.
+
+What is measured: on the dev-site pages of ../shared/datasets/*.jsonl.gz (as in
+``compare_text.py``), rendered in both scrape styles, a text model's raw
+probabilities (the classifier's, before any decision) are computed once; then
+the mean word F1 (``metrics.word_prf``) of the content lines is computed with
+the decisions switched on one by one:
+
+* ``none``: threshold and tiny-page rule only;
+* ``sentences``: + runs of a sentence split by inline links (``decide.smooth_runs``
+  with passages switched off);
+* ``sentences+passages``: + passages of consecutive paragraphs (all of ``smooth_runs``);
+* ``headline``: threshold, tiny pages and the headline, without runs;
+* ``all``: what ``predict`` does.
+
+Rerun (about 2 minutes)::
+
+    .venv/bin/python experiments/ablate_decide.py                         # the shipped text model
+    .venv/bin/python experiments/ablate_decide.py --model other-bundle/ --name ablate_decide_other
+
+Writes ``<name>.json`` and ``<name>.md`` into ``--output-dir`` (default experiments/results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+from tqdm import tqdm
+
+import boilersift.decide as decide
+import boilersift.model as model_module
+from boilersift import Model
+from boilersift.metrics import word_counts, word_prf
+from boilersift.render import STYLES
+from boilersift.segment import segment_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_text import DATASETS, RESULTS, dev_records  # noqa: E402
+
+# name -> (runs, passages, headline)
+VARIANTS = {"none": (False, False, False), "sentences": (True, False, False),
+            "sentences+passages": (True, True, False), "headline": (False, False, True),
+            "all": (True, True, True)}
+
+
+def keep(texts: list[str], raw: np.ndarray, threshold: float, runs: bool, passages: bool, headline: bool):
+    """The content mask with the chosen decisions."""
+    with mock.patch.object(decide, "PARAGRAPH_WORDS", decide.PARAGRAPH_WORDS if passages else 10**9), \
+         mock.patch.object(decide, "headline", decide.headline if headline else (lambda *_: None)):
+        return decide.content_mask(texts, decide.smooth_runs(texts, raw) if runs else raw, threshold)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="text model bundle (default: the shipped one)")
+    parser.add_argument("--limit", type=int, help="at most this many pages")
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="ablate_decide", help="stem of the output files")
+    args = parser.parse_args()
+    model = Model.load(args.model)
+    records = dev_records(DATASETS, 20, args.limit)
+    pages = []  # (style, texts, raw probabilities, gold counts)
+    with mock.patch.object(model_module, "smooth_runs", lambda texts, p: p):  # the classifier's own scores
+        for record in tqdm(records, desc="pages", unit="page"):
+            gold = word_counts(record.get("gold") or "")
+            for style, render in STYLES.items():
+                blocks = segment_text(render(record["html"]))
+                pages.append((style, [b.text for b in blocks], model.predict_proba_blocks(blocks), gold))
+    results = {}
+    for name, switches in VARIANTS.items():
+        for style in STYLES:
+            scores = [word_prf("\n".join(t for t, k in zip(texts, keep(texts, raw, model.threshold, *switches)) if k),
+                               gold).f1 for s, texts, raw, gold in pages if s == style]
+            results.setdefault(name, {})[style] = round(float(np.mean(scores)), 4)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    meta = {"command": shlex.join(["experiments/ablate_decide.py", *sys.argv[1:]]), "pages": len(records),
+            "model": model.manifest.get("model_sha256"), "threshold": model.threshold}
+    (args.output_dir / f"{args.name}.json").write_text(json.dumps({"meta": meta, "word_f1": results}, indent=2) + "\n")
+    lines = ["# The page-level decisions of boilersift.decide, one by one", "",
+             f"`{meta['command']}`: {meta['pages']} dev-site pages, text model `{meta['model'][:12]}` "
+             f"at threshold {meta['threshold']}; mean word F1 per scrape style.", "",
+             "| decisions | " + " | ".join(STYLES) + " |", "|---|" + "---|" * len(STYLES)]
+    lines += [f"| {name} | " + " | ".join(f"{results[name][s]:.4f}" for s in STYLES) + " |" for name in VARIANTS]
+    (args.output_dir / f"{args.name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
