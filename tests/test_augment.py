@@ -126,7 +126,7 @@ def test_inject_related_puts_noise_after_the_article(page):
 
 def test_augment_related_rate_leaves_the_widget_draws_alone():
     pages = [story_page(i) for i in range(8)]
-    plain = augment(pages, rate=0.5)
+    plain = augment(pages, rate=0.5, related_rate=0.0)
     out = augment(pages, rate=0.5, related_rate=1.0)
     assert all(p.id.endswith("+related") for p in out)
     assert [p.id.removesuffix("+related") for p in out] == [p.id for p in plain]
