@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import CLOSERS, CONTENT_WORD, SENTENCE_ENDS, STRIP_PUNCT
+from .features import STRIP_PUNCT, content_words, ends_sentence
 from .lexicon import STOP_WORDS
 
 # A page of at most this many blocks on which no block reaches the threshold is kept whole.
@@ -37,10 +37,6 @@ CONTINUATION_STARTS = frozenset("'’,;)")
 PARAGRAPH_WORDS = 20
 
 
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS
-
-
 def _carries_on(previous: str, line: str) -> bool:
     """:func:`continues`, given that `previous` has no sentence end."""
     first = line[0]
@@ -54,19 +50,19 @@ def continues(previous: str, line: str) -> bool:
     said Tuesday that" / "Donald Trump" / "'s criticism of" / "Vladimir Putin" / "will
     not affect ...": `previous` has no sentence end, and `line` starts in lower case or
     with a clitic, or `previous` ends on a stop word. Menus ("Home" / "News") never do."""
-    return not _ends_sentence(previous) and _carries_on(previous, line)
+    return not ends_sentence(previous) and _carries_on(previous, line)
 
 
 def is_paragraph(text: str) -> bool:
     """Running prose: PARAGRAPH_WORDS words or more, ending a sentence."""
-    return _ends_sentence(text) and len(text.split()) >= PARAGRAPH_WORDS
+    return ends_sentence(text) and len(text.split()) >= PARAGRAPH_WORDS
 
 
 def text_runs(texts: Sequence[str]) -> np.ndarray:
     """The run number of each line: the lines of one sentence split by inline links
     (:func:`continues`), or of one passage of consecutive paragraphs (:func:`is_paragraph`),
     share it. (One pass over the lines: this runs on every page predicted.)"""
-    ends = [_ends_sentence(t) for t in texts]
+    ends = [ends_sentence(t) for t in texts]
     paragraph = [is_paragraph(t) for t in texts]
     starts = [True] * bool(texts)
     for i in range(1, len(texts)):
@@ -94,11 +90,6 @@ def smooth_runs(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
     return np.maximum(probabilities, mean[runs])
 
 
-def _content_words(text: str) -> set[str]:
-    # Cut to six characters, as features.topic_overlap does: a crude multilingual stemmer.
-    return {w[:6] for w in CONTENT_WORD.findall(text.lower()) if w not in STOP_WORDS}
-
-
 def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
     """The index of the article's headline, if the lines above the first content line
     have one: title-shaped (HEADLINE_WORDS words, no full stop) and on topic (at least
@@ -113,9 +104,9 @@ def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
                   and texts[i][-1] not in HEADLINE_ENDS]
     if not candidates:
         return None
-    content = _content_words("\n".join(t for t, k in zip(texts, keep) if k))
+    content = content_words("\n".join(t for t, k in zip(texts, keep) if k))
     for i in candidates:
-        words = _content_words(texts[i])
+        words = content_words(texts[i])
         overlap = len(words & content) / len(words) if words else 0.0
         if overlap >= best_overlap:
             best, best_overlap = i, overlap

@@ -336,13 +336,17 @@ def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
     return np.column_stack(columns)
 
 
+def ends_sentence(text: str) -> bool:
+    """A sentence end, maybe inside closing quotes or brackets; ")" alone ends no sentence."""
+    return text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS
+
+
 def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
     """The run of lines each line's sentence spans: "MOSCOW: The Kremlin said Tuesday
     that / Donald Trump / 's criticism of / Vladimir Putin / will not affect ... ."
     is one sentence of 40 words that ends like one, a menu is a run that never does."""
     n = len(blocks)
-    # A sentence end, maybe inside closing quotes or brackets; ")" alone ends no sentence.
-    terminal = np.fromiter((b.text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS for b in blocks), dtype=np.float64, count=n)
+    terminal = np.fromiter((ends_sentence(b.text) for b in blocks), dtype=np.float64, count=n)
     words = np.expm1(base[:, SHAPE_NAMES.index("log_words")])
     # Blank lines do not end a chain: the training format keeps no blank lines, so
     # a chain cut at them would differ between training and prediction.
@@ -450,13 +454,18 @@ def score_context(scores: np.ndarray) -> np.ndarray:
 CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
+def content_words(text: str) -> set[str]:
+    """What a line talks about: its words of three letters or more that are not stop
+    words, cut to six characters (a crude multilingual stemmer: Russia/Russian)."""
+    return {w[:6] for w in CONTENT_WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
 def topic_overlap(texts: list[str], scores: np.ndarray, cut: float = 0.5) -> np.ndarray:
     """Share of each line's content words that also occur in the *other* lines
     scored at least `cut`: an article paragraph stranded between two widgets
     still talks about what the article talks about; a teaser for another story
     does not."""
-    # Words cut to six characters: a crude multilingual stemmer (Russia/Russian).
-    bags = [{w[:6] for w in CONTENT_WORD.findall(t.lower()) if w not in STOP_WORDS} for t in texts]
+    bags = [content_words(t) for t in texts]
     core: Counter[str] = Counter()
     for bag, score in zip(bags, scores):
         if score >= cut:
