@@ -1,7 +1,8 @@
 """What each page-level decision of ``boilersift.decide`` does to dev word F1.
 
 What is measured: on the dev-site pages of ../shared/datasets/*.jsonl.gz (as in
-``compare_text.py``), rendered in both scrape styles, a text model's raw
+``compare_text.py``), rendered in both scrape styles (``--html``: their DOM
+blocks, with the HTML model), a model's raw
 probabilities (the classifier's, before any decision) are computed once; then
 the mean word F1 (``metrics.word_prf``) of the content lines is computed with
 the decisions switched on one by one:
@@ -17,6 +18,7 @@ Rerun (about 2 minutes)::
 
     .venv/bin/python experiments/ablate_decide.py                         # the shipped text model
     .venv/bin/python experiments/ablate_decide.py --model other-bundle/ --name ablate_decide_other
+    .venv/bin/python experiments/ablate_decide.py --html --name ablate_decide_html   # the shipped HTML model
 
 Writes ``<name>.json`` and ``<name>.md`` into ``--output-dir`` (default experiments/results).
 """
@@ -58,23 +60,26 @@ def keep(texts: list[str], raw: np.ndarray, threshold: float, runs: bool, passag
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", help="text model bundle (default: the shipped one)")
+    parser.add_argument("--model", help="model bundle (default: the shipped one)")
+    parser.add_argument("--html", action="store_true", help="the pages' DOM blocks and an HTML model")
     parser.add_argument("--limit", type=int, help="at most this many pages")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--name", default="ablate_decide", help="stem of the output files")
     args = parser.parse_args()
-    model = Model.load(args.model)
+    model = Model.load(args.model, "html" if args.html else "text")
+    styles = {"html": model.html_blocks} if args.html else {
+        style: lambda html, render=render: segment_text(render(html)) for style, render in STYLES.items()}
     records = dev_records(DATASETS, 20, args.limit)
     pages = []  # (style, texts, raw probabilities, gold counts)
     with mock.patch.object(model_module, "smooth_runs", lambda texts, p: p):  # the classifier's own scores
         for record in tqdm(records, desc="pages", unit="page"):
             gold = word_counts(record.get("gold") or "")
-            for style, render in STYLES.items():
-                blocks = segment_text(render(record["html"]))
+            for style, blocks_of in styles.items():
+                blocks = blocks_of(record["html"])
                 pages.append((style, [b.text for b in blocks], model.predict_proba_blocks(blocks), gold))
     results = {}
     for name, switches in VARIANTS.items():
-        for style in STYLES:
+        for style in styles:
             scores = [word_prf("\n".join(t for t, k in zip(texts, keep(texts, raw, model.threshold, *switches)) if k),
                                gold).f1 for s, texts, raw, gold in pages if s == style]
             results.setdefault(name, {})[style] = round(float(np.mean(scores)), 4)
@@ -83,10 +88,10 @@ def main() -> None:
             "model": model.manifest.get("model_sha256"), "threshold": model.threshold}
     (args.output_dir / f"{args.name}.json").write_text(json.dumps({"meta": meta, "word_f1": results}, indent=2) + "\n")
     lines = ["# The page-level decisions of boilersift.decide, one by one", "",
-             f"`{meta['command']}`: {meta['pages']} dev-site pages, text model `{meta['model'][:12]}` "
+             f"`{meta['command']}`: {meta['pages']} dev-site pages, {model.input_format} model `{meta['model'][:12]}` "
              f"at threshold {meta['threshold']}; mean word F1 per scrape style.", "",
-             "| decisions | " + " | ".join(STYLES) + " |", "|---|" + "---|" * len(STYLES)]
-    lines += [f"| {name} | " + " | ".join(f"{results[name][s]:.4f}" for s in STYLES) + " |" for name in VARIANTS]
+             "| decisions | " + " | ".join(styles) + " |", "|---|" + "---|" * len(styles)]
+    lines += [f"| {name} | " + " | ".join(f"{results[name][s]:.4f}" for s in styles) + " |" for name in VARIANTS]
     (args.output_dir / f"{args.name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
