@@ -98,8 +98,13 @@ def teasers(pages: list[LabeledPage]) -> dict[str, list[Story]]:
                   and t[0].isupper() and t[-1] not in ".:"]
         prose = [t for t in content if len(t.split()) >= SUMMARY_WORDS and t[0].isupper() and t[-1] in ".!?"]
         if titles and prose:
-            out.setdefault(language(page), []).append((page.id.split("#")[0], titles, prose))
+            out.setdefault(language(page), []).append((_story_id(page), titles, prose))
     return out
+
+
+def _story_id(page: LabeledPage) -> str:
+    """The page's id without the "#style" that `label` appends: one story in both styles."""
+    return page.id.split("#")[0]
 
 
 def language(page: LabeledPage) -> str:
@@ -114,7 +119,7 @@ def related_list(page: LabeledPage, stories: list[Story], rng: random.Random) ->
     Articles"), then items of other stories, each a title and a summary, maybe after a
     short noise line of the page's own (a source, a date). The summaries are prose as
     good as any article's: only the topic and the place tell them from the article."""
-    others = [story for story in stories if story[0] != page.id.split("#")[0]]  # nor its other style
+    others = [story for story in stories if story[0] != _story_id(page)]
     short = [b.text for b, label in zip(page.blocks, page.labels) if not label and len(b.text.split()) <= 4]
     lines = [rng.choice(RELATED_HEADINGS).title()]
     for _, titles, prose in rng.sample(others, min(rng.randint(MIN_ITEMS, MAX_ITEMS), len(others))):
