@@ -291,15 +291,15 @@ def test_corrupt_model_bundle(bundle_copy):
     assert proc.stdout == ""
 
 
-def test_model_file_not_a_pickle(bundle_copy):
+def test_model_file_not_arrays(bundle_copy):
     import hashlib
 
-    garbage = b"not a pickle at all"
+    garbage = b"not an array file at all"
     (bundle_copy / MODEL_FILE).write_bytes(garbage)
     manifest = json.loads((bundle_copy / "manifest.json").read_text(encoding="utf-8"))
     manifest["model_sha256"] = hashlib.sha256(garbage).hexdigest()
     (bundle_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert_one_line_error(run("predict", SAMPLE_TXT, "--model", bundle_copy), "cannot load model.joblib")
+    assert_one_line_error(run("predict", SAMPLE_TXT, "--model", bundle_copy), "model.npz is not a file of numeric arrays")
 
 
 @pytest.mark.parametrize("make", ["empty dir", "missing dir", "file"])

@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 
 from boilersift import ExplainedLine, LineResult
 from boilersift.explain import mean_abs_contributions, occlusion, top_reasons
-from boilersift.model import Cascade
+from boilersift.stages import Cascade
 from boilersift.output import tsv_header
 
 from conftest import SAMPLE_TXT
@@ -62,7 +62,7 @@ def test_model_explain(default_model):
     assert [(r.text, r.probability, r.is_content) for r in explained] == [
         (r.text, r.probability, r.is_content) for r in plain]
     assert all(type(r) is LineResult for r in plain) and all(isinstance(r, ExplainedLine) for r in explained)
-    names = set(default_model.estimator.estimator_.feature_names_)
+    names = set(default_model.feature_names)
     for r in explained:
         assert len(r.reasons) <= 3
         assert {name for name, _, _ in r.reasons} <= names - {"pass1"}  # credited to its inputs

@@ -10,7 +10,7 @@ from boilersift import BoilersiftError, Model
 from boilersift.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, load_bundle
 from boilersift.data import fingerprint, is_dev_site, load_pages, page_from_record, read_jsonl, site_fold
 from boilersift.features import FEATURE_SCHEMA_VERSION, MODEL_FEATURE_NAMES
-from boilersift.model import PASS_ESTIMATORS, fit_classifier
+from boilersift.estimators import PASS_ESTIMATORS, fit_classifier
 from boilersift.segment import segment_text
 from boilersift.train import split_pages, train_model
 
@@ -85,7 +85,7 @@ def test_model_load_is_load_bundle(roundtrip):
 
 @pytest.mark.parametrize("key", [
     "format_version", "feature_schema_version", "feature_names", "threshold", "libraries",
-    "created", "model_file", "model_sha256", "estimator", "estimator_params", "training_data", "split",
+    "created", "model_file", "model_sha256", "estimator", "estimator_params", "training_data", "split", "stages",
 ])
 def test_manifest_has(roundtrip, key):
     _, _, path = roundtrip
@@ -103,7 +103,8 @@ def test_manifest_values(roundtrip, small_pages):
     assert manifest["model_sha256"] == hashlib.sha256((path / MODEL_FILE).read_bytes()).hexdigest()
     assert manifest["threshold"] == trained.threshold
     assert manifest["estimator"] == TEST_ESTIMATOR
-    assert {"boilersift", "scikit-learn", "numpy", "joblib", "python"} <= set(manifest["libraries"])
+    assert {"boilersift", "scikit-learn", "numpy", "python"} <= set(manifest["libraries"])
+    assert set(manifest["stages"]) == {"words", "first", "final"}
     fit_pages, tune_pages, dev_pages = split_pages(small_pages, 0, 15)
     assert manifest["training_data"] == fingerprint(fit_pages)
     assert len(manifest["training_data"]["sha256"]) == 64
@@ -154,12 +155,15 @@ def test_no_fit_pages_is_an_error(small_pages):
 
 @pytest.mark.parametrize("estimator", sorted(PASS_ESTIMATORS))
 @pytest.mark.parametrize("second_pass", [True, False])
-def test_every_estimator_fits(small_pages, estimator, second_pass):
+def test_every_estimator_fits_and_exports_exactly(small_pages, estimator, second_pass, tmp_path):
+    """Every pass estimator trains, and its arrays predict what scikit-learn predicts, also after a save."""
     fitted = fit_classifier(small_pages, estimator, second_pass=second_pass)
     blocks = segment_text(SAMPLE_TXT.read_text(encoding="utf-8"))
     proba = fitted.predict_proba(blocks)
     assert proba.shape == (len(blocks), 2)
     assert np.allclose(proba.sum(axis=1), 1.0)
+    loaded = load_bundle(Model(fitted.export(), 0.5).save(tmp_path / "bundle"))
+    assert np.abs(loaded.classifier.predict_proba(blocks) - proba).max() <= 1e-9
 
 
 def test_unknown_estimator(small_pages):

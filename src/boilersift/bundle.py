@@ -1,13 +1,14 @@
-"""Model bundles: a directory with ``model.joblib`` and ``manifest.json``.
+"""Model bundles: a directory with ``manifest.json`` and ``model.npz``. A bundle is data.
 
-The manifest is the model's pedigree: bundle format and feature-schema versions,
-the library versions it was trained with, a fingerprint of the training data,
-its dev metrics and the SHA-256 of the joblib file. Loading checks the manifest
-*before* unpickling (a joblib file runs code when loaded, so a file that does not
-match its manifest is never opened) and says exactly what is wrong.
-
-Trust model: only load bundles you trust. The checksum detects corruption and
-accidental swaps, not an attacker who can also rewrite the manifest.
+``model.npz`` holds the fitted stages as plain numeric arrays (:mod:`boilersift.predictors`);
+the manifest holds everything else as JSON: bundle format and feature-schema versions,
+the kind and scalars of each stage, the feature names, the threshold, the library
+versions it was trained with, a fingerprint of the training data, its dev metrics and
+the SHA-256 of ``model.npz``. Loading reads JSON and arrays (``allow_pickle=False``),
+checks that they make a valid model and never runs code from the bundle, so a bundle
+from anyone is safe to load; the checksum catches corruption and accidental swaps.
+Nothing here imports scikit-learn: a bundle loads with any numpy this package
+supports, whatever scikit-learn trained it. docs/bundle-format.md describes the format.
 """
 
 from __future__ import annotations
@@ -15,25 +16,26 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import warnings
+import zipfile
 from datetime import datetime, timezone
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
-import joblib
 import numpy as np
-import sklearn
-from sklearn.exceptions import InconsistentVersionWarning
 
 from . import __version__
 from .errors import BoilersiftError
 from .features import FEATURE_SCHEMAS, FIRST_PASS_NAMES, model_feature_names
-from .model import LineClassifier, Model
+from .model import Model
+from .predictors import FormatError, stage_from_arrays
+from .stages import Stages
 
-BUNDLE_FORMAT_VERSION = 1
-MODEL_FILE = "model.joblib"
+BUNDLE_FORMAT_VERSION = 2
+PICKLE_FORMAT_VERSION = 1  # model.joblib: read only by `boilersift convert-model --trust-pickle`
+MODEL_FILE = "model.npz"
 MANIFEST_FILE = "manifest.json"
 DEFAULT_BUNDLES = {"text": "text-default", "html": "html-default"}
+STAGE_NAMES = ("words", "first", "final")
 
 
 def default_bundle_path(input_format: str = "text") -> Path:
@@ -46,7 +48,7 @@ def default_bundle_path(input_format: str = "text") -> Path:
     return Path(__file__).resolve().parents[2] / "models" / name
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -55,28 +57,41 @@ def _sha256(path: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    return {"boilersift": __version__, "scikit-learn": sklearn.__version__,
-            "numpy": np.__version__, "joblib": joblib.__version__,
-            "python": platform.python_version()}
+    """The versions of what trains a model (read from the installed metadata, not imported)."""
+    versions = {"boilersift": __version__, "python": platform.python_version()}
+    for name in ("scikit-learn", "numpy"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def save_bundle(model: Model, path: str | Path) -> Path:
     """Write `model` to the bundle directory `path` (created; files replaced atomically)."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    arrays, stages = {}, {}
+    for name in STAGE_NAMES:
+        stage = getattr(model.classifier, name)
+        if stage is not None:
+            stage_arrays, stages[name] = stage.to_arrays(name)
+            arrays.update(stage_arrays)
     tmp_model = path / f".{MODEL_FILE}.tmp"
-    joblib.dump(model.estimator, tmp_model, compress=3)
+    with open(tmp_model, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
     manifest = {
         **model.manifest,
         "format_version": BUNDLE_FORMAT_VERSION,
         "input_format": model.input_format,
         "feature_schema_version": FEATURE_SCHEMAS[model.input_format],
-        "feature_names": list(model.estimator.estimator_.feature_names_),
+        "feature_names": list(model.feature_names),
         "threshold": model.threshold,
-        "libraries": library_versions(),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "stages": stages,
+        "libraries": model.manifest.get("libraries") or library_versions(),
+        "created": model.manifest.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model_file": MODEL_FILE,
-        "model_sha256": _sha256(tmp_model),
+        "model_sha256": sha256(tmp_model),
     }
     tmp_manifest = path / f".{MANIFEST_FILE}.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -101,14 +116,27 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
+def check_format(path: Path, manifest: dict) -> None:
+    """Raise, saying what to do, if this boilersift does not read the bundle's format."""
+    version = manifest.get("format_version")
+    if version == BUNDLE_FORMAT_VERSION:
+        return
+    if version == PICKLE_FORMAT_VERSION:
+        trained_with = manifest.get("libraries", {}).get("scikit-learn", "?")
+        raise BoilersiftError(
+            f"model {path}: bundle format 1 is a pickle (model.joblib), which boilersift no longer loads; "
+            f"if you trust its source, convert it with `boilersift convert-model {path} NEW_DIR --trust-pickle` "
+            f"(needs scikit-learn=={trained_with}), or retrain it with `boilersift train`")
+    if isinstance(version, int) and version > BUNDLE_FORMAT_VERSION:
+        raise BoilersiftError(f"model {path}: bundle format {version}, this boilersift reads format "
+                              f"{BUNDLE_FORMAT_VERSION}; install a newer boilersift")
+    raise BoilersiftError(f"model {path}: unknown bundle format {version!r}; not a boilersift bundle")
+
+
 def check_manifest(path: Path, manifest: dict) -> None:
     """Raise with a precise message if the bundle cannot be used by this version."""
-    version = manifest.get("format_version")
-    if version != BUNDLE_FORMAT_VERSION:
-        raise BoilersiftError(
-            f"model {path}: bundle format {version!r}, this boilersift reads format "
-            f"{BUNDLE_FORMAT_VERSION}; retrain it with `boilersift train`")
-    input_format = manifest.get("input_format", "text")  # bundles before HTML support are text models
+    check_format(path, manifest)
+    input_format = manifest.get("input_format")
     if input_format not in FEATURE_SCHEMAS:
         raise BoilersiftError(f"model {path}: unknown input format {input_format!r} (this boilersift "
                               f"knows {', '.join(FEATURE_SCHEMAS)}); install a newer boilersift")
@@ -121,13 +149,13 @@ def check_manifest(path: Path, manifest: dict) -> None:
             f"model {path}: feature schema {schema!r} does not match this boilersift's "
             f"{FEATURE_SCHEMAS[input_format]!r}; retrain it with `boilersift train`, or install the "
             f"boilersift version it was trained with ({manifest.get('libraries', {}).get('boilersift', '?')})")
-    model_file = path / str(manifest.get("model_file", MODEL_FILE))
+    model_file = path / MODEL_FILE
     if not model_file.is_file():
-        raise BoilersiftError(f"model {path}: {model_file.name} is missing")
-    actual = _sha256(model_file)
+        raise BoilersiftError(f"model {path}: {MODEL_FILE} is missing")
+    actual = sha256(model_file)
     if actual != manifest.get("model_sha256"):
         raise BoilersiftError(
-            f"model {path}: checksum mismatch for {model_file.name} (manifest "
+            f"model {path}: checksum mismatch for {MODEL_FILE} (manifest "
             f"{str(manifest.get('model_sha256'))[:12]}…, file {actual[:12]}…); the file is corrupt "
             "or was replaced, refusing to load it")
 
@@ -139,24 +167,39 @@ def check_bundle(path: Path) -> dict:
     return manifest
 
 
+def read_stages(path: Path, manifest: dict) -> Stages:
+    """The stages of a checked bundle, from its arrays and the manifest's parameters."""
+    params = manifest.get("stages")
+    if not isinstance(params, dict) or not {"words", "final"} <= set(params):
+        raise BoilersiftError(f"model {path}: {MANIFEST_FILE} does not describe the model's stages")
+    try:
+        with np.load(path / MODEL_FILE, allow_pickle=False) as arrays:
+            stages = {name: stage_from_arrays(arrays, name, params[name]) if name in params else None
+                      for name in STAGE_NAMES}
+    except FormatError as exc:
+        raise BoilersiftError(f"model {path}: {MODEL_FILE} is not a valid model ({exc}); "
+                              "get the bundle again or retrain it") from None
+    except ValueError:  # numpy refuses pickled data and object arrays (its message suggests unpickling)
+        raise BoilersiftError(f"model {path}: {MODEL_FILE} is not a file of numeric arrays (it holds pickled "
+                              "objects, or is no array file at all); boilersift did not write it, refusing "
+                              "to load it") from None
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+        raise BoilersiftError(f"model {path}: cannot read {MODEL_FILE} ({type(exc).__name__}: {exc}); "
+                              "the file is truncated or damaged: get the bundle again or retrain it") from None
+    classifier = Stages(**stages, input_format=manifest["input_format"])
+    final_columns = len(manifest["feature_names"])
+    second_pass = final_columns == len(model_feature_names(classifier.input_format))
+    if classifier.final.n_features_in_ != final_columns or (classifier.first is not None) != second_pass or \
+            (second_pass and classifier.first.n_features_in_ != final_columns - len(FIRST_PASS_NAMES)):
+        raise BoilersiftError(f"model {path}: the stages in {MODEL_FILE} do not fit its feature names")
+    return classifier
+
+
 def load_bundle(path: str | Path | None = None) -> Model:
     """Load and verify a bundle; None loads the shipped default."""
     path = Path(path) if path is not None else default_bundle_path()
     manifest = check_bundle(path)
-    input_format = manifest.get("input_format", "text")
-    trained_with = manifest.get("libraries", {}).get("scikit-learn", "?")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", InconsistentVersionWarning)
-            estimator = joblib.load(path / str(manifest.get("model_file", MODEL_FILE)))
-    except InconsistentVersionWarning:
-        raise BoilersiftError(
-            f"model {path}: trained with scikit-learn {trained_with}, but {sklearn.__version__} is "
-            f"installed; install scikit-learn=={trained_with} or retrain with `boilersift train`") from None
-    except Exception as exc:  # a corrupt pickle can raise almost anything
-        raise BoilersiftError(f"model {path}: cannot load {MODEL_FILE} ({type(exc).__name__}: {exc})") from None
-    classifier = getattr(estimator, "estimator_", None)
-    if not isinstance(classifier, LineClassifier) or classifier.input_format != input_format \
-            or estimator.n_features_in_ != len(manifest["feature_names"]):
-        raise BoilersiftError(f"model {path}: {MODEL_FILE} does not hold a fitted boilersift estimator")
-    return Model(estimator, manifest)
+    threshold = manifest.get("threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise BoilersiftError(f"model {path}: threshold {threshold!r} is not a probability")
+    return Model(read_stages(path, manifest), float(threshold), manifest)

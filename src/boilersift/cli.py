@@ -165,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", required=True, metavar="DIR", help="where to write the report")
     p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
+
+    p = sub.add_parser("convert-model", help="convert a pickled model bundle (format 1) to the array format",
+                       description="Convert a model bundle of boilersift 0.1 (model.joblib, a pickle) to the "
+                       "current format (model.npz: plain arrays, safe to load from anyone). UNSAFE: reading "
+                       "the pickle runs any code it contains, so convert only bundles whose source you trust; "
+                       "needs the scikit-learn version the bundle was trained with.")
+    p.add_argument("bundle", metavar="OLD_DIR", help="the format-1 bundle directory")
+    p.add_argument("output", metavar="NEW_DIR", help="bundle directory to write")
+    p.add_argument("--trust-pickle", action="store_true",
+                   help="required: confirm that you trust OLD_DIR's source (unpickling runs its code)")
     return parser
 
 
@@ -391,7 +401,19 @@ def _terminate(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-COMMANDS = {"predict": cmd_predict, "label": cmd_label, "train": cmd_train, "evaluate": cmd_evaluate}
+def cmd_convert_model(args: argparse.Namespace) -> int:
+    from .legacy import convert_pickled_bundle
+
+    if not args.trust_pickle:
+        raise BoilersiftError(f"converting {args.bundle} unpickles it, which runs any code it holds; "
+                              "if you trust its source, add --trust-pickle")
+    path = convert_pickled_bundle(args.bundle, args.output)
+    print(f"converted {args.bundle} to {path}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"predict": cmd_predict, "label": cmd_label, "train": cmd_train, "evaluate": cmd_evaluate,
+            "convert-model": cmd_convert_model}
 
 
 def main(argv: list[str] | None = None) -> int:

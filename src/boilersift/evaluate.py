@@ -127,7 +127,7 @@ def worst_pages(model: Model, pages: list[LabeledPage], predictions: list[list[i
     """The `n` pages with the lowest word-F1 (of equal ones, those with more wrong lines
     first; pages without lines have nothing to show), line by line: text, gold label,
     probability, prediction and the reasons of the prediction."""
-    names = model.estimator.estimator_.feature_names_
+    names = model.feature_names
     wrong = [np.asarray(keep) != np.asarray(page.labels) for page, keep in zip(pages, predictions)]
     candidates = [i for i, page in enumerate(pages) if page.blocks]
     worst = sorted(candidates, key=lambda i: (page_f1[i], -wrong[i].sum(), pages[i].id))[:n]
@@ -160,7 +160,7 @@ def feature_importance(model: Model, pages: list[LabeledPage], n_pages: int = IM
         rows = np.unique(np.linspace(0, len(page.blocks) - 1, min(len(page.blocks), n_lines)).astype(int))
         contributions.append(model.contributions_blocks(page.blocks, rows)[2][rows])
     return {"pages": len(contributions), "lines": sum(len(c) for c in contributions),
-            "features": mean_abs_contributions(contributions, model.estimator.estimator_.feature_names_,
+            "features": mean_abs_contributions(contributions, model.feature_names,
                                                TOP_FEATURES)}
 
 

@@ -13,7 +13,9 @@ import time
 from .augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE, augment
 from .data import LabeledPage, fingerprint, is_dev_site
 from .evaluate import best_threshold, evaluate, page_probabilities
-from .model import DEFAULT_ESTIMATORS, DEFAULT_THRESHOLD, Model, fit_classifier
+from .bundle import library_versions
+from .estimators import DEFAULT_ESTIMATORS, fit_classifier
+from .model import DEFAULT_THRESHOLD, Model
 
 TUNE_SALT = "tune:"
 
@@ -40,7 +42,7 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
                 dev_fold: int = 0, start_rate: float = START_RATE, seed: int = 0,
                 related_rate: float = RELATED_RATE, tail_share: float = TAIL_SHARE) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
-    `estimator` names a pass estimator (:data:`model.PASS_ESTIMATORS`; None: the default for `input_format`);
+    `estimator` names a pass estimator (:data:`estimators.PASS_ESTIMATORS`; None: the default for `input_format`);
     `widget_rate` of the fit pages get an ad widget injected (a `tail_share` of them after
     the article's last or next-to-last paragraph), `related_rate` a related-items list
     after the article, and `start_rate` start at their first content line (:mod:`boilersift.augment`);
@@ -61,13 +63,15 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
     started = time.perf_counter()
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
     augmented = augment(fit_pages, widget_rate, seed, start_rate, related_rate, tail_share)
-    model = Model(fit_classifier(augmented, estimator, cut, second_pass, input_format), {})
+    classifier = fit_classifier(augmented, estimator, second_pass, input_format)
+    model = Model(classifier.export(), cut)
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
-        model.estimator.threshold = best_threshold(tune_pages, page_probabilities(model, tune_pages))
+        model.threshold = float(best_threshold(tune_pages, page_probabilities(model, tune_pages)))
     model.manifest = {
         "estimator": estimator,
-        "estimator_params": model.estimator.estimator_.get_params(),
+        "estimator_params": classifier.get_params(),
+        "libraries": library_versions(),
         "training_data": fingerprint(fit_pages),  # as given; augmentation is seeded, see split
         "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),

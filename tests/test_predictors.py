@@ -1,0 +1,189 @@
+"""The array predictors compute what the scikit-learn estimators compute (to 1e-9), predicting
+imports no scikit-learn, and a pickled bundle of format 1 converts only when trusted.
+
+These tests also run in CI's second environment, with the oldest scikit-learn and numpy that
+pyproject.toml allows (.ci/run)."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from boilersift import BoilersiftError, Model
+from boilersift.bundle import default_bundle_path, load_bundle, sha256
+from boilersift.data import load_pages
+from boilersift.estimators import N_HASH_FEATURES, export_pass, export_words, fit_classifier, word_scorer
+from boilersift.model import _numbered
+from boilersift.predictors import ROWS_PER_WALK, HashedWords, words_and_bigrams
+
+from conftest import FIXTURES, GATE_DEV, GATE_HTML, SAMPLE_TXT, SMALL_LABELED, boilersift_command
+
+TOLERANCE = 1e-9
+
+
+@pytest.mark.parametrize("name, fixture, styles", [
+    ("text-default", GATE_DEV, None),
+    ("html-default", GATE_HTML, ["dom"]),
+])
+def test_shipped_models_predict_what_scikit_learn_predicted(name, fixture, styles):
+    """Reference: the pickled scikit-learn models' probabilities on every block of the quality
+    gates, recorded before they were converted (experiments/bundle_conversion.py)."""
+    with np.load(FIXTURES / "reference_probabilities.npz") as reference:
+        expected = reference[name]
+    pages = load_pages([fixture], styles) if styles else load_pages([fixture])
+    blocks = [block for page in pages for block in _numbered(page.blocks)]
+    model = load_bundle(default_bundle_path(name.split("-")[0]))
+    actual = model.classifier.predict_proba(blocks)[:, 1]
+    assert len(actual) == len(expected)
+    assert np.abs(actual - expected).max() <= TOLERANCE
+
+
+@pytest.mark.parametrize("texts", [
+    ["Privacy Policy", "Home | News | Sport", ""],
+    ["Ünïcödé wörds, 中文 字符 and emoji 🙂 🙂", "the the the the", "    "],
+    ["a " * 500, "Posted by admin on 12/03/2020 at 10:15"],
+])
+def test_hashed_words_equal_the_vectorizer_and_sgd(texts, small_pages):
+    texts = texts + [b.text for b in small_pages[0].blocks[:50]]
+    blocks = [b for page in small_pages for b in page.blocks]
+    y = np.concatenate([page.labels for page in small_pages])
+    pipeline = word_scorer().fit([b.text for b in blocks], y)
+    words = export_words(pipeline)
+    assert words.n_features == N_HASH_FEATURES
+    assert np.abs(words.predict_proba(texts) - pipeline.predict_proba(texts)).max() <= TOLERANCE
+
+
+def test_hash_buckets_equal_scikit_learns():
+    terms = ["privacy", "privacy policy", "中文", "🙂", "", "x" * 1000] + [f"w{i}" for i in range(2000)]
+    vectorizer = HashingVectorizer(analyzer=lambda doc: doc, n_features=N_HASH_FEATURES, alternate_sign=False,
+                                   norm=None)
+    words = HashedWords(np.zeros(N_HASH_FEATURES), 0.0)
+    expected = [int(vectorizer.transform([[term]]).indices[0]) for term in terms]
+    assert words.buckets(terms) == expected
+
+
+def test_words_and_bigrams_are_what_the_vectorizer_counts():
+    text = "Read more: The Kremlin's 2 plans"
+    assert words_and_bigrams(text) == ["read", "more", "the", "kremlin", "s", "2", "plans",
+                                       "read more", "more the", "the kremlin", "kremlin s", "s 2", "2 plans"]
+
+
+def _data(seed: int = 0, missing: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    random = np.random.default_rng(seed)
+    X = random.normal(size=(600, 5))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    if missing:
+        X[random.random(X.shape) < 0.15] = np.nan
+    return X, y
+
+
+@pytest.mark.parametrize("make, missing", [
+    (lambda: HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=15, random_state=0), True),
+    (lambda: RandomForestClassifier(n_estimators=20, min_samples_leaf=3, random_state=0), True),
+    (lambda: make_pipeline(StandardScaler(), LogisticRegression()), False),
+], ids=["boosted trees", "forest", "linear"])
+def test_pass_estimators_equal_scikit_learn(make, missing):
+    """Trees send a missing value (NaN) where each node learned to, as scikit-learn does."""
+    estimator = make().fit(*_data(missing=missing))
+    X_new, _ = _data(seed=1, missing=missing)
+    exported = export_pass(estimator)
+    assert exported.n_features_in_ == 5
+    assert np.abs(exported.predict_proba(X_new) - estimator.predict_proba(X_new)).max() <= TOLERANCE
+
+
+def test_many_rows_walk_in_chunks_with_the_same_result():
+    X, y = _data()
+    trees = export_pass(HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y))
+    many = np.vstack([X] * (ROWS_PER_WALK // len(X) + 2))
+    assert np.array_equal(trees.predict_proba(many), np.vstack([trees.predict_proba(X)] * (len(many) // len(X))))
+
+
+@pytest.mark.parametrize("input_format", ["text", "html"])
+def test_predict_imports_no_scikit_learn(input_format, tmp_path):
+    page = tmp_path / ("page.html" if input_format == "html" else "page.txt")
+    if input_format == "html":
+        page.write_text("<html><body><nav>Home</nav><p>An article sentence, long enough.</p></body></html>")
+    else:
+        page.write_text(SAMPLE_TXT.read_text(encoding="utf-8"), encoding="utf-8")
+    code = ("import sys; from boilersift.cli import main; code = main(['predict', sys.argv[1]]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'joblib')), "
+            "file=sys.stderr); sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", code, str(page)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+# -- bundles of format 1 (pickles) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pickled_bundle(tmp_path_factory):
+    """A format-1 bundle as boilersift 0.1 wrote it: its classes pickled under boilersift.model."""
+    joblib = pytest.importorskip("joblib")
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    from boilersift import estimators, model, predictors
+
+    classifier = fit_classifier(load_pages([SMALL_LABELED])[:6], "hgb-small")
+    wrapped = FixedThresholdClassifier(classifier, threshold=0.4)
+    wrapped.estimator_ = classifier
+    path = tmp_path_factory.mktemp("legacy") / "old"
+    path.mkdir()
+    moved = {"LineClassifier": estimators.LineClassifier, "words_and_bigrams": predictors.words_and_bigrams}
+    homes = {name: value.__module__ for name, value in moved.items()}
+    try:
+        for name, value in moved.items():
+            value.__module__ = "boilersift.model"
+            setattr(model, name, value)
+        joblib.dump(wrapped, path / "model.joblib", compress=3)
+    finally:
+        for name, value in moved.items():
+            value.__module__ = homes[name]
+            delattr(model, name)
+    manifest = {"format_version": 1, "input_format": "text", "threshold": 0.4, "model_file": "model.joblib",
+                "model_sha256": sha256(path / "model.joblib"), "estimator": "hgb-small",
+                "libraries": {"scikit-learn": "any"}}
+    (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return path, classifier
+
+
+def test_a_pickled_bundle_is_refused_with_what_to_do(pickled_bundle):
+    path, _ = pickled_bundle
+    with pytest.raises(BoilersiftError, match=r"bundle format 1 is a pickle .*`boilersift convert-model .* --trust-pickle`"):
+        load_bundle(path)
+
+
+def test_convert_model_needs_trust(pickled_bundle, tmp_path):
+    path, _ = pickled_bundle
+    proc = subprocess.run([*boilersift_command(), "convert-model", str(path), str(tmp_path / "new")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"boilersift: error: converting {path} unpickles it, which runs any code it "
+                                   "holds; if you trust its source, add --trust-pickle")
+    assert not (tmp_path / "new").exists()
+
+
+def test_convert_model_keeps_the_predictions(pickled_bundle, tmp_path):
+    path, classifier = pickled_bundle
+    proc = subprocess.run([*boilersift_command(), "convert-model", str(path), str(tmp_path / "new"),
+                           "--trust-pickle"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    converted = load_bundle(tmp_path / "new")
+    assert isinstance(converted, Model) and converted.threshold == 0.4
+    assert converted.manifest["estimator"] == "hgb-small"
+    blocks = [b for page in load_pages([SMALL_LABELED])[6:] for b in _numbered(page.blocks)]
+    assert np.abs(converted.classifier.predict_proba(blocks) - classifier.predict_proba(blocks)).max() <= TOLERANCE
+
+
+def test_convert_model_of_a_current_bundle_says_so(tiny_bundle, tmp_path):
+    from boilersift.legacy import convert_pickled_bundle
+
+    with pytest.raises(BoilersiftError, match="not a format-1 \\(pickle\\) bundle; nothing to convert"):
+        convert_pickled_bundle(tiny_bundle, tmp_path / "new")
