@@ -26,7 +26,8 @@ from pathlib import Path
 
 from boilersift.data import load_pages, read_jsonl
 from boilersift.dom import segment_html
-from boilersift.model import PASS_ESTIMATORS, Model, _numbered, _single_thread, hgb
+from boilersift.estimators import PASS_ESTIMATORS, hgb
+from boilersift.model import Model, _numbered
 from boilersift.train import split_pages, train_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,19 +46,18 @@ def register(size: str) -> str:
 
 def timings(model: Model, htmls: list[str]) -> dict[str, float]:
     """ms/page of classification from HTML, and of the two boosting passes in it, on one core."""
-    classifier = model.estimator.estimator_
+    classifier = model.classifier
     passes = total = 0.0
-    with _single_thread():
-        for start in range(0, len(htmls), CHUNK):
-            began = time.perf_counter()
-            pages = [segment_html(h) for h in htmls[start:start + CHUNK]]
-            model.classify_pages(pages)
-            total += time.perf_counter() - began
-            X = classifier.final_input([b for page in pages for b in _numbered(page)])
-            began = time.perf_counter()
-            classifier.first_.predict_proba(X[:, :classifier.first_.n_features_in_])
-            classifier.final_stage.predict_proba(X)
-            passes += time.perf_counter() - began
+    for start in range(0, len(htmls), CHUNK):
+        began = time.perf_counter()
+        pages = [segment_html(h) for h in htmls[start:start + CHUNK]]
+        model.classify_pages(pages)
+        total += time.perf_counter() - began
+        X = classifier.final_input([b for page in pages for b in _numbered(page)])
+        began = time.perf_counter()
+        classifier.first.predict_proba(X[:, :classifier.first.n_features_in_])
+        classifier.final_stage.predict_proba(X)
+        passes += time.perf_counter() - began
     return {"passes_ms": 1000 * passes / len(htmls), "classify_ms": 1000 * total / len(htmls)}
 
 

@@ -27,7 +27,8 @@ import numpy as np
 
 from boilersift.data import load_pages
 from boilersift.evaluate import best_threshold, score_system
-from boilersift.model import Model, fit_classifier
+from boilersift.estimators import fit_classifier
+from boilersift.model import Model
 from boilersift.train import split_pages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,7 @@ def main() -> None:
     rows: list[dict] = []
     for estimator, second_pass in CANDIDATES:
         started = time.perf_counter()
-        model = Model(fit_classifier(fit, estimator, second_pass=second_pass), {})
+        model = Model(fit_classifier(fit, estimator, second_pass=second_pass).export())
         seconds = time.perf_counter() - started
         tune_proba = [model.predict_proba_blocks(p.blocks) for p in tune]
         threshold = best_threshold(tune, tune_proba)
@@ -75,7 +76,7 @@ def main() -> None:
         dev_proba = [model.predict_proba_blocks(p.blocks) for p in dev]
         predict_seconds = time.perf_counter() - started
         scores = score_system(dev, [(p >= threshold).astype(int).tolist() for p in dev_proba])
-        words = model.estimator.estimator_.words_
+        words = model.classifier.words
         word_proba = [words.predict_proba([b.text for b in p.blocks])[:, 1] if p.blocks else np.zeros(0)
                       for p in dev]
         word_only = score_system(dev, [(p >= 0.5).astype(int).tolist() for p in word_proba])

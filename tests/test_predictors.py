@@ -4,6 +4,7 @@ imports no scikit-learn, and a pickled bundle of format 1 converts only when tru
 These tests also run in CI's second environment, with the oldest scikit-learn and numpy that
 pyproject.toml allows (.ci/run)."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -28,21 +29,34 @@ from conftest import FIXTURES, GATE_DEV, GATE_HTML, SAMPLE_TXT, SMALL_LABELED, b
 TOLERANCE = 1e-9
 
 
+# Where numpy computes the features in other last bits than the reference's numpy did (log1p,
+# expm1 and exp differ between numpy builds and processors), a tree can send a line the other
+# way; this share of the gate blocks must still get the reference's label (measured with
+# numpy 1.26.0: text 99.82%, HTML 100%; experiments/results/bundle_conversion.md).
+MIN_AGREEMENT_ELSEWHERE = 0.995
+
+
 @pytest.mark.parametrize("name, fixture, styles", [
     ("text-default", GATE_DEV, None),
     ("html-default", GATE_HTML, ["dom"]),
 ])
 def test_shipped_models_predict_what_scikit_learn_predicted(name, fixture, styles):
-    """Reference: the pickled scikit-learn models' probabilities on every block of the quality
-    gates, recorded before they were converted (experiments/bundle_conversion.py)."""
+    """Reference: scikit-learn's probabilities for the shipped models on every block of the quality
+    gates (experiments/reference_probabilities.py), and the hash of the features they came from."""
     with np.load(FIXTURES / "reference_probabilities.npz") as reference:
-        expected = reference[name]
+        expected, features_sha256 = reference[name], str(reference[f"{name}.first_input_sha256"])
     pages = load_pages([fixture], styles) if styles else load_pages([fixture])
     blocks = [block for page in pages for block in _numbered(page.blocks)]
     model = load_bundle(default_bundle_path(name.split("-")[0]))
-    actual = model.classifier.predict_proba(blocks)[:, 1]
+    X = model.classifier.final_input(blocks)
+    actual = model.classifier.final_stage.predict_proba(X)[:, 1]
     assert len(actual) == len(expected)
-    assert np.abs(actual - expected).max() <= TOLERANCE
+    first_input = np.ascontiguousarray(X[:, :model.classifier.first.n_features_in_])
+    if hashlib.sha256(first_input.tobytes()).hexdigest() == features_sha256:
+        assert np.abs(actual - expected).max() <= TOLERANCE
+    else:
+        agreement = np.mean((actual >= model.threshold) == (expected >= model.threshold))
+        assert agreement >= MIN_AGREEMENT_ELSEWHERE, f"{agreement:.4f} of the labels agree"
 
 
 @pytest.mark.parametrize("texts", [

@@ -46,7 +46,8 @@ def _add_model_options(parser: argparse.ArgumentParser, several: bool = False) -
                             "to compare models side by side, the first is the reference")
     else:
         parser.add_argument("--model", metavar="DIR", help="model bundle directory for every input (default: the "
-                            "shipped text model for text, the shipped HTML model for HTML)")
+                            "shipped text model for text, the shipped HTML model for HTML); a bundle is data "
+                            "(manifest.json + model.npz arrays), safe to load whoever made it")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="probability at or above which a line is content (default: the model's)")
 
@@ -120,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train a classifier on labelled scrapes (training format) or (HTML, gold) "
                        "pages. Splits pages by site into fit / tune (threshold) / dev (reported metrics).")
     p.add_argument("inputs", nargs="+", metavar="DATA", help="training-format or (HTML, gold) JSON Lines files")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="bundle directory to write")
+    p.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="bundle directory to write: manifest.json + model.npz (arrays, loadable without "
+                   "scikit-learn; training needs scikit-learn 1.6 to 1.9)")
     p.add_argument("--estimator", choices=("hgb", "hgb-small", "forest", "logreg"),
                    help="scikit-learn estimator of the two passes: hgb (HistGradientBoosting, 150 trees of "
                         "63 leaves; default for text), hgb-small (100 of 31, twice as fast to predict; "

@@ -2,7 +2,7 @@
 
 The classifier scores each line with its neighbours in view. Three things are then
 decided over the page, by rule, because the training gold cannot teach them, each
-measured on the dev pages (README, "Decisions over the page"):
+measured on the dev pages (docs/how-it-works.md, "Decisions over the page"):
 
 1. a sentence that inline links split over several lines is one unit, and so is a
    passage of consecutive paragraphs: no line of it scores below the unit as a

@@ -6,7 +6,7 @@ named by :func:`feature_names` (a text scrape: :data:`FEATURE_NAMES`) and
 versioned by :data:`FEATURE_SCHEMAS`; a model bundle records both, and loading
 refuses a bundle whose schema differs.
 
-Feature groups (see the README for the full list):
+Feature groups (docs/how-it-works.md, "Features", has the full list):
 
 * **shape**: length in characters and words, character classes, punctuation
   profile, terminal punctuation, capitalisation, digits, stop-word share;

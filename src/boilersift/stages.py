@@ -60,7 +60,7 @@ class Cascade:
     column `k` of the final stage's input, outside `band`) keeps that score; only the
     others are scored again. On the HTML dev pages 28% of the blocks are rescored and
     the word F1 is unchanged, so the second pass costs a quarter of its time
-    (README, "How it works"). A function of the final input alone, so occlusion
+    (docs/how-it-works.md, "The three stages"). A function of the final input alone, so occlusion
     (:func:`~boilersift.explain.occlusion`) explains exactly what predict computes."""
 
     final: Any

@@ -1,0 +1,84 @@
+"""scikit-learn's probabilities for the shipped models, on every block of both quality gates.
+
+`boilersift train` keeps only the arrays it exports from the fitted scikit-learn estimators.
+This script fits the shipped configuration again (training is deterministic: same data, same
+split, same augmentation seed), checks that the export equals the shipped `model.npz`
+array for array, bit for bit, and writes the scikit-learn estimators' probabilities on the
+gate fixtures to tests/fixtures/reference_probabilities.npz, with the SHA-256 of the first
+pass's input (the features and word scores) they were computed from. tests/test_predictors.py
+then checks that the shipped arrays give them to 1e-9 wherever numpy computes the same
+features (the last bits of log1p and exp differ between numpy builds).
+
+    python experiments/reference_probabilities.py      # needs data/labeled/all.jsonl.gz
+(made by experiments/train_default.sh; about 10 minutes on 2 cores)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import GATE_DEV, GATE_HTML  # noqa: E402
+
+from boilersift.augment import augment  # noqa: E402
+from boilersift.bundle import MODEL_FILE, STAGE_NAMES, default_bundle_path, load_bundle  # noqa: E402
+from boilersift.data import load_pages  # noqa: E402
+from boilersift.estimators import fit_classifier  # noqa: E402
+from boilersift.model import _numbered  # noqa: E402
+from boilersift.train import split_pages  # noqa: E402
+
+REFERENCE = ROOT / "tests" / "fixtures" / "reference_probabilities.npz"
+DATASETS = ROOT.parent / "shared" / "datasets"
+# The shipped models' training data: what experiments/train_default.sh trains them on.
+TEXT_DATA = [ROOT / "data" / "labeled" / "all.jsonl.gz"]
+HTML_DATA = [DATASETS / f"{name}.jsonl.gz" for name in
+             ("chinese_wced", "fundus_news", "mozilla_readability", "wcxb_dev", "webmainbench_samples")]
+
+
+def refit(input_format: str):
+    """The shipped model's scikit-learn classifier, fitted again as its manifest says."""
+    model = load_bundle(default_bundle_path(input_format))
+    split = model.manifest["split"]
+    pages = load_pages(TEXT_DATA) if input_format == "text" else load_pages(HTML_DATA, ["dom"])
+    fit, _, _ = split_pages(pages, split["dev_percent"], split["tune_percent"], split["dev_fold"])
+    fit = augment(fit, split["widget_rate"], split.get("seed", 0), split["start_rate"],
+                  split.get("related_rate", 0.0), split.get("tail_share", 0.5))
+    params = model.manifest["estimator_params"]
+    return model, fit_classifier(fit, params["estimator"], params["second_pass"], input_format)
+
+
+def first_input_sha256(model, blocks: list) -> str:
+    """SHA-256 of the first pass's input on `blocks`: equal where numpy computes the same features."""
+    columns = model.classifier.first.n_features_in_
+    return hashlib.sha256(np.ascontiguousarray(model.classifier.final_input(blocks)[:, :columns]).tobytes()).hexdigest()
+
+
+def main() -> None:
+    reference = {}
+    for input_format, fixture, styles in (("text", GATE_DEV, None), ("html", GATE_HTML, ["dom"])):
+        model, classifier = refit(input_format)
+        shipped = np.load(default_bundle_path(input_format) / MODEL_FILE)
+        for name in STAGE_NAMES:
+            stage = getattr(classifier.export(), name)
+            for key, array in (stage.to_arrays(name)[0] if stage is not None else {}).items():
+                if not np.array_equal(array, shipped[key]):
+                    raise SystemExit(f"{input_format}: {key} differs from the shipped model; not its classifier")
+        pages = load_pages([fixture], styles) if styles else load_pages([fixture])
+        blocks = [block for page in pages for block in _numbered(page.blocks)]
+        expected = classifier.predict_proba(blocks)[:, 1]
+        actual = model.classifier.predict_proba(blocks)[:, 1]
+        print(f"{input_format}: {len(blocks)} blocks, largest difference {np.abs(expected - actual).max():.3g}")
+        reference[f"{input_format}-default"] = expected
+        reference[f"{input_format}-default.first_input_sha256"] = np.array(first_input_sha256(model, blocks))
+    np.savez_compressed(REFERENCE, **reference)
+    print(f"wrote {REFERENCE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
