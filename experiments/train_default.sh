@@ -14,6 +14,7 @@ $BOILERSIFT train data/labeled/all.jsonl.gz -o models/text-default
 text_trained=$(date +%s)
 $BOILERSIFT train ../shared/datasets/*.jsonl.gz --input-format html -o models/html-default
 end=$(date +%s)
+python experiments/reference_probabilities.py  # the fixture tests/test_predictors.py checks the arrays against
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
