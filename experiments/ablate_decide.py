@@ -36,11 +36,11 @@ import numpy as np
 from tqdm import tqdm
 
 import boilersift.decide as decide
-import boilersift.model as model_module
+import boilersift.pipeline as model_module
 from boilersift import Model
-from boilersift.metrics import word_counts, word_prf
-from boilersift.render import STYLES
-from boilersift.segment import segment_text
+from boilersift.blocks.render import STYLES
+from boilersift.blocks.text import segment_text
+from boilersift.evaluation.metrics import word_counts, word_prf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_text import DATASETS, RESULTS, dev_records  # noqa: E402

@@ -46,8 +46,8 @@ from pathlib import Path
 
 import psutil
 
-from boilersift.data import is_dev_site, read_jsonl, site_of
-from boilersift.render import STYLES
+from boilersift.blocks.render import STYLES
+from boilersift.labelled.data import is_dev_site, read_jsonl, site_of
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 EXE = str(Path(sys.executable).parent / "boilersift")
@@ -139,7 +139,7 @@ def in_process(pages: list[dict], rounds: int) -> dict:
     from resiliparse.extract.html2text import extract_plain_text
 
     from boilersift import Model
-    from boilersift.batch import CHUNK_SIZE
+    from boilersift.runner.batch import CHUNK_SIZE
 
     model = Model.load(input_format="html")
 

@@ -57,8 +57,8 @@ import sklearn  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model, segment_text  # noqa: E402
-from boilersift.data import is_dev_site, read_jsonl, site_of  # noqa: E402
-from boilersift.render import STYLES  # noqa: E402
+from boilersift.blocks.render import STYLES  # noqa: E402
+from boilersift.labelled.data import is_dev_site, read_jsonl, site_of  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"  # ../shared/datasets
 RESULTS = Path(__file__).resolve().parent / "results"

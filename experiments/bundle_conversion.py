@@ -27,10 +27,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import GATE_DEV, GATE_HTML  # noqa: E402
 
-from boilersift.bundle import load_bundle  # noqa: E402
-from boilersift.data import load_pages  # noqa: E402
-from boilersift.legacy import load_pickled  # noqa: E402
-from boilersift.model import _numbered  # noqa: E402
+from boilersift.labelled.data import load_pages  # noqa: E402
+from boilersift.pipeline import (
+    Model,  # noqa: E402
+    _numbered,  # noqa: E402
+)
+from boilersift.training.legacy import load_pickled  # noqa: E402
 
 MODELS = {"text-default": (GATE_DEV, None), "html-default": (GATE_HTML, ["dom"])}
 
@@ -58,7 +60,7 @@ def main() -> None:
             pickled, _ = load_pickled(old)
             blocks = gate_blocks(fixture, styles)
             expected = pickled.estimator_.predict_proba(blocks)[:, 1]
-            actual = load_bundle(args.output_dir / name).classifier.predict_proba(blocks)[:, 1]
+            actual = Model.load(args.output_dir / name).classifier.predict_proba(blocks)[:, 1]
             print(f"{name}: {len(blocks)} blocks, largest difference {np.abs(expected - actual).max():.3g}")
 
 

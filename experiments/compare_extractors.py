@@ -57,19 +57,26 @@ import html_text  # noqa: E402
 import justext  # noqa: E402
 import trafilatura  # noqa: E402
 from boilerpy3 import extractors as boilerpy_extractors  # noqa: E402
+from compare_text import (  # noqa: E402
+    DATASETS,
+    RESULTS,
+    Tally,
+    dev_records,
+    page_row,
+    timed,
+    write_results,
+)
 from readability import Document  # noqa: E402
 from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from compare_text import DATASETS, RESULTS, Tally, dev_records, page_row, timed, write_results  # noqa: E402
-
 from boilersift import Model  # noqa: E402
-from boilersift.batch import CHUNK_SIZE  # noqa: E402
-from boilersift.bundle import default_bundle_path  # noqa: E402
-from boilersift.data import read_jsonl, site_fold, site_of  # noqa: E402
-from boilersift.dom import segment_html  # noqa: E402
-from boilersift.metrics import word_counts  # noqa: E402
-from boilersift.render import render_blocks  # noqa: E402
+from boilersift.blocks.html import segment_html  # noqa: E402
+from boilersift.blocks.render import render_blocks  # noqa: E402
+from boilersift.evaluation.metrics import word_counts  # noqa: E402
+from boilersift.labelled.data import read_jsonl, site_fold, site_of  # noqa: E402
+from boilersift.model.bundle import default_bundle_path  # noqa: E402
+from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 
 JUSTEXT_LANGUAGES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
                      "pt": "Portuguese", "nl": "Dutch", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",

@@ -24,11 +24,11 @@ import json
 import time
 from pathlib import Path
 
-from boilersift.data import load_pages, read_jsonl
-from boilersift.dom import segment_html
-from boilersift.estimators import PASS_ESTIMATORS, hgb
-from boilersift.model import Model, _numbered
-from boilersift.train import split_pages, train_model
+from boilersift.blocks.html import segment_html
+from boilersift.labelled.data import load_pages, read_jsonl
+from boilersift.pipeline import Model, _numbered
+from boilersift.training.estimators import PASS_ESTIMATORS, hgb
+from boilersift.training.train import split_pages, train_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"

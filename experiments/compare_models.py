@@ -2,7 +2,7 @@
 
 Every candidate is trained on the same `fit` sites, its threshold chosen on the
 `tune` sites, and scored on the held-out `dev` sites (the split of
-`boilersift.train.split_pages`, by site), with the headline word-F1:
+`boilersift.training.train.split_pages`, by site), with the headline word-F1:
 
 * pass estimator: logistic regression, random forest, gradient boosting (hgb);
 * with and without the neighbour-aware second pass;
@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from boilersift.data import load_pages
-from boilersift.evaluate import best_threshold, score_system
-from boilersift.estimators import fit_classifier
-from boilersift.model import Model
-from boilersift.train import split_pages
+from boilersift.evaluation.evaluate import best_threshold, score_system
+from boilersift.labelled.data import load_pages
+from boilersift.pipeline import Model
+from boilersift.training.estimators import fit_classifier
+from boilersift.training.train import split_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = [("hgb", True), ("hgb", False), ("forest", True), ("logreg", True)]

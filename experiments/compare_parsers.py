@@ -24,8 +24,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from boilersift.data import read_jsonl
-from boilersift.dom import segment_html
+from boilersift.blocks.html import segment_html
+from boilersift.labelled.data import read_jsonl
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 RESULTS = Path(__file__).resolve().parent / "results"

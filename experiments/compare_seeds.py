@@ -33,11 +33,11 @@ import sys
 import time
 from pathlib import Path
 
-from boilersift.augment import RELATED_RATE, TAIL_SHARE
-from boilersift.data import load_pages, page_from_record
-from boilersift.evaluate import page_probabilities, threshold_sweep
-from boilersift.metrics import line_prf
-from boilersift.train import split_pages, train_model
+from boilersift.evaluation.evaluate import page_probabilities, threshold_sweep
+from boilersift.evaluation.metrics import line_prf
+from boilersift.labelled.data import load_pages, page_from_record
+from boilersift.training.augment import RELATED_RATE, TAIL_SHARE
+from boilersift.training.train import split_pages, train_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "news_page_scrape.jsonl"

@@ -53,11 +53,11 @@ import trafilatura  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
-from boilersift.baselines import BASELINES  # noqa: E402
-from boilersift.data import is_dev_site, read_jsonl, site_of  # noqa: E402
-from boilersift.metrics import PRF, mean_prf, word_counts, word_prf  # noqa: E402
-from boilersift.render import STYLES  # noqa: E402
-from boilersift.segment import segment_text  # noqa: E402
+from boilersift.blocks.render import STYLES  # noqa: E402
+from boilersift.blocks.text import segment_text  # noqa: E402
+from boilersift.evaluation.baselines import BASELINES  # noqa: E402
+from boilersift.evaluation.metrics import PRF, mean_prf, word_counts, word_prf  # noqa: E402
+from boilersift.labelled.data import is_dev_site, read_jsonl, site_of  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"  # ../shared/datasets
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -21,7 +21,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from boilersift.data import read_jsonl
+from boilersift.labelled.data import read_jsonl
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 

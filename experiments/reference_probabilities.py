@@ -26,12 +26,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import GATE_DEV, GATE_HTML  # noqa: E402
 
-from boilersift.augment import augment  # noqa: E402
-from boilersift.bundle import MODEL_FILE, STAGE_NAMES, default_bundle_path, load_bundle  # noqa: E402
-from boilersift.data import load_pages  # noqa: E402
-from boilersift.estimators import fit_classifier  # noqa: E402
-from boilersift.model import _numbered  # noqa: E402
-from boilersift.train import split_pages  # noqa: E402
+from boilersift.labelled.data import load_pages  # noqa: E402
+from boilersift.model.bundle import MODEL_FILE, STAGE_NAMES, default_bundle_path  # noqa: E402
+from boilersift.pipeline import (
+    Model,
+    _numbered,  # noqa: E402
+)
+from boilersift.training.augment import augment  # noqa: E402
+from boilersift.training.estimators import fit_classifier  # noqa: E402
+from boilersift.training.train import split_pages  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "fixtures" / "reference_probabilities.npz"
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -43,7 +46,7 @@ HTML_DATA = sorted(DATASETS.glob("*.jsonl.gz"))
 
 def refit(input_format: str):
     """The shipped model's scikit-learn classifier, fitted again as its manifest says."""
-    model = load_bundle(default_bundle_path(input_format))
+    model = Model.load(default_bundle_path(input_format))
     split = model.manifest["split"]
     pages = load_pages(TEXT_DATA) if input_format == "text" else load_pages(HTML_DATA, ["dom"])
     sources = model.manifest["training_data"]["pages_per_source"]

@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 from boilersift import Model
-from boilersift.data import is_dev_site, load_pages
-from boilersift.evaluate import evaluate, write_report
+from boilersift.evaluation.evaluate import evaluate
+from boilersift.evaluation.report import write_report
+from boilersift.labelled.data import is_dev_site, load_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"

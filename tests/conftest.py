@@ -56,7 +56,7 @@ def default_html_model():
 
 @pytest.fixture(scope="session")
 def small_pages():
-    from boilersift.data import load_pages
+    from boilersift.labelled.data import load_pages
 
     return load_pages([SMALL_LABELED])
 
@@ -64,7 +64,7 @@ def small_pages():
 @pytest.fixture(scope="session")
 def tiny_model(small_pages):
     """A model trained on the 12 small pages (no dev split; the tune split picks the threshold)."""
-    from boilersift.train import train_model
+    from boilersift.training.train import train_model
 
     return train_model(small_pages, TEST_ESTIMATOR, dev_percent=0)
 

@@ -4,10 +4,21 @@ import random
 
 import pytest
 
-from boilersift.augment import (MAX_ITEMS, MIN_ITEMS, RELATED_HEADINGS, TAIL_GAPS, augment, inject_related,
-                                inject_widget, noise_runs, related_list, start_at_content, teasers)
-from boilersift.data import LabeledPage
-from boilersift.segment import segment_text
+from boilersift.blocks.text import segment_text
+from boilersift.labelled.data import LabeledPage
+from boilersift.training.augment import (
+    MAX_ITEMS,
+    MIN_ITEMS,
+    RELATED_HEADINGS,
+    TAIL_GAPS,
+    augment,
+    inject_related,
+    inject_widget,
+    noise_runs,
+    related_list,
+    start_at_content,
+    teasers,
+)
 
 ARTICLE = "\n".join(f"Paragraph {i} of the article says something long enough to count." for i in range(10))
 PAGE_TEXT = "Home\nNews\nSports\n\n" + ARTICLE + "\n\nFooter\nContact us\nPrivacy"
@@ -53,7 +64,7 @@ def test_augment_rate(page, rate, changed):
 
 
 def test_ad_widget_is_lexicon_phrases_then_real_noise():
-    from boilersift.augment import AD_PHRASES, ad_widget
+    from boilersift.training.augment import AD_PHRASES, ad_widget
 
     run = ["Teaser one", "Teaser two", "Teaser three"]
     for seed in range(20):

@@ -5,16 +5,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from boilersift import Model, batch
-from boilersift.documents import Document, SourceEnd
-from boilersift.inputs import Source
-from boilersift.options import PredictOptions
-from boilersift.segment import segment_text
-from boilersift.worker import attempt, attempt_many, process_chunk
-
 from test_cli import GOOD_TEXT
 from test_html_cli import ARTICLE
+
+from boilersift import Model
+from boilersift.blocks.text import segment_text
+from boilersift.runner import batch
+from boilersift.runner.documents import Document, SourceEnd
+from boilersift.runner.options import PredictOptions
+from boilersift.runner.sources import Source
+from boilersift.runner.worker import attempt, attempt_many, process_chunk
 
 
 def items(n: int, crash_at: int | None = None) -> list:
@@ -54,7 +54,7 @@ def test_a_dead_worker_fails_only_the_document_that_killed_it(default_model, mon
 
 
 def test_html_inputs_switch_to_the_html_bundle_once_it_exists(tmp_path, monkeypatch):
-    from boilersift import worker
+    from boilersift.runner import worker
 
     bundles = {"text": tmp_path / "text-default", "html": tmp_path / "html-default"}
     monkeypatch.setattr(worker, "default_bundle_path", lambda input_format="text": bundles[input_format])

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from boilersift import BoilersiftError, Model
-from boilersift.bundle import MANIFEST_FILE, MODEL_FILE, default_bundle_path, load_bundle
-from boilersift.features import FEATURE_SCHEMA_VERSION
+from boilersift.features.featurize import FEATURE_SCHEMA_VERSION
+from boilersift.model.bundle import MANIFEST_FILE, MODEL_FILE, default_bundle_path
 
 
 def edit_manifest(bundle: Path, **changes) -> None:
@@ -85,7 +85,7 @@ def no_unpickling(monkeypatch):
 def test_loading_never_unpickles(no_unpickling, tiny_bundle):
     page = "<html><body><nav>Home</nav><p>A sentence of an article, with words in it.</p></body></html>"
     for path in (default_bundle_path("text"), default_bundle_path("html"), tiny_bundle):
-        assert load_bundle(path).classify_html(page)
+        assert Model.load(path).classify_html(page)
 
 
 def test_shipped_bundles_hold_no_pickle():
@@ -153,7 +153,7 @@ BROKEN_BUNDLES = [
 def test_broken_bundle_is_refused(bundle_copy, tmp_path, no_unpickling, breaker, message):
     breaker(bundle_copy, tmp_path)
     with pytest.raises(BoilersiftError) as info:
-        load_bundle(bundle_copy)
+        Model.load(bundle_copy)
     text = str(info.value)
     assert text.startswith(f"model {bundle_copy}: ")
     assert re.search(message, text), text
@@ -195,10 +195,10 @@ WRONG_CONTENTS = [
 def test_model_file_with_wrong_contents(bundle_copy, no_unpickling, contents, message):
     replace_model_file(bundle_copy, contents(bundle_copy))
     if message is None:
-        assert load_bundle(bundle_copy).threshold
+        assert Model.load(bundle_copy).threshold
         return
     with pytest.raises(BoilersiftError) as info:
-        load_bundle(bundle_copy)
+        Model.load(bundle_copy)
     text = str(info.value)
     assert text.startswith(f"model {bundle_copy}: ")
     assert re.search(message, text), text
@@ -211,7 +211,7 @@ def test_stages_that_do_not_fit_the_feature_names(bundle_copy):
     del manifest["stages"]["first"]
     (bundle_copy / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(BoilersiftError, match="the stages in model.npz do not fit its feature names"):
-        load_bundle(bundle_copy)
+        Model.load(bundle_copy)
 
 
 @pytest.mark.parametrize("make", [
@@ -221,12 +221,12 @@ def test_stages_that_do_not_fit_the_feature_names(bundle_copy):
 def test_not_a_bundle_directory(tmp_path, make):
     path = make(tmp_path)
     with pytest.raises(BoilersiftError, match=r"^model .*: (not a bundle directory|no manifest\.json)"):
-        load_bundle(path)
+        Model.load(path)
 
 
 def test_missing_dir_message(tmp_path):
     with pytest.raises(BoilersiftError) as info:
-        load_bundle(tmp_path / "nope")
+        Model.load(tmp_path / "nope")
     assert str(info.value) == (f"model {tmp_path / 'nope'}: not a bundle directory "
                                "(expected manifest.json and model.npz inside)")
 
@@ -235,11 +235,11 @@ def test_file_instead_of_directory(tmp_path):
     path = tmp_path / "model.npz"
     path.write_bytes(b"x")
     with pytest.raises(BoilersiftError, match="not a bundle directory"):
-        load_bundle(path)
+        Model.load(path)
 
 
 def test_intact_copy_loads(bundle_copy):
-    model = load_bundle(bundle_copy)
+    model = Model.load(bundle_copy)
     assert isinstance(model, Model)
     assert model.classify("Home\nA sentence of an article.")
 
@@ -253,5 +253,5 @@ def test_default_bundle_loads(default_model):
 def test_save_overwrites_a_bundle(tiny_model, bundle_copy):
     flip_one_byte(bundle_copy)
     tiny_model.save(bundle_copy)
-    load_bundle(bundle_copy)
+    Model.load(bundle_copy)
     assert sorted(p.name for p in bundle_copy.iterdir()) == sorted([MODEL_FILE, MANIFEST_FILE])

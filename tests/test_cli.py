@@ -11,12 +11,18 @@ import re
 import subprocess
 
 import pytest
+from conftest import (
+    GATE_HTML,
+    GOLD_PAGES,
+    SAMPLE_TXT,
+    SMALL_LABELED,
+    boilersift_command,
+)
 
-from boilersift.bundle import MODEL_FILE, load_bundle
-from boilersift.data import page_from_record, read_jsonl
+from boilersift.labelled.data import page_from_record, read_jsonl
+from boilersift.model.bundle import MODEL_FILE
 from boilersift.output import TSV_HEADER
-
-from conftest import GATE_HTML, GOLD_PAGES, SAMPLE_TXT, SMALL_LABELED, boilersift_command
+from boilersift.pipeline import Model
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
 SAMPLE_LINES = [line.strip() for line in SAMPLE.splitlines() if line.strip()]
@@ -55,7 +61,12 @@ def test_help(command):
 
 
 def test_train_help_states_the_augmentation_defaults():
-    from boilersift.augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
+    from boilersift.training.augment import (
+        RELATED_RATE,
+        START_RATE,
+        TAIL_SHARE,
+        WIDGET_RATE,
+    )
 
     text = " ".join(run("train", "--help").stdout.split())
     for flag, value in [("--widget-rate", WIDGET_RATE), ("--start-rate", START_RATE),
@@ -379,7 +390,7 @@ def test_train(tmp_path, extra, second_pass, seed):
     proc = run("train", SMALL_LABELED, "-o", bundle, "--estimator", "hgb", *extra)
     assert proc.returncode == 0, proc.stderr
     assert "saved model to" in proc.stderr
-    model = load_bundle(bundle)
+    model = Model.load(bundle)
     assert model.manifest["estimator_params"]["second_pass"] is second_pass
     assert model.manifest["split"]["seed"] == seed
     assert model.manifest["training_data"]["pages"] == model.manifest["split"]["fit_pages"]
@@ -396,7 +407,7 @@ def test_train_html_model(tmp_path):
     # the gate's pages are all on dev sites of fold 0: hold out fold 1 instead
     proc = run("train", GATE_HTML, "--input-format", "html", "--dev-fold", "1", "-o", bundle)
     assert proc.returncode == 0, proc.stderr
-    model = load_bundle(bundle)
+    model = Model.load(bundle)
     assert model.input_format == "html" and model.manifest["feature_schema_version"].startswith("html")
     assert model.manifest["estimator"] == "hgb-small"
     assert (model.manifest["split"]["widget_rate"], model.manifest["split"]["start_rate"]) == (0.0, 0.0)

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from boilersift.decide import content_mask, continues, headline, is_paragraph, smooth_runs, text_runs
+from boilersift.decide import (
+    content_mask,
+    continues,
+    headline,
+    is_paragraph,
+    smooth_runs,
+    text_runs,
+)
 
 ARTICLE = [
     "Kremlin says Trump criticism won't hit US-Russia prisoner swap plans",

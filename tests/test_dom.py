@@ -6,9 +6,14 @@ import numpy as np
 import pytest
 
 from boilersift import BoilersiftError
-from boilersift.dom import SIGNALS, segment_html
-from boilersift.features import DOM_NAMES, SHARED_NAMES, feature_names, featurize
-from boilersift.inputs import decode_html
+from boilersift.blocks.decode import decode_html
+from boilersift.blocks.html import SIGNALS, segment_html
+from boilersift.features.featurize import (
+    DOM_NAMES,
+    SHARED_NAMES,
+    feature_names,
+    featurize,
+)
 
 
 def texts(html: str) -> list[str]:
@@ -138,7 +143,7 @@ def test_dom_feature_values() -> None:
 
 
 def test_text_blocks_cannot_get_dom_features() -> None:
-    from boilersift.segment import segment_text
+    from boilersift.blocks.text import segment_text
 
     with pytest.raises(ValueError, match="HTML features need blocks from dom.segment_html"):
         featurize(segment_text("a line\nanother"), dom=True)

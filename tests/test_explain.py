@@ -4,15 +4,14 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_TXT
 from sklearn.linear_model import LogisticRegression
+from test_cli import assert_one_line_error, run
 
 from boilersift import ExplainedLine, LineResult
-from boilersift.explain import mean_abs_contributions, occlusion, top_reasons
-from boilersift.stages import Cascade
+from boilersift.model.explain import mean_abs_contributions, occlusion, top_reasons
+from boilersift.model.stages import Cascade
 from boilersift.output import tsv_header
-
-from conftest import SAMPLE_TXT
-from test_cli import assert_one_line_error, run
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
 

@@ -6,14 +6,19 @@ so adding a feature does not break these tests.
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_TXT
 
-from boilersift.features import (
-    CHAIN_NAMES, FEATURE_NAMES, FEATURE_SCHEMA_VERSION, N_FEATURES, NEIGHBOUR_BASE, SHARED_NAMES, featurize,
+from boilersift.blocks.text import segment_lines, segment_text
+from boilersift.features.featurize import (
+    CHAIN_NAMES,
+    FEATURE_NAMES,
+    FEATURE_SCHEMA_VERSION,
+    N_FEATURES,
+    NEIGHBOUR_BASE,
+    SHARED_NAMES,
+    featurize,
     featurize_pages,
 )
-from boilersift.segment import segment_lines, segment_text
-
-from conftest import SAMPLE_TXT
 
 LONG_SENTENCE = ("The Kremlin downplayed the spat when asked whether the US leader's comments "
                  "could disrupt plans for a nine-for-nine prisoner swap between Moscow and Washington.")
@@ -336,7 +341,7 @@ def test_distance_to_prose(page_rows):
 
 
 def test_score_context_names_match_columns():
-    from boilersift.features import score_context, score_context_names
+    from boilersift.features.featurize import score_context, score_context_names
 
     scores = np.array([0.1, 0.9, 0.8, 0.2])
     assert score_context(scores).shape == (4, len(score_context_names("s")))
@@ -344,7 +349,7 @@ def test_score_context_names_match_columns():
 
 
 def test_score_context_sees_neighbours():
-    from boilersift.features import score_context, score_context_names
+    from boilersift.features.featurize import score_context, score_context_names
 
     names = score_context_names("s")
     row = score_context(np.array([0.9, 0.1, 0.8]))[1]
@@ -366,6 +371,6 @@ def test_score_context_sees_neighbours():
     (["the and of", "Kremlin"], [0.9, 0.9], [0.0, 0.0]),
 ])
 def test_topic_overlap(texts, scores, expected):
-    from boilersift.features import topic_overlap
+    from boilersift.features.featurize import topic_overlap
 
     assert topic_overlap(texts, np.array(scores)) == pytest.approx(expected)

@@ -12,7 +12,6 @@ import os
 import socket
 
 import pytest
-
 from conftest import SAMPLE_TXT
 from test_cli import GOOD_TEXT, assert_one_line_error, outputs, run
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from boilersift.bundle import default_bundle_path
-
 from conftest import GOLD_PAGES
 from test_cli import assert_one_line_error, run
+
+from boilersift.model.bundle import default_bundle_path
 
 PAGES = {json.loads(line)["id"]: json.loads(line) for line in GOLD_PAGES.read_text(encoding="utf-8").splitlines()}
 ARTICLE = PAGES["handwritten-en-1"]  # navigation, headline, an inline link, a comment box, a footer

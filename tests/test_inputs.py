@@ -1,4 +1,4 @@
-"""Reading inputs (boilersift.inputs) and rendering outputs (boilersift.output), in-process.
+"""Reading inputs (boilersift.runner.sources) and rendering outputs (boilersift.output), in-process.
 
 The CLI tests check the same contract end to end; these pin the details cheaply.
 """
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from boilersift import BoilersiftError
-from boilersift.inputs import Source, decode, decode_html, expand_inputs, read_source
-from boilersift.model import LineResult
+from boilersift.blocks.decode import decode, decode_html
 from boilersift.output import TSV_HEADER, atomic_writer, format_results
+from boilersift.pipeline import LineResult
+from boilersift.runner.sources import Source, expand_inputs, read_source
 
 # (case id, bytes, encoding, expected text)
 DECODE_OK = [

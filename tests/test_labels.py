@@ -1,8 +1,8 @@
-"""Line labels from gold text by order-preserving token alignment (boilersift.labels)."""
+"""Line labels from gold text by order-preserving token alignment (boilersift.labelled.labels)."""
 
 import pytest
 
-from boilersift.labels import align_labels, tokens
+from boilersift.labelled.labels import align_labels, tokens
 
 ARTICLE = ("The Kremlin said Tuesday that Donald Trump's criticism of Vladimir Putin will not "
            "affect plans for a US-Russia prisoner exchange.")

@@ -5,16 +5,22 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_TXT, SMALL_LABELED, TEST_ESTIMATOR
 
 from boilersift import BoilersiftError, Model
-from boilersift.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, load_bundle
-from boilersift.data import fingerprint, is_dev_site, load_pages, page_from_record, read_jsonl, site_fold
-from boilersift.features import FEATURE_SCHEMA_VERSION, MODEL_FEATURE_NAMES
-from boilersift.estimators import PASS_ESTIMATORS, fit_classifier
-from boilersift.segment import segment_text
-from boilersift.train import split_pages, train_model
-
-from conftest import SAMPLE_TXT, SMALL_LABELED, TEST_ESTIMATOR
+from boilersift.blocks.text import segment_text
+from boilersift.features.featurize import FEATURE_SCHEMA_VERSION, MODEL_FEATURE_NAMES
+from boilersift.labelled.data import (
+    fingerprint,
+    is_dev_site,
+    load_pages,
+    page_from_record,
+    read_jsonl,
+    site_fold,
+)
+from boilersift.model.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE
+from boilersift.training.estimators import PASS_ESTIMATORS, fit_classifier
+from boilersift.training.train import split_pages, train_model
 
 # -- the fixture itself -----------------------------------------------------------
 
@@ -60,7 +66,7 @@ def test_fixture_loads_with_datasets(tmp_path):
 @pytest.fixture(scope="module")
 def roundtrip(tiny_model, tmp_path_factory):
     path = tiny_model.save(tmp_path_factory.mktemp("roundtrip") / "bundle")
-    return tiny_model, load_bundle(path), path
+    return tiny_model, Model.load(path), path
 
 
 def test_bundle_holds_exactly_two_files(roundtrip):
@@ -162,7 +168,7 @@ def test_every_estimator_fits_and_exports_exactly(small_pages, estimator, second
     proba = fitted.predict_proba(blocks)
     assert proba.shape == (len(blocks), 2)
     assert np.allclose(proba.sum(axis=1), 1.0)
-    loaded = load_bundle(Model(fitted.export(), 0.5).save(tmp_path / "bundle"))
+    loaded = Model.load(Model(fitted.export(), 0.5).save(tmp_path / "bundle"))
     assert np.abs(loaded.classifier.predict_proba(blocks) - proba).max() <= 1e-9
 
 

@@ -11,6 +11,14 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import (
+    FIXTURES,
+    GATE_DEV,
+    GATE_HTML,
+    SAMPLE_TXT,
+    SMALL_LABELED,
+    boilersift_command,
+)
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -18,13 +26,17 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from boilersift import BoilersiftError, Model
-from boilersift.bundle import default_bundle_path, load_bundle, sha256
-from boilersift.data import load_pages
-from boilersift.estimators import N_HASH_FEATURES, export_pass, export_words, fit_classifier, word_scorer
-from boilersift.model import _numbered
-from boilersift.predictors import ROWS_PER_WALK, HashedWords, words_and_bigrams
-
-from conftest import FIXTURES, GATE_DEV, GATE_HTML, SAMPLE_TXT, SMALL_LABELED, boilersift_command
+from boilersift.labelled.data import load_pages
+from boilersift.model.bundle import default_bundle_path, sha256
+from boilersift.model.predictors import ROWS_PER_WALK, HashedWords, words_and_bigrams
+from boilersift.pipeline import _numbered
+from boilersift.training.estimators import (
+    N_HASH_FEATURES,
+    export_pass,
+    export_words,
+    fit_classifier,
+    word_scorer,
+)
 
 TOLERANCE = 1e-9
 
@@ -47,7 +59,7 @@ def test_shipped_models_predict_what_scikit_learn_predicted(name, fixture, style
         expected, features_sha256 = reference[name], str(reference[f"{name}.first_input_sha256"])
     pages = load_pages([fixture], styles) if styles else load_pages([fixture])
     blocks = [block for page in pages for block in _numbered(page.blocks)]
-    model = load_bundle(default_bundle_path(name.split("-")[0]))
+    model = Model.load(default_bundle_path(name.split("-")[0]))
     X = model.classifier.final_input(blocks)
     actual = model.classifier.final_stage.predict_proba(X)[:, 1]
     assert len(actual) == len(expected)
@@ -143,7 +155,9 @@ def pickled_bundle(tmp_path_factory):
     joblib = pytest.importorskip("joblib")
     from sklearn.model_selection import FixedThresholdClassifier
 
-    from boilersift import estimators, model, predictors
+    from boilersift import model
+    from boilersift.model import predictors
+    from boilersift.training import estimators
 
     classifier = fit_classifier(load_pages([SMALL_LABELED])[:6], "hgb-small")
     wrapped = FixedThresholdClassifier(classifier, threshold=0.4)
@@ -171,7 +185,7 @@ def pickled_bundle(tmp_path_factory):
 def test_a_pickled_bundle_is_refused_with_what_to_do(pickled_bundle):
     path, _ = pickled_bundle
     with pytest.raises(BoilersiftError, match=r"bundle format 1 is a pickle .*`boilersift convert-model .* --trust-pickle`"):
-        load_bundle(path)
+        Model.load(path)
 
 
 def test_convert_model_needs_trust(pickled_bundle, tmp_path):
@@ -189,7 +203,7 @@ def test_convert_model_keeps_the_predictions(pickled_bundle, tmp_path):
     proc = subprocess.run([*boilersift_command(), "convert-model", str(path), str(tmp_path / "new"),
                            "--trust-pickle"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    converted = load_bundle(tmp_path / "new")
+    converted = Model.load(tmp_path / "new")
     assert isinstance(converted, Model) and converted.threshold == 0.4
     assert converted.manifest["estimator"] == "hgb-small"
     blocks = [b for page in load_pages([SMALL_LABELED])[6:] for b in _numbered(page.blocks)]
@@ -197,7 +211,7 @@ def test_convert_model_keeps_the_predictions(pickled_bundle, tmp_path):
 
 
 def test_convert_model_of_a_current_bundle_says_so(tiny_bundle, tmp_path):
-    from boilersift.legacy import convert_pickled_bundle
+    from boilersift.training.legacy import convert_pickled_bundle
 
     with pytest.raises(BoilersiftError, match="not a format-1 \\(pickle\\) bundle; nothing to convert"):
         convert_pickled_bundle(tiny_bundle, tmp_path / "new")

@@ -8,12 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilersift import BoilersiftError
-from boilersift.documents import Document, Failure, SourceEnd, decoded, documents
-from boilersift.features import N_FEATURES, featurize
-from boilersift.inputs import Source, decode, decode_html
-from boilersift.options import PredictOptions
-from boilersift.render import render_blocks
-from boilersift.segment import segment_lines, segment_text
+from boilersift.blocks.decode import decode, decode_html
+from boilersift.blocks.render import render_blocks
+from boilersift.blocks.text import segment_lines, segment_text
+from boilersift.features.featurize import N_FEATURES, featurize
+from boilersift.runner.documents import Document, Failure, SourceEnd, decoded, documents
+from boilersift.runner.options import PredictOptions
+from boilersift.runner.sources import Source
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.text(

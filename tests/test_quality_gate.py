@@ -2,7 +2,7 @@
 
 What it measures
     Two gates, one per shipped model, each a fixed sample of pages from *dev* sites
-    (``boilersift.data.is_dev_site(site, 20)``), which the default models never
+    (``boilersift.labelled.data.is_dev_site(site, 20)``), which the default models never
     trained on (see ``tests/fixtures/make_fixtures.py``):
 
     * ``text``: ``tests/fixtures/gate_dev.jsonl.gz``, 60 labelled text scrapes
@@ -10,7 +10,7 @@ What it measures
     * ``html``: ``tests/fixtures/gate_html.jsonl.gz``, 39 (HTML, gold) pages across
       four sources, segmented on their DOM, for the HTML model.
 
-    Each model is evaluated with ``boilersift.evaluate.evaluate``, exactly as
+    Each model is evaluated with ``boilersift.evaluation.evaluate.evaluate``, exactly as
     ``boilersift evaluate`` does.
 
 What it asserts
@@ -41,11 +41,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-
-from boilersift.data import is_dev_site, load_pages
-from boilersift.evaluate import evaluate
-
 from conftest import GATE_DEV, GATE_HTML
+
+from boilersift.evaluation.evaluate import evaluate
+from boilersift.labelled.data import is_dev_site, load_pages
 
 HERE = Path(__file__).resolve().parent
 

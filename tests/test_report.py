@@ -10,12 +10,12 @@ from urllib.parse import unquote
 
 import numpy as np
 import pytest
-
-from boilersift.data import load_pages
-from boilersift.evaluate import evaluate, write_report
-
 from conftest import GATE_DEV
 from test_cli import run
+
+from boilersift.evaluation.evaluate import evaluate
+from boilersift.evaluation.report import write_report
+from boilersift.labelled.data import load_pages
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w.])")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -174,7 +174,7 @@ def test_names_with_dots_and_no_explanations(tiny_model, small_pages, tmp_path):
 
 
 def test_shown_lines_of_a_long_page():
-    from boilersift.evaluate import _shown_lines
+    from boilersift.evaluation.evaluate import _shown_lines
 
     errors = np.zeros(1000, dtype=bool)
     errors[[100, 998]] = True

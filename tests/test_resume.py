@@ -6,7 +6,6 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import SAMPLE_TXT, boilersift_command
 from test_cli import outputs, run
 

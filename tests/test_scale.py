@@ -4,7 +4,6 @@ On every path each input ends as exactly one output or one recorded error."""
 import json
 
 import pytest
-
 from conftest import SAMPLE_TXT
 from test_cli import GOOD_TEXT, run
 from test_hostile import PAGE, warc_bytes
@@ -117,7 +116,7 @@ def dataset():
 
 @pytest.mark.parametrize("num_proc", [None, 2])
 def test_classify_dataset(dataset, num_proc):
-    from boilersift.hf import classify_dataset
+    from boilersift.runner.hf import classify_dataset
 
     out = classify_dataset(dataset, num_proc=num_proc, batch_size=2)
     assert len(out) == len(dataset)  # no row dropped: failures have an error
@@ -155,9 +154,9 @@ def dask_client():
 
 
 def test_dask_one_output_per_input(dask_client, tmp_path):
-    from boilersift.dask_executor import predict_on_dask
-    from boilersift.options import PredictOptions
-    from boilersift.sinks import ErrorLog
+    from boilersift.runner.dask_executor import predict_on_dask
+    from boilersift.runner.options import PredictOptions
+    from boilersift.runner.sinks import ErrorLog
 
     in_dir, out_dir = tmp_path / "in", tmp_path / "out"
     (in_dir / "sub").mkdir(parents=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from boilersift.segment import Block, segment_lines, segment_text
+from boilersift.blocks.text import Block, segment_lines, segment_text
 
 # (text, expected blocks as (text, index, line_no, blank_before, blank_after, indent))
 SEGMENT_CASES = [

@@ -1,10 +1,13 @@
 """boilersift: a machine-learning boilerplate classifier for web scrapes.
 
-Data flow, one module per step::
+The flow, one folder or module per stage (pipeline.py chains them)::
 
-    text scrape --segment--> blocks --features--> feature matrix
-    HTML page ----dom------> blocks (with DOM context) --^
-        --model--> probabilities --threshold--> labels --output--> content text / markdown / jsonl / tsv
+    page --blocks/--> blocks --features/--> feature matrix --model/--> probabilities
+         --decide.py--> labels --output.py--> content text / markdown / jsonl / tsv
+
+runner/ runs that over files, directories, WARC crawls, record files and datasets, on
+all cores or Dask; labelled/, evaluation/ and training/ are imported only to label,
+evaluate and train; cli.py is the command on top.
 
 Python API::
 
@@ -24,9 +27,10 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# Imported on first use, so `boilersift --help` does not pay for scikit-learn.
-_LAZY = {"Block": "segment", "segment_lines": "segment", "segment_text": "segment", "segment_html": "dom",
-         "BoilersiftError": "errors", "LineResult": "model", "ExplainedLine": "model", "Model": "model"}
+# Imported on first use, so `import boilersift` and `boilersift --help` stay cheap.
+_LAZY = {"Block": "blocks.text", "segment_lines": "blocks.text", "segment_text": "blocks.text",
+         "segment_html": "blocks.html", "BoilersiftError": "errors", "LineResult": "pipeline",
+         "ExplainedLine": "pipeline", "Model": "pipeline"}
 
 __all__ = [*_LAZY, "__version__"]
 

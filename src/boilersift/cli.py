@@ -16,10 +16,9 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BoilersiftError
-from .inputs import DEFAULT_MAX_BYTES
-from .limits import DEFAULT_MAX_BLOCKS, DEFAULT_TIME_LIMIT
-from .options import INPUT_FORMATS
 from .output import OUTPUT_FORMATS
+from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
+from .runner.options import INPUT_FORMATS
 
 EPILOG_PREDICT = """examples:
   boilersift predict data/news_page_scrape.txt            content lines to stdout
@@ -193,7 +192,7 @@ def _positive(kind):
 
 def _styles(value: str | None, input_format: str = "text") -> list[str]:
     """The segmentations asked for; an HTML model always learns from DOM blocks."""
-    from .data import SEGMENTATIONS
+    from .labelled.data import SEGMENTATIONS
 
     if input_format == "html":
         return ["dom"]
@@ -212,14 +211,14 @@ def _progress(iterable, total: int | None, desc: str, disable: bool = False):
 
 
 def _label_one(args: tuple[dict, list[str]]) -> list[dict]:
-    from .data import label_record
+    from .labelled.data import label_record
 
     record, styles = args
     return [label_record(record, style).to_record() for style in styles]
 
 
 def cmd_label(args: argparse.Namespace) -> int:
-    from .data import is_gold_record, read_jsonl, write_jsonl
+    from .labelled.data import is_gold_record, read_jsonl, write_jsonl
 
     styles = _styles(args.styles)
 
@@ -241,9 +240,9 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
-    from .data import load_pages
-    from .train import train_model
+    from .labelled.data import load_pages
+    from .training.augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
+    from .training.train import train_model
 
     pages = load_pages(args.inputs, _styles(args.styles, args.input_format))
     if not pages:
@@ -271,7 +270,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _system_names(model_dirs: list[str]) -> list[str]:
     """Report names of the models: "boilersift" for one, else the directory names, made unique."""
-    from .baselines import BASELINES
+    from .evaluation.baselines import BASELINES
 
     if len(model_dirs) < 2:
         return ["boilersift"]
@@ -289,12 +288,13 @@ def _system_names(model_dirs: list[str]) -> list[str]:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import time
 
-    from .bundle import load_bundle
-    from .data import is_dev_site, load_pages
-    from .evaluate import evaluate, write_report
+    from .evaluation.evaluate import evaluate
+    from .evaluation.report import write_report
+    from .labelled.data import is_dev_site, load_pages
+    from .pipeline import Model
 
     model_dirs = args.model or [None]
-    models = {name: load_bundle(d) for name, d in zip(_system_names(model_dirs), model_dirs)}
+    models = {name: Model.load(d) for name, d in zip(_system_names(model_dirs), model_dirs)}
     pages = load_pages(args.inputs, _styles(args.styles, next(iter(models.values())).input_format))
     if args.dev_only:
         split = next(iter(models.values())).manifest.get("split", {})
@@ -317,15 +317,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def _is_batch(inputs: list[str]) -> bool:
     """Several inputs, a directory or a record file make a batch (named outputs, a
     progress bar, a summary), whatever the number of files they hold."""
-    from .documents import RECORD_KINDS, input_kind
-    from .inputs import Source
+    from .runner.documents import RECORD_KINDS, input_kind
+    from .runner.sources import Source
 
     return len(inputs) > 1 or any(os.path.isdir(item) or input_kind(Source(item)) in RECORD_KINDS
                                   for item in inputs if item != "-")
 
 
 def _errors_path(args: argparse.Namespace) -> Path | None:
-    from .sinks import ERRORS_FILE
+    from .runner.sinks import ERRORS_FILE
 
     if args.errors:
         return Path(args.errors)
@@ -339,7 +339,7 @@ def _predict_on_dask(args: argparse.Namespace, options, errors):
         from dask.distributed import Client
     except ImportError:
         raise BoilersiftError("--executor dask needs Dask: pip install 'boilersift[dask]'") from None
-    from .dask_executor import predict_on_dask
+    from .runner.dask_executor import predict_on_dask
 
     try:
         client = Client(args.scheduler) if args.scheduler else Client(processes=True, dashboard_address=None)
@@ -350,13 +350,18 @@ def _predict_on_dask(args: argparse.Namespace, options, errors):
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .batch import run_batch
-    from .inputs import expand_inputs
-    from .limits import Limits
-    from .options import PredictOptions
-    from .sinks import DirectorySink, ErrorLog, StreamSink, remove_temporary_files
-    from .bundle import check_bundle
-    from .worker import bundle_for, cached_model
+    from .model.bundle import check_bundle
+    from .runner.batch import run_batch
+    from .runner.limits import Limits
+    from .runner.options import PredictOptions
+    from .runner.sinks import (
+        DirectorySink,
+        ErrorLog,
+        StreamSink,
+        remove_temporary_files,
+    )
+    from .runner.sources import expand_inputs
+    from .runner.worker import bundle_for, cached_model
 
     batch = _is_batch(args.inputs)
     if args.explain is not None and (args.explain < 1 or args.output_format not in ("jsonl", "tsv")):
@@ -405,7 +410,7 @@ def _terminate(signum, frame) -> None:
 
 
 def cmd_convert_model(args: argparse.Namespace) -> int:
-    from .legacy import convert_pickled_bundle
+    from .training.legacy import convert_pickled_bundle
 
     if not args.trust_pickle:
         raise BoilersiftError(f"converting {args.bundle} unpickles it, which runs any code it holds; "

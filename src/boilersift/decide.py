@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import STRIP_PUNCT, content_words, ends_sentence
-from .lexicon import STOP_WORDS
+from .features.featurize import STRIP_PUNCT, content_words, ends_sentence
+from .features.lexicon import STOP_WORDS
 
 # A page of at most this many blocks on which no block reaches the threshold is kept whole.
 TINY_PAGE_BLOCKS = 3

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:  # the model imports data, which writes through this module
-    from .model import ExplainedLine, LineResult
+    from .pipeline import ExplainedLine, LineResult
 
 OUTPUT_FORMATS = ("text", "markdown", "jsonl", "tsv")
 OUTPUT_SUFFIXES = {"text": ".txt", "markdown": ".md", "jsonl": ".jsonl", "tsv": ".tsv"}

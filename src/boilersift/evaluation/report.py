@@ -1,4 +1,4 @@
-"""The evaluation report as one self-contained HTML page (no network: plots are
+"""Evaluation reports: report.json, report.md, and one self-contained HTML page (no network: plots are
 embedded PNG, style and script inline).
 
 Every number on the page is drawn from the report dict that is also written as
@@ -11,9 +11,13 @@ against the JSON, and that no other number is on the page.
 from __future__ import annotations
 
 import base64
+import json
 from html import escape
+from pathlib import Path
 from string import Template
 
+from ..output import atomic_writer
+from . import plots
 from .evaluate import GROUPS
 
 PAGE = Template("""<!DOCTYPE html>
@@ -328,3 +332,63 @@ def render_html(report: dict, figures: dict[str, bytes]) -> str:
     body = "<h1>boilersift evaluation</h1>" + "".join(
         f'<section id="{anchor}"><h2>{escape(title)}</h2>{html}</section>' for anchor, title, html in sections)
     return PAGE.substitute(style=STYLE, nav=nav, body=body, script=SCRIPT)
+
+
+def markdown(report: dict) -> str:
+    thresholds = ", ".join(f"{name} {info['threshold']}" for name, info in report["models"].items())
+    lines = ["# boilersift evaluation", "",
+             f"{report['data']['pages']} pages, {report['data']['lines']} lines "
+             f"({report['data']['content_lines']} content); threshold {thresholds}.", "",
+             "## Overall", "",
+             "| system | word F1 | word P | word R | line F1 | line P | line R |",
+             "|---|---|---|---|---|---|---|"]
+    for name, s in report["systems"].items():
+        w, ln = s["word"], s["line"]
+        lines.append(f"| {name} | {w['f1']:.3f} | {w['precision']:.3f} | {w['recall']:.3f} | "
+                     f"{ln['f1']:.3f} | {ln['precision']:.3f} | {ln['recall']:.3f} |")
+    for comparison in report.get("comparisons", []):
+        lines += ["", f"## {comparison['other']} against {comparison['reference']}", "",
+                  f"Word F1 change {comparison['word_f1_change']:+.3f}; pages better "
+                  f"{comparison['pages_better']}, worse {comparison['pages_worse']}, "
+                  f"same {comparison['pages_same']}.", "",
+                  "| page | reference F1 | other F1 | change |", "|---|---|---|---|"]
+        lines += [f"| {d['id']} | {d['reference_f1']:.3f} | {d['other_f1']:.3f} | {d['change']:+.3f} |"
+                  for d in comparison["largest_differences"]]
+    first = next(iter(report["systems"].values()))
+    for group in GROUPS:
+        key = f"per_{group}"
+        if key not in first:
+            continue
+        names = list(report["systems"])
+        lines += ["", f"## Word F1 per {group.replace('_', ' ')}", "",
+                  "| " + group + " | pages | " + " | ".join(names) + " |",
+                  "|---|---|" + "---|" * len(names)]
+        for value, row in first[key].items():
+            cells = [f"{report['systems'][n][key][value]['f1']:.3f}" for n in names]
+            lines.append(f"| {value} | {row['pages']} | " + " | ".join(cells) + " |")
+    lines += ["", f"## Threshold sweep ({next(iter(report['models']))})", "",
+              "| threshold | word F1 | word P | word R | line F1 |", "|---|---|---|---|---|"]
+    for row in report["threshold_sweep"]:
+        lines.append(f"| {row['threshold']:.2f} | {row['word_f1']:.3f} | {row['word_precision']:.3f} | "
+                     f"{row['word_recall']:.3f} | {row['line_f1']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: dict, curve: dict, out_dir: str | Path) -> list[Path]:
+    """Write report.json, report.md, report.html and (when defined) pr_curve.png into `out_dir`."""
+    out_dir = Path(out_dir)
+    written = [out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"]
+    with atomic_writer(written[0]) as handle:
+        json.dump(report, handle, indent=2, ensure_ascii=False)
+    with atomic_writer(written[1]) as handle:
+        handle.write(markdown(report))
+    figures = {"threshold_sweep": plots.threshold_sweep(report), "calibration": plots.calibration(report),
+               "page_f1": plots.page_f1_distribution(report)}
+    if curve:
+        figures["pr_curve"] = plots.pr_curve(curve, report)
+        written.append(out_dir / "pr_curve.png")
+        with atomic_writer(written[-1], binary=True) as handle:
+            handle.write(figures["pr_curve"])
+    with atomic_writer(written[2]) as handle:
+        handle.write(render_html(report, figures))
+    return written

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from .documents import Document
-from .inputs import Source
 from .limits import Limits
 from .options import PredictOptions
+from .sources import Source
 from .worker import attempt_many
 
 COLUMNS = ("clean_text", "lines", "labels", "probabilities", "error")

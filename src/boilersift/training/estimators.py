@@ -22,10 +22,10 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .data import LabeledPage
-from .predictors import HashedWords, Linear, Trees, words_and_bigrams
-from .segment import Block
-from .stages import Stages, first_pass_input, page_slices, second_pass_input
+from ..blocks.text import Block
+from ..labelled.data import LabeledPage
+from ..model.predictors import HashedWords, Linear, Trees, words_and_bigrams
+from ..model.stages import Stages, first_pass_input, page_slices, second_pass_input
 
 
 def hgb(trees: int, leaves: int, learning_rate: float) -> Callable[[], ClassifierMixin]:

@@ -24,8 +24,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from .errors import BoilersiftError
-from .segment import Block
+from ..errors import BoilersiftError
+from .text import Block
 
 # Whole subtrees no reader sees. <noscript> stays, as in render.py.
 INVISIBLE = frozenset({"head", "script", "style", "template", "svg", "math", "iframe", "object",

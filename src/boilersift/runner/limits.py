@@ -17,9 +17,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import BoilersiftError
-from .inputs import DEFAULT_MAX_BYTES
+from ..errors import BoilersiftError
 
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_BLOCKS = 100_000
 DEFAULT_TIME_LIMIT = 60.0
 

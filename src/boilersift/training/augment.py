@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import random
 
-from .data import LabeledPage
-from .lexicon import BOILERPLATE_PHRASES
-from .segment import Block, segment_lines
+from ..blocks.text import Block, segment_lines
+from ..features.lexicon import BOILERPLATE_PHRASES
+from ..labelled.data import LabeledPage
 
 MIN_RUN, MAX_RUN = 3, 12
 # Default shares of the training pages of a text model that get a widget, that start

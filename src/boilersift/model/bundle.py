@@ -20,13 +20,13 @@ import zipfile
 from datetime import datetime, timezone
 from importlib import metadata, resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from . import __version__
-from .errors import BoilersiftError
-from .features import FEATURE_SCHEMAS, FIRST_PASS_NAMES, model_feature_names
-from .model import Model
+from .. import __version__
+from ..errors import BoilersiftError
+from ..features.featurize import FEATURE_SCHEMAS, FIRST_PASS_NAMES, model_feature_names
 from .predictors import FormatError, stage_from_arrays
 from .stages import Stages
 
@@ -45,7 +45,7 @@ def default_bundle_path(input_format: str = "text") -> Path:
     packaged = Path(str(resources.files("boilersift"))) / "models" / name
     if (packaged / MANIFEST_FILE).exists():
         return packaged
-    return Path(__file__).resolve().parents[2] / "models" / name
+    return Path(__file__).resolve().parents[3] / "models" / name
 
 
 def sha256(path: Path) -> str:
@@ -67,13 +67,22 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def save_bundle(model: Model, path: str | Path) -> Path:
-    """Write `model` to the bundle directory `path` (created; files replaced atomically)."""
+class Bundle(NamedTuple):
+    """What a bundle holds: the fitted stages, the threshold and the manifest."""
+
+    classifier: Stages
+    threshold: float
+    manifest: dict
+
+
+def save_bundle(bundle: Bundle, path: str | Path) -> dict:
+    """Write `bundle` to the directory `path` (created; files replaced atomically); the manifest written."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    classifier = bundle.classifier
     arrays, stages = {}, {}
     for name in STAGE_NAMES:
-        stage = getattr(model.classifier, name)
+        stage = getattr(classifier, name)
         if stage is not None:
             stage_arrays, stages[name] = stage.to_arrays(name)
             arrays.update(stage_arrays)
@@ -81,15 +90,15 @@ def save_bundle(model: Model, path: str | Path) -> Path:
     with open(tmp_model, "wb") as handle:
         np.savez_compressed(handle, **arrays)
     manifest = {
-        **model.manifest,
+        **bundle.manifest,
         "format_version": BUNDLE_FORMAT_VERSION,
-        "input_format": model.input_format,
-        "feature_schema_version": FEATURE_SCHEMAS[model.input_format],
-        "feature_names": list(model.feature_names),
-        "threshold": model.threshold,
+        "input_format": classifier.input_format,
+        "feature_schema_version": FEATURE_SCHEMAS[classifier.input_format],
+        "feature_names": list(classifier.feature_names),
+        "threshold": bundle.threshold,
         "stages": stages,
-        "libraries": model.manifest.get("libraries") or library_versions(),
-        "created": model.manifest.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "libraries": bundle.manifest.get("libraries") or library_versions(),
+        "created": bundle.manifest.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model_file": MODEL_FILE,
         "model_sha256": sha256(tmp_model),
     }
@@ -97,8 +106,7 @@ def save_bundle(model: Model, path: str | Path) -> Path:
     tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp_model.replace(path / MODEL_FILE)
     tmp_manifest.replace(path / MANIFEST_FILE)
-    model.manifest = manifest
-    return path
+    return manifest
 
 
 def read_manifest(path: Path) -> dict:
@@ -195,11 +203,11 @@ def read_stages(path: Path, manifest: dict) -> Stages:
     return classifier
 
 
-def load_bundle(path: str | Path | None = None) -> Model:
-    """Load and verify a bundle; None loads the shipped default."""
-    path = Path(path) if path is not None else default_bundle_path()
+def load_bundle(path: str | Path) -> Bundle:
+    """Load and verify a bundle."""
+    path = Path(path)
     manifest = check_bundle(path)
     threshold = manifest.get("threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
         raise BoilersiftError(f"model {path}: threshold {threshold!r} is not a probability")
-    return Model(read_stages(path, manifest), float(threshold), manifest)
+    return Bundle(read_stages(path, manifest), float(threshold), manifest)

@@ -20,8 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from .features import featurize_pages, model_feature_names, score_context, topic_overlap
-from .segment import Block
+from ..blocks.text import Block
+from ..features.featurize import (
+    featurize_pages,
+    model_feature_names,
+    score_context,
+    topic_overlap,
+)
 
 # First-pass probabilities outside this band are final (see `Cascade`).
 RESCORE_BAND = (0.05, 0.95)

@@ -26,11 +26,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from ..errors import InputError
 from .documents import Document, Failure, Item, Record, documents
-from .errors import InputError
-from .inputs import Source
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
+from .sources import Source
 from .worker import Outcome, process, process_chunk
 
 # Documents per chunk: a worker's unit of work, classified in one model call

@@ -25,7 +25,9 @@ _BLANK_RUNS = re.compile(r"\n[ \t\r\f\v\xa0]*(?:\n[ \t\r\f\v\xa0]*)+")
 
 def render_nodes(html: str) -> str:
     """One text node per line; runs of blank lines collapse to one blank line."""
-    from bs4 import BeautifulSoup  # here: importing it is 60 ms of every predict's start-up otherwise
+    from bs4 import (
+        BeautifulSoup,  # here: importing it is 60 ms of every predict's start-up otherwise
+    )
 
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(INVISIBLE_TAGS):

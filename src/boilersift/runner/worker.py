@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .bundle import MANIFEST_FILE, default_bundle_path, load_bundle
+from ..blocks.decode import decode, decode_html
+from ..blocks.text import Block, segment_text
+from ..errors import BoilersiftError
+from ..model.bundle import MANIFEST_FILE, default_bundle_path
+from ..output import format_results
+from ..pipeline import LineResult, Model
 from .documents import Document, Failure, Item, SourceEnd, decoded
-from .errors import BoilersiftError
-from .inputs import Source, decode, decode_html, read_bytes
 from .limits import deadline
-from .model import LineResult, Model
 from .options import PredictOptions
-from .output import format_results
-from .segment import Block, segment_text
+from .sources import Source, read_bytes
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ def cached_model(path: Path) -> Model:
     """The model of bundle `path`, loaded once per process."""
     with _LOCK:
         if path not in _MODELS:
-            _MODELS[path] = load_bundle(path)
+            _MODELS[path] = Model.load(path)
         return _MODELS[path]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # dom builds on this module
-    from .dom import DomInfo
+    from .html import DomInfo
 
 
 class Block(NamedTuple):

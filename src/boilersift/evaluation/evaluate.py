@@ -14,21 +14,18 @@ written as JSON (for machines), Markdown, a PNG plot and a self-contained HTML p
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
+from ..decide import content_mask
+from ..labelled.data import LabeledPage
+from ..model.explain import mean_abs_contributions, top_reasons
+from ..pipeline import Model
 from .baselines import BASELINES
-from .data import LabeledPage
-from .explain import mean_abs_contributions, top_reasons
 from .metrics import PRF, line_prf, mean_prf, word_counts, word_prf
-from .decide import content_mask
-from .model import Model
-from .output import atomic_writer
 
 SWEEP = tuple(round(t, 2) for t in np.arange(0.05, 1.0, 0.05))
 GROUPS = ("source", "page_type", "lang", "style")
@@ -221,66 +218,3 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
         precision, recall, _ = precision_recall_curve(y_true, y_score)
         curve = {"precision": precision, "recall": recall}
     return report, curve
-
-
-def _markdown(report: dict) -> str:
-    thresholds = ", ".join(f"{name} {info['threshold']}" for name, info in report["models"].items())
-    lines = ["# boilersift evaluation", "",
-             f"{report['data']['pages']} pages, {report['data']['lines']} lines "
-             f"({report['data']['content_lines']} content); threshold {thresholds}.", "",
-             "## Overall", "",
-             "| system | word F1 | word P | word R | line F1 | line P | line R |",
-             "|---|---|---|---|---|---|---|"]
-    for name, s in report["systems"].items():
-        w, ln = s["word"], s["line"]
-        lines.append(f"| {name} | {w['f1']:.3f} | {w['precision']:.3f} | {w['recall']:.3f} | "
-                     f"{ln['f1']:.3f} | {ln['precision']:.3f} | {ln['recall']:.3f} |")
-    for comparison in report.get("comparisons", []):
-        lines += ["", f"## {comparison['other']} against {comparison['reference']}", "",
-                  f"Word F1 change {comparison['word_f1_change']:+.3f}; pages better "
-                  f"{comparison['pages_better']}, worse {comparison['pages_worse']}, "
-                  f"same {comparison['pages_same']}.", "",
-                  "| page | reference F1 | other F1 | change |", "|---|---|---|---|"]
-        lines += [f"| {d['id']} | {d['reference_f1']:.3f} | {d['other_f1']:.3f} | {d['change']:+.3f} |"
-                  for d in comparison["largest_differences"]]
-    first = next(iter(report["systems"].values()))
-    for group in GROUPS:
-        key = f"per_{group}"
-        if key not in first:
-            continue
-        names = list(report["systems"])
-        lines += ["", f"## Word F1 per {group.replace('_', ' ')}", "",
-                  "| " + group + " | pages | " + " | ".join(names) + " |",
-                  "|---|---|" + "---|" * len(names)]
-        for value, row in first[key].items():
-            cells = [f"{report['systems'][n][key][value]['f1']:.3f}" for n in names]
-            lines.append(f"| {value} | {row['pages']} | " + " | ".join(cells) + " |")
-    lines += ["", f"## Threshold sweep ({next(iter(report['models']))})", "",
-              "| threshold | word F1 | word P | word R | line F1 |", "|---|---|---|---|---|"]
-    for row in report["threshold_sweep"]:
-        lines.append(f"| {row['threshold']:.2f} | {row['word_f1']:.3f} | {row['word_precision']:.3f} | "
-                     f"{row['word_recall']:.3f} | {row['line_f1']:.3f} |")
-    return "\n".join(lines) + "\n"
-
-
-def write_report(report: dict, curve: dict, out_dir: str | Path) -> list[Path]:
-    """Write report.json, report.md, report.html and (when defined) pr_curve.png into `out_dir`."""
-    from . import plots
-    from .report import render_html
-
-    out_dir = Path(out_dir)
-    written = [out_dir / "report.json", out_dir / "report.md", out_dir / "report.html"]
-    with atomic_writer(written[0]) as handle:
-        json.dump(report, handle, indent=2, ensure_ascii=False)
-    with atomic_writer(written[1]) as handle:
-        handle.write(_markdown(report))
-    figures = {"threshold_sweep": plots.threshold_sweep(report), "calibration": plots.calibration(report),
-               "page_f1": plots.page_f1_distribution(report)}
-    if curve:
-        figures["pr_curve"] = plots.pr_curve(curve, report)
-        written.append(out_dir / "pr_curve.png")
-        with atomic_writer(written[-1], binary=True) as handle:
-            handle.write(figures["pr_curve"])
-    with atomic_writer(written[2]) as handle:
-        handle.write(render_html(report, figures))
-    return written

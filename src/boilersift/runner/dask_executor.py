@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputError
 from .batch import Summary, run_batch
-from .errors import InputError
-from .inputs import Source, expand_inputs
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog
+from .sources import Source, expand_inputs
 
 
 def _run_source(source: Source, out_dir: str, options: PredictOptions) -> tuple[Summary, list[dict]]:

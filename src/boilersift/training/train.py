@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 
+from ..evaluation.evaluate import best_threshold, evaluate, page_probabilities
+from ..labelled.data import LabeledPage, fingerprint, is_dev_site
+from ..model.bundle import library_versions
+from ..pipeline import DEFAULT_THRESHOLD, Model
 from .augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE, augment
-from .data import LabeledPage, fingerprint, is_dev_site
-from .evaluate import best_threshold, evaluate, page_probabilities
-from .bundle import library_versions
 from .estimators import DEFAULT_ESTIMATORS, fit_classifier
-from .model import DEFAULT_THRESHOLD, Model
 
 TUNE_SALT = "tune:"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from .bundle import PICKLE_FORMAT_VERSION, read_manifest, sha256
-from .errors import BoilersiftError
-from .model import Model
+from ..errors import BoilersiftError
+from ..model.bundle import PICKLE_FORMAT_VERSION, read_manifest, sha256
+from ..pipeline import Model
 
 PICKLE_FILE = "model.joblib"
 # Manifest fields of format 1 that format 2 writes anew or no longer has.
@@ -21,8 +21,9 @@ REWRITTEN = ("format_version", "model_file", "model_sha256", "feature_names", "t
 
 
 def _pickled_names():
-    """Where format-1 pickles look for boilersift's classes (they lived in boilersift.model)."""
-    from . import estimators, predictors, stages
+    """Where format-1 pickles look for boilersift's classes: they lived in the module boilersift.model."""
+    from ..model import predictors, stages
+    from . import estimators
 
     return {"LineClassifier": estimators.LineClassifier, "BlockClassifier": estimators.BlockClassifier,
             "words_and_bigrams": predictors.words_and_bigrams, "Cascade": stages.Cascade}
@@ -34,7 +35,7 @@ def load_pickled(path: Path) -> tuple:
     import sklearn
     from sklearn.exceptions import InconsistentVersionWarning
 
-    from . import model
+    from .. import model
 
     manifest = read_manifest(path)
     if manifest.get("format_version") != PICKLE_FORMAT_VERSION:

@@ -32,9 +32,9 @@ from collections import Counter
 
 import numpy as np
 
-from .dom import SIGNALS
+from ..blocks.html import SIGNALS
+from ..blocks.text import Block
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
-from .segment import Block
 
 FEATURE_SCHEMA_VERSION = "text-4"
 

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .dom import segment_html
-from .errors import BoilersiftError
+from ..blocks.html import segment_html
+from ..blocks.render import STYLES
+from ..blocks.text import Block, segment_text
+from ..errors import BoilersiftError
+from ..output import atomic_writer
 from .labels import align_labels
-from .output import atomic_writer
-from .render import STYLES
-from .segment import Block, segment_text
 
 METADATA_FIELDS = ("source", "page_type", "lang", "url", "site", "style")
 

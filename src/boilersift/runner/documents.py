@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BoilersiftError, InputError
-from .inputs import Source, cut
+from ..errors import BoilersiftError, InputError
 from .options import PredictOptions
+from .sources import Source, cut
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -69,9 +69,6 @@ class SourceEnd:
 Item = Document | Record | Failure | SourceEnd
 
 
-def is_saved_dataset(path: Path) -> bool:
-    """A directory written by ``datasets.Dataset.save_to_disk``."""
-    return (path / "state.json").is_file() and (path / "dataset_info.json").is_file()
 
 
 def input_kind(source: Source) -> str:

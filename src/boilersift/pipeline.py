@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .blocks.text import Block, segment_lines, segment_text
 from .decide import content_mask, smooth_runs
-from .explain import Reason, occlusion, top_reasons
-from .segment import Block, segment_lines, segment_text
-from .stages import Stages
+from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
+from .model.explain import Reason, occlusion, top_reasons
+from .model.stages import Stages
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -85,15 +86,12 @@ class Model:
     def load(cls, path: str | Path | None = None, input_format: str = "text") -> "Model":
         """Load a model bundle directory; None loads the shipped default for
         `input_format` ("text" scrapes or "html" pages)."""
-        from .bundle import default_bundle_path, load_bundle
-
-        return load_bundle(path if path is not None else default_bundle_path(input_format))
+        return cls(*load_bundle(path if path is not None else default_bundle_path(input_format)))
 
     def save(self, path: str | Path) -> Path:
         """Write this model as a bundle directory (model.npz + manifest.json)."""
-        from .bundle import save_bundle
-
-        return save_bundle(self, path)
+        self.manifest = save_bundle(Bundle(self.classifier, self.threshold, self.manifest), path)
+        return Path(path)
 
     def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
         """Probability of content for each block of each page (sentences split by inline
@@ -164,14 +162,14 @@ class Model:
         encoding): DOM blocks for an HTML model, the page rendered as text for a text model.
         `name` names the page in error messages."""
         if isinstance(html, bytes):
-            from .inputs import decode_html
+            from .blocks.decode import decode_html
 
             html = decode_html(html, name)
         if self.input_format == "html":
-            from .dom import segment_html
+            from .blocks.html import segment_html
 
             return segment_html(html, name)
-        from .render import render_blocks
+        from .blocks.render import render_blocks
 
         return segment_text(render_blocks(html))
 

@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from ..errors import InputError
+from ..output import OUTPUT_SUFFIXES, open_atomic, tsv_header
 from .documents import RECORD_KINDS, input_kind
-from .errors import InputError
-from .inputs import Source
 from .options import PredictOptions
-from .output import OUTPUT_SUFFIXES, open_atomic, tsv_header
+from .sources import Source
 from .worker import Outcome
 
 ERRORS_FILE = "boilersift-errors.jsonl"

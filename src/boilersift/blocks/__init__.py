@@ -1,0 +1,1 @@
+"""Page -> blocks: text scrapes split into lines, HTML pages into DOM blocks, bytes decoded."""

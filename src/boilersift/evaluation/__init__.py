@@ -1,0 +1,1 @@
+"""Scoring models on labelled pages: metrics, baselines, reports."""

@@ -1,0 +1,1 @@
+"""Blocks -> features: the one feature module train, evaluate and predict share, and its lexicon."""

@@ -1,0 +1,1 @@
+"""Features -> probabilities: the three stages, their arrays, bundles on disk, explanations."""

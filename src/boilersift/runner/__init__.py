@@ -1,0 +1,1 @@
+"""Inputs -> documents -> classified outputs: sources, limits, workers, batches, sinks, Dask, datasets."""
