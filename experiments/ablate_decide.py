@@ -8,8 +8,7 @@ the mean word F1 (``metrics.word_prf``) of the content lines is computed with
 the decisions switched on one by one:
 
 * ``none``: threshold and tiny-page rule only;
-* ``sentences``: + runs of a sentence split by inline links (``decide.smooth_runs``
-  with passages switched off);
+* ``sentences``: + runs of a sentence split by inline links (``DecisionConfig(passages=False)``);
 * ``sentences+passages``: + passages of consecutive paragraphs (all of ``smooth_runs``);
 * ``headline``: threshold, tiny pages and the headline, without runs;
 * ``all``: what ``predict`` does.
@@ -30,32 +29,26 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from unittest import mock
 
 import numpy as np
 from tqdm import tqdm
 
-import boilersift.decide as decide
-import boilersift.pipeline as model_module
 from boilersift import Model
 from boilersift.blocks.render import STYLES
 from boilersift.blocks.text import segment_text
+from boilersift.decide import DecisionConfig, decide
 from boilersift.evaluation.metrics import word_counts, word_prf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_text import DATASETS, RESULTS, dev_records  # noqa: E402
 
-# name -> (runs, passages, headline)
-VARIANTS = {"none": (False, False, False), "sentences": (True, False, False),
-            "sentences+passages": (True, True, False), "headline": (False, False, True),
-            "all": (True, True, True)}
-
-
-def keep(texts: list[str], raw: np.ndarray, threshold: float, runs: bool, passages: bool, headline: bool):
-    """The content mask with the chosen decisions."""
-    with mock.patch.object(decide, "PARAGRAPH_WORDS", decide.PARAGRAPH_WORDS if passages else 10**9), \
-         mock.patch.object(decide, "headline", decide.headline if headline else (lambda *_: None)):
-        return decide.content_mask(texts, decide.smooth_runs(texts, raw) if runs else raw, threshold)
+VARIANTS = {
+    "none": DecisionConfig(sentences=False, passages=False, headline=False),
+    "sentences": DecisionConfig(sentences=True, passages=False, headline=False),
+    "sentences+passages": DecisionConfig(sentences=True, passages=True, headline=False),
+    "headline": DecisionConfig(sentences=False, passages=False, headline=True),
+    "all": DecisionConfig(),
+}
 
 
 def main() -> None:
@@ -71,16 +64,15 @@ def main() -> None:
         style: lambda html, render=render: segment_text(render(html)) for style, render in STYLES.items()}
     records = dev_records(DATASETS, 20, args.limit)
     pages = []  # (style, texts, raw probabilities, gold counts)
-    with mock.patch.object(model_module, "smooth_runs", lambda texts, p: p):  # the classifier's own scores
-        for record in tqdm(records, desc="pages", unit="page"):
-            gold = word_counts(record.get("gold") or "")
-            for style, blocks_of in styles.items():
-                blocks = blocks_of(record["html"])
-                pages.append((style, [b.text for b in blocks], model.predict_proba_blocks(blocks), gold))
+    for record in tqdm(records, desc="pages", unit="page"):
+        gold = word_counts(record.get("gold") or "")
+        for style, blocks_of in styles.items():
+            blocks = blocks_of(record["html"])
+            pages.append((style, [b.text for b in blocks], model.score_pages([blocks])[0], gold))
     results = {}
-    for name, switches in VARIANTS.items():
+    for name, config in VARIANTS.items():
         for style in styles:
-            scores = [word_prf("\n".join(t for t, k in zip(texts, keep(texts, raw, model.threshold, *switches)) if k),
+            scores = [word_prf("\n".join(t for t, k in zip(texts, decide(texts, raw, model.threshold, config).keep) if k),
                                gold).f1 for s, texts, raw, gold in pages if s == style]
             results.setdefault(name, {})[style] = round(float(np.mean(scores)), 4)
     args.output_dir.mkdir(parents=True, exist_ok=True)

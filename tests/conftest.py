@@ -12,7 +12,10 @@ import os
 # predictable too, and the CLI subprocesses inherit it. A user's setting wins.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import io  # noqa: E402
+import json  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -26,6 +29,54 @@ SMALL_LABELED = FIXTURES / "small_labeled.jsonl"
 GATE_DEV = FIXTURES / "gate_dev.jsonl.gz"
 GATE_HTML = FIXTURES / "gate_html.jsonl.gz"
 GOLD_PAGES = FIXTURES / "gold_pages.jsonl"
+
+# Helpers the test modules share (no test module imports another).
+GOOD_TEXT = "Home\n\nThe bridge reopened on Monday after six months of repairs, the council said.\n\nShare this\n"
+HTML_PAGE = "<html><body><nav>Home | News</nav><p>{}</p><footer>Contact</footer></body></html>"
+GOLD_PAGES_BY_ID = {json.loads(line)["id"]: json.loads(line)
+                    for line in GOLD_PAGES.read_text(encoding="utf-8").splitlines()}
+
+
+def run(*args, input: bytes | str | None = None, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(boilersift_command() + [str(a) for a in args], input=input, capture_output=True,
+                          text=not isinstance(input, bytes), cwd=cwd, timeout=300)
+
+
+def stderr_text(proc) -> str:
+    return proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else proc.stderr
+
+
+def assert_one_line_error(proc, *fragments: str) -> str:
+    err = stderr_text(proc)
+    assert proc.returncode != 0, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("boilersift: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+def outputs(out_dir):
+    return sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file())
+
+
+def warc_bytes(pages: int) -> bytes:
+    """A gzipped WARC: `pages` HTML responses and one image response."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for i in range(pages + 1):
+        kind = "image/png" if i == pages else "text/html; charset=utf-8"
+        body = b"\x89PNG" if i == pages else HTML_PAGE.format(f"Story {i}: the bridge reopened on Monday.").encode()
+        headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(f"https://example.com/{i}", "response",
+                                                      payload=io.BytesIO(body), http_headers=headers))
+    return buffer.getvalue()
+
 
 # The estimator for the tiny models the tests train (a few seconds on 12 pages).
 TEST_ESTIMATOR = "hgb"

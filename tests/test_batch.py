@@ -5,8 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_cli import GOOD_TEXT
-from test_html_cli import ARTICLE
+from conftest import GOLD_PAGES_BY_ID, GOOD_TEXT
 
 from boilersift import Model
 from boilersift.blocks.text import segment_text
@@ -67,7 +66,7 @@ def test_html_inputs_switch_to_the_html_bundle_once_it_exists(tmp_path, monkeypa
 
 
 def html_pages(n: int) -> list[str]:
-    return [ARTICLE["html"].replace("<body>", f"<body><p>Page {i} of the batch.</p>", 1) for i in range(n)]
+    return [GOLD_PAGES_BY_ID["handwritten-en-1"]["html"].replace("<body>", f"<body><p>Page {i} of the batch.</p>", 1) for i in range(n)]
 
 
 @pytest.mark.parametrize("fmt", ["text", "html"])

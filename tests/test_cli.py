@@ -8,46 +8,28 @@ and the exit code is 1.
 
 import json
 import re
-import subprocess
 
 import pytest
 from conftest import (
     GATE_HTML,
     GOLD_PAGES,
+    GOOD_TEXT,
     SAMPLE_TXT,
     SMALL_LABELED,
-    boilersift_command,
+    assert_one_line_error,
+    outputs,
+    run,
+    stderr_text,
 )
 
-from boilersift.labelled.data import page_from_record, read_jsonl
+from boilersift.labelled.data import load_pages, page_from_record, read_jsonl
 from boilersift.model.bundle import MODEL_FILE
 from boilersift.output import TSV_HEADER
 from boilersift.pipeline import Model
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
 SAMPLE_LINES = [line.strip() for line in SAMPLE.splitlines() if line.strip()]
-GOOD_TEXT = "Home\n\nThe bridge reopened on Monday after six months of repairs, the council said.\n\nShare this\n"
 
-
-def run(*args, input: bytes | str | None = None, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(boilersift_command() + [str(a) for a in args], input=input, capture_output=True,
-                          text=not isinstance(input, bytes), cwd=cwd, timeout=300)
-
-
-def stderr_text(proc) -> str:
-    return proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else proc.stderr
-
-
-def assert_one_line_error(proc, *fragments: str) -> str:
-    err = stderr_text(proc)
-    assert proc.returncode != 0, err
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("boilersift: error: "), err
-    for fragment in fragments:
-        assert fragment in lines[0]
-    return lines[0]
 
 
 # -- help and version ---------------------------------------------------------------
@@ -178,10 +160,6 @@ def in_dir(tmp_path):
 
 
 EXPECTED_OUTPUTS = ["a.txt", "b.html.txt", "c.txt", "sub/d.txt", "sub/deeper/e.txt"]
-
-
-def outputs(out_dir):
-    return sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file())
 
 
 def test_batch_output_dir(sample_text, in_dir, tmp_path):
@@ -369,7 +347,7 @@ def test_label(tmp_path):
         assert 1 in page.labels and 0 in page.labels
     nodes = next(r for r in records if r["id"] == "handwritten-en-1#nodes")
     labels = dict(zip(nodes["lines"], nodes["labels"]))
-    assert labels["Jane Doe"] == 1 and labels["No comments yet..."] == 0 and labels["Home"] == 0
+    assert labels["Jane Doe"] == "content" and labels["No comments yet..."] == "noise" and labels["Home"] == "noise"
 
 
 def test_label_rejects_training_format(tmp_path):
@@ -437,3 +415,35 @@ def test_train_everything_held_out(tmp_path):
 def test_train_missing_data(tmp_path):
     proc = run("train", tmp_path / "missing.jsonl", "-o", tmp_path / "m")
     assert_one_line_error(proc, "missing.jsonl: cannot read")
+
+
+# -- one label vocabulary: predict's output, corrected, is training data ----------------
+
+
+def test_corrected_record_output_is_training_data(tmp_path):
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(json.dumps({"id": "p1", "url": "https://example.org/a", "text": GOOD_TEXT}) + "\n",
+                     encoding="utf-8")
+    proc = run("predict", pages, "-o", tmp_path / "predicted.jsonl")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads((tmp_path / "predicted.jsonl").read_text(encoding="utf-8"))
+    assert set(record["labels"]) <= {"content", "noise"}
+    record["labels"][0] = "content" if record["labels"][0] == "noise" else "noise"  # a correction by hand
+    (tmp_path / "corrected.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [page] = load_pages([tmp_path / "corrected.jsonl"])
+    assert page.texts == record["lines"]
+    assert page.labels == [int(label == "content") for label in record["labels"]]
+    assert page.id == "p1" and page.meta["url"] == "https://example.org/a"
+
+
+def test_corrected_line_output_is_training_data(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(GOOD_TEXT, encoding="utf-8")
+    second.write_text("Home\nAbout us\n" + GOOD_TEXT, encoding="utf-8")
+    proc = run("predict", first, second, "--output-format", "jsonl", "-o", tmp_path / "lines.jsonl")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in (tmp_path / "lines.jsonl").read_text(encoding="utf-8").splitlines()]
+    pages = load_pages([tmp_path / "lines.jsonl"])
+    assert [p.id for p in pages] == [str(first), str(second)]
+    assert [len(p.blocks) for p in pages] == [sum(r["source"] == str(f) for r in lines) for f in (first, second)]
+    assert [y for p in pages for y in p.labels] == [int(r["label"] == "content") for r in lines]

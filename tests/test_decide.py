@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from boilersift.decide import (
+    DecisionConfig,
     content_mask,
     continues,
+    decide,
     headline,
     is_paragraph,
     smooth_runs,
@@ -118,3 +120,43 @@ def test_headline(texts, keep, expected):
 def test_content_mask_adds_the_headline():
     keep = content_mask(ARTICLE, np.array([0.01, 0.01, 0.6, 0.6, 0.6, 0.6, 0.9, 0.9]), 0.4)
     assert keep.tolist() == [True, False, True, True, True, True, True, True]
+
+
+# (decision switched off, probabilities of ARTICLE + PARAGRAPH + LAST, what must change)
+SWITCHES = [
+    ("sentences", DecisionConfig(sentences=False), "the sentence's fragments stay below the threshold"),
+    ("passages", DecisionConfig(passages=False), "the last paragraph keeps its own low score"),
+    ("headline", DecisionConfig(headline=False), "the headline is not kept"),
+]
+PAGE = ARTICLE + [PARAGRAPH, LAST]
+RAW = np.array([0.01, 0.01, 0.49, 0.23, 0.52, 0.8, 0.95, 0.6, 0.9, 0.3])
+
+
+def test_decide_is_the_smoothing_then_the_mask():
+    decision = decide(PAGE, RAW, 0.5)
+    np.testing.assert_array_equal(decision.probabilities, smooth_runs(PAGE, RAW))
+    np.testing.assert_array_equal(decision.keep, content_mask(PAGE, decision.probabilities, 0.5))
+    assert decision.keep.tolist() == [True, False] + [True] * 8
+
+
+@pytest.mark.parametrize("name, config, what", SWITCHES, ids=[s[0] for s in SWITCHES])
+def test_each_decision_can_be_switched_off(name, config, what):
+    on, off = decide(PAGE, RAW, 0.5), decide(PAGE, RAW, 0.5, config)
+    changed = {"sentences": [2, 3], "passages": [9], "headline": [0]}[name]
+    assert on.keep[changed].all() and not off.keep[changed].any(), what
+    others = [i for i in range(1, len(PAGE)) if i not in changed]  # the headline depends on the content kept
+    assert on.keep[others].tolist() == off.keep[others].tolist()
+
+
+def test_tiny_pages_can_be_left_alone():
+    assert decide(["one line"], np.array([0.1]), 0.5, DecisionConfig(tiny_page_blocks=0)).keep.tolist() == [False]
+
+
+def test_a_model_takes_its_decisions_from_its_config(tiny_model):
+    from boilersift import Model, segment_text
+
+    blocks = segment_text("\n".join(PAGE))
+    plain = Model(tiny_model.classifier, tiny_model.threshold, decisions=DecisionConfig(False, False, 0, False))
+    raw = tiny_model.score_pages([blocks])[0]
+    assert [r.probability for r in plain.classify_blocks(blocks)] == raw.tolist()
+    assert [r.is_content for r in plain.classify_blocks(blocks)] == (raw >= tiny_model.threshold).tolist()

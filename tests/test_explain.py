@@ -4,9 +4,8 @@ import json
 
 import numpy as np
 import pytest
-from conftest import SAMPLE_TXT
+from conftest import SAMPLE_TXT, assert_one_line_error, run
 from sklearn.linear_model import LogisticRegression
-from test_cli import assert_one_line_error, run
 
 from boilersift import ExplainedLine, LineResult
 from boilersift.model.explain import mean_abs_contributions, occlusion, top_reasons

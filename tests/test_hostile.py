@@ -6,40 +6,32 @@ inputs in the same batch are still processed.
 """
 
 import gzip
-import io
 import json
 import os
 import socket
 
 import pytest
-from conftest import SAMPLE_TXT
-from test_cli import GOOD_TEXT, assert_one_line_error, outputs, run
+from conftest import (
+    GOOD_TEXT,
+    HTML_PAGE,
+    SAMPLE_TXT,
+    assert_one_line_error,
+    outputs,
+    run,
+    warc_bytes,
+)
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
-PAGE = "<html><body><nav>Home | News</nav><p>{}</p><footer>Contact</footer></body></html>"
+
+
+
 ROOT = os.geteuid() == 0  # root reads files whatever their mode
-
-
-def warc_bytes(pages: int) -> bytes:
-    """A gzipped WARC: `pages` HTML responses and one image response."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    for i in range(pages + 1):
-        kind = "image/png" if i == pages else "text/html; charset=utf-8"
-        body = b"\x89PNG" if i == pages else PAGE.format(f"Story {i}: the bridge reopened on Monday.").encode()
-        headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(f"https://example.com/{i}", "response",
-                                                      payload=io.BytesIO(body), http_headers=headers))
-    return buffer.getvalue()
 
 
 # name -> (bytes, expected: "ok" or a fragment of the error). Paths are relative to the input directory.
 HOSTILE = {
     "good.txt": (SAMPLE.encode(), "ok"),
-    "page.html": (PAGE.format("A real paragraph of the article, long enough to read.").encode(), "ok"),
+    "page.html": (HTML_PAGE.format("A real paragraph of the article, long enough to read.").encode(), "ok"),
     "empty.txt": (b"", "empty input"),
     "whitespace.txt": (b" \n\t\r\n \xc2\xa0\n", "empty input"),
     "binary.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data (NUL bytes)"),

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GOLD_PAGES
-from test_cli import assert_one_line_error, run
+from conftest import GOLD_PAGES_BY_ID, assert_one_line_error, run
 
 from boilersift.model.bundle import default_bundle_path
 
-PAGES = {json.loads(line)["id"]: json.loads(line) for line in GOLD_PAGES.read_text(encoding="utf-8").splitlines()}
-ARTICLE = PAGES["handwritten-en-1"]  # navigation, headline, an inline link, a comment box, a footer
+ARTICLE = GOLD_PAGES_BY_ID["handwritten-en-1"]  # navigation, headline, an inline link, a comment box, a footer
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +73,7 @@ def test_batch_contract_holds_for_html(tmp_path):
     in_dir, out_dir = tmp_path / "in", tmp_path / "out"
     (in_dir / "sub").mkdir(parents=True)
     (in_dir / "a.html").write_text(ARTICLE["html"], encoding="utf-8")
-    (in_dir / "sub" / "b.htm").write_text(PAGES["handwritten-de-1"]["html"], encoding="utf-8")
+    (in_dir / "sub" / "b.htm").write_text(GOLD_PAGES_BY_ID["handwritten-de-1"]["html"], encoding="utf-8")
     (in_dir / "c.txt").write_text("Home\n\nA plain text scrape line that is long enough to be prose here.\n",
                                   encoding="utf-8")
     proc = run("predict", in_dir, "--output-dir", out_dir, "--no-progress")

@@ -214,8 +214,9 @@ def test_empty_text_classifies_to_nothing(tiny_model, text):
 def test_training_format_errors_are_boilersift_errors():
     with pytest.raises(BoilersiftError, match="labels"):
         page_from_record({"id": "x", "lines": ["a", "b"], "labels": [1]})
-    with pytest.raises(BoilersiftError, match="0 \\(noise\\) or 1"):
-        page_from_record({"id": "x", "lines": ["a"], "labels": [2]})
+    for wrong in (2, "yes", 0.5, None):
+        with pytest.raises(BoilersiftError, match="labels must be 'noise' or 'content' \\(or 0 and 1\\), not"):
+            page_from_record({"id": "x", "lines": ["a"], "labels": [wrong]})
     with pytest.raises(BoilersiftError, match="lines"):
         page_from_record({"id": "x", "lines": "a", "labels": [1]})
 

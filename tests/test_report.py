@@ -10,8 +10,7 @@ from urllib.parse import unquote
 
 import numpy as np
 import pytest
-from conftest import GATE_DEV
-from test_cli import run
+from conftest import GATE_DEV, run
 
 from boilersift.evaluation.evaluate import evaluate
 from boilersift.evaluation.report import write_report

@@ -6,8 +6,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import SAMPLE_TXT, boilersift_command
-from test_cli import outputs, run
+from conftest import SAMPLE_TXT, boilersift_command, outputs, run
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
 # Enough work (seconds) that the stop, sent once 3 outputs exist, lands midway with margin.

@@ -4,9 +4,7 @@ On every path each input ends as exactly one output or one recorded error."""
 import json
 
 import pytest
-from conftest import SAMPLE_TXT
-from test_cli import GOOD_TEXT, run
-from test_hostile import PAGE, warc_bytes
+from conftest import GOOD_TEXT, HTML_PAGE, SAMPLE_TXT, run, warc_bytes
 
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
 RECORDS = [
@@ -14,7 +12,7 @@ RECORDS = [
     {"id": "b", "text": GOOD_TEXT, "nested": {"keep": [1, 2]}},
     {"id": "empty", "text": "   "},
     {"id": "no-text", "title": "no text field"},
-    {"id": "c", "html": PAGE.format("An HTML page in a record, with a real sentence.")},
+    {"id": "c", "html": HTML_PAGE.format("An HTML page in a record, with a real sentence.")},
 ]
 
 

@@ -1,8 +1,9 @@
-"""From probabilities to labels: what is decided for a page as a whole.
+"""Probabilities -> decisions: what is decided for a page as a whole, after the classifier.
 
 The classifier scores each line with its neighbours in view. Three things are then
 decided over the page, by rule, because the training gold cannot teach them, each
-measured on the dev pages (docs/how-it-works.md, "Decisions over the page"):
+measured on the dev pages (docs/how-it-works.md, "Decisions over the page"), and each
+switched by a field of :class:`DecisionConfig`:
 
 1. a sentence that inline links split over several lines is one unit, and so is a
    passage of consecutive paragraphs: no line of it scores below the unit as a
@@ -10,17 +11,25 @@ measured on the dev pages (docs/how-it-works.md, "Decisions over the page"):
 2. a tiny page on which nothing reaches the threshold is kept whole;
 3. the article's headline, just above its first content line, is content
    (:func:`headline`), although the gold of most training pages leaves it out.
+
+:func:`decide` applies them all to one page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from .features.featurize import STRIP_PUNCT, content_words, ends_sentence
 from .features.lexicon import STOP_WORDS
 
+# The label vocabulary of every input and output: predict's results, the training format,
+# the datasets columns (the training format also reads 0 and 1, as older files have them).
+NOISE, CONTENT = "noise", "content"
+LABELS = (NOISE, CONTENT)  # a label's index is its class: 0 noise, 1 content
 # A page of at most this many blocks on which no block reaches the threshold is kept whole.
 TINY_PAGE_BLOCKS = 3
 # The headline is one of this many lines above the first content line (a photo
@@ -35,6 +44,26 @@ HEADLINE_OVERLAP = 0.5
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
 PARAGRAPH_WORDS = 20
+
+
+@dataclass(frozen=True)
+class DecisionConfig:
+    """One field per decision over the page; the defaults are what `predict` does."""
+
+    sentences: bool = True  # the lines of a sentence split by inline links share its probability
+    passages: bool = True  # consecutive paragraphs share theirs
+    tiny_page_blocks: int = TINY_PAGE_BLOCKS  # a page this small on which nothing is content is kept whole
+    headline: bool = True  # the title-shaped line just above the first content line is content
+
+
+DEFAULT_DECISIONS = DecisionConfig()
+
+
+class Decision(NamedTuple):
+    """One page decided: the probabilities after the runs are smoothed, and which blocks are content."""
+
+    probabilities: np.ndarray
+    keep: np.ndarray
 
 
 def _carries_on(previous: str, line: str) -> bool:
@@ -58,28 +87,30 @@ def is_paragraph(text: str) -> bool:
     return ends_sentence(text) and len(text.split()) >= PARAGRAPH_WORDS
 
 
-def text_runs(texts: Sequence[str]) -> np.ndarray:
+def text_runs(texts: Sequence[str], config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
     """The run number of each line: the lines of one sentence split by inline links
     (:func:`continues`), or of one passage of consecutive paragraphs (:func:`is_paragraph`),
-    share it. (One pass over the lines: this runs on every page predicted.)"""
+    share it, as far as `config` joins them. (One pass over the lines: this runs on every
+    page predicted.)"""
     ends = [ends_sentence(t) for t in texts]
-    paragraph = [is_paragraph(t) for t in texts]
+    paragraph = [is_paragraph(t) for t in texts] if config.passages else [False] * len(texts)
     starts = [True] * bool(texts)
     for i in range(1, len(texts)):
         if ends[i - 1]:
             starts.append(not (paragraph[i - 1] and paragraph[i]))
         else:
-            starts.append(not _carries_on(texts[i - 1], texts[i]))
+            starts.append(not (config.sentences and _carries_on(texts[i - 1], texts[i])))
     return np.cumsum(starts, dtype=np.int64) - 1
 
 
-def smooth_runs(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
+def smooth_runs(texts: Sequence[str], probabilities: np.ndarray,
+                config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
     """Raise every line of a run (:func:`text_runs`) to at least the run's word-weighted
-    mean probability, so that "Donald Trump" (2 words, p=0.23 by session 5's model)
+    mean probability, so that "Donald Trump" (2 words, p=0.23 by an earlier model)
     stays with the 33-word sentence it is part of (mean 0.77), and an article's last
     paragraph stays with the one before it. Lowering is not done: a strong line in a weak run lost more than it
     gained on the dev pages."""
-    runs = text_runs(texts)
+    runs = text_runs(texts, config)
     if len(runs) == 0 or runs[-1] == len(runs) - 1:  # no run spans two lines
         return probabilities
     lines_per_run = np.bincount(runs)
@@ -113,9 +144,10 @@ def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
     return best
 
 
-def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: float) -> np.ndarray:
+def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
+                 config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
     """Which blocks of one page are content: those scored at least `threshold`, plus
-    the headline above them. But a tiny page (at most TINY_PAGE_BLOCKS blocks) on
+    the headline above them. But a tiny page (at most `config.tiny_page_blocks` blocks) on
     which none is, is kept whole: so little text has no boilerplate to tell apart,
     and an empty answer for a page with text helps no one. In the 5-fold
     cross-validation by site this changed 6 of 1,959 pages (5 of them Readability's
@@ -123,10 +155,17 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     (experiments/results/compare_extractors_cv.md)."""
     keep = np.asarray(probabilities) >= threshold
     if not keep.any():
-        if len(keep) <= TINY_PAGE_BLOCKS:
+        if len(keep) <= config.tiny_page_blocks:
             keep[:] = True
         return keep
-    title = headline(texts, keep)
+    title = headline(texts, keep) if config.headline else None
     if title is not None:
         keep[title] = True
     return keep
+
+
+def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
+           config: DecisionConfig = DEFAULT_DECISIONS) -> Decision:
+    """The decisions over one page, given the classifier's probabilities of its blocks."""
+    smoothed = smooth_runs(texts, probabilities, config)
+    return Decision(smoothed, content_mask(texts, smoothed, threshold, config))

@@ -1,9 +1,14 @@
-"""The `Model` API: a trained classifier, its threshold and its manifest.
+"""The pipeline, one page at a time, and the `Model` API that runs it::
 
-A model scores the blocks of pages with its fitted :class:`~boilersift.stages.Stages`
-(arrays, :mod:`boilersift.predictors`), then decides over each page
-(:mod:`boilersift.decide`). Predicting imports neither scikit-learn nor any
-training code.
+    blocks = segment_text(scrape)                     # page -> blocks        (blocks/)
+    probabilities = classifier.predict_proba(blocks)  # -> probabilities      (features/, model/)
+    decision = decide(texts, probabilities[:, 1],     # -> decisions          (decide.py)
+                      threshold, decisions)
+    results = [LineResult(...) for each block]        # -> output             (output.py)
+
+A `Model` is the fitted stages (arrays, :mod:`boilersift.model.predictors`), the threshold,
+the decisions to take (:class:`~boilersift.decide.DecisionConfig`) and the manifest.
+Predicting imports neither scikit-learn nor any training code.
 """
 
 from __future__ import annotations
@@ -15,7 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from .blocks.text import Block, segment_lines, segment_text
-from .decide import content_mask, smooth_runs
+from .decide import (
+    DEFAULT_DECISIONS,
+    LABELS,
+    Decision,
+    DecisionConfig,
+    decide,
+    smooth_runs,
+)
 from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
 from .model.explain import Reason, occlusion, top_reasons
 from .model.stages import Stages
@@ -49,7 +61,7 @@ class LineResult:
 
     @property
     def label(self) -> str:
-        return "content" if self.is_content else "noise"
+        return LABELS[self.is_content]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +79,12 @@ class Model:
     >>> print(model.extract(open("scrape.txt").read()))
     """
 
-    def __init__(self, classifier: Stages, threshold: float = DEFAULT_THRESHOLD, manifest: dict | None = None) -> None:
+    def __init__(self, classifier: Stages, threshold: float = DEFAULT_THRESHOLD, manifest: dict | None = None,
+                 decisions: DecisionConfig = DEFAULT_DECISIONS) -> None:
         self.classifier = classifier
         self.threshold = threshold
         self.manifest = manifest if manifest is not None else {}
+        self.decisions = decisions
 
     @property
     def input_format(self) -> str:
@@ -93,31 +107,38 @@ class Model:
         self.manifest = save_bundle(Bundle(self.classifier, self.threshold, self.manifest), path)
         return Path(path)
 
-    def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
-        """Probability of content for each block of each page (sentences split by inline
-        links and passages smoothed, :func:`~boilersift.decide.smooth_runs`), all pages in one call:
-        each stage's fixed cost is paid once for the lot (measured on the HTML dev
-        pages: 14.4 ms/page one at a time, 11.7 in fours, 11.1 in sixteens); the
-        probabilities are the same as page by page."""
+    def score_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
+        """The classifier's probability of content for each block of each page, before any
+        decision, all pages in one call: each stage's fixed cost is paid once for the lot
+        (chunks of 8 pages, docs/benchmarks.md); the probabilities are the same as page by page."""
         blocks = [block for page in pages for block in _numbered(page)]
         if not blocks:
             return [np.zeros(0) for _ in pages]
         probabilities = self.classifier.predict_proba(blocks)[:, 1]
-        return [smooth_runs([b.text for b in page], p)
-                for page, p in zip(pages, np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]))]
+        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1])
+
+    def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
+        """The probabilities `classify` reports: the classifier's, with sentences split by inline
+        links and passages smoothed (the first decision, :func:`~boilersift.decide.smooth_runs`)."""
+        return [smooth_runs([b.text for b in page], p, self.decisions)
+                for page, p in zip(pages, self.score_pages(pages))]
 
     def predict_proba_blocks(self, blocks: list[Block]) -> np.ndarray:
         """Probability of content for each block of one page."""
         return self.predict_proba_pages([blocks])[0]
 
+    def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None) -> Decision:
+        """The decisions over one page, given the classifier's probabilities of its blocks."""
+        return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
+                      self.decisions)
+
     def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
-        """:meth:`classify_blocks` for several pages at once (faster; see :meth:`predict_proba_pages`)."""
-        cut = self.threshold if threshold is None else threshold
+        """:meth:`classify_blocks` for several pages at once (faster; see :meth:`score_pages`)."""
         results = []
-        for page, probabilities in zip(pages, self.predict_proba_pages(pages)):
-            keep = content_mask([b.text for b in page], probabilities, cut)
+        for page, probabilities in zip(pages, self.score_pages(pages)):
+            decision = self.decide(page, probabilities, threshold)
             results.append([LineResult(b.text, b.line_no, p, k, *_location(b))  # Python values: cheaper per line
-                            for b, p, k in zip(page, probabilities.tolist(), keep.tolist())])
+                            for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())])
         return results
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
@@ -135,14 +156,11 @@ class Model:
     def explain_blocks(self, blocks: list[Block], top: int = 5,
                        threshold: float | None = None) -> list[ExplainedLine]:
         """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
-        cut = self.threshold if threshold is None else threshold
         X, probabilities, contributions = self.contributions_blocks(blocks)
-        texts = [b.text for b in blocks]
-        probabilities = smooth_runs(texts, probabilities)  # the reasons explain the line's own score
+        decision = self.decide(blocks, probabilities, threshold)  # the reasons explain the line's own score
         names = self.feature_names
-        return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b),
-                              top_reasons(x, c, names, top))
-                for b, p, keep, x, c in zip(blocks, probabilities, content_mask(texts, probabilities, cut), X, contributions)]
+        return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), top_reasons(x, c, names, top))
+                for b, p, keep, x, c in zip(blocks, decision.probabilities, decision.keep, X, contributions)]
 
     def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[ExplainedLine]:
         """Classify every non-empty line of a scrape and say which features decided it

@@ -190,7 +190,7 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
     probabilities = {name: page_probabilities(model, pages, progress) for name, model in models.items()}
-    systems = {name: [content_mask(page.texts, p, cuts[name]).astype(int).tolist()
+    systems = {name: [content_mask(page.texts, p, cuts[name], models[name].decisions).astype(int).tolist()
                      for page, p in zip(pages, probabilities[name])]
                for name in models}
     for name, rule in BASELINES.items():

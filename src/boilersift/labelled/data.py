@@ -2,11 +2,14 @@
 
 The **training format** is JSON Lines (optionally gzip-compressed), one page per line::
 
-    {"id": "page-1", "lines": ["Home", "The article ..."], "labels": [0, 1]}
+    {"id": "page-1", "lines": ["Home", "The article ..."], "labels": ["noise", "content"]}
 
 plus optional metadata (``source``, ``page_type``, ``lang``, ``url``, ``site``,
-``style``, ``gold``). It is what ``boilersift label`` writes and what users write by
-hand; ``datasets.load_dataset("json", data_files=...)`` reads it too.
+``style``, ``gold``); labels may also be 0 (noise) and 1 (content). It is what
+``boilersift label`` writes, what users write by hand, and what ``predict`` writes for
+record inputs (so a corrected prediction is training data); ``predict``'s JSON Lines of
+single lines (``line_no``, ``label``, ``text``, in a batch ``source``) are read as one
+page per source. ``datasets.load_dataset("json", data_files=...)`` reads it too.
 
 The **gold format** is the one of ``../shared/datasets/``: ``{"id", "html", "gold", ...}``.
 :func:`label_record` turns one such page into a labelled scrape.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -26,6 +30,7 @@ from urllib.parse import urlsplit
 from ..blocks.html import segment_html
 from ..blocks.render import STYLES
 from ..blocks.text import Block, segment_text
+from ..decide import LABELS
 from ..errors import BoilersiftError
 from ..output import atomic_writer
 from .labels import align_labels
@@ -54,7 +59,7 @@ class LabeledPage:
         return "\n".join(b.text for b, y in zip(self.blocks, self.labels) if y)
 
     def to_record(self) -> dict:
-        record = {"id": self.id, "lines": [b.text for b in self.blocks], "labels": self.labels}
+        record = {"id": self.id, "lines": [b.text for b in self.blocks], "labels": [LABELS[y] for y in self.labels]}
         record.update({k: v for k, v in self.meta.items() if v is not None})
         if self.gold is not None:
             record["gold"] = self.gold
@@ -126,6 +131,15 @@ def site_fold(site: str, dev_percent: int = 20) -> int:
     return _site_percentile(site) // dev_percent
 
 
+def _label_value(label: object, where: str) -> int:
+    """0 (noise) or 1 (content), from a label of :data:`decide.LABELS` or its class number."""
+    if label in LABELS:
+        return LABELS.index(label)
+    if label in (0, 1) and not isinstance(label, float):
+        return int(label)
+    raise BoilersiftError(f"{where}: labels must be {LABELS[0]!r} or {LABELS[1]!r} (or 0 and 1), not {label!r}")
+
+
 def page_from_record(record: dict, where: str = "record") -> LabeledPage:
     """A LabeledPage from one record of the training format, validated."""
     lines, labels = record.get("lines"), record.get("labels")
@@ -134,12 +148,7 @@ def page_from_record(record: dict, where: str = "record") -> LabeledPage:
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise BoilersiftError(f"{where}: 'labels' must be a list as long as 'lines'")
     kept = [(line, label) for line, label in zip(lines, labels) if line.strip()]
-    try:
-        label_values = [int(label) for _, label in kept]
-    except (TypeError, ValueError):
-        raise BoilersiftError(f"{where}: labels must be 0 (noise) or 1 (content)") from None
-    if any(value not in (0, 1) for value in label_values):
-        raise BoilersiftError(f"{where}: labels must be 0 (noise) or 1 (content)")
+    label_values = [_label_value(label, where) for _, label in kept]
     blocks = segment_text("\n".join(line for line, _ in kept))
     meta = {k: record.get(k) for k in METADATA_FIELDS}
     meta["site"] = site_of(record)
@@ -171,17 +180,35 @@ def is_gold_record(record: dict) -> bool:
     return "html" in record and "gold" in record
 
 
+def is_line_record(record: dict) -> bool:
+    """One line of predict's JSON Lines output (``line_no``, ``label``, ``text``)."""
+    return "line_no" in record and "label" in record and "text" in record and "lines" not in record
+
+
+def _line_pages(numbered: Iterable[tuple[int, dict]], path: str | Path) -> Iterator[LabeledPage]:
+    """Consecutive line records as pages, one per ``source`` (the file, when there is none)."""
+    for source, group in itertools.groupby(numbered, key=lambda item: item[1].get("source", str(path))):
+        group = list(group)
+        record = {"id": source, "lines": [r["text"] for _, r in group], "labels": [r["label"] for _, r in group]}
+        yield page_from_record(record, f"{path}:{group[0][0]}")
+
+
 def load_pages(paths: Iterable[str | Path], styles: Iterable[str] = ("nodes",)) -> list[LabeledPage]:
-    """Pages from training-format files and/or (HTML, gold) files; gold pages are
-    rendered and labelled in each of `styles`."""
+    """Pages from training-format files, predict's JSON Lines and/or (HTML, gold) files;
+    gold pages are rendered and labelled in each of `styles`."""
     styles = list(styles)
     pages: list[LabeledPage] = []
     for path in paths:
-        for number, record in enumerate(read_jsonl(path), start=1):
-            if is_gold_record(record):
-                pages.extend(label_record(record, style) for style in styles)
-            else:
-                pages.append(page_from_record(record, f"{path}:{number}"))
+        numbered = enumerate(read_jsonl(path), start=1)
+        for lines, group in itertools.groupby(numbered, key=lambda item: is_line_record(item[1])):
+            if lines:
+                pages.extend(_line_pages(group, path))
+                continue
+            for number, record in group:
+                if is_gold_record(record):
+                    pages.extend(label_record(record, style) for style in styles)
+                else:
+                    pages.append(page_from_record(record, f"{path}:{number}"))
     return pages
 
 
