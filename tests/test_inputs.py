@@ -12,6 +12,7 @@ from boilersift import BoilersiftError
 from boilersift.blocks.decode import decode, decode_html
 from boilersift.output import TSV_HEADER, atomic_writer, format_results
 from boilersift.pipeline import LineResult
+from boilersift.runner.limits import Limits
 from boilersift.runner.sources import Source, expand_inputs, read_source
 
 # (case id, bytes, encoding, expected text)
@@ -55,7 +56,7 @@ def test_read_source_limit(tmp_path):
     path.write_text("word " * 100, encoding="utf-8")
     assert read_source(Source(str(path))).startswith("word")
     with pytest.raises(BoilersiftError, match="larger than the limit of 100 bytes"):
-        read_source(Source(str(path)), max_bytes=100)
+        read_source(Source(str(path)), limits=Limits(max_bytes=100))
 
 
 def test_read_source_directory_is_an_error(tmp_path):

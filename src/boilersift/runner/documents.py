@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import BoilersiftError, InputError
 from .options import PredictOptions
-from .sources import Source, cut
+from .sources import Source
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -88,18 +88,6 @@ def input_kind(source: Source) -> str:
 RECORD_KINDS = ("warc", "jsonl", "parquet", "dataset")
 
 
-def _over_limit(content: str | bytes, name: str, options: PredictOptions) -> tuple[str | bytes, bool]:
-    """Content within --max-bytes (characters for text fields), truncated or an error."""
-    if len(content) <= options.limits.max_bytes:
-        return content, False
-    if not options.limits.truncate:
-        raise BoilersiftError(f"{name}: larger than the limit of {options.limits.max_bytes} bytes (--max-bytes; "
-                              "or --truncate to keep the start)")
-    if isinstance(content, bytes):
-        return cut(content, options.limits.max_bytes), True
-    return content[:options.limits.max_bytes], True
-
-
 def record_document(record: Any, doc_id: str, source: Source, options: PredictOptions) -> Document:
     """A JSON Lines record or dataset row as a document; the other fields pass through."""
     if not isinstance(record, dict):
@@ -108,8 +96,8 @@ def record_document(record: Any, doc_id: str, source: Source, options: PredictOp
     content = record.get(field)
     if not isinstance(content, (str, bytes)):
         raise BoilersiftError(f"{doc_id}: no text in field {field!r} (--field)")
-    fmt = options.input_format if options.input_format != "auto" else ("html" if field == "html" else "text")
-    content, truncated = _over_limit(content, doc_id, options)
+    fmt = options.format_of(html=field == "html")
+    content, truncated = options.limits.within_bytes(content, doc_id)
     meta = {key: value for key, value in record.items() if key != field}
     return Document(doc_id, source, fmt, content, meta, truncated=truncated)
 
@@ -198,7 +186,7 @@ def _warc_documents(source: Source, options: PredictOptions, counter: WarcCounte
                 continue
             meta = {"warc_record_id": record_id, "url": record.headers.get("WARC-Target-URI")}
             try:
-                content, truncated = _over_limit(body, record_id, options)
+                content, truncated = options.limits.within_bytes(body, record_id)
             except BoilersiftError as exc:
                 yield Failure(record_id, source, str(exc).removeprefix(f"{record_id}: "))
                 continue
@@ -241,13 +229,6 @@ def _container(source: Source, kind: str, options: PredictOptions) -> Iterator[I
     yield SourceEnd(source, counter.skipped)
 
 
-def file_format(source: Source, input_format: str) -> str:
-    """Text or HTML for a single-document input: as asked, else by its extension."""
-    if input_format != "auto":
-        return input_format
-    return "html" if input_kind(source) == "html" else "text"
-
-
 def documents(sources: Iterable[Source | InputError], options: PredictOptions,
               skip: Callable[[Source], bool] = lambda source: False) -> Iterator[Item]:
     """Every input as items, in order; `skip` leaves out inputs already done (--resume)."""
@@ -261,5 +242,5 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
         if kind in RECORD_KINDS and source.path != "-":
             yield from _container(source, kind, options)
         else:
-            yield Document(source.name, source, file_format(source, options.input_format))
+            yield Document(source.name, source, options.format_of(html=input_kind(source) == "html"))
             yield SourceEnd(source)

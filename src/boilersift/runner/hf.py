@@ -22,8 +22,7 @@ COLUMNS = ("clean_text", "lines", "labels", "probabilities", "error")
 def _classify_batch(batch: dict[str, list], indices: list[int], column: str,
                     options: PredictOptions) -> dict[str, list]:
     out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    input_format = options.input_format if options.input_format != "auto" else \
-        ("html" if column == "html" else "text")
+    input_format = options.format_of(html=column == "html")
     docs = [Document(f"row {index}", Source(column), input_format, content if content is not None else "")
             for index, content in zip(indices, batch[column])]
     for result in attempt_many(docs, options):

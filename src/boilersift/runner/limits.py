@@ -16,12 +16,22 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..errors import BoilersiftError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+Content = TypeVar("Content", str, bytes)
+T = TypeVar("T")
 DEFAULT_MAX_BLOCKS = 100_000
 DEFAULT_TIME_LIMIT = 60.0
+
+
+def cut(data: bytes, max_bytes: int) -> bytes:
+    """The first `max_bytes` bytes, ending at the last line break if there is one."""
+    head = data[:max_bytes]
+    end = head.rfind(b"\n")
+    return head[:end + 1] if end > 0 else head
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,27 @@ class Limits:
     max_blocks: int = DEFAULT_MAX_BLOCKS
     time_limit: float = DEFAULT_TIME_LIMIT  # seconds; 0 means none
     truncate: bool = False
+
+    def within_bytes(self, content: Content, name: str) -> tuple[Content, bool]:
+        """`content` within `max_bytes` (characters for a record's text field) and whether it was
+        cut: over the limit is an error, or with `truncate` its start (bytes end at a line break)."""
+        if len(content) <= self.max_bytes:
+            return content, False
+        if not self.truncate:
+            raise BoilersiftError(f"{name}: larger than the limit of {self.max_bytes} bytes (--max-bytes; "
+                                  "or --truncate to keep the start)")
+        if isinstance(content, bytes):
+            return cut(content, self.max_bytes), True
+        return content[:self.max_bytes], True
+
+    def within_blocks(self, blocks: list[T], name: str) -> tuple[list[T], bool]:
+        """At most `max_blocks` blocks (or classified lines), and whether some were cut."""
+        if len(blocks) <= self.max_blocks:
+            return blocks, False
+        if not self.truncate:
+            raise BoilersiftError(f"{name}: {len(blocks)} blocks, over the limit of {self.max_blocks} (--max-blocks; "
+                                  "or --truncate to keep the first ones)")
+        return blocks[:self.max_blocks], True
 
 
 class TimeLimitExceeded(BoilersiftError):

@@ -25,6 +25,11 @@ class PredictOptions:
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 
+    def format_of(self, html: bool) -> str:
+        """The format of one document: as asked, or for "auto" HTML where the input looks like
+        HTML (an .html/.htm file, a WARC response, a record's 'html' field), else text."""
+        return self.input_format if self.input_format != "auto" else ("html" if html else "text")
+
     def format_for(self, is_record: bool) -> str:
         """The output format of a document: as asked, else jsonl for records, text for files."""
         return self.output_format or ("jsonl" if is_record else "text")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..blocks.decode import decode
 from ..errors import BoilersiftError, InputError
-from .limits import DEFAULT_MAX_BYTES
+from .limits import Limits
 
 STDIN = "-"
 
@@ -78,17 +78,10 @@ def expand_inputs(inputs: list[str], exclude: str | Path | None = None) -> Itera
             yield InputError(item, "no such file or directory")
 
 
-def cut(data: bytes, max_bytes: int) -> bytes:
-    """The first `max_bytes` bytes, ending at the last line break if there is one."""
-    head = data[:max_bytes]
-    end = head.rfind(b"\n")
-    return head[:end + 1] if end > 0 else head
-
-
-def read_bytes(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, truncate: bool = False) -> tuple[bytes, bool]:
-    """The bytes of one input (gunzipped if it ends in .gz) and whether they were
-    truncated: over `max_bytes` is an error unless `truncate`."""
-    name = source.name
+def read_bytes(source: Source, limits: Limits = Limits()) -> tuple[bytes, bool]:
+    """The bytes of one input (gunzipped if it ends in .gz) within `limits`, and whether
+    they were truncated (:meth:`Limits.within_bytes`)."""
+    name, max_bytes = source.name, limits.max_bytes
     try:
         if source.path == STDIN:
             data = sys.stdin.buffer.read(max_bytes + 1)
@@ -105,15 +98,10 @@ def read_bytes(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, truncate: boo
         raise BoilersiftError(f"{name}: not a valid gzip file ({exc})") from None
     except OSError as exc:
         raise BoilersiftError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if len(data) <= max_bytes:
-        return data, False
-    if not truncate:
-        raise BoilersiftError(f"{name}: larger than the limit of {max_bytes} bytes (--max-bytes; "
-                              "or --truncate to keep the start)")
-    return cut(data, max_bytes), True
+    return limits.within_bytes(data, name)
 
 
-def read_source(source: Source, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The decoded text of one input, at most `max_bytes` long."""
-    data, _ = read_bytes(source, max_bytes)
+def read_source(source: Source, encoding: str | None = None, limits: Limits = Limits()) -> str:
+    """The decoded text of one input, within `limits`."""
+    data, _ = read_bytes(source, limits)
     return decode(data, source.name, encoding)

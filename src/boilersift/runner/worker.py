@@ -64,17 +64,6 @@ class Outcome:
     end: SourceEnd | None = None
 
 
-def _limit_blocks(blocks: list, doc: Document, options: PredictOptions) -> tuple[list, bool]:
-    """At most --max-blocks blocks (or classified lines), truncated if asked, else an error."""
-    limit = options.limits.max_blocks
-    if len(blocks) <= limit:
-        return blocks, False
-    if not options.limits.truncate:
-        raise BoilersiftError(f"{doc.id}: {len(blocks)} blocks, over the limit of {limit} (--max-blocks; "
-                              "or --truncate to keep the first ones)")
-    return blocks[:limit], True
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A document read, decoded and split into the blocks its model classifies."""
@@ -88,7 +77,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     """Read, decode and segment a document, within the limits of `options`."""
     content, truncated = doc.content, doc.truncated
     if content is None:
-        content, truncated = read_bytes(doc.source, options.limits.max_bytes, options.limits.truncate)
+        content, truncated = read_bytes(doc.source, options.limits)
     model = cached_model(bundle_for(doc.input_format, options.model))
     if doc.input_format == "html":
         if isinstance(content, bytes):
@@ -98,7 +87,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
         if isinstance(content, bytes):
             content = decode(content, doc.id, options.encoding, partial=truncated)
         blocks = segment_text(content)
-    blocks, cut = _limit_blocks(blocks, doc, options)
+    blocks, cut = options.limits.within_blocks(blocks, doc.id)
     if not blocks:
         raise BoilersiftError(f"{doc.id}: no text to classify")
     return Prepared(model, blocks, truncated or cut)
