@@ -1,7 +1,7 @@
 """Start-up of a one-file `boilersift predict`: this checkout against a git revision, in one run.
 
 Times the whole command (process start to exit) on the bundled text sample and on a small HTML
-page, taking turns between the two code bases (`--runs` each, median reported), with the same
+page, and `python -c "from boilersift import Model"`, taking turns between the two code bases (`--runs` each, median reported), with the same
 Python and packages; the baseline revision is checked out in a temporary git worktree and run
 from its source (PYTHONPATH). Also counts the modules each one-file predict imports.
 
@@ -32,10 +32,11 @@ COUNT_IMPORTS = ("import sys; from boilersift.cli import main; code = main(sys.a
 
 
 def run(src: Path, args: list[str]) -> float:
+    """Seconds of `boilersift ARGS` (or of `python -c CODE` for ["-c", CODE])."""
     env = {**os.environ, "PYTHONPATH": str(src)}
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "boilersift.cli", *args]
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "boilersift.cli", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - began
 
 
@@ -59,7 +60,8 @@ def main() -> None:
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(worktree), args.baseline], cwd=ROOT, check=True)
         try:
             code = {"baseline": worktree / "src", "this checkout": ROOT / "src"}
-            commands = {"text": ["predict", str(SAMPLE)], "html": ["predict", str(page)]}
+            commands = {"text": ["predict", str(SAMPLE)], "html": ["predict", str(page)],
+                        "import Model": ["-c", "from boilersift import Model"]}
             times = {(c, k): [] for c in code for k in commands}
             for name, src in code.items():  # warm the file cache and the .pyc files
                 for kind, command in commands.items():
@@ -68,7 +70,8 @@ def main() -> None:
                 for kind, command in commands.items():
                     for name, src in code.items():
                         times[name, kind].append(run(src, command))
-            modules = {(c, k): imports(code[c], commands[k]) for c in code for k in commands}
+            modules = {(c, k): imports(code[c], commands[k]) if commands[k][0] != "-c" else ""
+                       for c in code for k in commands}
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=True)
     rows = [{"code": c, "input": k, "median_s": round(statistics.median(t), 3), "min_s": round(min(t), 3),
@@ -81,7 +84,7 @@ def main() -> None:
              "|---|---|---|---|---|"]
     lines += [f"| {r['code']} | {r['input']} | {r['median_s']:.3f} | {r['min_s']:.3f} | "
               f"{r['modules_and_heavy_imports']} |" for r in rows]
-    for kind in ("text", "html"):
+    for kind in commands:
         ratio = statistics.median(times["this checkout", kind]) / statistics.median(times["baseline", kind])
         lines.append(f"\n{kind}: this checkout takes {ratio:.2f} of the baseline's time.")
     (args.output_dir / "startup.md").write_text("\n".join(lines) + "\n")
