@@ -147,3 +147,42 @@ def test_text_blocks_cannot_get_dom_features() -> None:
 
     with pytest.raises(ValueError, match="HTML features need blocks from dom.segment_html"):
         featurize(segment_text("a line\nanother"), dom=True)
+
+
+# -- markup that would make the parser lose the body ---------------------------------
+
+ARTICLE_BODY = ("<body><nav>Home</nav><p>The council said the bridge reopened on Monday.</p>"
+                "<p>Traffic is back to normal.</p></body></html>")
+ARTICLE_TEXTS = ["Home", "The council said the bridge reopened on Monday.", "Traffic is back to normal."]
+
+
+@pytest.mark.parametrize("head", [
+    "<html><head><title>The bridge</head>",                       # an unclosed <title>
+    "<html><head><title>The bridge",                              # ... and no </head>
+    "<html><head><TITLE lang=en>The bridge</head>",               # any case, with attributes
+    "<html><head><script>var shown = 1;</head>",                  # an unclosed <script>
+    "<html><head><script>a()</script><script>if (a < b) go()</head>",  # the second of two
+    "<html><head><style>p { color: red }</head>",                 # an unclosed <style>
+    "<html><head><title>The bridge</title></head>",               # well formed: unchanged
+    "<html>",                                                     # no <head>
+])
+def test_unclosed_raw_text_elements_do_not_swallow_the_page(head):
+    assert texts(head + ARTICLE_BODY) == ARTICLE_TEXTS
+
+
+def test_an_unclosed_textarea_in_the_page_keeps_what_follows():
+    html = ("<html><body><p>The council said the bridge reopened on Monday.</p><form><textarea>Your comment"
+            "<p>Traffic is back to normal.</p></body></html>")
+    assert texts(html) == ["The council said the bridge reopened on Monday.", "Traffic is back to normal."]
+
+
+def test_no_body_element():
+    assert texts("<html><head><title>T</title></head><p>A paragraph without a body element.</p></html>") == [
+        "A paragraph without a body element."]
+
+
+def test_raw_text_that_is_closed_is_left_alone():
+    from boilersift.blocks.html import close_raw_text
+
+    html = "<script>if (a < b) { s = '<div>'; }</script><p>Text.</p><textarea>a <b> c</textarea>"
+    assert close_raw_text(html) is html

@@ -96,3 +96,13 @@ def test_explain_html_blocks(html_file):
     assert all(len(r["reasons"]) <= 3 and r["tag"] for r in rows)
     features = {reason["feature"] for r in rows for reason in r["reasons"]}
     assert features & {"link_density", "in_nav", "in_article", "heading_level", "in_heading", "all_link"}, features
+
+
+def test_a_page_with_an_unclosed_title_is_classified(tmp_path):
+    """libxml2 reads the rest of the page as the title's text; the segmenter closes it first."""
+    assert ARTICLE["html"].count("</title>") == 1
+    page = tmp_path / "old.html"
+    page.write_text(ARTICLE["html"].replace("</title>", ""), encoding="utf-8")
+    proc = run("predict", page)
+    assert proc.returncode == 0, proc.stderr
+    assert "Mayor Jane Doe said the work had finished two weeks ahead of schedule and under budget." in proc.stdout

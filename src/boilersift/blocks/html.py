@@ -82,6 +82,11 @@ for _signal, _tags in TAG_SIGNALS.items():
         _TAG_BITS[_tag] = _TAG_BITS.get(_tag, 0) | _BIT[_signal]
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that declares an encoding
+# Elements whose content the parser reads as plain text up to their end tag: left open,
+# they swallow the rest of the page (an unclosed <title> leaves no body at all).
+_RAW_TEXT_OPEN = re.compile(r"<(title|textarea|script|style)\b[^>]*>", re.IGNORECASE)
+_RAW_TEXT_CLOSE = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("title", "textarea", "script", "style")}
+_NEXT_TAG = re.compile(r"<[a-zA-Z/!]")
 PATH_LENGTH = 3  # block-level ancestors named in DomInfo.path
 
 
@@ -263,12 +268,30 @@ class _Segmenter:
         self.blocks.append(Block(text, index, index + 1, 0, 0, 0, dom))
 
 
+def close_raw_text(html: str) -> str:
+    """`html` with every <title>, <textarea>, <script> or <style> that has no end tag closed
+    before the next tag, as the author meant it; unchanged when all are closed."""
+    parts, done, position = [], 0, 0
+    while match := _RAW_TEXT_OPEN.search(html, position):
+        tag = match.group(1).lower()
+        close = _RAW_TEXT_CLOSE[tag].search(html, match.end())
+        if close:
+            position = close.end()
+            continue
+        following = _NEXT_TAG.search(html, match.end())
+        if not following:
+            break
+        parts += [html[done:following.start()], f"</{tag}>"]
+        done = position = following.start()
+    return "".join(parts) + html[done:] if parts else html
+
+
 def segment_html(html: str, name: str = "<html>") -> list[Block]:
     """The blocks of an HTML page, in document order, each with its :class:`DomInfo`."""
     segmenter = _Segmenter()
     parser = etree.HTMLParser(target=segmenter, remove_comments=True, remove_pis=True)
     try:
-        parser.feed(_XML_DECLARATION.sub("", html, count=1))
+        parser.feed(close_raw_text(_XML_DECLARATION.sub("", html, count=1)))
         blocks = parser.close()
     except (etree.ParserError, ValueError) as exc:  # e.g. an XML declaration with an encoding
         raise BoilersiftError(f"{name}: not parseable as HTML ({exc})") from None
