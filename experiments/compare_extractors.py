@@ -30,10 +30,16 @@ Cross-validated by site (``--cv-models``): every page of the datasets, each
 classified by the model of ``experiments/cv_html.sh`` whose dev fold holds the
 page's site; written as ``compare_extractors_cv.*``.
 
+Leave one source out (``--loso-models``): every page of the datasets, each classified by
+the model of ``experiments/loso_html.sh`` that never saw its source (``train
+--dev-source``): the estimate of a new benchmark, per source, page type and language
+(character F1 too for Chinese, Japanese, Thai); written as ``compare_extractors_loso.*``.
+
 Rerun (a few minutes for the ~390 dev pages, five times that with --cv-models)::
 
     /work/venv/bin/python experiments/compare_extractors.py
     /work/venv/bin/python experiments/compare_extractors.py --cv-models experiments/cv/html-fold*
+    /work/venv/bin/python experiments/compare_extractors.py --loso-models experiments/loso/html-*
     /work/venv/bin/python experiments/compare_extractors.py --limit 20 --output-dir /tmp/smoke
 
 Writes ``compare_extractors.json`` and ``compare_extractors.md`` into --output-dir.
@@ -62,6 +68,8 @@ from compare_text import (  # noqa: E402
     RESULTS,
     Tally,
     dev_records,
+    gold_of,
+    group_tables,
     page_row,
     timed,
     write_results,
@@ -73,7 +81,6 @@ from tqdm import tqdm  # noqa: E402
 from boilersift import Model  # noqa: E402
 from boilersift.blocks.html import segment_html  # noqa: E402
 from boilersift.blocks.render import render_blocks  # noqa: E402
-from boilersift.evaluation.metrics import word_counts  # noqa: E402
 from boilersift.labelled.data import read_jsonl, site_fold, site_of  # noqa: E402
 from boilersift.model.bundle import default_bundle_path  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
@@ -149,7 +156,7 @@ def run(records: list[dict], fns: dict[str, Callable[[str, dict], str]],
     for start in tqdm(range(0, len(records), CHUNK_SIZE), desc="chunks of pages", unit="chunk"):
         chunk = records[start:start + CHUNK_SIZE]
         rows = [page_row(record) for record in chunk]
-        golds = [word_counts(record.get("gold") or "") for record in chunk]
+        golds = [gold_of(record) for record in chunk]
         for record, row, gold in zip(chunk, rows, golds):
             for name, fn in fns.items():
                 tally.score(row, name, timed(lambda html, fn=fn: fn(html, record), record["html"]), gold)
@@ -164,7 +171,12 @@ def run(records: list[dict], fns: dict[str, Callable[[str, dict], str]],
 def markdown(report: dict) -> str:
     systems_, meta = report["systems"], report["meta"]
     reference = systems_["trafilatura"]
-    if "cv_models" in meta:
+    if "loso_models" in meta:
+        held_out = [f"- every page of the datasets (limit={meta['limit']} per source), each classified by the HTML "
+                    "model that never saw its source (leave one source out):"] + [
+            f"  - {m['dev_source']}: `{m['dir']}`, threshold {m['threshold']}, sha256 `{m['model_sha256']}`"
+            for m in meta["loso_models"]]
+    elif "cv_models" in meta:
         held_out = [f"- every page of the datasets (limit={meta['limit']}), each classified by the HTML model of "
                     f"the {len(meta['cv_models'])}-fold cross-validation by site that held its site out: "] + [
             f"  - fold {m['dev_fold']}: `{m['dir']}`, threshold {m['threshold']}, sha256 `{m['model_sha256']}`"
@@ -174,7 +186,8 @@ def markdown(report: dict) -> str:
             f"- pages: {meta['pages']} (dev sites of the HTML model, dev_percent={meta['dev_percent']}, "
             f"limit={meta['limit']}); never trained on",
             f"- HTML model: `{meta['html_model']}`, threshold {meta['threshold']}, sha256 `{meta['model_sha256']}`"]
-    out = ["# boilersift vs HTML main-content extractors on held-out sites", "",
+    held = "sources" if "loso_models" in meta else "sites"
+    out = [f"# boilersift vs HTML main-content extractors on held-out {held}", "",
            f"- command: `{meta['command']}`", f"- date: {meta['date']}", *held_out,
            f"- one core (OMP_NUM_THREADS={meta['omp_num_threads']}), parsing included in every ms/page; "
            f"total {meta['seconds']} s",
@@ -186,14 +199,7 @@ def markdown(report: dict) -> str:
         out.append(f"| {name} | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | "
                    f"{s['ms_per_page']:.1f} | {1000 / max(s['ms_per_page'], 1e-9):.1f} | "
                    f"{s['f1'] - reference['f1']:+.3f} | {s['errors']} |")
-    names = list(systems_)
-    for group in ("source", "page_type"):
-        key = f"per_{group}"
-        out += ["", f"## Word F1 per {group.replace('_', ' ')}", "",
-                f"| {group} | pages | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
-        for value, row in systems_[names[0]][key].items():
-            cells = " | ".join(f"{systems_[n][key][value]['f1']:.3f}" for n in names)
-            out.append(f"| {value} | {row['pages']} | {cells} |")
+    out += group_tables(systems_)
     if report["error_examples"]:
         out += ["", f"## Errors (first {Tally.MAX_EXAMPLES})", ""] + [f"- {e}" for e in report["error_examples"]]
     return "\n".join(out) + "\n"
@@ -217,14 +223,37 @@ def main(argv: list[str] | None = None) -> int:
                         help="cross-validate by site: HTML bundles trained with --dev-fold 0 .. K-1 "
                              "(experiments/cv_html.sh); every page is classified by the one that held "
                              "its site out, and there is no boilersift/text (it trained on most pages)")
+    parser.add_argument("--loso-models", nargs="+", metavar="DIR",
+                        help="leave one source out: HTML bundles trained with --dev-source, one per source "
+                             "(experiments/loso_html.sh); every page is classified by the one that never saw "
+                             "its source, --limit counts per source, and there is no boilersift/text")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    if args.cv_models:
+    if args.loso_models:
+        loaded = [Model.load(d, "html") for d in args.loso_models]
+        by_source = {m.manifest.get("split", {}).get("dev_source"): m for m in loaded}
+        if None in by_source or len(by_source) != len(loaded):
+            raise SystemExit("--loso-models: need one model per source, each trained with --dev-source")
+        per_source: dict[str, list[dict]] = {source: [] for source in sorted(by_source)}
+        for path in sorted(args.datasets.glob("*.jsonl.gz")):
+            for record in read_jsonl(path):
+                kept = per_source.get(record.get("source"))
+                if kept is not None and (args.limit is None or len(kept) < args.limit):
+                    kept.append(record)
+        records = [record for kept in per_source.values() for record in kept]
+        pick: Picker = lambda record: by_source[record["source"]]  # noqa: E731
+        report = run(records, systems(pick, None), batch_system(pick))
+        dev_percent = 0
+        models = {"loso_models": [{"dir": d, "dev_source": m.manifest["split"]["dev_source"], "threshold": m.threshold,
+                                   "model_sha256": m.manifest.get("model_sha256")}
+                                  for d, m in zip(args.loso_models, loaded)]}
+        name = "compare_extractors_loso"
+    elif args.cv_models:
         folds = cv_folds([Model.load(d, "html") for d in args.cv_models])
         dev_percent = 100 // len(folds)
         records = [r for path in sorted(args.datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)][:args.limit]
-        pick: Picker = lambda record: folds[site_fold(site_of(record), dev_percent)]  # noqa: E731
+        pick = lambda record: folds[site_fold(site_of(record), dev_percent)]  # noqa: E731
         report = run(records, systems(pick, None), batch_system(pick))
         models = {"cv_models": [{"dir": d, "dev_fold": m.manifest["split"].get("dev_fold", 0),
                                  "threshold": m.threshold, "model_sha256": m.manifest.get("model_sha256")}

@@ -44,7 +44,7 @@ import json  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
+from collections import Counter, defaultdict  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -56,7 +56,14 @@ from boilersift import Model  # noqa: E402
 from boilersift.blocks.render import STYLES  # noqa: E402
 from boilersift.blocks.text import segment_text  # noqa: E402
 from boilersift.evaluation.baselines import BASELINES  # noqa: E402
-from boilersift.evaluation.metrics import PRF, mean_prf, word_counts, word_prf  # noqa: E402
+from boilersift.evaluation.metrics import (  # noqa: E402
+    PRF,
+    char_counts,
+    char_prf,
+    mean_prf,
+    word_counts,
+    word_prf,
+)
 from boilersift.labelled.data import is_dev_site, read_jsonl, site_of  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"  # ../shared/datasets
@@ -114,13 +121,32 @@ def summarise(scores: list[PRF], groups: dict[str, list[str]]) -> dict:
     return result
 
 
+# Languages written without spaces between words: `\w+` makes a sentence one word, so
+# their pages are also scored on characters.
+UNSPACED = ("zh", "ja", "th")
+GROUPS = ("source", "page_type", "lang")
+
+
+def gold_of(record: dict) -> tuple[Counter, Counter | None]:
+    """The gold's word counts, and its character counts for a page in an unspaced language."""
+    gold = record.get("gold") or ""
+    return word_counts(gold), char_counts(gold) if page_lang(record) in UNSPACED else None
+
+
+def page_lang(record: dict) -> str:
+    """The page's language code ("en" of "en-US"), or "unknown"."""
+    return record["lang"].lower()[:2] if record.get("lang") else "unknown"
+
+
 class Tally:
-    """Every system's word scores, timings and errors, page by page."""
+    """Every system's word scores (character scores on unspaced languages), timings and
+    errors, page by page."""
 
     MAX_EXAMPLES = 30
 
     def __init__(self) -> None:
         self.scores: dict[str, list[PRF]] = defaultdict(list)
+        self.char_scores: dict[str, list[tuple[str, PRF]]] = defaultdict(list)
         self.ms: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_examples: list[str] = []
@@ -132,23 +158,50 @@ class Tally:
             if len(self.error_examples) < self.MAX_EXAMPLES:
                 self.error_examples.append(f"{page_id} {name}: {err}")
 
-    def score(self, row: dict, name: str, result: tuple[str | None, float, str | None], gold) -> None:
+    def score(self, row: dict, name: str, result: tuple[str | None, float, str | None],
+              gold: tuple[Counter, Counter | None]) -> None:
         """Time and score one system's output on one page (a failure scores as empty)."""
         out, t, err = result
         self.time(row["id"], name, t, err)
-        score = word_prf(out or "", gold)
+        words, chars = gold
+        score = word_prf(out or "", words)
         self.scores[name].append(score)
         row["word_f1"][name] = round(score.f1, 4)
+        if chars is not None:
+            self.char_scores[name].append((row["lang"], char_prf(out or "", chars)))
 
     def systems(self, names: list[str], pages: list[dict]) -> dict:
-        groups = {g: [p[g] for p in pages] for g in ("source", "page_type")}
-        return {n: {**summarise(self.scores[n], groups), "errors": self.errors[n],
+        groups = {g: [p[g] for p in pages] for g in GROUPS}
+
+        def characters(name: str) -> dict:
+            langs, scores = zip(*self.char_scores[name]) if self.char_scores[name] else ((), ())
+            return summarise(list(scores), {"lang": list(langs)})["per_lang"]
+
+        return {n: {**summarise(self.scores[n], groups), "char_per_lang": characters(n), "errors": self.errors[n],
                     "ms_per_page": sum(self.ms[n]) / max(len(self.ms[n]), 1)} for n in names}
 
 
 def page_row(record: dict) -> dict:
     return {"id": record["id"], "source": record.get("source") or "unknown",
-            "page_type": record.get("page_type") or "unknown", "word_f1": {}}
+            "page_type": record.get("page_type") or "unknown", "lang": page_lang(record), "word_f1": {}}
+
+
+def group_tables(systems: dict) -> list[str]:
+    """Markdown: word F1 of every system per source, page type and language, and character F1
+    per unspaced language."""
+    names, out = list(systems), []
+    titles = {"source": "source", "page_type": "page type", "lang": "language"}
+    for key, title in [(f"per_{g}", f"Word F1 per {titles[g]}") for g in GROUPS] + [
+            ("char_per_lang", f"Character F1 per language ({', '.join(UNSPACED)})")]:
+        first = systems[names[0]][key]
+        if not first:
+            continue
+        out += ["", f"## {title}", "", "| value | pages | " + " | ".join(names) + " |",
+                "|---|---|" + "---|" * len(names)]
+        for value, row in first.items():
+            out.append(f"| {value} | {row['pages']} | " + " | ".join(f"{systems[n][key][value]['f1']:.3f}"
+                                                                     for n in names) + " |")
+    return out
 
 
 def run(records: list[dict], model: Model) -> dict:
@@ -158,7 +211,7 @@ def run(records: list[dict], model: Model) -> dict:
     pages = []
     model.classify("warm-up line\nanother line.")  # first call pays one-off set-up costs
     for record in tqdm(records, desc="pages", unit="page"):
-        gold = word_counts(record.get("gold") or "")
+        gold = gold_of(record)
         row = page_row(record)
         for style, render in STYLES.items():
             text, t, err = timed(render, record["html"])
@@ -194,15 +247,7 @@ def markdown(report: dict) -> str:
     for name, s in systems.items():
         out.append(f"| {name} | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | "
                    f"{s['ms_per_page']:.1f} | {s['errors']} |")
-    names = list(systems)
-    for group in ("source", "page_type"):
-        key = f"per_{group}"
-        first = systems[names[0]][key]
-        out += ["", f"## Word F1 per {group.replace('_', ' ')}", "",
-                f"| {group} | pages | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
-        for value, row in first.items():
-            cells = " | ".join(f"{systems[n][key][value]['f1']:.3f}" for n in names)
-            out.append(f"| {value} | {row['pages']} | {cells} |")
+    out += group_tables(systems)
     if report["error_examples"]:
         out += ["", f"## Errors (first {Tally.MAX_EXAMPLES})", ""] + [f"- {e}" for e in report["error_examples"]]
     return "\n".join(out) + "\n"

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from boilersift.evaluation.baselines import BASELINES, c4_rule, keep_all
-from boilersift.evaluation.metrics import PRF, line_prf, mean_prf, word_counts, word_prf
+from boilersift.evaluation.metrics import PRF, char_prf, line_prf, mean_prf, word_counts, word_prf
 
 # (case id, predicted text, gold text, (precision, recall, f1))
 WORD_PRF_CASES = [
@@ -110,3 +110,14 @@ def test_keep_all(line):
 
 def test_baselines_registry():
     assert BASELINES == {"c4_rules": c4_rule, "keep_all": keep_all}
+
+
+@pytest.mark.parametrize("predicted, gold, expected", [
+    ("北京今天下雨", "北京今天下雨。明天晴。", (1.0, 6 / 9)),   # one sentence of two: \\w+ would see 1 word of 2
+    ("", "", (1.0, 1.0)),
+    ("北京", "", (0.0, 0.0)),
+    ("AbC, a", "abc", (0.75, 1.0)),                          # lower-cased; punctuation and spaces are no characters
+])
+def test_char_prf(predicted, gold, expected):
+    score = char_prf(predicted, gold)
+    assert (score.precision, score.recall) == pytest.approx(expected)

@@ -248,3 +248,16 @@ def test_load_pages_reads_gold_records(tmp_path):
 def test_explicit_threshold_is_kept(small_pages, threshold):
     # 0.0 is a real choice (keep everything), not "no threshold given".
     assert train_model(small_pages, TEST_ESTIMATOR, dev_percent=0, threshold=threshold).threshold == threshold
+
+
+def test_dev_source_holds_out_one_source(small_pages):
+    source = small_pages[0].meta["source"]
+    fit, tune, dev = split_pages(small_pages, 20, 15, dev_source=source)
+    assert dev and all(p.meta["source"] == source for p in dev)
+    assert all(p.meta["source"] != source for p in fit + tune)
+    assert len(fit) + len(tune) + len(dev) == len(small_pages)
+
+
+def test_dev_source_without_pages_is_an_error(small_pages):
+    with pytest.raises(ValueError, match="no pages of source 'nowhere' to hold out"):
+        train_model(small_pages, TEST_ESTIMATOR, dev_source="nowhere")

@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-fold", type=int, default=0, metavar="K",
                    help="hold out the K-th block of --dev-percent of the sites instead of the first "
                         "(0 .. 100/dev-percent - 1), to cross-validate by site (default 0)")
+    p.add_argument("--dev-source", metavar="NAME",
+                   help="hold out every page of this source (the records' 'source' field) as the dev split "
+                        "instead of --dev-percent of the sites: how well the model does on a source it never saw")
     p.add_argument("--input-format", choices=("text", "html"), default="text",
                    help="text: a model of text scrapes (default); html: a model of HTML blocks with DOM "
                    "features, trained on (HTML, gold) pages")
@@ -256,7 +259,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         related_rate = args.related_rate if args.related_rate is not None else RELATED_RATE if text else 0.0
         model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
                             widget_rate, args.second_pass, args.input_format, progress=True,
-                            dev_fold=args.dev_fold, start_rate=start_rate, seed=args.seed,
+                            dev_fold=args.dev_fold, start_rate=start_rate, seed=args.seed, dev_source=args.dev_source,
                             related_rate=related_rate,
                             tail_share=TAIL_SHARE if args.tail_share is None else args.tail_share)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data

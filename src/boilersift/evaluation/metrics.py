@@ -3,7 +3,9 @@
 Word-F1 follows the WCXB convention of the datasets README: lower-case, take the
 ``\\w+`` tokens as a multiset on both sides, precision = overlap / predicted
 tokens, recall = overlap / gold tokens; a page with empty gold scores 1 when the
-prediction is empty too, else 0. Pages are averaged, not tokens.
+prediction is empty too, else 0. Pages are averaged, not tokens. Character-F1 is the
+same over the ``\\w`` characters: for Chinese, Japanese and Thai, whose unspaced text
+makes whole sentences one ``\\w+`` word.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 WORD = re.compile(r"\w+")
+CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,21 @@ def word_counts(text: str) -> Counter[str]:
     return Counter(WORD.findall(text.lower()))
 
 
+def char_counts(text: str) -> Counter[str]:
+    return Counter(CHAR.findall(text.lower()))
+
+
 def word_prf(predicted: str, gold: str | Counter[str]) -> PRF:
     """Word-level precision, recall and F1 of one page's extracted text."""
-    gold_counts = gold if isinstance(gold, Counter) else word_counts(gold)
-    pred_counts = word_counts(predicted)
+    return _bag_prf(word_counts(predicted), gold if isinstance(gold, Counter) else word_counts(gold))
+
+
+def char_prf(predicted: str, gold: str | Counter[str]) -> PRF:
+    """Character-level precision, recall and F1 of one page's extracted text."""
+    return _bag_prf(char_counts(predicted), gold if isinstance(gold, Counter) else char_counts(gold))
+
+
+def _bag_prf(pred_counts: Counter[str], gold_counts: Counter[str]) -> PRF:
     if not gold_counts:
         score = 1.0 if not pred_counts else 0.0
         return PRF(score, score, score)

@@ -20,13 +20,15 @@ from .estimators import DEFAULT_ESTIMATORS, fit_classifier
 TUNE_SALT = "tune:"
 
 
-def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int, dev_fold: int = 0
-                ) -> tuple[list[LabeledPage], list[LabeledPage], list[LabeledPage]]:
-    """(fit, tune, dev) pages, assigned by site; `dev_fold` picks which sites are dev."""
+def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int, dev_fold: int = 0,
+                dev_source: str | None = None) -> tuple[list[LabeledPage], list[LabeledPage], list[LabeledPage]]:
+    """(fit, tune, dev) pages, assigned by site; `dev_fold` picks which sites are dev, or
+    `dev_source` holds out every page of one source instead (leave one source out)."""
     fit, tune, dev = [], [], []
     for page in pages:
         site = str(page.meta.get("site") or page.id)
-        if is_dev_site(site, dev_percent, dev_fold):
+        held_out = page.meta.get("source") == dev_source if dev_source else is_dev_site(site, dev_percent, dev_fold)
+        if held_out:
             dev.append(page)
         elif is_dev_site(TUNE_SALT + site, tune_percent):
             tune.append(page)
@@ -40,14 +42,16 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
                 threshold: float | None = None, widget_rate: float = WIDGET_RATE,
                 second_pass: bool = True, input_format: str = "text", progress: bool = False,
                 dev_fold: int = 0, start_rate: float = START_RATE, seed: int = 0,
-                related_rate: float = RELATED_RATE, tail_share: float = TAIL_SHARE) -> Model:
+                related_rate: float = RELATED_RATE, tail_share: float = TAIL_SHARE,
+                dev_source: str | None = None) -> Model:
     """Fit a model on `pages` and record its pedigree and dev metrics in the manifest.
     `estimator` names a pass estimator (:data:`estimators.PASS_ESTIMATORS`; None: the default for `input_format`);
     `widget_rate` of the fit pages get an ad widget injected (a `tail_share` of them after
     the article's last or next-to-last paragraph), `related_rate` a related-items list
     after the article, and `start_rate` start at their first content line (:mod:`boilersift.augment`);
     `input_format` "html" trains a BlockClassifier on DOM blocks; `dev_fold` holds out
-    another block of sites, to cross-validate by site (:func:`data.is_dev_site`); `seed`
+    another block of sites, to cross-validate by site (:func:`data.is_dev_site`), and
+    `dev_source` every page of one source, to measure a source never seen; `seed`
     seeds the augmentation (which pages get which widget), the one random choice of
     training: dev word F1 spanned 0.854 to 0.861 over three seeds (experiments/compare_seeds.py)."""
     if input_format == "html" and (widget_rate > 0 or start_rate > 0 or related_rate > 0):
@@ -57,7 +61,9 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
         raise ValueError(f"dev fold {dev_fold} out of range: folds are 0 .. {100 // max(dev_percent, 1) - 1} "
                          f"with {dev_percent}% of the sites per fold")
     estimator = estimator or DEFAULT_ESTIMATORS[input_format]
-    fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent, dev_fold)
+    fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, tune_percent, dev_fold, dev_source)
+    if dev_source and not dev_pages:
+        raise ValueError(f"no pages of source {dev_source!r} to hold out")
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
@@ -73,7 +79,8 @@ def train_model(pages: list[LabeledPage], estimator: str | None = None,
         "estimator_params": classifier.get_params(),
         "libraries": library_versions(),
         "training_data": fingerprint(fit_pages),  # as given; augmentation is seeded, see split
-        "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "tune_percent": tune_percent,
+        "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "dev_source": dev_source,
+                  "tune_percent": tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
                   "widget_rate": widget_rate, "start_rate": start_rate, "seed": seed,
                   "related_rate": related_rate, "tail_share": tail_share,
