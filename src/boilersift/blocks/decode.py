@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..errors import BoilersiftError
+from ..errors import BoilersiftError, InputError
 
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -27,12 +27,12 @@ def decode(data: bytes, name: str, encoding: str | None = None, partial: bool = 
     bytes anywhere mean binary data, except in UTF-16/32. `partial` drops an
     incomplete character at the end (the data was truncated)."""
     if not data.strip():
-        raise BoilersiftError(f"{name}: empty input")
+        raise InputError(name, "empty input")
     codec = encoding or sniff_bom(data) or "utf-8"
     if codec.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
         codec = "utf-8-sig"  # tolerate a byte-order mark
     if b"\x00" in data and not codec.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
-        raise BoilersiftError(f"{name}: binary data (NUL bytes), not a text scrape")
+        raise InputError(name, "binary data (NUL bytes), not a text scrape")
     try:
         text = codecs.getincrementaldecoder(codec)().decode(data, final=not partial)
     except UnicodeError as exc:  # UnicodeDecodeError knows where; a UTF-16 stream without a BOM does not
@@ -42,7 +42,7 @@ def decode(data: bytes, name: str, encoding: str | None = None, partial: bool = 
     except LookupError:
         raise BoilersiftError(f"unknown encoding {encoding!r}") from None
     if not text.strip():  # only a byte-order mark, no-break spaces, ...
-        raise BoilersiftError(f"{name}: empty input")
+        raise InputError(name, "empty input")
     return text
 
 
@@ -61,9 +61,9 @@ def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
     from w3lib.encoding import html_to_unicode
 
     if not data.strip():
-        raise BoilersiftError(f"{name}: empty input")
+        raise InputError(name, "empty input")
     content_type = f"text/html; charset={http_charset}" if http_charset else None
     _, text = html_to_unicode(content_type, data, auto_detect_fun=_utf8_or_cp1252)
     if not text.strip():
-        raise BoilersiftError(f"{name}: empty input")
+        raise InputError(name, "empty input")
     return text

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from ..errors import BoilersiftError
+from ..errors import InputError
 from .text import Block
 
 # Whole subtrees no reader sees. <noscript> stays, as in render.py.
@@ -294,7 +294,7 @@ def segment_html(html: str, name: str = "<html>") -> list[Block]:
         parser.feed(close_raw_text(_XML_DECLARATION.sub("", html, count=1)))
         blocks = parser.close()
     except (etree.ParserError, ValueError) as exc:  # e.g. an XML declaration with an encoding
-        raise BoilersiftError(f"{name}: not parseable as HTML ({exc})") from None
+        raise InputError(name, f"not parseable as HTML ({exc})") from None
     if not segmenter.next_id:  # not even <html>
-        raise BoilersiftError(f"{name}: no HTML content")
+        raise InputError(name, "no HTML content")
     return blocks

@@ -31,7 +31,7 @@ from ..blocks.html import segment_html
 from ..blocks.render import STYLES
 from ..blocks.text import Block, segment_text
 from ..decide import LABELS
-from ..errors import BoilersiftError
+from ..errors import BoilersiftError, InputError
 from ..output import atomic_writer
 from .labels import align_labels
 
@@ -83,7 +83,7 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
                     raise BoilersiftError(f"{path}:{number}: expected a JSON object per line")
                 yield record
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise BoilersiftError(f"{path}: cannot read ({exc})") from None
+        raise InputError(path, f"cannot read ({exc})") from None
 
 
 def write_jsonl(records: Iterable[dict], path: str | Path) -> int:
@@ -137,16 +137,16 @@ def _label_value(label: object, where: str) -> int:
         return LABELS.index(label)
     if label in (0, 1) and not isinstance(label, float):
         return int(label)
-    raise BoilersiftError(f"{where}: labels must be {LABELS[0]!r} or {LABELS[1]!r} (or 0 and 1), not {label!r}")
+    raise InputError(where, f"labels must be {LABELS[0]!r} or {LABELS[1]!r} (or 0 and 1), not {label!r}")
 
 
 def page_from_record(record: dict, where: str = "record") -> LabeledPage:
     """A LabeledPage from one record of the training format, validated."""
     lines, labels = record.get("lines"), record.get("labels")
     if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
-        raise BoilersiftError(f"{where}: 'lines' must be a list of strings")
+        raise InputError(where, "'lines' must be a list of strings")
     if not isinstance(labels, list) or len(labels) != len(lines):
-        raise BoilersiftError(f"{where}: 'labels' must be a list as long as 'lines'")
+        raise InputError(where, "'labels' must be a list as long as 'lines'")
     kept = [(line, label) for line, label in zip(lines, labels) if line.strip()]
     label_values = [_label_value(label, where) for _, label in kept]
     blocks = segment_text("\n".join(line for line, _ in kept))

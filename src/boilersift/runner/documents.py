@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BoilersiftError, InputError
+from ..errors import BoilersiftError, InputError, problem_of
 from .options import PredictOptions
 from .sources import Source
 
@@ -91,11 +91,11 @@ RECORD_KINDS = ("warc", "jsonl", "parquet", "dataset")
 def record_document(record: Any, doc_id: str, source: Source, options: PredictOptions) -> Document:
     """A JSON Lines record or dataset row as a document; the other fields pass through."""
     if not isinstance(record, dict):
-        raise BoilersiftError(f"{doc_id}: expected a JSON object")
+        raise InputError(doc_id, "expected a JSON object")
     field = options.field or ("text" if "text" in record or "html" not in record else "html")
     content = record.get(field)
     if not isinstance(content, (str, bytes)):
-        raise BoilersiftError(f"{doc_id}: no text in field {field!r} (--field)")
+        raise InputError(doc_id, f"no text in field {field!r} (--field)")
     fmt = options.format_of(html=field == "html")
     content, truncated = options.limits.within_bytes(content, doc_id)
     meta = {key: value for key, value in record.items() if key != field}
@@ -107,7 +107,7 @@ def _records(items: Iterable[tuple[str, Any]], source: Source, options: PredictO
         try:
             yield record_document(record, doc_id, source, options)
         except BoilersiftError as exc:
-            yield Failure(doc_id, source, str(exc).removeprefix(f"{doc_id}: "))
+            yield Failure(doc_id, source, problem_of(exc, doc_id))
 
 
 def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[Item]:
@@ -140,7 +140,7 @@ def decoded(item: Item, options: PredictOptions) -> Item:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return Failure(item.id, item.source, f"not valid JSON ({exc})")
     except BoilersiftError as exc:
-        return Failure(item.id, item.source, str(exc).removeprefix(f"{item.id}: "))
+        return Failure(item.id, item.source, problem_of(exc, item.id))
 
 
 def _http_head(block: bytes) -> tuple[str, str | None, bytes]:
@@ -177,7 +177,7 @@ def _warc_documents(source: Source, options: PredictOptions, counter: WarcCounte
             block = record.reader.read()
             record_id = record.record_id
             if not record_id or len(block) != record.content_length:
-                raise BoilersiftError(f"{source.path}: truncated or corrupt WARC after record "
+                raise InputError(source.path, f"truncated or corrupt WARC after record "
                                       f"{record_id or '(none)'}")
             mime, charset, body = _http_head(block) if record.record_type == WarcRecordType.response \
                 else ("", None, b"")
@@ -188,7 +188,7 @@ def _warc_documents(source: Source, options: PredictOptions, counter: WarcCounte
             try:
                 content, truncated = options.limits.within_bytes(body, record_id)
             except BoilersiftError as exc:
-                yield Failure(record_id, source, str(exc).removeprefix(f"{record_id}: "))
+                yield Failure(record_id, source, problem_of(exc, record_id))
                 continue
             fmt = "text" if options.input_format == "text" else "html"
             yield Document(record_id, source, fmt, content, meta, charset, truncated)
@@ -221,7 +221,7 @@ def _container(source: Source, kind: str, options: PredictOptions) -> Iterator[I
         else:
             yield from _records(_table_rows(source), source, options)
     except BoilersiftError as exc:
-        yield Failure(source.path, source, str(exc).removeprefix(f"{source.path}: "))
+        yield Failure(source.path, source, problem_of(exc, source.path))
     except EOFError:
         yield Failure(source.path, source, "truncated gzip file")
     except (OSError, zlib.error, ValueError) as exc:  # unreadable, bad gzip, bad parquet/dataset
@@ -234,7 +234,7 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
     """Every input as items, in order; `skip` leaves out inputs already done (--resume)."""
     for source in sources:
         if isinstance(source, InputError):
-            yield Failure(source.input, Source(source.input), str(source).removeprefix(f"{source.input}: "))
+            yield Failure(source.input, Source(source.input), source.problem)
             continue
         if skip(source):
             continue

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..errors import BoilersiftError
+from ..errors import BoilersiftError, InputError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 Content = TypeVar("Content", str, bytes)
@@ -50,7 +50,7 @@ class Limits:
         if len(content) <= self.max_bytes:
             return content, False
         if not self.truncate:
-            raise BoilersiftError(f"{name}: larger than the limit of {self.max_bytes} bytes (--max-bytes; "
+            raise InputError(name, f"larger than the limit of {self.max_bytes} bytes (--max-bytes; "
                                   "or --truncate to keep the start)")
         if isinstance(content, bytes):
             return cut(content, self.max_bytes), True
@@ -61,7 +61,7 @@ class Limits:
         if len(blocks) <= self.max_blocks:
             return blocks, False
         if not self.truncate:
-            raise BoilersiftError(f"{name}: {len(blocks)} blocks, over the limit of {self.max_blocks} (--max-blocks; "
+            raise InputError(name, f"{len(blocks)} blocks, over the limit of {self.max_blocks} (--max-blocks; "
                                   "or --truncate to keep the first ones)")
         return blocks[:self.max_blocks], True
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..blocks.decode import decode
-from ..errors import BoilersiftError, InputError
+from ..errors import InputError
 from .limits import Limits
 
 STDIN = "-"
@@ -88,16 +88,16 @@ def read_bytes(source: Source, limits: Limits = Limits()) -> tuple[bytes, bool]:
         else:
             mode = os.stat(source.path).st_mode
             if not stat.S_ISREG(mode):  # a FIFO would block, a socket cannot be opened
-                raise BoilersiftError(f"{name}: not a regular file")
+                raise InputError(name, "not a regular file")
             opener = gzip.open if source.path.endswith(".gz") else open
             with opener(source.path, "rb") as handle:
                 data = handle.read(max_bytes + 1)
     except EOFError:
-        raise BoilersiftError(f"{name}: truncated gzip file") from None
+        raise InputError(name, "truncated gzip file") from None
     except (gzip.BadGzipFile, zlib.error) as exc:
-        raise BoilersiftError(f"{name}: not a valid gzip file ({exc})") from None
+        raise InputError(name, f"not a valid gzip file ({exc})") from None
     except OSError as exc:
-        raise BoilersiftError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
     return limits.within_bytes(data, name)
 
 

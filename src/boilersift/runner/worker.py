@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from ..blocks.decode import decode, decode_html
 from ..blocks.text import Block, segment_text
-from ..errors import BoilersiftError
+from ..errors import BoilersiftError, InputError
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
 from ..pipeline import LineResult, Model
@@ -89,7 +89,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
         blocks = segment_text(content)
     blocks, cut = options.limits.within_blocks(blocks, doc.id)
     if not blocks:
-        raise BoilersiftError(f"{doc.id}: no text to classify")
+        raise InputError(doc.id, "no text to classify")
     return Prepared(model, blocks, truncated or cut)
 
 
