@@ -5,7 +5,7 @@ This script fits the shipped configuration again (training is deterministic: sam
 split, same augmentation seed), checks that the export equals the shipped `model.npz`
 array for array, bit for bit, and writes the scikit-learn estimators' probabilities on the
 gate fixtures to tests/fixtures/reference_probabilities.npz, with the SHA-256 of the first
-pass's input (the features and word scores) they were computed from. tests/test_predictors.py
+pass's input (the features and word scores) they were computed from. tests/model/test_predictors.py
 then checks that the shipped arrays give them to 1e-9 wherever numpy computes the same
 features (the last bits of log1p and exp differ between numpy builds).
 

@@ -5,7 +5,7 @@ A model bundle stores a model as these arrays (``model.npz``, read with
 from it and needs no scikit-learn: training fits scikit-learn estimators and
 :mod:`boilersift.export` reads them once. Each predictor computes what its
 scikit-learn estimator computes, in the same order of floating-point operations
-where that order is observable (tested to 1e-9 in ``tests/test_predictors.py``).
+where that order is observable (tested to 1e-9 in ``tests/model/test_predictors.py``).
 
 Three kinds of stage:
 

@@ -1,4 +1,4 @@
-"""Scale paths (issue 4): JSON Lines, WARC, --jobs, Hugging Face datasets and Dask.
+"""Scale paths: JSON Lines, WARC, --jobs, Hugging Face datasets and Dask.
 On every path each input ends as exactly one output or one recorded error."""
 
 import json
@@ -14,6 +14,8 @@ RECORDS = [
     {"id": "no-text", "title": "no text field"},
     {"id": "c", "html": HTML_PAGE.format("An HTML page in a record, with a real sentence.")},
 ]
+
+pytestmark = pytest.mark.slow
 
 
 def write_jsonl(path, records, broken_line=True):

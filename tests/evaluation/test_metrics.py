@@ -5,7 +5,14 @@ from collections import Counter
 import pytest
 
 from boilersift.evaluation.baselines import BASELINES, c4_rule, keep_all
-from boilersift.evaluation.metrics import PRF, char_prf, line_prf, mean_prf, word_counts, word_prf
+from boilersift.evaluation.metrics import (
+    PRF,
+    char_prf,
+    line_prf,
+    mean_prf,
+    word_counts,
+    word_prf,
+)
 
 # (case id, predicted text, gold text, (precision, recall, f1))
 WORD_PRF_CASES = [

@@ -46,7 +46,7 @@ from conftest import GATE_DEV, GATE_HTML
 from boilersift.evaluation.evaluate import evaluate
 from boilersift.labelled.data import is_dev_site, load_pages
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/
 
 
 class Gate(NamedTuple):

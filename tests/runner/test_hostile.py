@@ -1,4 +1,4 @@
-"""Hostile inputs (issue 5): every one has a documented outcome, none stops the
+"""Hostile inputs: every one has a documented outcome, none stops the
 batch, and every input ends as exactly one output or one recorded error.
 
 One batch run holds them all next to good inputs, so this also checks that good
@@ -21,10 +21,9 @@ from conftest import (
     warc_bytes,
 )
 
+pytestmark = pytest.mark.slow
+
 SAMPLE = SAMPLE_TXT.read_text(encoding="utf-8")
-
-
-
 ROOT = os.geteuid() == 0  # root reads files whatever their mode
 
 
