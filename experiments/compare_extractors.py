@@ -39,7 +39,8 @@ Rerun (a few minutes for the ~390 dev pages, five times that with --cv-models)::
 
     /work/venv/bin/python experiments/compare_extractors.py
     /work/venv/bin/python experiments/compare_extractors.py --cv-models experiments/cv/html-fold*
-    /work/venv/bin/python experiments/compare_extractors.py --loso-models experiments/loso/html-*
+    /work/venv/bin/python experiments/compare_extractors.py --loso-models experiments/loso/html-* \
+        --systems trafilatura readability-lxml resiliparse jusText keep_all
     /work/venv/bin/python experiments/compare_extractors.py --limit 20 --output-dir /tmp/smoke
 
 Writes ``compare_extractors.json`` and ``compare_extractors.md`` into --output-dir.
@@ -170,7 +171,7 @@ def run(records: list[dict], fns: dict[str, Callable[[str, dict], str]],
 
 def markdown(report: dict) -> str:
     systems_, meta = report["systems"], report["meta"]
-    reference = systems_["trafilatura"]
+    reference = systems_.get("trafilatura", {}).get("f1")
     if "loso_models" in meta:
         held_out = [f"- every page of the datasets (limit={meta['limit']} per source), each classified by the HTML "
                     "model that never saw its source (leave one source out):"] + [
@@ -198,7 +199,7 @@ def markdown(report: dict) -> str:
     for name, s in systems_.items():
         out.append(f"| {name} | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | "
                    f"{s['ms_per_page']:.1f} | {1000 / max(s['ms_per_page'], 1e-9):.1f} | "
-                   f"{s['f1'] - reference['f1']:+.3f} | {s['errors']} |")
+                   f"{'' if reference is None else format(s['f1'] - reference, '+.3f')} | {s['errors']} |")
     out += group_tables(systems_)
     if report["error_examples"]:
         out += ["", f"## Errors (first {Tally.MAX_EXAMPLES})", ""] + [f"- {e}" for e in report["error_examples"]]
@@ -227,7 +228,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave one source out: HTML bundles trained with --dev-source, one per source "
                              "(experiments/loso_html.sh); every page is classified by the one that never saw "
                              "its source, --limit counts per source, and there is no boilersift/text")
+    parser.add_argument("--systems", nargs="+", metavar="NAME",
+                        help="only these per-page systems (default: all; boilersift in chunks of pages always runs)")
     args = parser.parse_args(argv)
+
+    def chosen(fns: dict[str, Callable[[str, dict], str]]) -> dict[str, Callable[[str, dict], str]]:
+        unknown = set(args.systems or ()) - set(fns)
+        if unknown:
+            raise SystemExit(f"--systems: unknown {', '.join(sorted(unknown))}; choose from {', '.join(fns)}")
+        return {name: fn for name, fn in fns.items() if not args.systems or name in args.systems}
 
     started = time.perf_counter()
     if args.loso_models:
@@ -243,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                     kept.append(record)
         records = [record for kept in per_source.values() for record in kept]
         pick: Picker = lambda record: by_source[record["source"]]  # noqa: E731
-        report = run(records, systems(pick, None), batch_system(pick))
+        report = run(records, chosen(systems(pick, None)), batch_system(pick))
         dev_percent = 0
         models = {"loso_models": [{"dir": d, "dev_source": m.manifest["split"]["dev_source"], "threshold": m.threshold,
                                    "model_sha256": m.manifest.get("model_sha256")}
@@ -254,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         dev_percent = 100 // len(folds)
         records = [r for path in sorted(args.datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)][:args.limit]
         pick = lambda record: folds[site_fold(site_of(record), dev_percent)]  # noqa: E731
-        report = run(records, systems(pick, None), batch_system(pick))
+        report = run(records, chosen(systems(pick, None)), batch_system(pick))
         models = {"cv_models": [{"dir": d, "dev_fold": m.manifest["split"].get("dev_fold", 0),
                                  "threshold": m.threshold, "model_sha256": m.manifest.get("model_sha256")}
                                 for d, m in zip(args.cv_models, folds.values())]}
@@ -263,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         html_model, text_model = Model.load(args.model, "html"), Model.load(args.text_model)
         dev_percent = int(html_model.manifest.get("split", {}).get("dev_percent", 20))
         records = dev_records(args.datasets, dev_percent, args.limit)
-        report = run(records, systems(lambda _: html_model, text_model), batch_system(lambda _: html_model))
+        report = run(records, chosen(systems(lambda _: html_model, text_model)), batch_system(lambda _: html_model))
         models = {"html_model": args.model or str(default_bundle_path("html")), "threshold": html_model.threshold,
                   "model_sha256": html_model.manifest.get("model_sha256")}
         name = "compare_extractors"
