@@ -159,8 +159,7 @@ class Trees:
         feature = np.where(leaf, 0, self.feature).astype(np.intp)
         threshold = np.where(leaf, np.inf, self.threshold)
         children = np.column_stack([right, left]).ravel()  # children[2 * node + goes_left]
-        depth = self._depth(leaf)
-        self._walk = (feature, threshold, children, leaf, depth)
+        self._walk = (feature, threshold, children, self._depth(leaf))
 
     @property
     def kind(self) -> str:
@@ -182,16 +181,15 @@ class Trees:
     def _depth(self, leaf: np.ndarray) -> int:
         """Steps from the roots to the deepest leaf (refusing links that loop or share nodes)."""
         seen = np.zeros(len(leaf), dtype=bool)
-        level = self.roots
-        for depth in range(len(leaf) + 1):
+        level, depth = self.roots, 0
+        while True:  # ends: every level marks nodes not seen before
             if np.any(seen[level]) or len(np.unique(level)) != len(level):
                 raise FormatError("tree node links form a loop or join two branches")
             seen[level] = True
             internal = level[~leaf[level]]
             if not len(internal):
                 return depth
-            level = np.concatenate([self.left[internal], self.right[internal]])
-        raise FormatError("tree node links form a loop")  # unreachable: each level marks new nodes
+            level, depth = np.concatenate([self.left[internal], self.right[internal]]), depth + 1
 
     def leaves(self, X: np.ndarray) -> np.ndarray:
         """(rows, trees): the leaf each row reaches in each tree."""
@@ -203,7 +201,7 @@ class Trees:
         return np.vstack([self._leaves(X[start:start + ROWS_PER_WALK]) for start in range(0, len(X), ROWS_PER_WALK)])
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
-        feature, threshold, children, leaf, depth = self._walk
+        feature, threshold, children, depth = self._walk
         rows, columns = X.shape
         flat = X.ravel()
         offsets = (np.arange(rows) * columns)[:, None]
