@@ -8,6 +8,7 @@ the mean word F1 (``metrics.word_prf``) of the content lines is computed with
 the decisions switched on one by one:
 
 * ``none``: threshold and tiny-page rule only;
+* ``main region``: + the main region of a page where nothing reaches the threshold;
 * ``sentences``: + runs of a sentence split by inline links (``DecisionConfig(passages=False)``);
 * ``sentences+passages``: + passages of consecutive paragraphs (all of ``smooth_runs``);
 * ``headline``: threshold, tiny pages and the headline, without runs;
@@ -43,10 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_text import DATASETS, RESULTS, dev_records  # noqa: E402
 
 VARIANTS = {
-    "none": DecisionConfig(sentences=False, passages=False, headline=False),
-    "sentences": DecisionConfig(sentences=True, passages=False, headline=False),
-    "sentences+passages": DecisionConfig(sentences=True, passages=True, headline=False),
-    "headline": DecisionConfig(sentences=False, passages=False, headline=True),
+    "none": DecisionConfig(sentences=False, passages=False, headline=False, main_region=False),
+    "main region": DecisionConfig(sentences=False, passages=False, headline=False),
+    "sentences": DecisionConfig(sentences=True, passages=False, headline=False, main_region=False),
+    "sentences+passages": DecisionConfig(sentences=True, passages=True, headline=False, main_region=False),
+    "headline": DecisionConfig(sentences=False, passages=False, headline=True, main_region=False),
     "all": DecisionConfig(),
 }
 

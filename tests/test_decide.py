@@ -10,6 +10,7 @@ from boilersift.decide import (
     decide,
     headline,
     is_paragraph,
+    main_region,
     smooth_runs,
     text_runs,
 )
@@ -87,7 +88,7 @@ def test_smoothing_without_split_sentences_is_the_identity():
     ([0.1], [True]),                       # a tiny page with nothing kept is kept whole
     ([0.1, 0.2, 0.3], [True, True, True]),
     ([0.1, 0.6, 0.3], [False, True, False]),  # something reached the threshold: as usual
-    ([0.1, 0.2, 0.3, 0.1], [False] * 4),     # more blocks: nothing is kept
+    ([0.1, 0.2, 0.3, 0.1], [False] * 4),     # more blocks, too few words for a main region: nothing is kept
     ([], []),
 ])
 def test_content_mask_tiny_pages(probabilities, expected):
@@ -148,6 +149,28 @@ def test_each_decision_can_be_switched_off(name, config, what):
     assert on.keep[others].tolist() == off.keep[others].tolist()
 
 
+WORDY = "a line of running text with enough words in it that three such lines hold more than fifty words."
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ([0.1, 0.3, 0.35, 0.3, 0.05, 0.1], slice(1, 4)),  # the run above the page's mean
+    ([0.3, 0.05, 0.05, 0.05, 0.3, 0.32], slice(4, 6)),  # the larger of two runs
+    ([0.3, 0.25, 0.05, 0.32, 0.05, 0.05], slice(0, 4)),  # a dip inside a run costs less than it joins
+    ([0.2] * 5, slice(0, 5)),  # all alike: no region stands out, the page is kept whole
+])
+def test_main_region(probabilities, expected):
+    assert main_region([WORDY] * len(probabilities), np.array(probabilities)) == expected
+
+
+def test_a_page_with_nothing_above_the_threshold_keeps_its_main_region_if_it_has_words():
+    probabilities = np.array([0.1, 0.3, 0.35, 0.3, 0.05, 0.1])
+    assert content_mask([WORDY] * 6, probabilities, 0.5).tolist() == [False, True, True, True, False, False]
+    # 3 x 4 words: fewer than MAIN_REGION_WORDS, a menu more likely than an article
+    assert not content_mask(["Home News Sports Weather"] * 6, probabilities, 0.5).any()
+    off = DecisionConfig(main_region=False)
+    assert not content_mask([WORDY] * 6, probabilities, 0.5, off).any()
+
+
 def test_tiny_pages_can_be_left_alone():
     assert decide(["one line"], np.array([0.1]), 0.5, DecisionConfig(tiny_page_blocks=0)).keep.tolist() == [False]
 
@@ -156,7 +179,7 @@ def test_a_model_takes_its_decisions_from_its_config(tiny_model):
     from boilersift import Model, segment_text
 
     blocks = segment_text("\n".join(PAGE))
-    plain = Model(tiny_model.classifier, tiny_model.threshold, decisions=DecisionConfig(False, False, 0, False))
+    plain = Model(tiny_model.classifier, tiny_model.threshold, decisions=DecisionConfig(False, False, 0, False, False))
     raw = tiny_model.score_pages([blocks])[0]
     assert [r.probability for r in plain.classify_blocks(blocks)] == raw.tolist()
     assert [r.is_content for r in plain.classify_blocks(blocks)] == (raw >= tiny_model.threshold).tolist()

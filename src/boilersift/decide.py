@@ -8,7 +8,8 @@ switched by a field of :class:`DecisionConfig`:
 1. a sentence that inline links split over several lines is one unit, and so is a
    passage of consecutive paragraphs: no line of it scores below the unit as a
    whole (:func:`smooth_runs`);
-2. a tiny page on which nothing reaches the threshold is kept whole;
+2. a page on which nothing reaches the threshold keeps its main region (:func:`main_region`):
+   a page with text has some content, and an empty answer helps no one;
 3. the article's headline, just above its first content line, is content
    (:func:`headline`), although the gold of most training pages leaves it out.
 
@@ -32,6 +33,10 @@ NOISE, CONTENT = "noise", "content"
 LABELS = (NOISE, CONTENT)  # a label's index is its class: 0 noise, 1 content
 # A page of at most this many blocks on which no block reaches the threshold is kept whole.
 TINY_PAGE_BLOCKS = 3
+# The main region kept on a page where nothing reaches the threshold has at least this many
+# words: a menu or a shop's grid, which some gold calls "no main content", rarely has so many
+# (leave-one-source-out: experiments/results/loso_decisions.md).
+MAIN_REGION_WORDS = 50
 # The headline is one of this many lines above the first content line (a photo
 # credit or a date often sits between), ...
 HEADLINE_WINDOW = 2
@@ -54,6 +59,7 @@ class DecisionConfig:
     passages: bool = True  # consecutive paragraphs share theirs
     tiny_page_blocks: int = TINY_PAGE_BLOCKS  # a page this small on which nothing is content is kept whole
     headline: bool = True  # the title-shaped line just above the first content line is content
+    main_region: bool = True  # a larger page on which nothing is content keeps its main region
 
 
 DEFAULT_DECISIONS = DecisionConfig()
@@ -144,6 +150,24 @@ def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
     return best
 
 
+def main_region(texts: Sequence[str], probabilities: np.ndarray) -> slice:
+    """The run of consecutive blocks that holds the most words scored above the page's mean
+    probability, less the words scored below it (the maximum-sum run, Kadane's algorithm):
+    the densest stretch of likely content, where a page's main text sits when the model was
+    sure of none of it (leave-one-source-out: experiments/results/loso_decisions.md)."""
+    words = np.fromiter((max(len(t.split()), 1) for t in texts), dtype=np.float64, count=len(texts))
+    gains = (words * (probabilities - probabilities.mean())).tolist()
+    best, best_start, best_stop, total, start = -np.inf, 0, 0, 0.0, 0
+    for i, gain in enumerate(gains):
+        if total <= 0:
+            total, start = gain, i
+        else:
+            total += gain
+        if total > best:
+            best, best_start, best_stop = total, start, i + 1
+    return slice(best_start, best_stop) if best > 0 else slice(0, len(gains))  # all alike: no region stands out
+
+
 def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
                  config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
     """Which blocks of one page are content: those scored at least `threshold`, plus
@@ -152,12 +176,19 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     and an empty answer for a page with text helps no one. In the 5-fold
     cross-validation by site this changed 6 of 1,959 pages (5 of them Readability's
     one-paragraph test pages), none for the worse: word F1 0.8716 -> 0.8741
-    (experiments/results/compare_extractors_cv.md)."""
+    (experiments/results/compare_extractors_cv.md). A larger page on which none is keeps
+    its :func:`main_region`, if that holds MAIN_REGION_WORDS words or more."""
     keep = np.asarray(probabilities) >= threshold
     if not keep.any():
         if len(keep) <= config.tiny_page_blocks:
             keep[:] = True
-        return keep
+        elif not config.main_region:
+            return keep
+        else:
+            region = main_region(texts, np.asarray(probabilities))
+            if sum(len(t.split()) for t in texts[region]) < MAIN_REGION_WORDS:
+                return keep
+            keep[region] = True
     title = headline(texts, keep) if config.headline else None
     if title is not None:
         keep[title] = True

@@ -1,0 +1,134 @@
+"""Decisions over the page, measured leave-one-source-out without retraining.
+
+Every page of ../shared/datasets/ is segmented and scored once by the HTML model that never
+saw its source (``experiments/loso_html.sh``); the scores are cached in
+``experiments/loso/scores.pkl`` (not committed). Then each variant of
+:class:`boilersift.decide.DecisionConfig` is applied to the cached scores and scored against
+the gold (word F1, mean over pages; the metric of ../shared/datasets/README.md), overall and
+per source, page type and language, so that a decision rule is judged on benchmarks its model
+never saw, in seconds instead of a retraining.
+
+    python experiments/loso_decisions.py --loso-models experiments/loso/html-*   # ~3 min the first time
+
+Writes ``loso_decisions.json`` and ``loso_decisions.md`` into --output-dir.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import pickle  # noqa: E402
+import shlex  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from compare_text import DATASETS, RESULTS, GROUPS, gold_of, group_tables, page_row, summarise  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from boilersift import Model  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS, DecisionConfig, decide  # noqa: E402
+from boilersift.errors import InputError  # noqa: E402
+from boilersift.evaluation.metrics import char_prf, word_prf  # noqa: E402
+from boilersift.labelled.data import read_jsonl  # noqa: E402
+from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
+
+CACHE = Path(__file__).resolve().parent / "loso" / "scores.pkl"
+
+# The variants compared: name -> the decisions (the default first).
+VARIANTS: dict[str, DecisionConfig] = {
+    "default": DEFAULT_DECISIONS,
+    "no main region": dataclasses.replace(DEFAULT_DECISIONS, main_region=False),
+    "no headline": dataclasses.replace(DEFAULT_DECISIONS, headline=False),
+    "no passages": dataclasses.replace(DEFAULT_DECISIONS, passages=False),
+    "no sentences": dataclasses.replace(DEFAULT_DECISIONS, sentences=False),
+}
+
+
+def score_pages(model_dirs: list[str], datasets: Path) -> dict:
+    """{"pages": [(row, texts, scores, threshold, gold_text)], "models": [...]}, from the cache when it
+    was made by the same models."""
+    models = [Model.load(d, "html") for d in model_dirs]
+    shas = sorted(m.manifest.get("model_sha256", "") for m in models)
+    if CACHE.exists():
+        cached = pickle.loads(CACHE.read_bytes())
+        if cached["shas"] == shas:
+            return cached
+    by_source = {m.manifest["split"]["dev_source"]: m for m in models}
+    records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
+               if r.get("source") in by_source]
+    pages = []
+    for start in tqdm(range(0, len(records), CHUNK_SIZE), desc="chunks of pages", unit="chunk"):
+        chunk = records[start:start + CHUNK_SIZE]
+        for record in chunk:
+            model = by_source[record["source"]]
+            try:
+                blocks = model.html_blocks(record["html"], record["id"])
+            except InputError:
+                blocks = []
+            scores = model.score_pages([blocks])[0] if blocks else np.zeros(0)
+            pages.append((page_row(record), [b.text for b in blocks], scores, model.threshold,
+                          record.get("gold") or ""))
+    cached = {"shas": shas, "pages": pages, "models": model_dirs}
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    CACHE.write_bytes(pickle.dumps(cached))
+    return cached
+
+
+def evaluate(pages: list, config: DecisionConfig) -> dict:
+    """Word F1 (character F1 on unspaced languages) of `config`'s decisions on every cached page."""
+    scores, chars, rows = [], [], []
+    for row, texts, probabilities, threshold, gold in pages:
+        keep = decide(texts, probabilities, threshold, config).keep if texts else []
+        out = "\n".join(t for t, k in zip(texts, keep) if k)
+        words, char_gold = gold_of({"gold": gold, "lang": row["lang"] if row["lang"] != "unknown" else None})
+        scores.append(word_prf(out, words))
+        if char_gold is not None:
+            chars.append((row["lang"], char_prf(out, char_gold)))
+        rows.append(row)
+    groups = {g: [r[g] for r in rows] for g in GROUPS}
+    langs, char_scores = zip(*chars) if chars else ((), ())
+    return {**summarise(scores, groups), "char_per_lang": summarise(list(char_scores), {"lang": list(langs)})["per_lang"],
+            "empty_pages_with_text": sum(1 for (_, texts, *_), s in zip(pages, scores) if texts and s.precision == 0
+                                         and s.recall == 0)}
+
+
+def markdown(report: dict) -> str:
+    systems, meta = report["systems"], report["meta"]
+    out = ["# Decisions over the page, leave one source out", "",
+           f"- command: `{meta['command']}`", f"- date: {meta['date']}",
+           f"- {meta['pages']} pages, each scored by the HTML model that never saw its source: "
+           + ", ".join(f"`{d}`" for d in meta["models"]), "",
+           "| variant | word F1 | word P | word R | pages with text that score 0 |", "|---|---|---|---|---|"]
+    for name, s in systems.items():
+        out.append(f"| {name} | {s['f1']:.4f} | {s['precision']:.4f} | {s['recall']:.4f} | "
+                   f"{s['empty_pages_with_text']} |")
+    return "\n".join(out + group_tables(systems)) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    cached = score_pages(args.loso_models, args.datasets)
+    systems = {name: evaluate(cached["pages"], config) for name, config in VARIANTS.items()}
+    meta = {"command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "pages": len(cached["pages"]), "models": args.loso_models}
+    report = {"meta": meta, "systems": systems}
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    (args.output_dir / "loso_decisions.json").write_text(__import__("json").dumps(report, indent=1))
+    (args.output_dir / "loso_decisions.md").write_text(markdown(report))
+    print(markdown(report)[:3000])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
