@@ -236,7 +236,7 @@ BAD_INPUTS = [
     ("empty file", b"", "empty input"),
     ("whitespace-only file", b" \n\t\r\n  \n", "empty input"),
     ("binary file", b"GIF89a\x00\x01\x00\x00\xff", "binary data (NUL bytes)"),
-    ("invalid UTF-8", "Caf\u00e9 au lait\nPr\u00e9sident\n".encode("cp1252"), "not valid utf-8 at byte 3; pass --encoding"),
+    ("no encoding fits", bytes(range(0x80, 0x100)) * 8, "not valid utf-8 at byte 0, nor in any encoding detected"),
     ("missing path", None, "no such file or directory"),
 ]
 

@@ -61,15 +61,16 @@ def _reasons_tsv(reasons) -> str:
 
 
 def format_results(results: list[LineResult] | list[ExplainedLine], fmt: str, source: str | None = None,
-                   explain: bool = False) -> str:
+                   explain: bool = False, encoding: str | None = None) -> str:
     """Render one document's classified lines in an output format; `explain` adds
-    each line's reasons (``Model.explain``) to jsonl and tsv."""
+    each line's reasons (``Model.explain``) to jsonl and tsv; jsonl names the `encoding`
+    detected for the document's bytes (none when they are UTF-8 or declared)."""
     if fmt == "text":
         return "".join(f"{r.text}\n" for r in results if r.is_content)
     if fmt == "markdown":
         return "".join(_markdown_block(r) for r in results if r.is_content)
     if fmt == "jsonl":
-        extra = {"source": source} if source is not None else {}
+        extra = {**({"source": source} if source is not None else {}), **({"encoding": encoding} if encoding else {})}
         return "".join(
             json.dumps({**extra, "line_no": r.line_no, "label": r.label,
                         "probability": round(r.probability, 4),

@@ -35,7 +35,8 @@ HOSTILE = {
     "whitespace.txt": (b" \n\t\r\n \xc2\xa0\n", "empty input"),
     "binary.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data (NUL bytes)"),
     "nul-late.txt": (GOOD_TEXT.encode() * 500 + b"\x00" + GOOD_TEXT.encode(), "binary data (NUL bytes)"),
-    "invalid-utf8.txt": ("Café au lait\n".encode("cp1252"), "not valid utf-8 at byte 3; pass --encoding"),
+    "cp1252-text.txt": ("Café au lait\n".encode("cp1252"), "ok"),  # detected
+    "undetectable.txt": (bytes(range(0x80, 0x100)) * 8, "not valid utf-8 at byte 0, nor in any encoding detected"),
     "cp1252.html": ("<p>Café au lait, à la française.</p>".encode("cp1252"), "ok"),
     "gbk.html": ('<meta charset="gbk"><p>中文新闻报道的正文内容。</p>'.encode("gbk"), "ok"),
     "shift-jis.html": ('<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">'
@@ -134,11 +135,11 @@ def test_every_input_accounted_for(hostile_run):
     assert len({e["id"] for e in errors}) == len(errors)  # no input reported twice
 
 
-def test_legacy_text_encoding_with_flag(tmp_path):
+@pytest.mark.parametrize("flags", [[], ["--encoding", "gbk"]], ids=["detected", "with flag"])
+def test_legacy_text_encoding(tmp_path, flags):
     path = tmp_path / "gbk.txt"
     path.write_bytes("中文新闻报道的正文内容，桥梁在周一重新开放。\n".encode("gbk"))
-    assert_one_line_error(run("predict", path), "not valid utf-8", "--encoding")
-    proc = run("predict", path, "--encoding", "gbk", "--threshold", "0")
+    proc = run("predict", path, *flags, "--threshold", "0")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "中文新闻报道的正文内容，桥梁在周一重新开放。\n"
 

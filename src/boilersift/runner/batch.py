@@ -166,6 +166,9 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
                 summary.failed += 1
                 continue
             summary.outputs += 1
+            if outcome.encoding and options.debug:
+                print(f"boilersift: debug: {outcome.id}: not UTF-8; read as {outcome.encoding} (detected)",
+                      file=sys.stderr)
             if outcome.truncated:
                 summary.truncated += 1
                 print(f"boilersift: warning: {outcome.id}: truncated to the limits (--max-bytes/--max-blocks)",

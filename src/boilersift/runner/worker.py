@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ..blocks.decode import decode, decode_html
+from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
 from ..errors import BoilersiftError, InputError
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
@@ -61,6 +61,7 @@ class Outcome:
     text: str | None = None  # the rendered output of a document
     error: str | None = None
     truncated: bool = False
+    encoding: str | None = None  # the encoding detected for the document (not UTF-8)
     end: SourceEnd | None = None
 
 
@@ -71,43 +72,49 @@ class Prepared:
     model: Model
     blocks: list[Block]
     truncated: bool
+    encoding: str | None  # the encoding detected for the document (not UTF-8)
 
 
 def prepare(doc: Document, options: PredictOptions) -> Prepared:
     """Read, decode and segment a document, within the limits of `options`."""
-    content, truncated = doc.content, doc.truncated
+    content, truncated, encoding = doc.content, doc.truncated, None
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits)
     model = cached_model(bundle_for(doc.input_format, options.model))
     if doc.input_format == "html":
         if isinstance(content, bytes):
-            content = decode_html(content, doc.id, options.encoding or doc.charset)
+            content, encoding = decode_html_page(content, doc.id, options.encoding or doc.charset)
         blocks = model.html_blocks(content, doc.id)
     else:
         if isinstance(content, bytes):
-            content = decode(content, doc.id, options.encoding, partial=truncated)
+            content, encoding = decode_page(content, doc.id, options.encoding, partial=truncated)
         blocks = segment_text(content)
     blocks, cut = options.limits.within_blocks(blocks, doc.id)
     if not blocks:
         raise InputError(doc.id, "no text to classify")
-    return Prepared(model, blocks, truncated or cut)
+    return Prepared(model, blocks, truncated or cut, encoding)
 
 
-def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool]:
-    """The classified lines (or HTML blocks) of a document, and whether a limit truncated it."""
+def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool, str | None]:
+    """The classified lines (or HTML blocks) of a document, whether a limit truncated it,
+    and the encoding detected for it."""
     ready = prepare(doc, options)
     if options.explain:
-        return ready.model.explain_blocks(ready.blocks, options.explain, options.threshold), ready.truncated
-    return ready.model.classify_blocks(ready.blocks, options.threshold), ready.truncated
+        lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold)
+    else:
+        lines = ready.model.classify_blocks(ready.blocks, options.threshold)
+    return lines, ready.truncated, ready.encoding
 
 
-def render(doc: Document, results: list[LineResult], options: PredictOptions) -> str:
+def render(doc: Document, results: list[LineResult], options: PredictOptions, encoding: str | None = None) -> str:
     """One document's output: lines as text/tsv/jsonl, or for a record in jsonl one
-    record with its fields passed through plus the classification."""
+    record with its fields passed through plus the classification; jsonl names the
+    `encoding` detected for the document."""
     fmt = options.format_for(doc.meta is not None)
     if doc.meta is None or fmt != "jsonl":
-        return format_results(results, fmt, doc.id if options.named else None, bool(options.explain))
+        return format_results(results, fmt, doc.id if options.named else None, bool(options.explain), encoding)
     record = {**doc.meta,
+              **({"encoding": encoding} if encoding else {}),
               "clean_text": "\n".join(r.text for r in results if r.is_content),
               "lines": [r.text for r in results],
               "labels": [r.label for r in results],
@@ -115,7 +122,8 @@ def render(doc: Document, results: list[LineResult], options: PredictOptions) ->
     return json.dumps(record, ensure_ascii=False, default=str) + "\n"
 
 
-Attempt = tuple[list[LineResult], bool] | str  # (results, truncated), or why the document failed
+# (results, truncated, detected encoding), or why the document failed
+Attempt = tuple[list[LineResult], bool, str | None] | str
 
 
 def _guarded(doc_id: str, options: PredictOptions, work: Callable[[], T]) -> T | str:
@@ -154,9 +162,9 @@ def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]
         for k, (i, p) in enumerate(group):
             if isinstance(together, str):
                 alone = _guarded(docs[i].id, options, lambda p=p: model.classify_blocks(p.blocks, options.threshold))
-                results[i] = alone if isinstance(alone, str) else (alone, p.truncated)
+                results[i] = alone if isinstance(alone, str) else (alone, p.truncated, p.encoding)
             else:
-                results[i] = (together[k], p.truncated)
+                results[i] = (together[k], p.truncated, p.encoding)
     return results
 
 
@@ -167,8 +175,9 @@ def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Out
         return Outcome(item.source, item.id, error=f"{item.id}: {item.reason}")
     if isinstance(result, str):
         return Outcome(item.source, item.id, error=result)
-    results, truncated = result
-    return Outcome(item.source, item.id, text=render(item, results, options), truncated=truncated)
+    results, truncated, encoding = result
+    return Outcome(item.source, item.id, text=render(item, results, options, encoding), truncated=truncated,
+                   encoding=encoding)
 
 
 def process(item: Item, options: PredictOptions) -> Outcome:

@@ -1,0 +1,220 @@
+"""Encoding detection: a scrape that is not UTF-8 (and has no byte-order mark, declared
+charset or --encoding) is read in the encoding detected, which the JSON Lines output and
+--debug name; UTF-8 input is read, and written, exactly as before."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import NamedTuple
+
+import pytest
+from conftest import run
+
+from boilersift import BoilersiftError
+from boilersift.blocks.decode import Decoded, decode_html_page, decode_page
+from boilersift.blocks.text import segment_text
+
+
+class Scrape(NamedTuple):
+    id: str
+    encoding: str  # what the scrape is saved in
+    detected: str  # the codec it is read with: the same text (cp932 is Windows' Shift-JIS, ...)
+    text: str
+
+
+# A few lines of prose with the menus, dates and share buttons around it, as scraped.
+SCRAPES = [
+    Scrape("english-cp1252", "cp1252", "cp1252", """\
+Home | News | Business | Sport | Contact us
+Bridge reopens after six months of repairs
+Published 12 March 2024 – updated 19:05
+Residents had waited for this day since the autumn: since Monday morning, cars have been crossing the bridge again.
+The mayor cut the ribbon at the opening and said it was “a huge relief” for everyone who commutes across the river.
+The work cost about £4 million; besides the new deck, the council’s engineers built a protected cycle lane.
+Share this article · Facebook · Twitter · Email
+"""),
+    Scrape("french-cp1252", "cp1252", "cp1252", """\
+Accueil | Actualités | Société | Économie
+Le pont Saint-Michel rouvre après six mois de travaux
+Publié le 12 mars 2024 à 18h30 — mis à jour à 19h05
+Les riverains l’attendaient depuis l’automne : la circulation a repris lundi matin sur le pont, qui relie les deux rives du quartier.
+« C’est un soulagement pour tout le monde », a déclaré la maire, Hélène Garçon, en coupant le ruban devant une foule nombreuse.
+Les travaux, d’un coût de 4,2 millions d’euros, ont permis de remplacer le tablier et de créer une piste cyclable protégée.
+Partager sur Facebook · Twitter · Courriel
+© 2024 Le Courrier du Quartier – Tous droits réservés
+"""),
+    # latin-1 text holds no bytes 0x80-0x9F, where the two differ: cp1252 reads it the same
+    Scrape("german-latin-1", "latin-1", "cp1252", """\
+Startseite | Nachrichten | Wetter | Über uns
+Die Brücke über den Mühlbach ist nach sechs Monaten Bauzeit wieder geöffnet
+Veröffentlicht am 12. März 2024
+Die Anwohner hatten seit dem Herbst auf diesen Tag gewartet: Seit Montagmorgen rollt der Verkehr wieder über die Brücke.
+Die Bürgermeisterin sprach bei der Eröffnung von einer großen Erleichterung für das ganze Viertel.
+Die Arbeiten kosteten 4,2 Millionen Euro; neben der Fahrbahn wurde auch ein geschützter Radweg gebaut.
+Teilen: Facebook · Twitter · E-Mail
+© 2024 Stadtanzeiger - Alle Rechte vorbehalten
+"""),
+    Scrape("japanese-shift-jis", "shift_jis", "cp932", """\
+ホーム | ニュース | 経済 | スポーツ | お問い合わせ
+改修工事を終えた橋、半年ぶりに通行再開
+2024年3月12日 18時30分
+市中心部と川向こうの住宅地を結ぶ橋が、約半年に及ぶ改修工事を終え、月曜日の朝から再び通行できるようになった。
+開通式では市長がテープカットを行い、「地域の皆さんにとって大きな安心です」と語った。
+工事費は約6億円で、床版の交換に加えて、自転車専用の通行帯も新たに整備された。
+この記事をシェアする　ツイート　ブックマーク
+Copyright (C) 2024 地域新聞社 All Rights Reserved.
+"""),
+    Scrape("chinese-gbk", "gbk", "gb18030", """\
+首页 | 新闻 | 财经 | 体育 | 联系我们
+大桥维修完毕，时隔半年重新通车
+发布时间：2024年3月12日 18:30
+连接市中心与河对岸住宅区的大桥经过约半年的维修，于周一早上重新开放通行。
+市长在通车仪式上为大桥剪彩，并表示：“这对整个社区来说都是一个好消息。”
+此次工程总投资约三千万元，除了更换桥面之外，还新建了一条受保护的自行车道。
+分享到：微信 微博 QQ空间
+版权所有 2024 城市日报社
+"""),
+    Scrape("korean-euc-kr", "euc_kr", "cp949", """\
+홈 | 뉴스 | 경제 | 스포츠 | 고객센터
+보수 공사를 마친 다리, 반년 만에 통행 재개
+입력 2024년 3월 12일 오후 6시 30분
+도심과 강 건너 주택가를 잇는 다리가 약 반년에 걸친 보수 공사를 마치고 월요일 아침부터 다시 통행이 가능해졌다.
+시장은 개통식에서 테이프를 자르며 “지역 주민 모두에게 반가운 소식”이라고 말했다.
+공사비는 약 50억 원이 들었으며, 상판 교체와 함께 자전거 전용 도로도 새로 만들어졌다.
+공유하기 페이스북 트위터 카카오톡
+저작권자 (C) 2024 지역신문 무단전재 및 재배포 금지
+"""),
+    Scrape("russian-koi8-r", "koi8_r", "koi8_r", """\
+Главная | Новости | Экономика | Спорт | Контакты
+Мост через реку снова открыт после полугодового ремонта
+Опубликовано 12 марта 2024 года в 18:30
+Мост, соединяющий центр города с жилыми кварталами на другом берегу, в понедельник утром вновь открылся для движения.
+На церемонии открытия мэр перерезал ленточку и сказал, что это большое облегчение для всех жителей района.
+Работы обошлись примерно в двести миллионов рублей; помимо замены настила, на мосту появилась защищённая велодорожка.
+Поделиться: ВКонтакте Телеграм
+© 2024 Городская газета. Все права защищены.
+"""),
+]
+BY_ID = pytest.mark.parametrize("scrape", SCRAPES, ids=[s.id for s in SCRAPES])
+
+
+def html_page(text: str, head: str = "") -> str:
+    """The scrape as the page it came from: the menu in <nav>, a paragraph per line."""
+    menu, *lines = text.splitlines()
+    return (f"<html><head>{head}<title>News</title></head><body><nav>{menu}</nav>"
+            + "".join(f"<p>{line}</p>\n" for line in lines) + "</body></html>")
+
+
+@BY_ID
+def test_a_scrape_in_a_legacy_encoding_is_detected(scrape: Scrape) -> None:
+    assert decode_page(scrape.text.encode(scrape.encoding), "x.txt") == Decoded(scrape.text, scrape.detected)
+
+
+@BY_ID
+def test_an_html_page_without_a_charset_is_detected(scrape: Scrape) -> None:
+    page = html_page(scrape.text)
+    assert decode_html_page(page.encode(scrape.encoding), "x.html") == Decoded(page, scrape.detected)
+
+
+@BY_ID
+def test_a_declared_charset_decides_and_is_not_reported(scrape: Scrape) -> None:
+    page = html_page(scrape.text, head=f'<meta charset="{scrape.encoding}">')
+    assert decode_html_page(page.encode(scrape.encoding), "x.html") == Decoded(page)
+    page = html_page(scrape.text)
+    assert decode_html_page(page.encode(scrape.encoding), "x.html", scrape.encoding) == Decoded(page)
+
+
+@BY_ID
+def test_utf8_is_read_as_before_and_not_reported(scrape: Scrape) -> None:
+    assert decode_page(scrape.text.encode("utf-8"), "x.txt") == Decoded(scrape.text)
+    assert decode_html_page(html_page(scrape.text).encode("utf-8"), "x.html") == Decoded(html_page(scrape.text))
+
+
+@pytest.mark.parametrize(("scrape", "flag"), [(SCRAPES[-1], "cp1251"), (SCRAPES[1], "latin-1")],
+                         ids=["koi8-r read as cp1251", "cp1252 read as latin-1"])
+def test_the_encoding_flag_overrides_detection(scrape: Scrape, flag: str) -> None:
+    data = scrape.text.encode(scrape.encoding)
+    assert decode_page(data, "x.txt", flag) == Decoded(data.decode(flag))
+
+
+def test_the_first_non_utf8_byte_far_into_the_file() -> None:
+    """Detection reads a sample from the line where UTF-8 fails, not the ASCII before it."""
+    scrape = SCRAPES[3]
+    ascii_part = "The bridge reopened on Monday after six months of repairs, the council said.\n" * 3000
+    data = ascii_part.encode() + scrape.text.encode(scrape.encoding)
+    assert decode_page(data, "x.txt") == Decoded(ascii_part + scrape.text, "cp932")
+
+
+def test_a_truncated_scrape_drops_its_cut_character() -> None:
+    scrape = SCRAPES[3]
+    data = scrape.text.encode(scrape.encoding)
+    cut = data[:data.index("工事費".encode(scrape.encoding)) + 1]  # half of a two-byte character
+    text, detected = decode_page(cut, "x.txt", partial=True)
+    assert detected == "cp932" and scrape.text.startswith(text) and text.endswith("と語った。\n")
+
+
+# (case id, bytes, exact message)
+UNDETECTABLE = [
+    ("binary data is refused before any detection", "Café\n".encode("cp1252") + b"\x00\x01\x02\xff",
+     "x.txt: binary data (NUL bytes), not a text scrape"),
+    ("no encoding fits", bytes(range(0x80, 0x100)) * 8,
+     "x.txt: not valid utf-8 at byte 0, nor in any encoding detected; pass --encoding (e.g. cp1252)"),
+    ("a byte the detected encoding lacks, past the sample (mixed encodings)",
+     ("Café au lait, crème brûlée — the “menu” of the day.\n" * 2000).encode("cp1252") + b"\x81\n",
+     "x.txt: not valid utf-8 at byte 3, nor cp1252 (detected) at byte 104000; pass --encoding (e.g. cp1252)"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), [c[1:] for c in UNDETECTABLE], ids=[c[0] for c in UNDETECTABLE])
+def test_what_detection_does_not_read(data: bytes, message: str) -> None:
+    with pytest.raises(BoilersiftError) as info:
+        decode_page(data, "x.txt")
+    assert str(info.value) == message
+
+
+def test_a_byte_order_mark_decides() -> None:
+    with pytest.raises(BoilersiftError, match=r"^x.txt: not valid utf-8 at byte \d+; pass --encoding"):
+        decode_page(b"\xef\xbb\xbf" + "Café\n".encode("cp1252"), "x.txt")
+
+
+def warc_without_charset(pages: list[bytes]) -> bytes:
+    """A WARC of HTML responses whose Content-Type declares no charset."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    for i, body in enumerate(pages):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(f"https://example.com/{i}", "response",
+                                                      payload=io.BytesIO(body), http_headers=headers))
+    return buffer.getvalue()
+
+
+def test_a_batch_of_legacy_scrapes_needs_no_flag(tmp_path) -> None:
+    """One `predict` over a directory: every scrape is read, the JSON Lines output names
+    each detected encoding (and nothing for UTF-8), and --debug says it on stderr."""
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    for scrape in SCRAPES:
+        (in_dir / f"{scrape.id}.txt").write_bytes(scrape.text.encode(scrape.encoding))
+    (in_dir / "english-utf-8.txt").write_text(SCRAPES[0].text, encoding="utf-8")
+    (in_dir / "crawl.warc").write_bytes(warc_without_charset([html_page(s.text).encode(s.encoding) for s in SCRAPES]))
+    proc = run("--debug", "predict", in_dir, "--output-format", "jsonl", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+
+    for scrape in SCRAPES:
+        path = str(in_dir / f"{scrape.id}.txt")
+        lines = [row for row in rows if row.get("source") == path]
+        assert [row["text"] for row in lines] == [block.text for block in segment_text(scrape.text)]
+        assert {row["encoding"] for row in lines} == {scrape.detected}
+        assert f"boilersift: debug: {path}: not UTF-8; read as {scrape.detected} (detected)" in proc.stderr
+    utf8 = [row for row in rows if row.get("source") == str(in_dir / "english-utf-8.txt")]
+    assert utf8 and all("encoding" not in row for row in utf8)
+
+    pages = [row for row in rows if "warc_record_id" in row]
+    assert [page["encoding"] for page in pages] == [scrape.detected for scrape in SCRAPES]
+    for page, scrape in zip(pages, SCRAPES):  # blocks have their white space collapsed
+        assert {" ".join(line.split()) for line in scrape.text.splitlines()} <= set(page["lines"])
