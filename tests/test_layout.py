@@ -1,7 +1,8 @@
 """The package follows its pipeline: page -> blocks -> features -> probabilities -> decisions ->
-output, then the runner, the labelled data, evaluation, training and the command. A module
-imports only modules of its own stage or of stages before it, and no import cycle exists;
-predicting imports no training, evaluation or plotting code."""
+output, then the runner, the labelled data, evaluation, training, the command, and on top the
+integrations with other frameworks (datatrove). A module imports only modules of its own stage
+or of stages before it, and no import cycle exists; predicting imports no training, evaluation
+or plotting code."""
 
 import ast
 import subprocess
@@ -14,7 +15,7 @@ from conftest import SAMPLE_TXT
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "boilersift"
 # The stages in the order of the flow; a module's stage is its folder, or its name at the top.
 STAGES = ("errors", "blocks", "features", "model", "decide", "pipeline", "output", "runner",
-          "labelled", "evaluation", "training", "cli")
+          "labelled", "evaluation", "training", "cli", "integrations")
 
 
 def module_name(path: Path) -> str:

@@ -18,6 +18,12 @@ Python API::
         print(r.label, round(r.probability, 2), r.text)
     html_model = Model.load(input_format="html")
     html_model.classify_html(page_bytes)  # every block, with its tag and path
+
+Many documents as `predict` reads them (one PageResult each, failures included)::
+
+    from boilersift import classify_many, classify_warc, classify_jsonl, classify_dataset
+    for page in classify_warc("crawl.warc.gz", html_model):
+        print(page.meta["url"], page.error or page.text)
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ __version__ = "0.1.0"
 # Imported on first use, so `import boilersift` and `boilersift --help` stay cheap.
 _LAZY = {"Block": "blocks.text", "segment_lines": "blocks.text", "segment_text": "blocks.text",
          "segment_html": "blocks.html", "BoilersiftError": "errors", "LineResult": "pipeline",
-         "ExplainedLine": "pipeline", "Model": "pipeline"}
+         "ExplainedLine": "pipeline", "Model": "pipeline", "PageResult": "runner.classify",
+         "classify_many": "runner.classify", "classify_warc": "runner.classify",
+         "classify_jsonl": "runner.classify", "classify_dataset": "runner.hf"}
 
 __all__ = [*_LAZY, "__version__"]
 

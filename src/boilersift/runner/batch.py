@@ -93,7 +93,7 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
     pool = _new_pool(jobs)
     pending: deque[tuple[list[Item], Future]] = deque()
     try:
-        for chunk in itertools.chain(_chunks(items), [None]):
+        for chunk in itertools.chain(chunks(items), [None]):
             if chunk is not None:
                 pending.append((chunk, _submit(pool, chunk, options)))
             while pending and (chunk is None or len(pending) >= 2 * jobs):
@@ -121,7 +121,8 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+def chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    """The items in lists of CHUNK_SIZE (the last one shorter)."""
     return iter(lambda it=iter(items): list(itertools.islice(it, CHUNK_SIZE)), [])
 
 
@@ -129,7 +130,7 @@ def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> I
     """Classify items in order, a chunk at a time: in this process for one job, else in
     a process pool."""
     if jobs <= 1:
-        return (outcome for chunk in _chunks(items) for outcome in process_chunk(chunk, options))
+        return (outcome for chunk in chunks(items) for outcome in process_chunk(chunk, options))
     return _parallel(items, options, jobs)
 
 

@@ -102,7 +102,8 @@ def record_document(record: Any, doc_id: str, source: Source, options: PredictOp
     return Document(doc_id, source, fmt, content, meta, truncated=truncated)
 
 
-def _records(items: Iterable[tuple[str, Any]], source: Source, options: PredictOptions) -> Iterator[Item]:
+def record_items(items: Iterable[tuple[str, Any]], source: Source, options: PredictOptions) -> Iterator[Item]:
+    """(id, record) pairs as documents, or failures for the records that hold no page."""
     for doc_id, record in items:
         try:
             yield record_document(record, doc_id, source, options)
@@ -209,7 +210,7 @@ def _table_rows(source: Source) -> Iterator[tuple[str, Any]]:
         yield f"{source.path}#{row.get('id', number) if isinstance(row, dict) else number}", row
 
 
-def _container(source: Source, kind: str, options: PredictOptions) -> Iterator[Item]:
+def container_items(source: Source, kind: str, options: PredictOptions) -> Iterator[Item]:
     """The items of one container input, ending with its SourceEnd; a read error
     (truncated gzip, corrupt WARC) is a Failure after the records read so far."""
     counter = WarcCounter()
@@ -219,7 +220,7 @@ def _container(source: Source, kind: str, options: PredictOptions) -> Iterator[I
         elif kind == "jsonl":
             yield from _jsonl_records(source, options)
         else:
-            yield from _records(_table_rows(source), source, options)
+            yield from record_items(_table_rows(source), source, options)
     except BoilersiftError as exc:
         yield Failure(source.path, source, problem_of(exc, source.path))
     except EOFError:
@@ -240,7 +241,7 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
             continue
         kind = input_kind(source)
         if kind in RECORD_KINDS and source.path != "-":
-            yield from _container(source, kind, options)
+            yield from container_items(source, kind, options)
         else:
             yield Document(source.name, source, options.format_of(html=input_kind(source) == "html"))
             yield SourceEnd(source)

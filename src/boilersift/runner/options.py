@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .limits import Limits
+
+if TYPE_CHECKING:
+    from ..pipeline import Model
 
 INPUT_FORMATS = ("auto", "text", "html")
 
@@ -14,7 +18,9 @@ INPUT_FORMATS = ("auto", "text", "html")
 class PredictOptions:
     """Everything a worker needs to classify a document (small, so it pickles cheaply)."""
 
-    model: str | None = None  # a bundle directory; None: the shipped default for the input format
+    # A bundle directory; None: the shipped default for the input format. The Python API may pass
+    # a loaded Model instead (boilersift.runner.classify): it then runs in the caller's process.
+    model: str | Model | None = None
     threshold: float | None = None
     input_format: str = "auto"  # auto: by extension (.html/.htm), WARC record type, record field
     field: str | None = None  # the record field with the page; None: "text" if present, else "html"

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
@@ -22,9 +22,12 @@ from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
 from ..pipeline import LineResult, Model
 from .documents import Document, Failure, Item, SourceEnd, decoded
-from .limits import deadline
+from .limits import TimeLimitExceeded, deadline
 from .options import PredictOptions
 from .sources import Source, read_bytes
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self from Python 3.11
 
 T = TypeVar("T")
 
@@ -50,6 +53,29 @@ def cached_model(path: Path) -> Model:
         if path not in _MODELS:
             _MODELS[path] = Model.load(path)
         return _MODELS[path]
+
+
+def model_for(input_format: str, model: Model | str | None = None) -> Model:
+    """The model that classifies a document of `input_format`: a loaded :class:`Model` as given
+    (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process."""
+    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model))
+
+
+class Problem(str):
+    """Why a document could not be classified: the message the CLI prints and records, and
+    `reason`, one word to count failures by: "input" (unreadable, empty, no text, over a
+    limit), "timeout" (over its time budget) or "error" (a failure while classifying it).
+    A `str`, so everything that handles the message handles it unchanged."""
+
+    reason: str
+
+    def __new__(cls, message: str, reason: str) -> Self:
+        problem = super().__new__(cls, message)
+        problem.reason = reason
+        return problem
+
+    def __reduce__(self) -> tuple:  # it travels back from --jobs worker processes
+        return Problem, (str(self), self.reason)
 
 
 @dataclass(frozen=True)
@@ -80,7 +106,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     content, truncated, encoding = doc.content, doc.truncated, None
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits)
-    model = cached_model(bundle_for(doc.input_format, options.model))
+    model = model_for(doc.input_format, options.model)
     if doc.input_format == "html":
         if isinstance(content, bytes):
             content, encoding = decode_html_page(content, doc.id, options.encoding or doc.charset)
@@ -123,21 +149,23 @@ def render(doc: Document, results: list[LineResult], options: PredictOptions, en
 
 
 # (results, truncated, detected encoding), or why the document failed
-Attempt = tuple[list[LineResult], bool, str | None] | str
+Attempt = tuple[list[LineResult], bool, str | None] | Problem
 
 
-def _guarded(doc_id: str, options: PredictOptions, work: Callable[[], T]) -> T | str:
-    """`work()` within one document's time budget; its error message instead of raising."""
+def _guarded(doc_id: str, options: PredictOptions, work: Callable[[], T]) -> T | Problem:
+    """`work()` within one document's time budget; why it failed instead of raising."""
     try:
         with deadline(doc_id, options.limits.time_limit) as budget:
             result = work()
             budget.check()
         return result
+    except TimeLimitExceeded as exc:
+        return Problem(str(exc), "timeout")
     except BoilersiftError as exc:
-        return str(exc)
+        return Problem(str(exc), "input")
     except Exception as exc:  # a bug or a parser's limit: this document only
         detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
-        return f"{doc_id}: cannot classify ({detail})"
+        return Problem(f"{doc_id}: cannot classify ({detail})", "error")
 
 
 def attempt(doc: Document, options: PredictOptions) -> Attempt:
@@ -153,16 +181,16 @@ def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]
     if options.explain:
         return [attempt(doc, options) for doc in docs]
     prepared = [_guarded(doc.id, options, lambda doc=doc: prepare(doc, options)) for doc in docs]
-    results: list[Attempt] = [p if isinstance(p, str) else "" for p in prepared]
-    ready = [(i, p) for i, p in enumerate(prepared) if not isinstance(p, str)]
+    results: list[Attempt] = [p if isinstance(p, Problem) else "" for p in prepared]
+    ready = [(i, p) for i, p in enumerate(prepared) if not isinstance(p, Problem)]
     for model in {id(p.model): p.model for _, p in ready}.values():
         group = [(i, p) for i, p in ready if p.model is model]
         together = _guarded(docs[group[0][0]].id, options,
                             lambda: model.classify_pages([p.blocks for _, p in group], options.threshold))
         for k, (i, p) in enumerate(group):
-            if isinstance(together, str):
+            if isinstance(together, Problem):
                 alone = _guarded(docs[i].id, options, lambda p=p: model.classify_blocks(p.blocks, options.threshold))
-                results[i] = alone if isinstance(alone, str) else (alone, p.truncated, p.encoding)
+                results[i] = alone if isinstance(alone, Problem) else (alone, p.truncated, p.encoding)
             else:
                 results[i] = (together[k], p.truncated, p.encoding)
     return results
@@ -173,7 +201,7 @@ def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Out
         return Outcome(item.source, end=item)
     if isinstance(item, Failure):
         return Outcome(item.source, item.id, error=f"{item.id}: {item.reason}")
-    if isinstance(result, str):
+    if isinstance(result, Problem):
         return Outcome(item.source, item.id, error=result)
     results, truncated, encoding = result
     return Outcome(item.source, item.id, text=render(item, results, options, encoding), truncated=truncated,
@@ -186,9 +214,14 @@ def process(item: Item, options: PredictOptions) -> Outcome:
     return _outcome(item, options, attempt(item, options) if isinstance(item, Document) else None)
 
 
+def attempt_chunk(items: list[Item], options: PredictOptions) -> list[tuple[Item, Attempt | None]]:
+    """A chunk of items, decoded, in order: each document with its attempt (the chunk's documents
+    are classified together, :func:`attempt_many`), every other item with None."""
+    items = [decoded(item, options) for item in items]
+    results = iter(attempt_many([item for item in items if isinstance(item, Document)], options))
+    return [(item, next(results) if isinstance(item, Document) else None) for item in items]
+
+
 def process_chunk(items: list[Item], options: PredictOptions) -> list[Outcome]:
     """The outcomes of a chunk of items, in order; its documents are classified together."""
-    items = [decoded(item, options) for item in items]
-    docs = [item for item in items if isinstance(item, Document)]
-    results = iter(attempt_many(docs, options))
-    return [_outcome(item, options, next(results) if isinstance(item, Document) else None) for item in items]
+    return [_outcome(item, options, result) for item, result in attempt_chunk(items, options)]

@@ -1,0 +1,1 @@
+"""boilersift inside other frameworks' pipelines (datatrove); on top of the runner, beside the command."""

@@ -1,0 +1,125 @@
+"""The datatrove step: a WarcReader -> BoilersiftExtractor -> JsonlWriter pipeline gives the texts
+`boilersift predict` gives on the same WARC, and every HTML record comes out or is counted as
+dropped, by reason."""
+
+import gzip
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("datatrove")
+
+from conftest import GOLD_PAGES_BY_ID, HTML_PAGE, run
+from datatrove.data import Document
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import WarcReader
+from datatrove.pipeline.writers import JsonlWriter
+
+from boilersift import Model
+from boilersift.decide import DecisionConfig
+from boilersift.errors import InputError
+from boilersift.integrations.datatrove import BoilersiftExtractor
+from boilersift.runner.worker import bundle_for, cached_model
+
+SCRIPTS_ONLY = "<html><head><script>var a = 1;</script></head><body></body></html>"  # no text to classify
+NAV_PAGE = ("<html><body><nav><ul>" + "".join(f"<li><a href='/{i}'>Section {i}</a></li>" for i in range(8))
+            + "</ul></nav><footer>Copyright 2024 Example Inc.</footer></body></html>")
+
+
+def write_warc(path: Path, pages: list[str]) -> None:
+    """A WARC of HTML responses, then an image response (no HTML record: neither path counts it)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        bodies = [(page.encode(), "text/html; charset=utf-8") for page in pages] + [(b"\x89PNG\r\n", "image/png")]
+        for i, (body, kind) in enumerate(bodies):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            # The payload type, as in Common Crawl's WARCs: else WarcReader guesses it with libmagic.
+            writer.write_record(writer.create_warc_record(
+                f"https://example.com/{i}", "response", payload=io.BytesIO(body), http_headers=headers,
+                warc_headers_dict={"WARC-Identified-Payload-Type": kind.split(";")[0]}))
+
+
+def step_stats(logging_dir: Path) -> dict[str, int]:
+    """The boilersift step's counters from the run's stats.json."""
+    step = next(s for s in json.loads((logging_dir / "stats.json").read_text()) if "boilersift" in s["name"])
+    return {name: value if isinstance(value, int) else value["total"] for name, value in step["stats"].items()}
+
+
+def test_pipeline_gives_what_predict_gives_and_accounts_for_every_record(tmp_path):
+    pages = [page["html"] for page in GOLD_PAGES_BY_ID.values()]
+    pages += [HTML_PAGE.format(f"Story {i}: the harbour bridge reopened on Monday after repairs.") for i in range(2)]
+    pages += [SCRIPTS_ONLY, NAV_PAGE]
+    (tmp_path / "crawl").mkdir()
+    warc = tmp_path / "crawl" / "crawl.warc.gz"
+    write_warc(warc, pages)
+
+    LocalPipelineExecutor([WarcReader(str(tmp_path / "crawl")), BoilersiftExtractor(block_labels=True),
+                           JsonlWriter(str(tmp_path / "out"))], tasks=1, workers=1,
+                          logging_dir=str(tmp_path / "logs")).run()
+    with gzip.open(tmp_path / "out" / "00000.jsonl.gz", "rt", encoding="utf-8") as handle:
+        out = {doc["id"]: doc for doc in map(json.loads, handle)}
+
+    proc = run("predict", warc, "-o", tmp_path / "predicted.jsonl", "--jobs", "1", "--no-progress")
+    assert proc.returncode == 1, proc.stderr  # the scripts-only page fails
+    predicted = {r["warc_record_id"]: r["clean_text"]
+                 for r in map(json.loads, (tmp_path / "predicted.jsonl").read_text().splitlines())}
+    failed = [json.loads(line) for line in (tmp_path / "predicted.jsonl.errors.jsonl").read_text().splitlines()]
+    assert [e["error"] for e in failed] == ["no text to classify"]
+
+    assert {doc_id: doc["text"] for doc_id, doc in out.items()} == {i: t for i, t in predicted.items() if t}
+    stats = step_stats(tmp_path / "logs")
+    assert stats["total"] == len(pages) == len(predicted) + len(failed)
+    assert stats["forwarded"] == len(out)
+    assert stats["dropped"] == stats.get("dropped_input", 0) + stats.get("dropped_no_content", 0) \
+        == len(pages) - len(out)
+    assert stats["dropped_input"] == 1 and stats.get("dropped_no_content", 0) == sum(not t for t in predicted.values())
+    for doc in out.values():
+        meta = doc["metadata"]
+        assert meta["boilersift_kept"] == sum(meta["boilersift_labels"]) == len(doc["text"].splitlines())
+        assert meta["boilersift_blocks"] == len(meta["boilersift_labels"]) and meta["url"].startswith("https://")
+
+
+def documents(*texts: str) -> list[Document]:
+    return [Document(text=text, id=f"doc{i}") for i, text in enumerate(texts)]
+
+
+def test_a_page_over_its_time_budget_is_dropped_as_a_timeout(monkeypatch):
+    original = Model.html_blocks
+
+    def slow_on_marker(self, html, name="<html>"):
+        if "SLOW" in html:
+            time.sleep(5)
+        return original(self, html, name)
+
+    monkeypatch.setattr(Model, "html_blocks", slow_on_marker)
+    step = BoilersiftExtractor(timeout=0.5)
+    started = time.monotonic()
+    kept = list(step.run(iter(documents(HTML_PAGE.format("SLOW page, long enough to be a sentence."),
+                                        HTML_PAGE.format("A quick page, long enough to be a sentence.")))))
+    assert time.monotonic() - started < 4
+    assert [doc.id for doc in kept] == ["doc1"] and "quick page" in kept[0].text
+    assert step.stats["dropped_timeout"].total == 1 and step.stats["forwarded"].total == 1
+
+
+def test_a_page_with_no_content_is_dropped_and_counted(monkeypatch):
+    # Nothing reaches the threshold, and the page is too large to be kept whole; with the main
+    # region decision off (a bundle may turn it off), no block is content.
+    monkeypatch.setattr(cached_model(bundle_for("html")), "decisions", DecisionConfig(main_region=False))
+    step = BoilersiftExtractor(threshold=1.5)
+    assert list(step.run(iter(documents(NAV_PAGE)))) == []
+    assert step.stats["dropped_no_content"].total == step.stats["dropped"].total == 1
+
+
+def test_extract_gives_the_content_of_one_page_or_raises():
+    step = BoilersiftExtractor()
+    page = HTML_PAGE.format("The harbour bridge reopened on Monday after six months of repairs.")
+    expected = [r.text for r in Model.load(input_format="html").classify_html(page) if r.is_content]
+    assert step.extract(page).splitlines() == expected and "harbour bridge" in step.extract(page)
+    with pytest.raises(InputError, match="no text to classify"):
+        step.extract(SCRIPTS_ONLY)
