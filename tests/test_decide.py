@@ -169,6 +169,7 @@ def test_a_page_with_nothing_above_the_threshold_keeps_its_main_region_if_it_has
     assert not content_mask(["Home News Sports Weather"] * 6, probabilities, 0.5).any()
     off = DecisionConfig(main_region=False)
     assert not content_mask([WORDY] * 6, probabilities, 0.5, off).any()
+    assert not content_mask([WORDY] * 6, probabilities, 1.01).any()  # a threshold no probability reaches
 
 
 def test_tiny_pages_can_be_left_alone():

@@ -182,7 +182,7 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     if not keep.any():
         if len(keep) <= config.tiny_page_blocks:
             keep[:] = True
-        elif not config.main_region:
+        elif not config.main_region or threshold > 1.0:  # a threshold above 1 asks for nothing
             return keep
         else:
             region = main_region(texts, np.asarray(probabilities))
