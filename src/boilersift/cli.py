@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--field", metavar="NAME",
                    help="record field with the page in JSON Lines/parquet/dataset inputs (default: 'text' if "
                    "present, else 'html'); the other fields are passed through")
-    p.add_argument("--encoding", help="input encoding (default: a byte-order mark, else UTF-8; for HTML the "
-                   "HTTP or <meta> charset, else UTF-8, else cp1252)")
+    p.add_argument("--encoding", help="input encoding (default: a byte-order mark, else UTF-8, else the encoding "
+                   "detected; for HTML the HTTP or <meta> charset first)")
     p.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, metavar="N",
                    help="worker processes for a batch (default: all cores)")
     p.add_argument("--errors", metavar="FILE", help="list failed inputs here as JSON Lines "
