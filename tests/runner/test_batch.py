@@ -9,6 +9,7 @@ from conftest import GOLD_PAGES_BY_ID, GOOD_TEXT
 
 from boilersift import Model
 from boilersift.blocks.text import segment_text
+from boilersift.errors import Problem
 from boilersift.runner import batch
 from boilersift.runner.documents import Document, SourceEnd
 from boilersift.runner.options import PredictOptions
@@ -48,7 +49,7 @@ def test_a_dead_worker_fails_only_the_document_that_killed_it(default_model, mon
     assert len([o for o in results if o.end is not None]) == 10  # every input still ends
     failed = [o.id for o in docs if o.error]
     assert failed == ["crash"]
-    assert all("worker process died" in o.error for o in docs if o.error)
+    assert all("worker process died" in o.error.problem and o.error.kind == "error" for o in docs if o.error)
     assert all(o.text for o in docs if not o.error)
 
 
@@ -93,7 +94,7 @@ def test_a_bad_document_in_a_chunk_fails_alone(default_model):
     docs = [Document(f"doc{i}", Source(f"doc{i}"), "text", f"Item {i}.\n\n{GOOD_TEXT}") for i in range(3)]
     docs.insert(1, Document("empty", Source("empty"), "text", "   \n"))
     results = attempt_many(docs, options)
-    assert results[1] == "empty: no text to classify"
+    assert results[1] == Problem("empty", "no text to classify", "input")
     assert [r[0] for i, r in enumerate(results) if i != 1] == [attempt(d, options)[0] for i, d in enumerate(docs) if i != 1]
 
 

@@ -12,9 +12,8 @@ from conftest import GOOD_TEXT, HTML_PAGE, SAMPLE_TXT, run, warc_bytes
 
 import boilersift
 from boilersift import Model, classify_jsonl, classify_many, classify_warc
-from boilersift.errors import InputError
+from boilersift.errors import InputError, Problem
 from boilersift.runner.limits import Limits
-from boilersift.runner.worker import Problem
 
 RECORDS = [
     {"id": "a", "text": SAMPLE_TXT.read_text(encoding="utf-8"), "url": "https://example.com/a"},
@@ -57,8 +56,9 @@ def test_classify_jsonl_gives_what_predict_gives_and_a_result_for_every_line(tmp
                                                 ("clean_text", "lines", "labels", "probabilities")}, r["clean_text"])
                                                for r in records]
     assert [p.meta["id"] for p in good] == ["a", "c"] and good[1].lines[0].tag  # the html field is an HTML page
-    assert [(p.id, p.error.removeprefix(f"{p.id}: "), p.reason) for p in pages if p.error] == \
+    assert [(p.id, p.problem.problem, p.reason) for p in pages if p.error] == \
         [(e["id"], e["error"], "input") for e in errors]
+    assert all(p.error == f"{p.id}: {p.problem.problem}" for p in pages if p.error)
 
 
 def test_classify_many_classifies_each_page_as_one_page_alone(default_html_model):
@@ -98,14 +98,24 @@ def test_a_page_over_its_time_budget_fails_as_a_timeout(default_html_model, monk
     started = time.monotonic()
     slow, quick = classify_many(pages, default_html_model, limits=Limits(time_limit=0.5))
     assert time.monotonic() - started < 4
-    assert slow.reason == "timeout" and "time limit of 0.5 s" in slow.error
+    assert slow.reason == "timeout" and slow.error == "slow: took longer than the time limit of 0.5 s (--time-limit)"
     assert quick.error is None and quick.text
 
 
-def test_a_problem_keeps_its_reason_through_pickling():
-    """Failures travel back from --jobs worker processes."""
-    problem = pickle.loads(pickle.dumps(Problem("page.html: took too long", "timeout")))
-    assert problem == "page.html: took too long" and problem.reason == "timeout"
+def test_a_problem_keeps_its_parts_through_pickling():
+    """Failures travel back from --jobs worker processes and Dask tasks."""
+    problem = pickle.loads(pickle.dumps(Problem("page.html", "took too long", "timeout")))
+    assert problem == Problem("page.html", "took too long", "timeout")
+    assert problem.message == "page.html: took too long"
+
+
+def test_a_problem_names_its_document_once():
+    """An error about the document itself loses its name (the problem goes next to the id in
+    the errors file); one about something else, or nothing, is kept whole."""
+    assert Problem.of(InputError("a.html", "empty input"), "a.html") == Problem("a.html", "empty input", "input")
+    taken = Problem.of(InputError("x.warc", "output x.jsonl is already taken"), "<urn:1>")
+    assert taken.problem == "x.warc: output x.jsonl is already taken"
+    assert taken.message == "<urn:1>: x.warc: output x.jsonl is already taken"
 
 
 @pytest.mark.parametrize("call, fragment", [

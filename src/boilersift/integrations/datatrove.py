@@ -70,8 +70,8 @@ class BoilersiftExtractor(BaseExtractor):
         """The content of one HTML page (datatrove's extractor interface; :meth:`run` classifies
         a chunk of pages per model call)."""
         (page,) = self._classify([("<html>", text)])
-        if page.error is not None:
-            raise InputError("<html>", page.error.removeprefix("<html>: "))
+        if page.problem is not None:
+            raise InputError(page.problem.id, page.problem.problem)
         return page.text
 
     def _drop(self, reason: str, message: str) -> None:
@@ -87,8 +87,8 @@ class BoilersiftExtractor(BaseExtractor):
                 pages = list(self._classify([(doc.id, doc.text) for doc in chunk]))
             for doc, page in zip(chunk, pages):
                 self.stat_update(StatHints.total)
-                if page.error is not None:
-                    self._drop(page.reason or "error", page.error)
+                if page.problem is not None:
+                    self._drop(page.problem.kind, page.problem.message)
                     continue
                 kept = [line.is_content for line in page.lines]
                 doc.metadata.update(boilersift_blocks=len(kept), boilersift_kept=sum(kept))

@@ -26,7 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from .documents import Document, Failure, Item, Record, documents
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
@@ -61,7 +61,8 @@ def _init_worker() -> None:
 def _died(chunk: list[Item]) -> list[Outcome]:
     """Outcomes of a chunk whose worker process died: its documents failed."""
     return [process(item if not isinstance(item, (Document, Record)) else
-                    Failure(item.id, item.source, "the worker process died while classifying it"), PredictOptions())
+                    Failure(item.source, Problem(item.id, "the worker process died while classifying it", "error")),
+                    PredictOptions())
             for item in chunk]
 
 
@@ -161,7 +162,7 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
                 try:
                     sink.write(outcome)
                 except InputError as exc:
-                    outcome = Outcome(outcome.source, outcome.id, error=str(exc))
+                    outcome = Outcome(outcome.source, outcome.id, error=Problem.of(exc, outcome.id))
             if outcome.error is not None:
                 errors.record(outcome)
                 summary.failed += 1

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..pipeline import LineResult, Model
 from .batch import chunks
 from .documents import Document, Failure, Item, container_items, record_items
 from .limits import Limits
 from .options import INPUT_FORMATS, PredictOptions
 from .sources import Source
-from .worker import Problem, attempt_chunk
+from .worker import attempt_chunk
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class PageResult:
     id: str  # the id given with the page; "PATH:LINE" for a JSON Lines record; a WARC record's WARC-Record-ID
     lines: list[LineResult]  # every line or block with its label (empty when the document failed)
     meta: dict[str, Any] = field(default_factory=dict)  # a record's other fields; a WARC response's id and url
-    error: str | None = None  # why it failed, naming the document
-    reason: str | None = None  # in a word: "input", "timeout" or "error" (see worker.Problem)
+    problem: Problem | None = None  # why it failed: the document, the problem, its kind (None: it did not)
     truncated: bool = False  # cut to the limits (only with Limits(truncate=True))
     encoding: str | None = None  # the encoding detected for a page that is not UTF-8 and declares none
 
@@ -40,6 +39,16 @@ class PageResult:
     def text(self) -> str:
         """The content lines joined by newlines: the `clean_text` of `predict`'s JSON Lines records."""
         return "\n".join(line.text for line in self.lines if line.is_content)
+
+    @property
+    def error(self) -> str | None:
+        """Why it failed, naming the document (``"<urn:uuid:...>: no text to classify"``), or None."""
+        return self.problem.message if self.problem else None
+
+    @property
+    def reason(self) -> str | None:
+        """The failure in a word, "input", "timeout" or "error" (:class:`Problem`), or None."""
+        return self.problem.kind if self.problem else None
 
 
 def _options(model: Model | str | Path | None, threshold: float | None, input_format: str, field: str | None,
@@ -56,11 +65,11 @@ def _results(items: Iterable[Item], options: PredictOptions) -> Iterator[PageRes
     for chunk in chunks(items):
         for item, attempt in attempt_chunk(chunk, options):
             if isinstance(item, Failure):
-                yield PageResult(item.id, [], error=f"{item.id}: {item.reason}", reason="input")
+                yield PageResult(item.id, [], problem=item.problem)
             elif isinstance(item, Document):
                 meta = item.meta or {}
                 if isinstance(attempt, Problem):
-                    yield PageResult(item.id, [], meta, str(attempt), attempt.reason)
+                    yield PageResult(item.id, [], meta, problem=attempt)
                 else:
                     lines, truncated, encoding = attempt
                     yield PageResult(item.id, lines, meta, truncated=truncated, encoding=encoding)

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from .batch import Summary, run_batch
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog
 from .sources import Source, expand_inputs
 
 
-def _run_source(source: Source, out_dir: str, options: PredictOptions) -> tuple[Summary, list[dict]]:
-    """Runs on a worker: one input into its output file."""
+def _run_source(source: Source, out_dir: str, options: PredictOptions) -> tuple[Summary, list[tuple[str, Problem]]]:
+    """Runs on a worker: one input into its output file; its counts and its failures, (input, problem)."""
     with ErrorLog(None, collect=True) as errors, DirectorySink(out_dir, options) as sink:
         summary = run_batch([source], options, sink, errors)
-    return summary, errors.entries
+    return summary, errors.collected
 
 
 def predict_on_dask(client, inputs: list[str], out_dir: str | Path, options: PredictOptions,
@@ -36,20 +36,21 @@ def predict_on_dask(client, inputs: list[str], out_dir: str | Path, options: Pre
     summary, futures, taken = Summary(), [], {}
     for source in expand_inputs(inputs, exclude=out_dir):
         if isinstance(source, InputError):
-            errors.add(source.input, source.input, str(source))
+            errors.add(source.input, Problem(source.input, source.problem))
             summary.failed += 1
         elif resume and sink.skip(source):
             summary.resumed += 1
             errors.carry_over(source)
         elif taken.setdefault(sink.target(source), source.path) != source.path:
-            errors.add(source.path, source.path, f"{source.path}: output {sink.target(source)} is already taken "
-                       f"by {taken[sink.target(source)]} (same name, other extension); skipped")
+            errors.add(source.path, Problem(source.path, f"output {sink.target(source)} is already taken by "
+                                                         f"{taken[sink.target(source)]} (same name, other "
+                                                         "extension); skipped"))
             summary.failed += 1
         else:
             futures.append(client.submit(_run_source, source, str(out_dir), options, pure=False))
     for future in as_completed(futures):
-        part, entries = future.result()
+        part, failures = future.result()
         summary = summary + part
-        for entry in entries:
-            errors.add(entry["input"], entry["id"], f"{entry['id']}: {entry['error']}")
+        for input, problem in failures:
+            errors.add(input, problem)
     return summary

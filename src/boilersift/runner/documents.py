@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BoilersiftError, InputError, problem_of
+from ..errors import BoilersiftError, InputError, Problem
 from .options import PredictOptions
 from .sources import Source
 
@@ -51,11 +51,15 @@ class Record:
 
 @dataclass(frozen=True)
 class Failure:
-    """An input or record that failed before classification."""
+    """An input or record that failed before classification, and why."""
 
-    id: str
     source: Source
-    reason: str
+    problem: Problem
+
+    @property
+    def id(self) -> str:
+        """The failed input or record, as the other items name theirs."""
+        return self.problem.id
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def record_items(items: Iterable[tuple[str, Any]], source: Source, options: Pred
         try:
             yield record_document(record, doc_id, source, options)
         except BoilersiftError as exc:
-            yield Failure(doc_id, source, problem_of(exc, doc_id))
+            yield Failure(source, Problem.of(exc, doc_id))
 
 
 def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[Item]:
@@ -126,8 +130,8 @@ def _jsonl_records(source: Source, options: PredictOptions) -> Iterator[Item]:
             if len(line) > options.limits.max_bytes and not line.endswith(b"\n"):
                 while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass
-                yield Failure(doc_id, source, f"line longer than the limit of {options.limits.max_bytes} bytes "
-                                              "(--max-bytes)")
+                yield Failure(source, Problem(doc_id, f"line longer than the limit of {options.limits.max_bytes} "
+                                                      "bytes (--max-bytes)"))
             elif line.strip():
                 yield Record(doc_id, source, line)
 
@@ -139,9 +143,9 @@ def decoded(item: Item, options: PredictOptions) -> Item:
     try:
         return record_document(json.loads(item.line), item.id, item.source, options)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Failure(item.id, item.source, f"not valid JSON ({exc})")
+        return Failure(item.source, Problem(item.id, f"not valid JSON ({exc})"))
     except BoilersiftError as exc:
-        return Failure(item.id, item.source, problem_of(exc, item.id))
+        return Failure(item.source, Problem.of(exc, item.id))
 
 
 def _http_head(block: bytes) -> tuple[str, str | None, bytes]:
@@ -189,7 +193,7 @@ def _warc_documents(source: Source, options: PredictOptions, counter: WarcCounte
             try:
                 content, truncated = options.limits.within_bytes(body, record_id)
             except BoilersiftError as exc:
-                yield Failure(record_id, source, problem_of(exc, record_id))
+                yield Failure(source, Problem.of(exc, record_id))
                 continue
             fmt = "text" if options.input_format == "text" else "html"
             yield Document(record_id, source, fmt, content, meta, charset, truncated)
@@ -222,11 +226,11 @@ def container_items(source: Source, kind: str, options: PredictOptions) -> Itera
         else:
             yield from record_items(_table_rows(source), source, options)
     except BoilersiftError as exc:
-        yield Failure(source.path, source, problem_of(exc, source.path))
+        yield Failure(source, Problem.of(exc, source.path))
     except EOFError:
-        yield Failure(source.path, source, "truncated gzip file")
+        yield Failure(source, Problem(source.path, "truncated gzip file"))
     except (OSError, zlib.error, ValueError) as exc:  # unreadable, bad gzip, bad parquet/dataset
-        yield Failure(source.path, source, f"cannot read ({getattr(exc, 'strerror', None) or exc})")
+        yield Failure(source, Problem(source.path, f"cannot read ({getattr(exc, 'strerror', None) or exc})"))
     yield SourceEnd(source, counter.skipped)
 
 
@@ -235,7 +239,7 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
     """Every input as items, in order; `skip` leaves out inputs already done (--resume)."""
     for source in sources:
         if isinstance(source, InputError):
-            yield Failure(source.input, Source(source.input), source.problem)
+            yield Failure(Source(source.input), Problem(source.input, source.problem))
             continue
         if skip(source):
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Problem
 from .documents import Document
 from .limits import Limits
 from .options import PredictOptions
@@ -26,8 +27,9 @@ def _classify_batch(batch: dict[str, list], indices: list[int], column: str,
     docs = [Document(f"row {index}", Source(column), input_format, content if content is not None else "")
             for index, content in zip(indices, batch[column])]
     for result in attempt_many(docs, options):
-        results = [] if isinstance(result, str) else result[0]
-        out["error"].append(result if isinstance(result, str) else None)
+        failed = isinstance(result, Problem)
+        results = [] if failed else result[0]
+        out["error"].append(result.message if failed else None)
         out["clean_text"].append("\n".join(r.text for r in results if r.is_content))
         out["lines"].append([r.text for r in results])
         out["labels"].append([r.label for r in results])

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..errors import BoilersiftError, InputError
+from ..errors import InputError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 Content = TypeVar("Content", str, bytes)
@@ -66,8 +66,9 @@ class Limits:
         return blocks[:self.max_blocks], True
 
 
-class TimeLimitExceeded(BoilersiftError):
-    """The document took longer than its time budget."""
+class TimeLimitExceeded(InputError):
+    """The document took longer than its time budget (it names the document, as every
+    problem with one document does)."""
 
 
 def _can_alarm() -> bool:
@@ -82,8 +83,7 @@ class Deadline:
         self.end = time.monotonic() + seconds if seconds > 0 else float("inf")
 
     def exceeded(self) -> TimeLimitExceeded:
-        return TimeLimitExceeded(f"{self.name}: took longer than the time limit of {self.seconds:g} s "
-                                 "(--time-limit)")
+        return TimeLimitExceeded(self.name, f"took longer than the time limit of {self.seconds:g} s (--time-limit)")
 
     def check(self) -> None:
         if time.monotonic() > self.end:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..output import OUTPUT_SUFFIXES, open_atomic, tsv_header
 from .documents import RECORD_KINDS, input_kind
 from .options import PredictOptions
@@ -117,15 +117,16 @@ def remove_temporary_files(out_dir: Path) -> int:
 
 
 class ErrorLog(contextlib.ExitStack):
-    """Every failed input on stderr (one line) and, with a path, in a JSON Lines file
-    of {"input", "id", "error"}, written atomically at the end. With --resume the
-    previous run's entries for inputs that are skipped now are carried over. With
-    `collect`, entries are only kept in `entries` (a Dask task hands them back)."""
+    """Every failed input on stderr (one line naming it) and, with a path, in a JSON Lines
+    file of {"input", "id", "error"} (the problem without the id), written atomically at the
+    end. With --resume the previous run's entries for inputs that are skipped now are carried
+    over. With `collect`, failures are only kept in `collected` as (input, problem) pairs
+    (a Dask task hands them back to the client's log)."""
 
     def __init__(self, path: Path | None, resume: bool = False, collect: bool = False) -> None:
         super().__init__()
         self.path, self.count, self.handle = path, 0, None
-        self.entries: list[dict] | None = [] if collect else None
+        self.collected: list[tuple[str, Problem]] | None = [] if collect else None
         self.previous: dict[str, list[dict]] = {}
         if resume and path is not None and path.is_file():
             for line in path.read_text(encoding="utf-8").splitlines():
@@ -135,9 +136,7 @@ class ErrorLog(contextlib.ExitStack):
 
     def _write(self, entry: dict) -> None:
         self.count += 1
-        if self.entries is not None:
-            self.entries.append(entry)
-        elif self.path is not None:
+        if self.path is not None:
             if self.handle is None:
                 self.handle = open_atomic(self, self.path)
             self.handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -147,14 +146,18 @@ class ErrorLog(contextlib.ExitStack):
         for entry in self.previous.pop(source.path, []):
             self._write(entry)
 
-    def add(self, input: str, id: str, message: str) -> None:
-        """Record that document `id` of `input` failed; `message` names it."""
-        if self.entries is None:
-            print(f"boilersift: error: {message}", file=sys.stderr)
-        self._write({"input": input, "id": id, "error": message.removeprefix(f"{id}: ")})
+    def add(self, input: str, problem: Problem) -> None:
+        """Record that a document of `input` failed, and why."""
+        if self.collected is not None:
+            self.count += 1
+            self.collected.append((input, problem))
+            return
+        print(f"boilersift: error: {problem.message}", file=sys.stderr)
+        self._write({"input": input, "id": problem.id, "error": problem.problem})
 
     def record(self, outcome: Outcome) -> None:
-        self.add(outcome.source.path, outcome.id, outcome.error or "")
+        """Record a failed outcome."""
+        self.add(outcome.source.path, outcome.error)
 
     def __exit__(self, *exc_info) -> bool:
         if exc_info[0] is None and self.handle is None and self.path is not None and self.path.is_file():

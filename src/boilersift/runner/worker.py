@@ -2,7 +2,8 @@
 
 Models are cached per process (:func:`cached_model`), so a worker loads each
 bundle once, not once per page. :func:`process` never raises for a bad document:
-every document ends as exactly one :class:`Outcome`, rendered or failed.
+every document ends as exactly one :class:`Outcome`, rendered or failed (with its
+:class:`~boilersift.errors.Problem`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
-from ..errors import BoilersiftError, InputError
+from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
 from ..pipeline import LineResult, Model
@@ -25,9 +26,6 @@ from .documents import Document, Failure, Item, SourceEnd, decoded
 from .limits import TimeLimitExceeded, deadline
 from .options import PredictOptions
 from .sources import Source, read_bytes
-
-if TYPE_CHECKING:
-    from typing_extensions import Self  # typing.Self from Python 3.11
 
 T = TypeVar("T")
 
@@ -61,23 +59,6 @@ def model_for(input_format: str, model: Model | str | None = None) -> Model:
     return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model))
 
 
-class Problem(str):
-    """Why a document could not be classified: the message the CLI prints and records, and
-    `reason`, one word to count failures by: "input" (unreadable, empty, no text, over a
-    limit), "timeout" (over its time budget) or "error" (a failure while classifying it).
-    A `str`, so everything that handles the message handles it unchanged."""
-
-    reason: str
-
-    def __new__(cls, message: str, reason: str) -> Self:
-        problem = super().__new__(cls, message)
-        problem.reason = reason
-        return problem
-
-    def __reduce__(self) -> tuple:  # it travels back from --jobs worker processes
-        return Problem, (str(self), self.reason)
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What became of one item: rendered output text, or an error, or the end of an input."""
@@ -85,7 +66,7 @@ class Outcome:
     source: Source
     id: str = ""
     text: str | None = None  # the rendered output of a document
-    error: str | None = None
+    error: Problem | None = None  # why the document failed
     truncated: bool = False
     encoding: str | None = None  # the encoding detected for the document (not UTF-8)
     end: SourceEnd | None = None
@@ -160,12 +141,12 @@ def _guarded(doc_id: str, options: PredictOptions, work: Callable[[], T]) -> T |
             budget.check()
         return result
     except TimeLimitExceeded as exc:
-        return Problem(str(exc), "timeout")
+        return Problem.of(exc, doc_id, "timeout")
     except BoilersiftError as exc:
-        return Problem(str(exc), "input")
+        return Problem.of(exc, doc_id)
     except Exception as exc:  # a bug or a parser's limit: this document only
         detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
-        return Problem(f"{doc_id}: cannot classify ({detail})", "error")
+        return Problem(doc_id, f"cannot classify ({detail})", "error")
 
 
 def attempt(doc: Document, options: PredictOptions) -> Attempt:
@@ -200,7 +181,7 @@ def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Out
     if isinstance(item, SourceEnd):
         return Outcome(item.source, end=item)
     if isinstance(item, Failure):
-        return Outcome(item.source, item.id, error=f"{item.id}: {item.reason}")
+        return Outcome(item.source, item.id, error=item.problem)
     if isinstance(result, Problem):
         return Outcome(item.source, item.id, error=result)
     results, truncated, encoding = result
