@@ -3,7 +3,7 @@
 The flow, one folder or module per stage (pipeline.py chains them)::
 
     page --blocks/--> blocks --features/--> feature matrix --model/--> probabilities
-         --decide.py--> labels --output.py--> content text / markdown / jsonl / tsv
+         --decide.py--> labels --output/--> content text / markdown / jsonl / tsv
 
 runner/ runs that over files, directories, WARC crawls, record files and datasets, on
 all cores or Dask; labelled/, evaluation/ and training/ are imported only to label,

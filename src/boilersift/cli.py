@@ -25,7 +25,7 @@ EPILOG_PREDICT = """examples:
   cat scrape.txt | boilersift predict                      read stdin
   boilersift predict page.txt --output-format tsv          every line: line_no, label, probability, text
   boilersift predict IN_DIR --output-dir OUT_DIR           OUT_DIR/NAME.txt for every IN_DIR/NAME.EXT
-  boilersift predict page.html --output-format markdown    HTML: the HTML model; headings and list items kept
+  boilersift predict page.html --output-format markdown    HTML: headings, lists, tables, code as Markdown
   boilersift predict IN_DIR --output-dir OUT_DIR --resume  go on after an interruption
   boilersift predict crawl.warc.gz -o pages.jsonl          one record per HTML response
   boilersift predict pages.jsonl --field html              JSON Lines in and out, other fields kept
@@ -67,9 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories; '-' or nothing reads stdin")
     _add_model_options(p)
     p.add_argument("--output-format", choices=OUTPUT_FORMATS,
-                   help="text: content lines only (default for files); markdown: content with headings and "
-                   "list items (HTML input); jsonl/tsv: every line or block with label and probability, and "
-                   "for HTML its tag and location (jsonl is the default for record inputs: one record per page)")
+                   help="text: content lines only (default for files); markdown: content with headings, "
+                   "lists, tables, code blocks and quotes (HTML input); jsonl/tsv: every line or block with "
+                   "label and probability, and for HTML its tag and location (jsonl is the default for record "
+                   "inputs: one record per page)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")
     out.add_argument("--output-dir", metavar="DIR",
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with jsonl/tsv output: the K (default 5) features that pushed each line towards "
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
+    p.add_argument("--markdown-links", action="store_true",
+                   help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local: --jobs processes here (default); dask: one task per input on a Dask "
@@ -369,10 +372,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
     batch = _is_batch(args.inputs)
     if args.explain is not None and (args.explain < 1 or args.output_format not in ("jsonl", "tsv")):
         raise BoilersiftError("--explain K (K >= 1) adds reasons per line: use --output-format jsonl or tsv")
+    if args.markdown_links and args.output_format != "markdown":
+        raise BoilersiftError("--markdown-links keeps links in Markdown: use --output-format markdown")
     options = PredictOptions(
         model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
-        explain=args.explain or 0,
+        explain=args.explain or 0, markdown_links=args.markdown_links,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
     # A broken model is one error, before any input. The model is loaded here when it is
     # known (inherited by forked workers); with --input-format auto the inputs decide which

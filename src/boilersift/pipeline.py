@@ -4,7 +4,7 @@
     probabilities = classifier.predict_proba(blocks)  # -> probabilities      (features/, model/)
     decision = decide(texts, probabilities[:, 1],     # -> decisions          (decide.py)
                       threshold, decisions)
-    results = [LineResult(...) for each block]        # -> output             (output.py)
+    results = [LineResult(...) for each block]        # -> output             (output/)
 
 A `Model` is the fitted stages (arrays, :mod:`boilersift.model.predictors`), the threshold,
 the decisions to take (:class:`~boilersift.decide.DecisionConfig`) and the manifest.
@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from .decide import (
 from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
 from .model.explain import Reason, occlusion, top_reasons
 from .model.stages import Stages
+
+if TYPE_CHECKING:  # imported when segmenting HTML, not for text
+    from .blocks.html import DomInfo
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -58,6 +62,7 @@ class LineResult:
     is_content: bool
     tag: str = ""  # HTML input: the block's element ("p", "h2", "li", ...)
     path: str = ""  # HTML input: where the block sits ("article.post > div > p")
+    dom: DomInfo | None = None  # HTML input: what the DOM says about the block (Markdown reads its layout)
 
     @property
     def label(self) -> str:
@@ -137,7 +142,7 @@ class Model:
         results = []
         for page, probabilities in zip(pages, self.score_pages(pages)):
             decision = self.decide(page, probabilities, threshold)
-            results.append([LineResult(b.text, b.line_no, p, k, *_location(b))  # Python values: cheaper per line
+            results.append([LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                             for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())])
         return results
 
@@ -159,7 +164,8 @@ class Model:
         X, probabilities, contributions = self.contributions_blocks(blocks)
         decision = self.decide(blocks, probabilities, threshold)  # the reasons explain the line's own score
         names = self.feature_names
-        return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), top_reasons(x, c, names, top))
+        return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), b.dom,
+                              top_reasons(x, c, names, top))
                 for b, p, keep, x, c in zip(blocks, decision.probabilities, decision.keep, X, contributions)]
 
     def explain(self, text: str, top: int = 5, threshold: float | None = None) -> list[ExplainedLine]:

@@ -28,6 +28,7 @@ class PredictOptions:
     output_format: str | None = None  # None: text for files, jsonl for records
     named: bool = False  # name the source in outputs (several inputs into one stream)
     explain: int = 0  # add each line's K strongest reasons (jsonl/tsv); 0: none
+    markdown_links: bool = False  # markdown output: links as [text](href); else their text
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 

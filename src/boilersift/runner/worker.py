@@ -119,7 +119,8 @@ def render(doc: Document, results: list[LineResult], options: PredictOptions, en
     `encoding` detected for the document."""
     fmt = options.format_for(doc.meta is not None)
     if doc.meta is None or fmt != "jsonl":
-        return format_results(results, fmt, doc.id if options.named else None, bool(options.explain), encoding)
+        return format_results(results, fmt, doc.id if options.named else None, bool(options.explain), encoding,
+                              options.markdown_links)
     record = {**doc.meta,
               **({"encoding": encoding} if encoding else {}),
               "clean_text": "\n".join(r.text for r in results if r.is_content),

@@ -1,4 +1,4 @@
-"""Writing results: atomic files and the text / jsonl / tsv output formats."""
+"""Writing results: atomic files and the text / markdown / jsonl / tsv output formats."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from .markdown import render_markdown
+
 if TYPE_CHECKING:  # the model imports data, which writes through this module
-    from .pipeline import ExplainedLine, LineResult
+    from ..pipeline import ExplainedLine, LineResult
 
 OUTPUT_FORMATS = ("text", "markdown", "jsonl", "tsv")
 OUTPUT_SUFFIXES = {"text": ".txt", "markdown": ".md", "jsonl": ".jsonl", "tsv": ".tsv"}
-LIST_ITEM_TAGS = frozenset({"li", "dd", "dt"})
 
 
 def _umask() -> int:
@@ -61,14 +62,15 @@ def _reasons_tsv(reasons) -> str:
 
 
 def format_results(results: list[LineResult] | list[ExplainedLine], fmt: str, source: str | None = None,
-                   explain: bool = False, encoding: str | None = None) -> str:
+                   explain: bool = False, encoding: str | None = None, links: bool = False) -> str:
     """Render one document's classified lines in an output format; `explain` adds
     each line's reasons (``Model.explain``) to jsonl and tsv; jsonl names the `encoding`
-    detected for the document's bytes (none when they are UTF-8 or declared)."""
+    detected for the document's bytes (none when they are UTF-8 or declared); markdown
+    keeps links as [text](href) with `links`."""
     if fmt == "text":
         return "".join(f"{r.text}\n" for r in results if r.is_content)
     if fmt == "markdown":
-        return "".join(_markdown_block(r) for r in results if r.is_content)
+        return render_markdown(results, links)
     if fmt == "jsonl":
         extra = {**({"source": source} if source is not None else {}), **({"encoding": encoding} if encoding else {})}
         return "".join(
@@ -85,17 +87,6 @@ def format_results(results: list[LineResult] | list[ExplainedLine], fmt: str, so
         return "".join(f"{r.line_no}\t{r.label}\t{r.probability:.4f}\t"
                        + (f"{_reasons_tsv(r.reasons)}\t" if explain else "") + f"{r.text}\n" for r in results)
     raise ValueError(f"unknown output format {fmt!r}")
-
-
-def _markdown_block(result: LineResult) -> str:
-    """A content block as Markdown: headings and list items keep their HTML role,
-    everything else is a paragraph (text input has no tags: one paragraph per line)."""
-    tag = result.tag
-    if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-        return f"{'#' * int(tag[1])} {result.text}\n\n"
-    if tag in LIST_ITEM_TAGS:
-        return f"- {result.text}\n"
-    return f"{result.text}\n\n"
 
 
 def tsv_header(explain: bool = False) -> str:
