@@ -17,6 +17,7 @@ import json  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -131,3 +132,18 @@ def tiny_bundle(tiny_model, tmp_path_factory) -> Path:
 def bundle_copy(tiny_bundle, tmp_path) -> Path:
     """A private, writable copy of the tiny bundle."""
     return Path(shutil.copytree(tiny_bundle, tmp_path / "bundle"))
+
+
+@pytest.fixture
+def slow_on_marker(monkeypatch):
+    """`Model.html_blocks` takes 5 s on a page that says SLOW: a page over its time budget."""
+    from boilersift import Model
+
+    original = Model.html_blocks
+
+    def slow(self, html, name="<html>"):
+        if "SLOW" in html:
+            time.sleep(5)
+        return original(self, html, name)
+
+    monkeypatch.setattr(Model, "html_blocks", slow)

@@ -89,15 +89,7 @@ def documents(*texts: str) -> list[Document]:
     return [Document(text=text, id=f"doc{i}") for i, text in enumerate(texts)]
 
 
-def test_a_page_over_its_time_budget_is_dropped_as_a_timeout(monkeypatch):
-    original = Model.html_blocks
-
-    def slow_on_marker(self, html, name="<html>"):
-        if "SLOW" in html:
-            time.sleep(5)
-        return original(self, html, name)
-
-    monkeypatch.setattr(Model, "html_blocks", slow_on_marker)
+def test_a_page_over_its_time_budget_is_dropped_as_a_timeout(slow_on_marker):
     step = BoilersiftExtractor(timeout=0.5)
     started = time.monotonic()
     kept = list(step.run(iter(documents(HTML_PAGE.format("SLOW page, long enough to be a sentence."),

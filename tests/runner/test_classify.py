@@ -85,15 +85,7 @@ def test_classify_many_uses_the_model_it_is_given(default_model):
     assert all(line.is_content for line in result.lines) and not all(line.is_content for line in default.lines)
 
 
-def test_a_page_over_its_time_budget_fails_as_a_timeout(default_html_model, monkeypatch):
-    original = Model.html_blocks
-
-    def slow_on_marker(self, html, name="<html>"):
-        if "SLOW" in html:
-            time.sleep(5)
-        return original(self, html, name)
-
-    monkeypatch.setattr(Model, "html_blocks", slow_on_marker)
+def test_a_page_over_its_time_budget_fails_as_a_timeout(default_html_model, slow_on_marker):
     pages = [("slow", HTML_PAGE.format("SLOW, a sentence long enough.")), ("quick", HTML_PAGE.format("Quick one."))]
     started = time.monotonic()
     slow, quick = classify_many(pages, default_html_model, limits=Limits(time_limit=0.5))
