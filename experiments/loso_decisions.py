@@ -10,7 +10,7 @@ never saw, in seconds instead of a retraining.
 
     python experiments/loso_decisions.py --loso-models experiments/loso/html-*   # ~3 min the first time
 
-Writes ``loso_decisions.json`` and ``loso_decisions.md`` into --output-dir.
+Writes ``loso_decisions.json`` and ``loso_decisions.md`` (``--name``) into --output-dir.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
+import json  # noqa: E402
 import pickle  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
@@ -28,7 +29,15 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from compare_text import DATASETS, RESULTS, GROUPS, gold_of, group_tables, page_row, summarise  # noqa: E402
+from compare_text import (  # noqa: E402
+    DATASETS,
+    GROUPS,
+    RESULTS,
+    gold_of,
+    group_tables,
+    page_row,
+    summarise,
+)
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
@@ -50,13 +59,13 @@ VARIANTS: dict[str, DecisionConfig] = {
 }
 
 
-def score_pages(model_dirs: list[str], datasets: Path) -> dict:
+def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE) -> dict:
     """{"pages": [(row, texts, scores, threshold, gold_text)], "models": [...]}, from the cache when it
-    was made by the same models."""
+    was made by the same models; the pages of the sources the models hold out."""
     models = [Model.load(d, "html") for d in model_dirs]
     shas = sorted(m.manifest.get("model_sha256", "") for m in models)
-    if CACHE.exists():
-        cached = pickle.loads(CACHE.read_bytes())
+    if cache.exists():
+        cached = pickle.loads(cache.read_bytes())
         if cached["shas"] == shas:
             return cached
     by_source = {m.manifest["split"]["dev_source"]: m for m in models}
@@ -75,8 +84,8 @@ def score_pages(model_dirs: list[str], datasets: Path) -> dict:
             pages.append((page_row(record), [b.text for b in blocks], scores, model.threshold,
                           record.get("gold") or ""))
     cached = {"shas": shas, "pages": pages, "models": model_dirs}
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_bytes(pickle.dumps(cached))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(cached))
     return cached
 
 
@@ -116,16 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"where the scores are kept (default {CACHE})")
+    parser.add_argument("--name", default="loso_decisions", help="stem of the output files")
     args = parser.parse_args(argv)
-    cached = score_pages(args.loso_models, args.datasets)
+    cached = score_pages(args.loso_models, args.datasets, args.cache)
     systems = {name: evaluate(cached["pages"], config) for name, config in VARIANTS.items()}
     meta = {"command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "pages": len(cached["pages"]), "models": args.loso_models}
     report = {"meta": meta, "systems": systems}
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "loso_decisions.json").write_text(__import__("json").dumps(report, indent=1))
-    (args.output_dir / "loso_decisions.md").write_text(markdown(report))
+    (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1))
+    (args.output_dir / f"{args.name}.md").write_text(markdown(report))
     print(markdown(report)[:3000])
     return 0
 

@@ -77,6 +77,8 @@ def main() -> None:
         pages = load_pages([fixture], styles) if styles else load_pages([fixture])
         blocks = [block for page in pages for block in _numbered(page.blocks)]
         expected = classifier.predict_proba(blocks)[:, 1]
+        if model.classifier.calibration is not None:  # fitted on the tune pages, kept as its breakpoints
+            expected = model.classifier.calibration.apply(expected)
         actual = model.classifier.predict_proba(blocks)[:, 1]
         print(f"{input_format}: {len(blocks)} blocks, largest difference {np.abs(expected - actual).max():.3g}")
         reference[f"{input_format}-default"] = expected

@@ -3,16 +3,23 @@
 #   bash experiments/train_default.sh            (about 20 minutes on 2 cores)
 # Writes data/labeled/all.jsonl.gz (not committed), models/text-default/,
 # models/html-default/ and experiments/results/train_default.txt (timings).
+# The shipped models learn only from the sources whose licence lets anyone reuse them (MIT,
+# Apache-2.0, CC-BY-4.0). daniel (GPL-3.0), cetd (no licence stated) and canola (CC-BY-SA-4.0,
+# share-alike) are for measuring only: leave-one-source-out runs and evaluations. (The shipped
+# models predate newspaper3k: they learned from the other five.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BOILERSIFT=${BOILERSIFT:-boilersift}
 log=experiments/results/train_default.txt
+sources=(chinese_wced fundus_news mozilla_readability newspaper3k wcxb_dev webmainbench_samples)  # in this order
+pages=("${sources[@]/#/../shared/datasets/}")
+pages=("${pages[@]/%/.jsonl.gz}")
 start=$(date +%s)
-$BOILERSIFT label ../shared/datasets/*.jsonl.gz -o data/labeled/all.jsonl.gz
+$BOILERSIFT label "${pages[@]}" -o data/labeled/all.jsonl.gz
 labelled=$(date +%s)
 $BOILERSIFT train data/labeled/all.jsonl.gz -o models/text-default
 text_trained=$(date +%s)
-$BOILERSIFT train ../shared/datasets/*.jsonl.gz --input-format html -o models/html-default
+$BOILERSIFT train "${pages[@]}" --input-format html -o models/html-default
 end=$(date +%s)
 python experiments/reference_probabilities.py  # the fixture tests/test_predictors.py checks the arrays against
 {

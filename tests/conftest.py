@@ -115,7 +115,8 @@ def small_pages():
 
 @pytest.fixture(scope="session")
 def tiny_model(small_pages):
-    """A model trained on the 12 small pages (no dev split; the tune split picks the threshold)."""
+    """A model trained on the 12 small pages (no dev split; the tune split calibrates it and
+    picks the threshold)."""
     from boilersift.training.train import train_model
 
     return train_model(small_pages, TEST_ESTIMATOR, dev_percent=0)

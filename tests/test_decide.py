@@ -5,6 +5,7 @@ import pytest
 
 from boilersift.decide import (
     DecisionConfig,
+    comment_verdict,
     content_mask,
     continues,
     decide,
@@ -184,3 +185,37 @@ def test_a_model_takes_its_decisions_from_its_config(tiny_model):
     raw = tiny_model.score_pages([blocks])[0]
     assert [r.probability for r in plain.classify_blocks(blocks)] == raw.tolist()
     assert [r.is_content for r in plain.classify_blocks(blocks)] == (raw >= tiny_model.threshold).tolist()
+
+
+THREAD = ["An article paragraph that the model keeps as the content of the page.", "Reply",
+          "I disagree with most of what this article says about bridges.", "Log in to comment"]
+
+
+@pytest.mark.parametrize("comments, expected", [
+    ("auto", [True, False, False, True]),     # the model's verdict stands
+    ("exclude", [True, False, False, False]),  # nothing of the thread
+    ("include", [True, False, True, True]),    # what reads as a comment joins; "Reply" does not
+])
+def test_comment_threads(comments, expected):
+    keep = np.array([True, False, False, True])
+    in_comments = np.array([False, True, True, True])
+    assert comment_verdict(THREAD, keep, in_comments, DecisionConfig(comments=comments)).tolist() == expected
+
+
+def test_unknown_comment_choice():
+    with pytest.raises(ValueError, match="comments='maybe': choose from auto, exclude, include"):
+        DecisionConfig(comments="maybe")
+
+
+def test_a_model_finds_the_comment_thread_in_the_markup(tiny_model):
+    from boilersift import Model
+    from boilersift.blocks.html import segment_html
+
+    blocks = segment_html("<body><article><p>The council said the bridge reopened on Monday after repairs.</p>"
+                          "</article><div id=comments><p>Great news, I drove over it this morning at last.</p>"
+                          "<a href=#>Reply</a></div></body>")
+    probabilities = np.array([0.9, 0.1, 0.1])
+    for comments, expected in [("auto", [True, False, False]), ("include", [True, True, False]),
+                               ("exclude", [True, False, False])]:
+        model = Model(tiny_model.classifier, 0.5, decisions=DecisionConfig(comments=comments))
+        assert model.decide(blocks, probabilities).keep.tolist() == expected, comments

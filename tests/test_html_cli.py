@@ -106,3 +106,28 @@ def test_a_page_with_an_unclosed_title_is_classified(tmp_path):
     proc = run("predict", page)
     assert proc.returncode == 0, proc.stderr
     assert "Mayor Jane Doe said the work had finished two weeks ahead of schedule and under budget." in proc.stdout
+
+
+THREADED = ("<html><body><article><h1>Bridge reopens after repairs</h1>"
+            "<p>The council said the bridge reopened on Monday after three months of repairs to its deck.</p>"
+            "<p>Traffic was back to normal by the evening rush hour, a spokesman for the council said.</p></article>"
+            "<section id='comments'><h3>Comments</h3>"
+            "<div class='comment'><p>Finally! I drove over it this morning and it is much smoother than before.</p>"
+            "<a href='#reply'>Reply</a></div></section></body></html>")
+COMMENT = "Finally! I drove over it this morning and it is much smoother than before."
+
+
+@pytest.mark.parametrize("comments, kept", [("exclude", False), ("include", True)])
+def test_comments_flag(tmp_path, comments, kept):
+    page = tmp_path / "threaded.html"
+    page.write_text(THREADED, encoding="utf-8")
+    proc = run("predict", str(page), "--comments", comments)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "The council said the bridge reopened on Monday after three months of repairs to its deck." in lines
+    assert (COMMENT in lines) is kept and "Reply" not in lines
+
+
+def test_comments_flag_is_checked():
+    proc = run("predict", "-", "--comments", "maybe", input="x")
+    assert proc.returncode == 2 and "argument --comments: invalid choice: 'maybe'" in proc.stderr

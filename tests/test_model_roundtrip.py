@@ -110,7 +110,7 @@ def test_manifest_values(roundtrip, small_pages):
     assert manifest["threshold"] == trained.threshold
     assert manifest["estimator"] == TEST_ESTIMATOR
     assert {"boilersift", "scikit-learn", "numpy", "python"} <= set(manifest["libraries"])
-    assert set(manifest["stages"]) == {"words", "first", "final"}
+    assert set(manifest["stages"]) == {"words", "first", "final", "calibration", "page_type"}
     fit_pages, tune_pages, dev_pages = split_pages(small_pages, 0, 15)
     assert manifest["training_data"] == fingerprint(fit_pages)
     assert len(manifest["training_data"]["sha256"]) == 64

@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with jsonl/tsv output: the K (default 5) features that pushed each line towards "
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
+    p.add_argument("--comments", choices=("auto", "exclude", "include"), default="auto",
+                   help="comment threads of HTML pages (elements whose class or id says comment): auto leaves "
+                        "them to the model, which drops an article's comments and keeps a forum's posts; exclude "
+                        "drops them all; include keeps every comment (default: auto)")
     p.add_argument("--markdown-links", action="store_true",
                    help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
@@ -158,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the augmentation, training's one random choice (default 0); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")
+    p.add_argument("--no-calibration", dest="calibrate", action="store_false",
+                   help="keep the final stage's probabilities as they are (default: map them onto the share of "
+                        "content lines of the tune pages, an isotonic calibration; docs/how-it-works.md)")
     p.add_argument("--no-second-pass", dest="second_pass", action="store_false",
                    help="skip the neighbour-aware second pass (faster to train and to predict)")
 
@@ -261,7 +268,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         start_rate = args.start_rate if args.start_rate is not None else START_RATE if text else 0.0
         related_rate = args.related_rate if args.related_rate is not None else RELATED_RATE if text else 0.0
         model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
-                            widget_rate, args.second_pass, args.input_format, progress=True,
+                            widget_rate, args.second_pass, args.input_format, progress=True, calibrate=args.calibrate,
                             dev_fold=args.dev_fold, start_rate=start_rate, seed=args.seed, dev_source=args.dev_source,
                             related_rate=related_rate,
                             tail_share=TAIL_SHARE if args.tail_share is None else args.tail_share)
@@ -377,13 +384,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
     options = PredictOptions(
         model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
-        explain=args.explain or 0, markdown_links=args.markdown_links,
+        explain=args.explain or 0, markdown_links=args.markdown_links, comments=args.comments,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
     # A broken model is one error, before any input. The model is loaded here when it is
     # known (inherited by forked workers); with --input-format auto the inputs decide which
     # shipped model runs, so both are only checked and a process loads the one it needs.
     if args.model or args.input_format != "auto":
-        cached_model(bundle_for(args.input_format, args.model))
+        cached_model(bundle_for(args.input_format, args.model), args.comments)
     else:
         for input_format in ("text", "html"):
             check_bundle(bundle_for(input_format))

@@ -11,7 +11,8 @@ switched by a field of :class:`DecisionConfig`:
 2. a page on which nothing reaches the threshold keeps its main region (:func:`main_region`):
    a page with text has some content, and an empty answer helps no one;
 3. the article's headline, just above its first content line, is content
-   (:func:`headline`), although the gold of most training pages leaves it out.
+   (:func:`headline`), although the gold of most training pages leaves it out;
+4. comment threads are left to the model, or excluded or included as asked (:func:`comment_verdict`).
 
 :func:`decide` applies them all to one page.
 """
@@ -45,6 +46,10 @@ HEADLINE_WORDS = (3, 30)
 HEADLINE_ENDS = frozenset(".。…")
 # ... and at least this share of its content words recur in the content.
 HEADLINE_OVERLAP = 0.5
+# What to do with a comment thread: the model's verdict, or every block of it noise, or every
+# block of it that reads as a comment (COMMENT_WORDS words or more; not "Reply", "Log in") content.
+COMMENTS = ("auto", "exclude", "include")
+COMMENT_WORDS = 6
 # Lines that take their sentence on: lower case, or a clitic or punctuation ("'s criticism of").
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
@@ -60,6 +65,11 @@ class DecisionConfig:
     tiny_page_blocks: int = TINY_PAGE_BLOCKS  # a page this small on which nothing is content is kept whole
     headline: bool = True  # the title-shaped line just above the first content line is content
     main_region: bool = True  # a larger page on which nothing is content keeps its main region
+    comments: str = "auto"  # comment threads: the model's verdict, or "exclude" / "include" them (COMMENTS)
+
+    def __post_init__(self) -> None:
+        if self.comments not in COMMENTS:
+            raise ValueError(f"comments={self.comments!r}: choose from {', '.join(COMMENTS)}")
 
 
 DEFAULT_DECISIONS = DecisionConfig()
@@ -195,8 +205,24 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     return keep
 
 
+def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,
+                    config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
+    """`keep` with the blocks of comment threads (`in_comments`, from the page's markup) taken
+    out ("exclude") or, where they read as a comment, put in ("include"), as `config` asks; the
+    default ("auto") leaves the model's verdict, which drops an article's comments and keeps a
+    forum's posts as its training gold did."""
+    if config.comments == "auto" or in_comments is None or not in_comments.any():
+        return keep
+    if config.comments == "exclude":
+        return keep & ~in_comments
+    wordy = np.fromiter((len(t.split()) >= COMMENT_WORDS for t in texts), dtype=bool, count=len(texts))
+    return keep | (in_comments & wordy)
+
+
 def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
-           config: DecisionConfig = DEFAULT_DECISIONS) -> Decision:
-    """The decisions over one page, given the classifier's probabilities of its blocks."""
+           config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None) -> Decision:
+    """The decisions over one page, given the classifier's probabilities of its blocks (and, for
+    an HTML page, which of them sit in a comment thread)."""
     smoothed = smooth_runs(texts, probabilities, config)
-    return Decision(smoothed, content_mask(texts, smoothed, threshold, config))
+    keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config), in_comments, config)
+    return Decision(smoothed, keep)

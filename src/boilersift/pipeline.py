@@ -47,6 +47,14 @@ def _numbered(page: list[Block]) -> list[Block]:
     return [block._replace(index=i) for i, block in enumerate(page)]
 
 
+def _in_comments(blocks: list[Block]) -> np.ndarray:
+    """Which blocks of an HTML page sit in an element whose class or id says "comment" (none of a text scrape)."""
+    from .blocks.html import SIGNALS
+
+    bit = 1 << SIGNALS.index("cls_comment")
+    return np.fromiter((b.dom is not None and b.dom.signals & bit > 0 for b in blocks), dtype=bool, count=len(blocks))
+
+
 def _location(block: Block) -> tuple[str, str]:
     """(tag, path) of an HTML block; empty for a line of a text scrape."""
     return (block.dom.tag, block.dom.path) if block.dom else ("", "")
@@ -122,6 +130,13 @@ class Model:
         probabilities = self.classifier.predict_proba(blocks)[:, 1]
         return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1])
 
+    def page_types(self, pages: Sequence[list[Block]]) -> list[str | None]:
+        """The kind of each page ("article", "forum", "product", "listing", ...), or None for an
+        empty page or a model that has not learned page types."""
+        filled = [page for page in pages if page]
+        kinds = iter(self.classifier.page_types([block for page in filled for block in _numbered(page)]))
+        return [next(kinds) if page else None for page in pages]
+
     def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
         """The probabilities `classify` reports: the classifier's, with sentences split by inline
         links and passages smoothed (the first decision, :func:`~boilersift.decide.smooth_runs`)."""
@@ -134,8 +149,9 @@ class Model:
 
     def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None) -> Decision:
         """The decisions over one page, given the classifier's probabilities of its blocks."""
+        in_comments = _in_comments(blocks) if self.decisions.comments != "auto" else None
         return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
-                      self.decisions)
+                      self.decisions, in_comments)
 
     def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
         """:meth:`classify_blocks` for several pages at once (faster; see :meth:`score_pages`)."""

@@ -140,6 +140,14 @@ BROKEN_BUNDLES = [
     ("a stage of an unknown kind",
      lambda b, tmp: edit_manifest(b, stages={"words": {"kind": "words"}, "final": {"kind": "svm"}}),
      r"model\.npz is not a valid model \(stage 'words' is of unknown kind 'words'"),
+    ("a calibration in the final stage's place",
+     lambda b, tmp: edit_manifest(b, stages={**json.loads((b / MANIFEST_FILE).read_text())["stages"],
+                                             "final": {"kind": "isotonic"}}),
+     r"stage 'final' is of unknown kind 'isotonic' \(known: hashed_words, boosted_trees, forest, linear\)"),
+    ("a classifier in the calibration's place",
+     lambda b, tmp: edit_manifest(b, stages={**json.loads((b / MANIFEST_FILE).read_text())["stages"],
+                                             "calibration": {"kind": "linear"}}),
+     r"stage 'calibration' is of unknown kind 'linear' \(known: isotonic\)"),
     ("threshold not a probability",
      lambda b, tmp: edit_manifest(b, threshold=7),
      r"threshold 7 is not a probability"),
@@ -187,6 +195,8 @@ WRONG_CONTENTS = [
      r"tree node links form a loop or join two branches"),
     ("a node testing a feature the model has not", with_arrays(final__feature=lambda a: np.where(a >= 0, 999, a)),
      r"tree nodes test features outside 0\.\.\d+"),
+    ("a calibration that is not monotone", with_arrays(calibration__y=lambda a: np.linspace(1, 0, len(a))),
+     r"calibration breakpoints are not a monotone map onto \[0, 1\]"),
     ("the same arrays, written again by numpy", with_arrays(), None),  # loads: the format is plain npz
 ]
 

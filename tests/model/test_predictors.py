@@ -28,11 +28,17 @@ from sklearn.preprocessing import StandardScaler
 from boilersift import BoilersiftError, Model
 from boilersift.labelled.data import load_pages
 from boilersift.model.bundle import default_bundle_path, sha256
-from boilersift.model.predictors import ROWS_PER_WALK, HashedWords, words_and_bigrams
+from boilersift.model.predictors import (
+    ROWS_PER_WALK,
+    Calibration,
+    HashedWords,
+    words_and_bigrams,
+)
 from boilersift.pipeline import _numbered
 from boilersift.training.estimators import (
     N_HASH_FEATURES,
     export_pass,
+    export_softmax,
     export_words,
     fit_classifier,
     word_scorer,
@@ -122,6 +128,73 @@ def test_pass_estimators_equal_scikit_learn(make, missing):
     exported = export_pass(estimator)
     assert exported.n_features_in_ == 5
     assert np.abs(exported.predict_proba(X_new) - estimator.predict_proba(X_new)).max() <= TOLERANCE
+
+
+def test_calibration_equals_isotonic_regression():
+    from sklearn.isotonic import IsotonicRegression
+
+    rng = np.random.default_rng(0)
+    scores = rng.random(2000)
+    labels = (rng.random(2000) < scores ** 2).astype(float)  # over-confident scores
+    isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels)
+    calibration = Calibration(isotonic.X_thresholds_, isotonic.y_thresholds_)
+    new = np.concatenate([rng.random(500), [-1.0, 0.0, 1.0, 2.0]])
+    assert np.abs(calibration.apply(new) - isotonic.predict(new)).max() <= TOLERANCE
+
+
+@pytest.mark.parametrize("kinds", [("article", "forum", "product"), ("article", "forum")])
+def test_softmax_equals_multinomial_logistic_regression(kinds):
+    X, _ = _data()
+    X = np.nan_to_num(X)
+    y = np.array(kinds)[np.arange(len(X)) % len(kinds)]
+    X[y == "forum", 0] += 2.0
+    scaler = StandardScaler().fit(X)
+    linear = LogisticRegression(C=0.5, max_iter=1000).fit(scaler.transform(X), y)
+    softmax = export_softmax(scaler, linear)
+    X_new, _ = _data(seed=1)
+    X_new = np.nan_to_num(X_new)
+    expected = linear.predict_proba(scaler.transform(X_new))
+    assert np.abs(softmax.predict_proba(X_new) - expected).max() <= TOLERANCE
+    assert softmax.predict(X_new) == list(linear.predict(scaler.transform(X_new)))
+
+
+def test_a_model_learns_the_kind_of_page_from_pages_that_name_it(small_pages, tmp_path):
+    """Pages that carry a page_type teach the model one; it survives saving, and a page with no
+    blocks has none."""
+    import dataclasses
+
+    from boilersift.training.estimators import fit_page_type
+
+    kinds = ["article", "forum"]
+    pages = [dataclasses.replace(p, meta={**p.meta, "page_type": kinds[i % 2]}) for i, p in enumerate(small_pages)]
+    stage = fit_page_type(pages, "text")
+    assert stage is not None and stage.classes == ("article", "forum")
+    unnamed = [dataclasses.replace(p, meta={**p.meta, "page_type": None}) for p in small_pages]
+    assert fit_page_type(unnamed, "text") is None  # pages that name no kind teach none
+    model = Model(dataclasses.replace(load_stages_of(small_pages), page_type=stage), 0.5)
+    saved = Model.load(model.save(tmp_path / "typed"))
+    blocks = [p.blocks for p in small_pages]
+    assert saved.page_types(blocks + [[]]) == model.page_types(blocks) + [None]
+    assert set(saved.page_types(blocks)) <= set(kinds)
+
+
+def load_stages_of(pages):
+    return fit_classifier(pages, "logreg", second_pass=False).export()
+
+
+def test_a_calibrated_model_reports_the_calibrated_probabilities(tiny_model, small_pages):
+    """The tiny model was calibrated on its tune pages: its probabilities are the uncalibrated
+    ones through the map, which is monotone, so it keeps their order."""
+    import dataclasses
+
+    stages = tiny_model.classifier
+    assert stages.calibration is not None
+    blocks = [block for page in small_pages for block in _numbered(page.blocks)]
+    raw = dataclasses.replace(stages, calibration=None).predict_proba(blocks)[:, 1]
+    calibrated = stages.predict_proba(blocks)[:, 1]
+    assert np.array_equal(calibrated, stages.calibration.apply(raw))
+    order = np.argsort(raw, kind="stable")
+    assert (np.diff(calibrated[order]) >= 0).all()
 
 
 def test_many_rows_walk_in_chunks_with_the_same_result():

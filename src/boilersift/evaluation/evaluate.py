@@ -14,6 +14,7 @@ written as JSON (for machines), Markdown, a PNG plot and a self-contained HTML p
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -97,14 +98,32 @@ def best_threshold(pages: list[LabeledPage], probabilities: list[np.ndarray]) ->
 
 def calibration(pages: list[LabeledPage], probabilities: list[np.ndarray],
                 bins: int = CALIBRATION_BINS) -> dict:
-    """Reliability of the probabilities: per probability bin, the share of lines that are content."""
+    """Reliability of the probabilities: per probability bin, the share of lines that are content;
+    the Brier score, and the expected calibration error (the lines' mean gap between a bin's
+    mean probability and its share of content)."""
     y = np.array([y for p in pages for y in p.labels], dtype=float)
     proba = np.concatenate(probabilities) if probabilities else np.zeros(0)
     which = np.minimum((proba * bins).astype(int), bins - 1)
     rows = [{"low": round(b / bins, 2), "high": round((b + 1) / bins, 2), "lines": int((which == b).sum()),
              "mean_probability": float(proba[which == b].mean()), "content_share": float(y[which == b].mean())}
             for b in range(bins) if (which == b).any()]
-    return {"bins": rows, "brier_score": float(np.mean((proba - y) ** 2)) if len(y) else 0.0}
+    ece = sum(r["lines"] * abs(r["mean_probability"] - r["content_share"]) for r in rows) / max(len(y), 1)
+    return {"bins": rows, "brier_score": float(np.mean((proba - y) ** 2)) if len(y) else 0.0,
+            "expected_calibration_error": float(ece)}
+
+
+def page_type_scores(gold: list[str], predicted: list[str | None]) -> dict:
+    """How often the predicted kind of page is the gold one, over the pages whose kind is known,
+    with each kind's precision and recall."""
+    pairs = [(g, p) for g, p in zip(gold, predicted) if g != "unknown"]
+    per_type = {}
+    for kind in sorted({g for g, _ in pairs} | {p for _, p in pairs if p}):
+        hits = sum(g == p == kind for g, p in pairs)
+        said, actual = sum(p == kind for _, p in pairs), sum(g == kind for g, _ in pairs)
+        per_type[kind] = {"pages": actual, "precision": hits / said if said else 0.0,
+                          "recall": hits / actual if actual else 0.0}
+    return {"accuracy": sum(g == p for g, p in pairs) / max(len(pairs), 1), "pages": len(pairs),
+            "per_type": per_type}
 
 
 def _page_meta(page: LabeledPage, index: int) -> dict:
@@ -204,6 +223,14 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
         "threshold_sweep": threshold_sweep(pages, probabilities[primary]),
         "calibration": calibration(pages, probabilities[primary]),
     }
+    kinds = [str(p.meta.get("page_type") or "unknown") for p in pages]
+    if models[primary].classifier.page_type is not None and set(kinds) - {"unknown"}:
+        report["page_type"] = page_type_scores(kinds, models[primary].page_types([p.blocks for p in pages]))
+    stages = models[primary].classifier
+    if stages.calibration is not None:  # what the probabilities would be without it
+        uncalibrated = Model(dataclasses.replace(stages, calibration=None), cuts[primary],
+                             decisions=models[primary].decisions)
+        report["calibration_before"] = calibration(pages, page_probabilities(uncalibrated, pages, progress))
     others = list(models)[1:]
     if others:
         report["comparisons"] = [compare_models(pages, report["systems"], primary, o) for o in others]

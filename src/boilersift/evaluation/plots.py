@@ -63,11 +63,16 @@ def threshold_sweep(report: dict) -> bytes:
 
 
 def calibration(report: dict) -> bytes:
-    """Reliability diagram: the share of content lines per probability bin, and the bins' sizes."""
+    """Reliability diagram: the share of content lines per probability bin (and before the
+    model's calibration, if it has one), and the bins' sizes."""
     plt = _pyplot()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(5, 4.6), sharex=True, height_ratios=(3, 1))
     bins = report["calibration"]["bins"]
     top.plot([0, 1], [0, 1], color="grey", linewidth=1, label="perfectly calibrated")
+    if "calibration_before" in report:
+        before = report["calibration_before"]["bins"]
+        top.plot([b["mean_probability"] for b in before], [b["content_share"] for b in before], "s--",
+                 color="tab:orange", label="before calibration")
     top.plot([b["mean_probability"] for b in bins], [b["content_share"] for b in bins], "o-", label=_primary(report)[0])
     top.set(ylabel="share of content lines", ylim=(0, 1.01), title="Calibration")
     top.legend(loc="upper left")

@@ -249,8 +249,15 @@ class _Page:
                     + "</tr>" for i in range(len(self.report["calibration"]["bins"]))]
         return (f"<details><summary>Threshold sweep table (the chosen threshold in bold)</summary>"
                 f"{_table(head, rows)}</details>"
-                f"<details><summary>Calibration table (Brier score "
-                f"{self.num('calibration', 'brier_score')})</summary>{_table(cal_head, cal_rows)}</details>")
+                f"<details><summary>Calibration table (Brier score {self.num('calibration', 'brier_score')}, "
+                f"expected calibration error {self.num('calibration', 'expected_calibration_error')}"
+                f"{self.before_calibration()})</summary>{_table(cal_head, cal_rows)}</details>")
+
+    def before_calibration(self) -> str:
+        if "calibration_before" not in self.report:
+            return ""
+        return (f"; before the model's calibration: {self.num('calibration_before', 'brier_score')} and "
+                f"{self.num('calibration_before', 'expected_calibration_error')}")
 
     def importance(self) -> str:
         info = self.report.get("feature_importance")
@@ -366,6 +373,18 @@ def markdown(report: dict) -> str:
         for value, row in first[key].items():
             cells = [f"{report['systems'][n][key][value]['f1']:.3f}" for n in names]
             lines.append(f"| {value} | {row['pages']} | " + " | ".join(cells) + " |")
+    if "page_type" in report:
+        kinds = report["page_type"]
+        lines += ["", "## Kind of page", "", f"Accuracy {kinds['accuracy']:.3f} over {kinds['pages']} pages whose "
+                  "kind is known.", "", "| kind | pages | precision | recall |", "|---|---|---|---|"]
+        lines += [f"| {kind} | {row['pages']} | {row['precision']:.3f} | {row['recall']:.3f} |"
+                  for kind, row in kinds["per_type"].items()]
+    lines += ["", f"## Calibration ({next(iter(report['models']))})", "",
+              "| probabilities | Brier score | expected calibration error |", "|---|---|---|"]
+    for key, name in (("calibration_before", "before calibration"), ("calibration", "as reported")):
+        if key in report:
+            lines.append(f"| {name} | {report[key]['brier_score']:.4f} | "
+                         f"{report[key].get('expected_calibration_error', 0.0):.4f} |")
     lines += ["", f"## Threshold sweep ({next(iter(report['models']))})", "",
               "| threshold | word F1 | word P | word R | line F1 |", "|---|---|---|---|---|"]
     for row in report["threshold_sweep"]:

@@ -412,6 +412,15 @@ def featurize(blocks: list[Block], dom: bool = False) -> np.ndarray:
     return np.column_stack([base, page, context, _dom_features(blocks) if dom else _chain_features(blocks, base)])
 
 
+def page_summary(X: np.ndarray, blocks: list[Block]) -> np.ndarray:
+    """One page as one row: the mean of its blocks' features, and their mean weighted by the
+    blocks' words (what the kind of page is predicted from: a forum, a shop, an article)."""
+    if not len(X):
+        return np.zeros(2 * X.shape[1])
+    words = np.fromiter((len(b.text.split()) for b in blocks), dtype=np.float64, count=len(blocks))
+    return np.concatenate([X.mean(axis=0), words @ X / max(words.sum(), 1.0)])
+
+
 def featurize_pages(pages: list[list[Block]], dom: bool = False) -> np.ndarray:
     """Feature matrices of several pages, stacked (context never crosses pages)."""
     matrices = [featurize(blocks, dom) for blocks in pages]

@@ -26,8 +26,19 @@ import numpy as np
 
 from .. import __version__
 from ..errors import BoilersiftError
-from ..features.featurize import FEATURE_SCHEMAS, FIRST_PASS_NAMES, model_feature_names
-from .predictors import FormatError, stage_from_arrays
+from ..features.featurize import (
+    FEATURE_SCHEMAS,
+    FIRST_PASS_NAMES,
+    feature_names,
+    model_feature_names,
+)
+from .predictors import (
+    CALIBRATION_KINDS,
+    PAGE_TYPE_KINDS,
+    STAGE_KINDS,
+    FormatError,
+    stage_from_arrays,
+)
 from .stages import Stages
 
 BUNDLE_FORMAT_VERSION = 2
@@ -35,7 +46,8 @@ PICKLE_FORMAT_VERSION = 1  # model.joblib: read only by `boilersift convert-mode
 MODEL_FILE = "model.npz"
 MANIFEST_FILE = "manifest.json"
 DEFAULT_BUNDLES = {"text": "text-default", "html": "html-default"}
-STAGE_NAMES = ("words", "first", "final")
+STAGE_NAMES = ("words", "first", "final", "calibration", "page_type")
+KINDS = {"calibration": CALIBRATION_KINDS, "page_type": PAGE_TYPE_KINDS}  # the other stages: STAGE_KINDS
 
 
 def default_bundle_path(input_format: str = "text") -> Path:
@@ -182,8 +194,8 @@ def read_stages(path: Path, manifest: dict) -> Stages:
         raise BoilersiftError(f"model {path}: {MANIFEST_FILE} does not describe the model's stages")
     try:
         with np.load(path / MODEL_FILE, allow_pickle=False) as arrays:
-            stages = {name: stage_from_arrays(arrays, name, params[name]) if name in params else None
-                      for name in STAGE_NAMES}
+            stages = {name: stage_from_arrays(arrays, name, params[name], KINDS.get(name, STAGE_KINDS))
+                      if name in params else None for name in STAGE_NAMES}
     except FormatError as exc:
         raise BoilersiftError(f"model {path}: {MODEL_FILE} is not a valid model ({exc}); "
                               "get the bundle again or retrain it") from None
@@ -200,6 +212,9 @@ def read_stages(path: Path, manifest: dict) -> Stages:
     if classifier.final.n_features_in_ != final_columns or (classifier.first is not None) != second_pass or \
             (second_pass and classifier.first.n_features_in_ != final_columns - len(FIRST_PASS_NAMES)):
         raise BoilersiftError(f"model {path}: the stages in {MODEL_FILE} do not fit its feature names")
+    if classifier.page_type is not None and \
+            classifier.page_type.n_features_in_ != 2 * len(feature_names(classifier.input_format)):
+        raise BoilersiftError(f"model {path}: the page-type stage in {MODEL_FILE} does not fit the features")
     return classifier
 
 

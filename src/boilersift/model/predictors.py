@@ -15,7 +15,11 @@ Three kinds of stage:
   (``HistGradientBoostingClassifier``: leaf values summed onto a baseline, then the
   logistic function) or a forest (``RandomForestClassifier``: the trees' class-1
   shares averaged);
-* :class:`Linear`: standardisation and a logistic regression.
+* :class:`Linear`: standardisation and a logistic regression;
+
+and, around them, :class:`Softmax`, the kind of page (a multinomial logistic regression on
+a summary of the page's features), and :class:`Calibration`, a monotone map of the final probability onto the share of
+lines that are content (``IsotonicRegression``'s breakpoints, linearly interpolated).
 """
 
 from __future__ import annotations
@@ -275,12 +279,82 @@ class Linear:
                    intercept=float(_number(params, "intercept")))
 
 
+@dataclass
+class Softmax:
+    """``StandardScaler`` then a multinomial ``LogisticRegression``: one of `classes` per row."""
+
+    mean: np.ndarray  # (features,)
+    scale: np.ndarray  # (features,)
+    coef: np.ndarray  # (classes, features)
+    intercept: np.ndarray  # (classes,)
+    classes: tuple[str, ...]
+    kind = "softmax"
+
+    def __post_init__(self) -> None:
+        if len(self.classes) < 2 or self.coef.shape != (len(self.classes), len(self.mean)) or \
+                len(self.scale) != len(self.mean) or len(self.intercept) != len(self.classes):
+            raise FormatError("softmax arrays and classes do not fit together")
+
+    @property
+    def n_features_in_(self) -> int:
+        return len(self.mean)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        scores = (X - self.mean) / self.scale @ self.coef.T + self.intercept
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return scores / scores.sum(axis=1, keepdims=True)
+
+    def predict(self, X: np.ndarray) -> list[str]:
+        return [self.classes[i] for i in self.predict_proba(X).argmax(axis=1)]
+
+    def to_arrays(self, prefix: str) -> tuple[Arrays, dict]:
+        arrays = {f"{prefix}.{name}": getattr(self, name) for name in ("mean", "scale", "coef", "intercept")}
+        return arrays, {"kind": self.kind, "classes": list(self.classes)}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str, params: Mapping) -> "Softmax":
+        classes = params.get("classes")
+        if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+            raise FormatError(f"parameter 'classes' is {classes!r}, expected a list of names")
+        return cls(*(_get(arrays, f"{prefix}.{name}", np.float64, 1) for name in ("mean", "scale")),
+                   _get(arrays, f"{prefix}.coef", np.float64, 2), _get(arrays, f"{prefix}.intercept", np.float64, 1),
+                   tuple(classes))
+
+
+@dataclass
+class Calibration:
+    """``IsotonicRegression(out_of_bounds="clip")`` as its breakpoints: probability `x[i]`
+    means `y[i]`, linearly in between, constant beyond the ends."""
+
+    x: np.ndarray  # increasing
+    y: np.ndarray  # non-decreasing, within [0, 1]
+    kind = "isotonic"
+
+    def __post_init__(self) -> None:
+        if len(self.x) < 2 or len(self.x) != len(self.y) or (np.diff(self.x) < 0).any() or \
+                (np.diff(self.y) < 0).any() or not ((self.y >= 0) & (self.y <= 1)).all():
+            raise FormatError("calibration breakpoints are not a monotone map onto [0, 1]")
+
+    def apply(self, probability: np.ndarray) -> np.ndarray:
+        return np.interp(probability, self.x, self.y)
+
+    def to_arrays(self, prefix: str) -> tuple[Arrays, dict]:
+        return {f"{prefix}.x": self.x, f"{prefix}.y": self.y}, {"kind": self.kind}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str, params: Mapping) -> "Calibration":
+        return cls(_get(arrays, f"{prefix}.x", np.float64, 1), _get(arrays, f"{prefix}.y", np.float64, 1))
+
+
 STAGE_KINDS: dict[str, type] = {"hashed_words": HashedWords, "boosted_trees": Trees, "forest": Trees, "linear": Linear}
+CALIBRATION_KINDS: dict[str, type] = {"isotonic": Calibration}
+PAGE_TYPE_KINDS: dict[str, type] = {"softmax": Softmax}
 
 
-def stage_from_arrays(arrays: Mapping[str, np.ndarray], prefix: str, params: Mapping):
-    """The stage stored under `prefix`, of the kind its parameters name."""
-    if not isinstance(params, Mapping) or params.get("kind") not in STAGE_KINDS:
+def stage_from_arrays(arrays: Mapping[str, np.ndarray], prefix: str, params: Mapping,
+                      kinds: Mapping[str, type] = STAGE_KINDS):
+    """The stage stored under `prefix`, of the kind its parameters name (one of `kinds`)."""
+    if not isinstance(params, Mapping) or params.get("kind") not in kinds:
         kind = params.get("kind") if isinstance(params, Mapping) else params
-        raise FormatError(f"stage {prefix!r} is of unknown kind {kind!r} (known: {', '.join(STAGE_KINDS)})")
-    return STAGE_KINDS[params["kind"]].from_arrays(arrays, prefix, params)
+        raise FormatError(f"stage {prefix!r} is of unknown kind {kind!r} (known: {', '.join(kinds)})")
+    return kinds[params["kind"]].from_arrays(arrays, prefix, params)

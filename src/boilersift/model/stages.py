@@ -22,8 +22,10 @@ import numpy as np
 
 from ..blocks.text import Block
 from ..features.featurize import (
+    featurize,
     featurize_pages,
     model_feature_names,
+    page_summary,
     score_context,
     topic_overlap,
 )
@@ -59,6 +61,11 @@ def second_pass_input(blocks: Sequence[Block], first_X: np.ndarray, scores: np.n
     return np.column_stack([with_context(first_X, scores, pages), overlap])
 
 
+def page_summaries(pages: Sequence[list[Block]], input_format: str) -> np.ndarray:
+    """One row per page (:func:`~boilersift.features.featurize.page_summary`)."""
+    return np.vstack([page_summary(featurize(blocks, dom=input_format == "html"), blocks) for blocks in pages])
+
+
 @dataclass(frozen=True)
 class Cascade:
     """The second pass as it predicts: a line the first pass is sure of (its score,
@@ -81,15 +88,32 @@ class Cascade:
 
 
 @dataclass(frozen=True)
+class Calibrated:
+    """A stage's probabilities passed through a :class:`~boilersift.model.predictors.Calibration`
+    (so explanations by occlusion are in the same, calibrated, terms as the output)."""
+
+    stage: Any
+    calibration: Any
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        probability = self.calibration.apply(self.stage.predict_proba(X)[:, 1])
+        return np.column_stack([1.0 - probability, probability])
+
+
+@dataclass(frozen=True)
 class Stages:
     """The fitted stages of a line ("text") or HTML block ("html") classifier. X is a
     flat sequence of :class:`Block` in page order, pages starting where ``index == 0``.
-    `first` is None for a model without a second pass (`final` is then the first pass)."""
+    `first` is None for a model without a second pass (`final` is then the first pass);
+    `calibration`, if any, maps the final probability onto the share of content (fitted on
+    the tune pages); `page_type`, if any, tells the kind of each page."""
 
     words: Any
     first: Any
     final: Any
     input_format: str = "text"
+    calibration: Any = None
+    page_type: Any = None
 
     def final_input(self, X: Sequence[Block]) -> np.ndarray:
         """The matrix the final stage scores (columns: :attr:`feature_names`)."""
@@ -102,11 +126,20 @@ class Stages:
 
     @property
     def final_stage(self) -> Any:
-        """What scores :meth:`final_input`: the second pass as a :class:`Cascade`."""
-        return self.final if self.first is None else Cascade(self.final, self.first.n_features_in_)
+        """What scores :meth:`final_input`: the second pass as a :class:`Cascade`, calibrated."""
+        stage = self.final if self.first is None else Cascade(self.final, self.first.n_features_in_)
+        return stage if self.calibration is None else Calibrated(stage, self.calibration)
 
     def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
         return self.final_stage.predict_proba(self.final_input(X))
+
+    def page_types(self, X: Sequence[Block]) -> list[str | None]:
+        """The kind of each page of X ("article", "forum", "product", ...; None without a
+        page-type stage), from :func:`~boilersift.features.featurize.page_summary`."""
+        pages = page_slices(X) if len(X) else []
+        if self.page_type is None:
+            return [None] * len(pages)
+        return self.page_type.predict(page_summaries([list(X[page]) for page in pages], self.input_format))
 
     @property
     def n_features_in_(self) -> int:

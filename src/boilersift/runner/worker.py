@@ -8,6 +8,7 @@ every document ends as exactly one :class:`Outcome`, rendered or failed (with it
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import traceback
@@ -29,7 +30,7 @@ from .sources import Source, read_bytes
 
 T = TypeVar("T")
 
-_MODELS: dict[Path, Model] = {}
+_MODELS: dict[tuple[Path, str], Model] = {}
 _LOCK = threading.Lock()  # Dask runs tasks in threads
 
 
@@ -45,18 +46,21 @@ def bundle_for(input_format: str, model: str | None = None) -> Path:
     return default_bundle_path("text")
 
 
-def cached_model(path: Path) -> Model:
-    """The model of bundle `path`, loaded once per process."""
+def cached_model(path: Path, comments: str = "auto") -> Model:
+    """The model of bundle `path` taking `comments` as asked, loaded once per process."""
     with _LOCK:
-        if path not in _MODELS:
-            _MODELS[path] = Model.load(path)
-        return _MODELS[path]
+        if (path, comments) not in _MODELS:
+            model = Model.load(path)
+            model.decisions = dataclasses.replace(model.decisions, comments=comments)
+            _MODELS[path, comments] = model
+        return _MODELS[path, comments]
 
 
-def model_for(input_format: str, model: Model | str | None = None) -> Model:
+def model_for(input_format: str, model: Model | str | None = None, comments: str = "auto") -> Model:
     """The model that classifies a document of `input_format`: a loaded :class:`Model` as given
-    (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process."""
-    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model))
+    (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process, with its
+    comment threads taken as `comments` asks."""
+    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model), comments)
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     content, truncated, encoding = doc.content, doc.truncated, None
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits)
-    model = model_for(doc.input_format, options.model)
+    model = model_for(doc.input_format, options.model, options.comments)
     if doc.input_format == "html":
         if isinstance(content, bytes):
             content, encoding = decode_html_page(content, doc.id, options.encoding or doc.charset)

@@ -1,0 +1,49 @@
+"""Leave one source out, in one process: label every page of ../shared/datasets/ once, then train
+one HTML model per source with that source held out (what ``experiments/loso_html.sh`` does with
+one ``boilersift train --dev-source`` per source, without labelling all pages again each time).
+
+    python experiments/loso_train.py [--output-dir experiments/loso] [SOURCE ...]
+
+Then score them: ``experiments/compare_extractors.py --loso-models DIR/html-*`` or
+``experiments/loso_decisions.py --loso-models DIR/html-*``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from compare_text import DATASETS
+
+from boilersift.labelled.data import load_pages
+from boilersift.training.train import train_model
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", nargs="*", help="sources to hold out, one model each (default: every source)")
+    parser.add_argument("--output-dir", type=Path, default=Path(__file__).resolve().parent / "loso")
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    pages = load_pages([str(p) for p in sorted(args.datasets.glob("*.jsonl.gz"))], ["dom"])
+    print(f"labelled {len(pages)} pages in {time.perf_counter() - started:.0f} s", flush=True)
+    sources = args.sources or sorted({str(p.meta.get("source")) for p in pages})
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        started = time.perf_counter()
+        model = train_model(pages, input_format="html", widget_rate=0.0, start_rate=0.0, related_rate=0.0,
+                            dev_source=source)
+        model.save(args.output_dir / f"html-{source}")
+        seconds = time.perf_counter() - started
+        dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")
+        line = f"{source}: {seconds:.0f} s, threshold {model.threshold:.2f}, held-out word F1 {dev}"
+        print(line, flush=True)
+        with open(args.output_dir / "timings.txt", "a") as log:
+            log.write(line + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
