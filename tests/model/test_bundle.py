@@ -27,6 +27,12 @@ def edit_manifest(bundle: Path, **changes) -> None:
     path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
+def set_stage_kind(bundle: Path, stage: str, kind: str) -> None:
+    """Name another kind for one stage in the manifest, the other stages as they are."""
+    stages = json.loads((bundle / MANIFEST_FILE).read_text(encoding="utf-8"))["stages"]
+    edit_manifest(bundle, stages={**stages, stage: {"kind": kind}})
+
+
 def replace_model_file(bundle: Path, data: bytes) -> None:
     """Swap model.npz for `data` and write its (matching) checksum into the manifest."""
     (bundle / MODEL_FILE).write_bytes(data)
@@ -141,12 +147,10 @@ BROKEN_BUNDLES = [
      lambda b, tmp: edit_manifest(b, stages={"words": {"kind": "words"}, "final": {"kind": "svm"}}),
      r"model\.npz is not a valid model \(stage 'words' is of unknown kind 'words'"),
     ("a calibration in the final stage's place",
-     lambda b, tmp: edit_manifest(b, stages={**json.loads((b / MANIFEST_FILE).read_text())["stages"],
-                                             "final": {"kind": "isotonic"}}),
+     lambda b, tmp: set_stage_kind(b, "final", "isotonic"),
      r"stage 'final' is of unknown kind 'isotonic' \(known: hashed_words, boosted_trees, forest, linear\)"),
     ("a classifier in the calibration's place",
-     lambda b, tmp: edit_manifest(b, stages={**json.loads((b / MANIFEST_FILE).read_text())["stages"],
-                                             "calibration": {"kind": "linear"}}),
+     lambda b, tmp: set_stage_kind(b, "calibration", "linear"),
      r"stage 'calibration' is of unknown kind 'linear' \(known: isotonic\)"),
     ("threshold not a probability",
      lambda b, tmp: edit_manifest(b, threshold=7),

@@ -223,10 +223,10 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
         "threshold_sweep": threshold_sweep(pages, probabilities[primary]),
         "calibration": calibration(pages, probabilities[primary]),
     }
-    kinds = [str(p.meta.get("page_type") or "unknown") for p in pages]
-    if models[primary].classifier.page_type is not None and set(kinds) - {"unknown"}:
-        report["page_type"] = page_type_scores(kinds, models[primary].page_types([p.blocks for p in pages]))
     stages = models[primary].classifier
+    kinds = [str(p.meta.get("page_type") or "unknown") for p in pages]
+    if stages.page_type is not None and set(kinds) - {"unknown"}:
+        report["page_type"] = page_type_scores(kinds, models[primary].page_types([p.blocks for p in pages]))
     if stages.calibration is not None:  # what the probabilities would be without it
         uncalibrated = Model(dataclasses.replace(stages, calibration=None), cuts[primary],
                              decisions=models[primary].decisions)
