@@ -80,11 +80,15 @@ def test_inline_ancestors_count_for_the_text_inside_them() -> None:
     assert "cls_meta" in signals(block)
 
 
-@pytest.mark.parametrize("attributes", ["hidden", "aria-hidden='true'", "style='display: none'",
-                                        "class='sr-only'"])
-def test_hidden_elements_are_flagged(attributes: str) -> None:
+@pytest.mark.parametrize("attributes, signal", [
+    ("hidden", "hidden"), ("aria-hidden='true'", "hidden"), ("style='display: none'", "hidden"),
+    ("style='color: red; visibility:hidden'", "hidden"),
+    ("class='sr-only'", "cls_hidden"), ("class='hidden-xs'", "cls_hidden"),  # a class only says it may be
+])
+def test_hidden_elements_are_flagged(attributes: str, signal: str) -> None:
     (block,) = segment_html(f"<div {attributes}><p>skip link</p></div>")
-    assert "cls_hidden" in signals(block)
+    assert signal in signals(block)
+    assert {"hidden", "cls_hidden"} - {signal} & signals(block) == set()
 
 
 @pytest.mark.parametrize("html", ["", "   ", "<!-- only a comment -->"])
@@ -140,6 +144,36 @@ def test_dom_feature_values() -> None:
     assert paragraph["in_largest_container"] == 1.0 and home["in_largest_container"] == 0.0
     assert paragraph["container_share"] == pytest.approx(
         len("Big newsSome words and link here.More text.") / len("HomeNewsBig newsSome words and link here.More text."))
+
+
+CARDS = ("<body><article><p>The council said the bridge reopened on Monday after repairs.</p>"
+         "<p>Traffic is back to normal.</p></article><div class=more>"
+         + "".join(f"<div class=card><a href=/{i}>Story {i}</a><p>Summary of story {i}.</p></div>" for i in range(4))
+         + "</div><div id=comments><p>Great post!</p></div></body>")
+
+
+def test_blocks_at_the_same_place_in_the_markup() -> None:
+    """Four teaser cards repeat one path; the article's paragraphs share another."""
+    paragraph, summary = dom_row(CARDS, 0), dom_row(CARDS, 3)
+    assert paragraph["log_path_blocks"] == pytest.approx(np.log1p(2))
+    assert summary["log_path_blocks"] == pytest.approx(np.log1p(4))
+    words = [len(t.split()) for t in texts(CARDS)]
+    assert summary["path_word_share"] == pytest.approx(4 * 4 / sum(words))
+    assert summary["path_link_density"] == 0.0 and dom_row(CARDS, 2)["path_link_density"] == 1.0
+    assert summary["path_mean_log_words"] == pytest.approx(np.log1p(4))
+
+
+def test_first_pass_scores_averaged_over_the_same_place() -> None:
+    from boilersift.features.featurize import DOM_PASS_NAMES, dom_score_context
+
+    blocks = segment_html(CARDS)
+    scores = np.linspace(0.0, 1.0, len(blocks))
+    context = dom_score_context(blocks, scores)
+    assert context.shape == (len(blocks), len(DOM_PASS_NAMES))
+    summaries = [i for i, b in enumerate(blocks) if b.text.startswith("Summary")]
+    assert np.allclose(context[summaries, 0], scores[summaries].mean())  # the same path
+    assert context[0, 1] == pytest.approx(scores[:2].mean())  # the article's container
+    assert dom_score_context([], np.zeros(0)).shape == (0, len(DOM_PASS_NAMES))
 
 
 def test_text_blocks_cannot_get_dom_features() -> None:

@@ -78,7 +78,10 @@ CLASS_SIGNALS: dict[str, str] = {
     "cls_content": r"(?:article|content|post|entry|story|body|main|text|blog|prose|markdown|rich-?text|paragraph)"
                    r"(?![-_]?(?:menu|nav|header|footer|sidebar|list|meta|info|author|date|title|tag|categ|comment|share))",
 }
-SIGNALS: tuple[str, ...] = tuple(TAG_SIGNALS) + tuple(CLASS_SIGNALS)
+# "hidden": the element is hidden for certain (the `hidden` attribute, aria-hidden="true",
+# an inline display:none or visibility:hidden), unlike a class that merely says "hidden"
+# (`hidden-xs`, `overflow-hidden`, `field--label-hidden`), which is cls_hidden.
+SIGNALS: tuple[str, ...] = tuple(TAG_SIGNALS) + tuple(CLASS_SIGNALS) + ("hidden",)
 _BIT = {name: 1 << i for i, name in enumerate(SIGNALS)}
 _TAG_BITS: dict[str, int] = {}
 for _signal, _tags in TAG_SIGNALS.items():
@@ -147,7 +150,7 @@ def _attribute_bits(tag: str, class_: str | None, id_: str | None, itemprop: str
         role = role.strip().lower()
         bits |= _BIT.get(ROLE_SIGNALS.get(role, ""), 0) | _token_bits(role)
     if hidden is not None or aria_hidden == "true" or (style and _HIDDEN_STYLE.search(style)):
-        bits |= _BIT["cls_hidden"]
+        bits |= _BIT["hidden"]
     return bits
 
 

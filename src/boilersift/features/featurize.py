@@ -36,7 +36,7 @@ from ..blocks.html import SIGNALS
 from ..blocks.text import Block
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
 
-FEATURE_SCHEMA_VERSION = "text-4"
+FEATURE_SCHEMA_VERSION = "text-5"
 
 CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
 TERMINAL = frozenset(".!?。！？…\"'”’»)")
@@ -86,7 +86,7 @@ FEATURE_NAMES: tuple[str, ...] = SHARED_NAMES + CHAIN_NAMES  # the columns for a
 N_FEATURES = len(FEATURE_NAMES)
 
 # HTML blocks get the shared features plus these.
-HTML_FEATURE_SCHEMA_VERSION = "html-1"
+HTML_FEATURE_SCHEMA_VERSION = "html-2"
 TAG_GROUPS: dict[str, frozenset[str]] = {
     "tag_p": frozenset({"p"}), "tag_div": frozenset({"div", "section", "article", "main", "body"}),
     "tag_li": frozenset({"li", "dd", "dt"}), "tag_cell": frozenset({"td", "th"}),
@@ -98,6 +98,9 @@ DOM_NAMES: tuple[str, ...] = (
     *TAG_GROUPS, "heading_level", *(f"in_{s}" for s in SIGNALS),
     "log_container_chars", "container_share", "log_container_blocks", "container_link_density",
     "in_largest_container", "prev1_link_density", "next1_link_density", "win_link_density", "win_in_cls_content",
+    # Blocks at the same place in the markup (the same `DomInfo.path`): a run of teaser
+    # cards, comments or menu items repeats one path; an article's paragraphs share theirs.
+    "log_path_blocks", "path_word_share", "path_link_density", "path_mean_log_words",
 )
 FEATURE_SCHEMAS = {"text": FEATURE_SCHEMA_VERSION, "html": HTML_FEATURE_SCHEMA_VERSION}
 
@@ -136,8 +139,8 @@ def _trie_regex(words: list[str]) -> str:
 
 
 def _lexicon_pattern() -> re.Pattern[str]:
-    """One regex for all phrases, bounded by non-Latin-letters (so "home" does not
-    match "homepage", while CJK phrases match inside unspaced text). The trie
+    """One regex for all phrases, bounded by letters of spaced scripts (so "home" does not
+    match "homepage", nor "реклама" "рекламный", while CJK phrases match inside unspaced text). The trie
     prefers the longest phrase at a position because every branch is greedy."""
     latin = "a-z0-9\u00e0-\u00ff"
     return re.compile(rf"(?<![{latin}])(?:{_trie_regex(list(PHRASE_CATEGORY))})(?![{latin}])")
@@ -386,6 +389,11 @@ def _dom_features(blocks: list[Block]) -> np.ndarray:
     heading = np.fromiter((int(t[1]) if len(t) == 2 and t[0] == "h" and t[1].isdigit() else 0 for t in tags),
                           dtype=np.float64, count=n)
     content = bits[:, SIGNALS.index("cls_content")]
+    _, path, per_path = np.unique([d.path for d in doms], return_inverse=True, return_counts=True)
+    path_words = np.bincount(path, weights=words)
+    path_chars = np.bincount(path, weights=chars)
+    path_log_words = np.bincount(path, weights=np.log1p(words)) / per_path
+    page_words = max(words.sum(), 1.0)
     return np.column_stack([
         link_density, (link_density > 0.9).astype(np.float64),
         words / np.maximum(np.ceil(chars / 80.0), 1.0),  # boilerpipe's text density
@@ -396,6 +404,8 @@ def _dom_features(blocks: list[Block]) -> np.ndarray:
         (container == container_chars.argmax()).astype(np.float64),
         _shift(link_density, -1), _shift(link_density, 1), _window_mean(link_density, WINDOW),
         _window_mean(content, WINDOW),
+        np.log1p(per_path[path]), path_words[path] / page_words,
+        np.bincount(path, weights=link_chars)[path] / path_chars[path], path_log_words[path],
     ])
 
 
@@ -487,13 +497,30 @@ def topic_overlap(texts: list[str], scores: np.ndarray, cut: float = 0.5) -> np.
     return out
 
 
+def dom_score_context(blocks: list[Block], scores: np.ndarray) -> np.ndarray:
+    """The mean first-pass score of the blocks at the same place in the markup (the same
+    `DomInfo.path`) and in the same container, one row per block of one HTML page: a teaser
+    card's summary reads like body text, but the cards around it, at the same path, do not."""
+    columns = []
+    for keys in ([b.dom.path for b in blocks], [b.dom.container for b in blocks]):
+        _, group, size = np.unique(keys, return_inverse=True, return_counts=True)
+        columns.append((np.bincount(group, weights=scores) / size)[group])
+    return np.column_stack(columns) if blocks else np.zeros((0, len(DOM_PASS_NAMES)))
+
+
 WORD_SCORE_NAMES = score_context_names("words")
 FIRST_PASS_NAMES = score_context_names("pass1") + ("pass1_topic_overlap",)
+DOM_PASS_NAMES = ("pass1_path_mean", "pass1_container_mean")  # HTML models only
+
+
+def second_pass_names(input_format: str = "text") -> tuple[str, ...]:
+    """The columns the second pass adds to the first pass's: the context of its scores."""
+    return FIRST_PASS_NAMES + (DOM_PASS_NAMES if input_format == "html" else ())
 
 
 def model_feature_names(input_format: str = "text") -> tuple[str, ...]:
     """Every column the final classifier sees, in order (the model adds the learned ones)."""
-    return feature_names(input_format) + WORD_SCORE_NAMES + FIRST_PASS_NAMES
+    return feature_names(input_format) + WORD_SCORE_NAMES + second_pass_names(input_format)
 
 
 MODEL_FEATURE_NAMES: tuple[str, ...] = model_feature_names("text")

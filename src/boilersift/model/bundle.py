@@ -28,9 +28,9 @@ from .. import __version__
 from ..errors import BoilersiftError
 from ..features.featurize import (
     FEATURE_SCHEMAS,
-    FIRST_PASS_NAMES,
     feature_names,
     model_feature_names,
+    second_pass_names,
 )
 from .predictors import (
     CALIBRATION_KINDS,
@@ -163,7 +163,7 @@ def check_manifest(path: Path, manifest: dict) -> None:
     schema = manifest.get("feature_schema_version")
     names = manifest.get("feature_names")
     expected = list(model_feature_names(input_format))
-    known = (expected, expected[:-len(FIRST_PASS_NAMES)])  # with/without the second pass
+    known = (expected, expected[:-len(second_pass_names(input_format))])  # with/without the second pass
     if schema != FEATURE_SCHEMAS[input_format] or names not in known:
         raise BoilersiftError(
             f"model {path}: feature schema {schema!r} does not match this boilersift's "
@@ -210,7 +210,8 @@ def read_stages(path: Path, manifest: dict) -> Stages:
     final_columns = len(manifest["feature_names"])
     second_pass = final_columns == len(model_feature_names(classifier.input_format))
     if classifier.final.n_features_in_ != final_columns or (classifier.first is not None) != second_pass or \
-            (second_pass and classifier.first.n_features_in_ != final_columns - len(FIRST_PASS_NAMES)):
+            (second_pass and classifier.first.n_features_in_ != final_columns
+             - len(second_pass_names(classifier.input_format))):
         raise BoilersiftError(f"model {path}: the stages in {MODEL_FILE} do not fit its feature names")
     if classifier.page_type is not None and \
             classifier.page_type.n_features_in_ != 2 * len(feature_names(classifier.input_format)):

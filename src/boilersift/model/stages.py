@@ -22,6 +22,7 @@ import numpy as np
 
 from ..blocks.text import Block
 from ..features.featurize import (
+    dom_score_context,
     featurize,
     featurize_pages,
     model_feature_names,
@@ -47,23 +48,34 @@ def with_context(base: np.ndarray, scores: np.ndarray, pages: list[slice]) -> np
     return np.column_stack([base, context])
 
 
+def rounded(X: np.ndarray) -> np.ndarray:
+    """`X` rounded to float32 precision (kept as float64). numpy releases differ in the last
+    bits of log1p/exp, and a tree may split between two such values; rounded, the features are
+    the same on every supported numpy, and so are the outputs."""
+    return X.astype(np.float32).astype(np.float64)
+
+
 def first_pass_input(blocks: Sequence[Block], word_scores: np.ndarray, pages: list[slice],
                      input_format: str) -> np.ndarray:
     """The shallow features of every page, plus the context of the word scores."""
     shallow = featurize_pages([list(blocks[page]) for page in pages], dom=input_format == "html")
-    return with_context(shallow, word_scores, pages)
+    return rounded(with_context(shallow, word_scores, pages))
 
 
 def second_pass_input(blocks: Sequence[Block], first_X: np.ndarray, scores: np.ndarray,
-                      pages: list[slice]) -> np.ndarray:
-    """The first pass's input, plus the context and topic overlap of its scores."""
+                      pages: list[slice], input_format: str) -> np.ndarray:
+    """The first pass's input, plus the context and topic overlap of its scores (and on HTML
+    pages, their mean over the blocks at the same place in the markup)."""
     overlap = np.concatenate([topic_overlap([b.text for b in blocks[page]], scores[page]) for page in pages])
-    return np.column_stack([with_context(first_X, scores, pages), overlap])
+    columns = [with_context(first_X, scores, pages), overlap]
+    if input_format == "html":
+        columns.append(np.vstack([dom_score_context(list(blocks[page]), scores[page]) for page in pages]))
+    return rounded(np.column_stack(columns))
 
 
 def page_summaries(pages: Sequence[list[Block]], input_format: str) -> np.ndarray:
-    """One row per page (:func:`~boilersift.features.featurize.page_summary`)."""
-    return np.vstack([page_summary(featurize(blocks, dom=input_format == "html"), blocks) for blocks in pages])
+    """One row per page (:func:`~boilersift.features.featurize.page_summary`), rounded as the trees' inputs are."""
+    return rounded(np.vstack([page_summary(featurize(blocks, dom=input_format == "html"), blocks) for blocks in pages]))
 
 
 @dataclass(frozen=True)
@@ -121,7 +133,8 @@ class Stages:
         word_scores = self.words.predict_proba([b.text for b in X])[:, 1]
         final_X = first_pass_input(X, word_scores, pages, self.input_format)
         if self.first is not None:
-            final_X = second_pass_input(X, final_X, self.first.predict_proba(final_X)[:, 1], pages)
+            final_X = second_pass_input(X, final_X, self.first.predict_proba(final_X)[:, 1], pages,
+                                        self.input_format)
         return final_X
 
     @property

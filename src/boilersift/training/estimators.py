@@ -133,7 +133,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         first_X = first_pass_input(X, word_scores, pages, self.input_format)
         if self.second_pass:
             first_scores, self.first_ = self._cross_fit(self._pass_estimator(), first_X, y, weights, groups)
-            final_X = second_pass_input(X, first_X, first_scores, pages)
+            final_X = second_pass_input(X, first_X, first_scores, pages, self.input_format)
         else:
             self.first_, final_X = None, first_X
         self.final_ = _fit(self._pass_estimator(), final_X, y, weights)
