@@ -434,6 +434,7 @@ def test_corrected_record_output_is_training_data(tmp_path):
     assert page.texts == record["lines"]
     assert page.labels == [int(label == "content") for label in record["labels"]]
     assert page.id == "p1" and page.meta["url"] == "https://example.org/a"
+    assert page.meta["page_type"] == record["page_type"]  # the kind of page too, correctable by hand
 
 
 def test_corrected_line_output_is_training_data(tmp_path):
@@ -447,3 +448,5 @@ def test_corrected_line_output_is_training_data(tmp_path):
     assert [p.id for p in pages] == [str(first), str(second)]
     assert [len(p.blocks) for p in pages] == [sum(r["source"] == str(f) for r in lines) for f in (first, second)]
     assert [y for p in pages for y in p.labels] == [int(r["label"] == "content") for r in lines]
+    assert [p.meta["page_type"] for p in pages] == [next(r["page_type"] for r in lines if r["source"] == str(f))
+                                                    for f in (first, second)]

@@ -85,6 +85,14 @@ class ExplainedLine(LineResult):
     reasons: tuple[Reason, ...] = ()  # (feature, its value, signed contribution), largest first
 
 
+@dataclass(frozen=True, slots=True)
+class PageVerdict:
+    """One page classified: its lines (HTML blocks) and its kind."""
+
+    lines: list[LineResult]
+    page_type: str | None  # "article", "forum", "product", ...; None: a model without a page-type stage
+
+
 class Model:
     """A trained boilerplate classifier: probabilities and labels for the lines of a scrape.
 
@@ -124,11 +132,17 @@ class Model:
         """The classifier's probability of content for each block of each page, before any
         decision, all pages in one call: each stage's fixed cost is paid once for the lot
         (chunks of 8 pages, docs/benchmarks.md); the probabilities are the same as page by page."""
+        return self._score_pages(pages)[0]
+
+    def _score_pages(self, pages: Sequence[list[Block]]) -> tuple[list[np.ndarray], list[str | None]]:
+        """:meth:`score_pages` and :meth:`page_types` from one featurisation."""
         blocks = [block for page in pages for block in _numbered(page)]
         if not blocks:
-            return [np.zeros(0) for _ in pages]
-        probabilities = self.classifier.predict_proba(blocks)[:, 1]
-        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1])
+            return [np.zeros(0) for _ in pages], [None] * len(pages)
+        probabilities, kinds = self.classifier.predict_pages(blocks)
+        filled = iter(kinds)
+        return (np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]),
+                [next(filled) if page else None for page in pages])
 
     def page_types(self, pages: Sequence[list[Block]]) -> list[str | None]:
         """The kind of each page ("article", "forum", "product", "listing", ...), or None for an
@@ -153,14 +167,20 @@ class Model:
         return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
                       self.decisions, in_comments)
 
+    def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
+        """Every block of each page classified, and the kind of each page (what `predict` reports)."""
+        scored, kinds = self._score_pages(pages)
+        verdicts = []
+        for page, probabilities, kind in zip(pages, scored, kinds):
+            decision = self.decide(page, probabilities, threshold)
+            lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
+                     for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
+            verdicts.append(PageVerdict(lines, kind))
+        return verdicts
+
     def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
         """:meth:`classify_blocks` for several pages at once (faster; see :meth:`score_pages`)."""
-        results = []
-        for page, probabilities in zip(pages, self.score_pages(pages)):
-            decision = self.decide(page, probabilities, threshold)
-            results.append([LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
-                            for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())])
-        return results
+        return [verdict.lines for verdict in self.verdicts(pages, threshold)]
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
         return self.classify_pages([blocks], threshold)[0]

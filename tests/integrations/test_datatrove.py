@@ -67,8 +67,9 @@ def test_pipeline_gives_what_predict_gives_and_accounts_for_every_record(tmp_pat
 
     proc = run("predict", warc, "-o", tmp_path / "predicted.jsonl", "--jobs", "1", "--no-progress")
     assert proc.returncode == 1, proc.stderr  # the scripts-only page fails
-    predicted = {r["warc_record_id"]: r["clean_text"]
-                 for r in map(json.loads, (tmp_path / "predicted.jsonl").read_text().splitlines())}
+    records = [json.loads(line) for line in (tmp_path / "predicted.jsonl").read_text().splitlines()]
+    predicted = {r["warc_record_id"]: r["clean_text"] for r in records}
+    page_types = {r["warc_record_id"]: r.get("page_type") for r in records}
     failed = [json.loads(line) for line in (tmp_path / "predicted.jsonl.errors.jsonl").read_text().splitlines()]
     assert [e["error"] for e in failed] == ["no text to classify"]
 
@@ -83,6 +84,7 @@ def test_pipeline_gives_what_predict_gives_and_accounts_for_every_record(tmp_pat
         meta = doc["metadata"]
         assert meta["boilersift_kept"] == sum(meta["boilersift_labels"]) == len(doc["text"].splitlines())
         assert meta["boilersift_blocks"] == len(meta["boilersift_labels"]) and meta["url"].startswith("https://")
+        assert meta.get("boilersift_page_type") == page_types[doc["id"]]
 
 
 def documents(*texts: str) -> list[Document]:

@@ -176,6 +176,9 @@ def test_a_model_learns_the_kind_of_page_from_pages_that_name_it(small_pages, tm
     blocks = [p.blocks for p in small_pages]
     assert saved.page_types(blocks + [[]]) == model.page_types(blocks) + [None]
     assert set(saved.page_types(blocks)) <= set(kinds)
+    verdicts = saved.verdicts(blocks + [[]])  # what predict reports: one featurisation for both
+    assert [v.page_type for v in verdicts] == saved.page_types(blocks) + [None]
+    assert [v.lines for v in verdicts] == saved.classify_pages(blocks + [[]])
 
 
 def load_stages_of(pages):

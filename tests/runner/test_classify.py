@@ -43,6 +43,9 @@ def test_classify_warc_gives_what_predict_gives(tmp_path):
     assert [[line.label for line in p.lines] for p in pages] == [r["labels"] for r in records]
 
 
+PAGE_TYPES = {"article", "collection", "documentation", "forum", "listing", "product", "service"}
+
+
 def test_classify_jsonl_gives_what_predict_gives_and_a_result_for_every_line(tmp_path):
     path = tmp_path / "pages.jsonl"
     lines = [json.dumps(r) for r in RECORDS]
@@ -52,9 +55,10 @@ def test_classify_jsonl_gives_what_predict_gives_and_a_result_for_every_line(tmp
     records, errors = predicted(tmp_path, path)
     assert [p.id for p in pages] == [f"{path}:{n}" for n in range(1, 6)]
     good = [p for p in pages if p.error is None]
-    assert [(p.meta, p.text) for p in good] == [({k: v for k, v in r.items() if k not in
-                                                ("clean_text", "lines", "labels", "probabilities")}, r["clean_text"])
-                                               for r in records]
+    assert [(p.meta, p.text, p.page_type) for p in good] == \
+        [({k: v for k, v in r.items() if k not in ("clean_text", "lines", "labels", "probabilities", "page_type")},
+          r["clean_text"], r["page_type"]) for r in records]
+    assert all(p.page_type in PAGE_TYPES for p in good)
     assert [p.meta["id"] for p in good] == ["a", "c"] and good[1].lines[0].tag  # the html field is an HTML page
     assert [(p.id, p.problem.problem, p.reason) for p in pages if p.error] == \
         [(e["id"], e["error"], "input") for e in errors]

@@ -92,6 +92,8 @@ class BoilersiftExtractor(BaseExtractor):
                     continue
                 kept = [line.is_content for line in page.lines]
                 doc.metadata.update(boilersift_blocks=len(kept), boilersift_kept=sum(kept))
+                if page.page_type:
+                    doc.metadata["boilersift_page_type"] = page.page_type
                 if self.block_labels:
                     doc.metadata["boilersift_labels"] = [int(k) for k in kept]
                 if not any(kept):

@@ -189,7 +189,9 @@ def _line_pages(numbered: Iterable[tuple[int, dict]], path: str | Path) -> Itera
     """Consecutive line records as pages, one per ``source`` (the file, when there is none)."""
     for source, group in itertools.groupby(numbered, key=lambda item: item[1].get("source", str(path))):
         group = list(group)
-        record = {"id": source, "lines": [r["text"] for _, r in group], "labels": [r["label"] for _, r in group]}
+        first = group[0][1]
+        record = {"id": source, "lines": [r["text"] for _, r in group], "labels": [r["label"] for _, r in group],
+                  **({"page_type": first["page_type"]} if "page_type" in first else {})}
         yield page_from_record(record, f"{path}:{group[0][0]}")
 
 

@@ -23,7 +23,6 @@ import numpy as np
 from ..blocks.text import Block
 from ..features.featurize import (
     dom_score_context,
-    featurize,
     featurize_pages,
     model_feature_names,
     page_summary,
@@ -55,10 +54,14 @@ def rounded(X: np.ndarray) -> np.ndarray:
     return X.astype(np.float32).astype(np.float64)
 
 
-def first_pass_input(blocks: Sequence[Block], word_scores: np.ndarray, pages: list[slice],
-                     input_format: str) -> np.ndarray:
+def shallow_features(blocks: Sequence[Block], pages: list[slice], input_format: str) -> np.ndarray:
+    """The features of every block of every page (:func:`~boilersift.features.featurize.featurize`),
+    not rounded: what the first pass and the page summaries start from."""
+    return featurize_pages([list(blocks[page]) for page in pages], dom=input_format == "html")
+
+
+def first_pass_input(shallow: np.ndarray, word_scores: np.ndarray, pages: list[slice]) -> np.ndarray:
     """The shallow features of every page, plus the context of the word scores."""
-    shallow = featurize_pages([list(blocks[page]) for page in pages], dom=input_format == "html")
     return rounded(with_context(shallow, word_scores, pages))
 
 
@@ -73,9 +76,10 @@ def second_pass_input(blocks: Sequence[Block], first_X: np.ndarray, scores: np.n
     return rounded(np.column_stack(columns))
 
 
-def page_summaries(pages: Sequence[list[Block]], input_format: str) -> np.ndarray:
-    """One row per page (:func:`~boilersift.features.featurize.page_summary`), rounded as the trees' inputs are."""
-    return rounded(np.vstack([page_summary(featurize(blocks, dom=input_format == "html"), blocks) for blocks in pages]))
+def page_summaries(blocks: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> np.ndarray:
+    """One row per page (:func:`~boilersift.features.featurize.page_summary`) of its shallow
+    features, rounded as the trees' inputs are."""
+    return rounded(np.vstack([page_summary(shallow[page], list(blocks[page])) for page in pages]))
 
 
 @dataclass(frozen=True)
@@ -127,11 +131,14 @@ class Stages:
     calibration: Any = None
     page_type: Any = None
 
-    def final_input(self, X: Sequence[Block]) -> np.ndarray:
-        """The matrix the final stage scores (columns: :attr:`feature_names`)."""
+    def final_input(self, X: Sequence[Block], shallow: np.ndarray | None = None) -> np.ndarray:
+        """The matrix the final stage scores (columns: :attr:`feature_names`), given the
+        :func:`shallow_features` of X if they are at hand."""
         pages = page_slices(X)
+        if shallow is None:
+            shallow = shallow_features(X, pages, self.input_format)
         word_scores = self.words.predict_proba([b.text for b in X])[:, 1]
-        final_X = first_pass_input(X, word_scores, pages, self.input_format)
+        final_X = first_pass_input(shallow, word_scores, pages)
         if self.first is not None:
             final_X = second_pass_input(X, final_X, self.first.predict_proba(final_X)[:, 1], pages,
                                         self.input_format)
@@ -146,13 +153,26 @@ class Stages:
     def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
         return self.final_stage.predict_proba(self.final_input(X))
 
+    def predict_pages(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
+        """The probability of content of every block of X and the kind of each page (see
+        :meth:`page_types`), from one featurisation."""
+        pages = page_slices(X) if len(X) else []
+        shallow = shallow_features(X, pages, self.input_format)
+        probabilities = self.final_stage.predict_proba(self.final_input(X, shallow))[:, 1]
+        return probabilities, self._kinds(X, shallow, pages)
+
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
         """The kind of each page of X ("article", "forum", "product", ...; None without a
         page-type stage), from :func:`~boilersift.features.featurize.page_summary`."""
         pages = page_slices(X) if len(X) else []
         if self.page_type is None:
             return [None] * len(pages)
-        return self.page_type.predict(page_summaries([list(X[page]) for page in pages], self.input_format))
+        return self._kinds(X, shallow_features(X, pages, self.input_format), pages)
+
+    def _kinds(self, X: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> list[str | None]:
+        if self.page_type is None or not pages:
+            return [None] * len(pages)
+        return list(self.page_type.predict(page_summaries(X, shallow, pages)))
 
     @property
     def n_features_in_(self) -> int:

@@ -62,17 +62,19 @@ def _reasons_tsv(reasons) -> str:
 
 
 def format_results(results: list[LineResult] | list[ExplainedLine], fmt: str, source: str | None = None,
-                   explain: bool = False, encoding: str | None = None, links: bool = False) -> str:
+                   explain: bool = False, encoding: str | None = None, links: bool = False,
+                   page_type: str | None = None) -> str:
     """Render one document's classified lines in an output format; `explain` adds
     each line's reasons (``Model.explain``) to jsonl and tsv; jsonl names the `encoding`
-    detected for the document's bytes (none when they are UTF-8 or declared); markdown
-    keeps links as [text](href) with `links`."""
+    detected for the document's bytes (none when they are UTF-8 or declared) and the kind of
+    page; markdown keeps links as [text](href) with `links`."""
     if fmt == "text":
         return "".join(f"{r.text}\n" for r in results if r.is_content)
     if fmt == "markdown":
         return render_markdown(results, links)
     if fmt == "jsonl":
-        extra = {**({"source": source} if source is not None else {}), **({"encoding": encoding} if encoding else {})}
+        extra = {**({"source": source} if source is not None else {}), **({"encoding": encoding} if encoding else {}),
+                 **({"page_type": page_type} if page_type else {})}
         return "".join(
             json.dumps({**extra, "line_no": r.line_no, "label": r.label,
                         "probability": round(r.probability, 4),

@@ -34,6 +34,7 @@ class PageResult:
     problem: Problem | None = None  # why it failed: the document, the problem, its kind (None: it did not)
     truncated: bool = False  # cut to the limits (only with Limits(truncate=True))
     encoding: str | None = None  # the encoding detected for a page that is not UTF-8 and declares none
+    page_type: str | None = None  # "article", "forum", "product", ... (None: the model does not tell)
 
     @property
     def text(self) -> str:
@@ -71,8 +72,8 @@ def _results(items: Iterable[Item], options: PredictOptions) -> Iterator[PageRes
                 if isinstance(attempt, Problem):
                     yield PageResult(item.id, [], meta, problem=attempt)
                 else:
-                    lines, truncated, encoding = attempt
-                    yield PageResult(item.id, lines, meta, truncated=truncated, encoding=encoding)
+                    yield PageResult(item.id, attempt.lines, meta, truncated=attempt.truncated,
+                                     encoding=attempt.encoding, page_type=attempt.page_type)
 
 
 def _existing(path: str | Path) -> Source:

@@ -15,14 +15,14 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
-from ..pipeline import LineResult, Model
+from ..pipeline import LineResult, Model, PageVerdict
 from .documents import Document, Failure, Item, SourceEnd, decoded
 from .limits import TimeLimitExceeded, deadline
 from .options import PredictOptions
@@ -106,27 +106,40 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     return Prepared(model, blocks, truncated or cut, encoding)
 
 
-def classify_document(doc: Document, options: PredictOptions) -> tuple[list[LineResult], bool, str | None]:
-    """The classified lines (or HTML blocks) of a document, whether a limit truncated it,
-    and the encoding detected for it."""
+class Classified(NamedTuple):
+    """A document classified: its lines (or HTML blocks) and what else its output tells."""
+
+    lines: list[LineResult]
+    truncated: bool  # a limit cut it
+    encoding: str | None  # the encoding detected for it (not UTF-8)
+    page_type: str | None  # the kind of page, if the model tells
+
+
+def _classified(ready: Prepared, verdict: PageVerdict) -> Classified:
+    return Classified(verdict.lines, ready.truncated, ready.encoding, verdict.page_type)
+
+
+def classify_document(doc: Document, options: PredictOptions) -> Classified:
+    """A document read, segmented and classified (with each line's reasons if `options` asks)."""
     ready = prepare(doc, options)
     if options.explain:
         lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold)
-    else:
-        lines = ready.model.classify_blocks(ready.blocks, options.threshold)
-    return lines, ready.truncated, ready.encoding
+        return _classified(ready, PageVerdict(lines, ready.model.page_types([ready.blocks])[0]))
+    return _classified(ready, ready.model.verdicts([ready.blocks], options.threshold)[0])
 
 
-def render(doc: Document, results: list[LineResult], options: PredictOptions, encoding: str | None = None) -> str:
+def render(doc: Document, classified: Classified, options: PredictOptions) -> str:
     """One document's output: lines as text/tsv/jsonl, or for a record in jsonl one
     record with its fields passed through plus the classification; jsonl names the
-    `encoding` detected for the document."""
+    encoding detected for the document and the kind of page."""
     fmt = options.format_for(doc.meta is not None)
+    results, encoding, page_type = classified.lines, classified.encoding, classified.page_type
     if doc.meta is None or fmt != "jsonl":
         return format_results(results, fmt, doc.id if options.named else None, bool(options.explain), encoding,
-                              options.markdown_links)
+                              options.markdown_links, page_type)
     record = {**doc.meta,
               **({"encoding": encoding} if encoding else {}),
+              **({"page_type": page_type} if page_type else {}),
               "clean_text": "\n".join(r.text for r in results if r.is_content),
               "lines": [r.text for r in results],
               "labels": [r.label for r in results],
@@ -134,8 +147,7 @@ def render(doc: Document, results: list[LineResult], options: PredictOptions, en
     return json.dumps(record, ensure_ascii=False, default=str) + "\n"
 
 
-# (results, truncated, detected encoding), or why the document failed
-Attempt = tuple[list[LineResult], bool, str | None] | Problem
+Attempt = Classified | Problem  # a document classified, or why it failed
 
 
 def _guarded(doc_id: str, options: PredictOptions, work: Callable[[], T]) -> T | Problem:
@@ -172,13 +184,13 @@ def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]
     for model in {id(p.model): p.model for _, p in ready}.values():
         group = [(i, p) for i, p in ready if p.model is model]
         together = _guarded(docs[group[0][0]].id, options,
-                            lambda: model.classify_pages([p.blocks for _, p in group], options.threshold))
+                            lambda: model.verdicts([p.blocks for _, p in group], options.threshold))
         for k, (i, p) in enumerate(group):
             if isinstance(together, Problem):
-                alone = _guarded(docs[i].id, options, lambda p=p: model.classify_blocks(p.blocks, options.threshold))
-                results[i] = alone if isinstance(alone, Problem) else (alone, p.truncated, p.encoding)
+                alone = _guarded(docs[i].id, options, lambda p=p: model.verdicts([p.blocks], options.threshold)[0])
+                results[i] = alone if isinstance(alone, Problem) else _classified(p, alone)
             else:
-                results[i] = (together[k], p.truncated, p.encoding)
+                results[i] = _classified(p, together[k])
     return results
 
 
@@ -189,9 +201,8 @@ def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Out
         return Outcome(item.source, item.id, error=item.problem)
     if isinstance(result, Problem):
         return Outcome(item.source, item.id, error=result)
-    results, truncated, encoding = result
-    return Outcome(item.source, item.id, text=render(item, results, options, encoding), truncated=truncated,
-                   encoding=encoding)
+    return Outcome(item.source, item.id, text=render(item, result, options), truncated=result.truncated,
+                   encoding=result.encoding)
 
 
 def process(item: Item, options: PredictOptions) -> Outcome:

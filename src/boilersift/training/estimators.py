@@ -39,6 +39,7 @@ from ..model.stages import (
     page_slices,
     page_summaries,
     second_pass_input,
+    shallow_features,
 )
 
 
@@ -130,7 +131,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         weights = page_balanced_weights(X) if sample_weight is None else np.asarray(sample_weight)
         groups = np.concatenate([np.full(s.stop - s.start, i) for i, s in enumerate(pages)])
         word_scores, self.words_ = self._cross_fit(word_scorer(), [b.text for b in X], y, weights, groups)
-        first_X = first_pass_input(X, word_scores, pages, self.input_format)
+        first_X = first_pass_input(shallow_features(X, pages, self.input_format), word_scores, pages)
         if self.second_pass:
             first_scores, self.first_ = self._cross_fit(self._pass_estimator(), first_X, y, weights, groups)
             final_X = second_pass_input(X, first_X, first_scores, pages, self.input_format)
@@ -192,7 +193,9 @@ def fit_page_type(pages: list[LabeledPage], input_format: str) -> Softmax | None
     typed = [p for p in pages if p.blocks and p.meta.get("page_type") not in (None, "", "unknown")]
     if len({p.meta["page_type"] for p in typed}) < 2:
         return None
-    X = page_summaries([p.blocks for p in typed], input_format)
+    blocks = [block for page in typed for block in page.blocks]
+    pages = page_slices(blocks)
+    X = page_summaries(blocks, shallow_features(blocks, pages, input_format), pages)
     scaler = StandardScaler().fit(X)
     linear = LogisticRegression(C=0.03, max_iter=3000).fit(scaler.transform(X), [p.meta["page_type"] for p in typed])
     return export_softmax(scaler, linear)
