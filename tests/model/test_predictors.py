@@ -98,7 +98,7 @@ def test_hash_buckets_equal_scikit_learns():
                                    norm=None)
     words = HashedWords(np.zeros(N_HASH_FEATURES), 0.0)
     expected = [int(vectorizer.transform([[term]]).indices[0]) for term in terms]
-    assert words.buckets(terms) == expected
+    assert words.buckets(terms).tolist() == expected
 
 
 def test_words_and_bigrams_are_what_the_vectorizer_counts():

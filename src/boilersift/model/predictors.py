@@ -92,20 +92,18 @@ class HashedWords:
     def n_features(self) -> int:
         return len(self.coef)
 
-    def buckets(self, terms: Sequence[str]) -> list[int]:
+    def buckets(self, terms: Sequence[str]) -> np.ndarray:
         """scikit-learn's hashing: signed 32-bit MurmurHash3 (seed 0) of the UTF-8 term,
         its absolute value modulo n_features (-2**31 mapped as scikit-learn maps it)."""
-        n = self.n_features
-        out = []
-        for term in terms:
-            h = mmh3.hash(term)
-            out.append((2147483647 - (n - 1)) % n if h == -2147483648 else abs(h) % n)
-        return out
+        hashes = np.fromiter(map(mmh3.hash, terms), dtype=np.int64, count=len(terms))
+        buckets = np.abs(hashes) % self.n_features
+        buckets[hashes == -2**31] = (2**31 - 1 - (self.n_features - 1)) % self.n_features
+        return buckets
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         terms = [words_and_bigrams(text) for text in texts]
         lengths = np.fromiter(map(len, terms), dtype=np.intp, count=len(terms))
-        buckets = np.asarray(self.buckets([t for line in terms for t in line]), dtype=np.int64)
+        buckets = self.buckets([t for line in terms for t in line])
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         # Counts per (line, bucket) in sorted order, as the vectoriser's CSR matrix holds them.
         keys, counts = np.unique(rows * self.n_features + buckets, return_counts=True)
@@ -154,16 +152,11 @@ class Trees:
 
     def __post_init__(self) -> None:
         self._check()
-        nodes = len(self.feature)
         leaf = self.left < 0
-        index = np.arange(nodes)
-        # A leaf points at itself, so every row can take the same number of steps.
-        left = np.where(leaf, index, self.left)
-        right = np.where(leaf, index, self.right)
+        self._check_links(leaf)
         feature = np.where(leaf, 0, self.feature).astype(np.intp)
-        threshold = np.where(leaf, np.inf, self.threshold)
-        children = np.column_stack([right, left]).ravel()  # children[2 * node + goes_left]
-        self._walk = (feature, threshold, children, self._depth(leaf))
+        children = np.column_stack([self.right, self.left]).astype(np.intp).ravel()  # children[2 * node + goes_left]
+        self._walk = (feature, self.threshold, children, ~leaf)
 
     @property
     def kind(self) -> str:
@@ -182,18 +175,16 @@ class Trees:
         if np.any(self.feature[internal] < 0) or np.any(self.feature[internal] >= self.n_features_in_):
             raise FormatError(f"tree nodes test features outside 0..{self.n_features_in_ - 1}")
 
-    def _depth(self, leaf: np.ndarray) -> int:
-        """Steps from the roots to the deepest leaf (refusing links that loop or share nodes)."""
+    def _check_links(self, leaf: np.ndarray) -> None:
+        """Refuse node links that loop or join two branches (a walk down them would not end)."""
         seen = np.zeros(len(leaf), dtype=bool)
-        level, depth = self.roots, 0
-        while True:  # ends: every level marks nodes not seen before
+        level = self.roots
+        while len(level):  # ends: every level marks nodes not seen before
             if np.any(seen[level]) or len(np.unique(level)) != len(level):
                 raise FormatError("tree node links form a loop or join two branches")
             seen[level] = True
             internal = level[~leaf[level]]
-            if not len(internal):
-                return depth
-            level, depth = np.concatenate([self.left[internal], self.right[internal]]), depth + 1
+            level = np.concatenate([self.left[internal], self.right[internal]])
 
     def leaves(self, X: np.ndarray) -> np.ndarray:
         """(rows, trees): the leaf each row reaches in each tree."""
@@ -205,19 +196,26 @@ class Trees:
         return np.vstack([self._leaves(X[start:start + ROWS_PER_WALK]) for start in range(0, len(X), ROWS_PER_WALK)])
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
-        feature, threshold, children, depth = self._walk
+        """All (row, tree) pairs step down one level at a time, and the pairs that reach a leaf
+        drop out: most leaves are far shallower than the deepest (1.3-1.8x faster than stepping
+        every pair `depth` times, experiments/results/profile_predict.md)."""
+        feature, threshold, children, internal = self._walk
         rows, columns = X.shape
         flat = X.ravel()
-        offsets = (np.arange(rows) * columns)[:, None]
-        node = np.broadcast_to(self.roots, (rows, len(self.roots))).copy()
+        node = np.tile(self.roots.astype(np.intp), rows)  # row-major: (row, tree) pair k is row k // trees
+        at = np.repeat(np.arange(rows, dtype=np.intp) * columns, len(self.roots))  # each pair's row in `flat`
+        active = np.flatnonzero(internal[node])
         missing = np.isnan(flat).any()
-        for _ in range(depth):
-            x = flat[offsets + feature[node]]
-            goes_left = x <= threshold[node]
+        while len(active):
+            step = node[active]
+            x = flat[at[active] + feature[step]]
+            goes_left = x <= threshold[step]
             if missing:
-                goes_left |= np.isnan(x) & self.missing_left[node]
-            node = children[2 * node + goes_left]
-        return node
+                goes_left |= np.isnan(x) & self.missing_left[step]
+            step = children[2 * step + goes_left]
+            node[active] = step
+            active = active[internal[step]]
+        return node.reshape(rows, len(self.roots))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if X.shape[1] != self.n_features_in_:
