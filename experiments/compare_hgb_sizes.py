@@ -75,7 +75,7 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         started = time.perf_counter()
-        model = train_model(pages, register(size), input_format="html", widget_rate=0.0)
+        model = train_model(pages, estimator=register(size), input_format="html")
         fit = time.perf_counter() - started
         word = model.manifest["dev_metrics"]["boilersift"]["word"]
         rows.append({"size": size, "learning_rate": SIZES[size], "threshold": model.threshold,

@@ -36,7 +36,7 @@ from pathlib import Path
 from boilersift.evaluation.evaluate import page_probabilities, threshold_sweep
 from boilersift.evaluation.metrics import line_prf
 from boilersift.labelled.data import load_pages, page_from_record
-from boilersift.training.augment import RELATED_RATE, TAIL_SHARE
+from boilersift.training.config import RELATED_RATE, TAIL_SHARE
 from boilersift.training.train import split_pages, train_model
 
 ROOT = Path(__file__).resolve().parents[1]

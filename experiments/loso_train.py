@@ -33,8 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for source in sources:
         started = time.perf_counter()
-        model = train_model(pages, input_format="html", widget_rate=0.0, start_rate=0.0, related_rate=0.0,
-                            dev_source=source)
+        model = train_model(pages, input_format="html", dev_source=source)
         model.save(args.output_dir / f"html-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")

@@ -119,7 +119,7 @@ def tiny_model(small_pages):
     picks the threshold)."""
     from boilersift.training.train import train_model
 
-    return train_model(small_pages, TEST_ESTIMATOR, dev_percent=0)
+    return train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=0)
 
 
 @pytest.fixture(scope="session")

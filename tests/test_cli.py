@@ -43,7 +43,7 @@ def test_help(command):
 
 
 def test_train_help_states_the_augmentation_defaults():
-    from boilersift.training.augment import (
+    from boilersift.training.config import (
         RELATED_RATE,
         START_RATE,
         TAIL_SHARE,
@@ -111,7 +111,8 @@ def test_predict_jsonl(sample_tsv):
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["text"] for r in records] == SAMPLE_LINES
-    assert all(set(r) == {"line_no", "label", "probability", "text"} for r in records)
+    assert all(set(r) == {"page_type", "line_no", "label", "probability", "text"} for r in records)
+    assert len({r["page_type"] for r in records}) == 1  # the kind of the page, on each of its lines
     tsv_rows = [row.split("\t") for row in sample_tsv.splitlines()[1:]]
     assert [r["label"] for r in records] == [row[1] for row in tsv_rows]
 

@@ -119,14 +119,14 @@ def test_manifest_values(roundtrip, small_pages):
 
 
 def test_training_is_deterministic(small_pages, tiny_model):
-    again = train_model(small_pages, TEST_ESTIMATOR, dev_percent=0)
+    again = train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=0)
     page = small_pages[0]
     assert np.allclose(again.predict_proba_blocks(page.blocks), tiny_model.predict_proba_blocks(page.blocks))
     assert again.manifest["training_data"] == tiny_model.manifest["training_data"]
 
 
 def test_dev_split_gives_dev_metrics(small_pages):
-    model = train_model(small_pages, TEST_ESTIMATOR)  # default 20% dev sites: 3 of the 12 pages
+    model = train_model(small_pages, estimator=TEST_ESTIMATOR)  # default 20% dev sites: 3 of the 12 pages
     assert model.manifest["split"]["dev_pages"] > 0
     dev = model.manifest["dev_metrics"]
     assert set(dev) == {"boilersift", "c4_rules", "keep_all"}
@@ -151,12 +151,12 @@ def test_another_dev_fold_holds_out_other_sites(small_pages):
 
 def test_dev_fold_out_of_range_is_an_error(small_pages):
     with pytest.raises(ValueError, match="dev fold 5 out of range: folds are 0 .. 4"):
-        train_model(small_pages, TEST_ESTIMATOR, dev_fold=5)
+        train_model(small_pages, estimator=TEST_ESTIMATOR, dev_fold=5)
 
 
 def test_no_fit_pages_is_an_error(small_pages):
     with pytest.raises(ValueError, match="no training pages"):
-        train_model(small_pages, TEST_ESTIMATOR, dev_percent=100)
+        train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=100)
 
 
 @pytest.mark.parametrize("estimator", sorted(PASS_ESTIMATORS))
@@ -247,7 +247,7 @@ def test_load_pages_reads_gold_records(tmp_path):
 @pytest.mark.parametrize("threshold", [0.0, 0.3])
 def test_explicit_threshold_is_kept(small_pages, threshold):
     # 0.0 is a real choice (keep everything), not "no threshold given".
-    assert train_model(small_pages, TEST_ESTIMATOR, dev_percent=0, threshold=threshold).threshold == threshold
+    assert train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=0, threshold=threshold).threshold == threshold
 
 
 def test_dev_source_holds_out_one_source(small_pages):
@@ -260,4 +260,4 @@ def test_dev_source_holds_out_one_source(small_pages):
 
 def test_dev_source_without_pages_is_an_error(small_pages):
     with pytest.raises(ValueError, match="no pages of source 'nowhere' to hold out"):
-        train_model(small_pages, TEST_ESTIMATOR, dev_source="nowhere")
+        train_model(small_pages, estimator=TEST_ESTIMATOR, dev_source="nowhere")

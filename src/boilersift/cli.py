@@ -8,6 +8,7 @@ Exit codes: 0 all inputs done, 1 some inputs failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
@@ -18,7 +19,9 @@ from . import __version__
 from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
 from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
-from .runner.options import INPUT_FORMATS
+from .decide import COMMENTS
+from .runner.options import INPUT_FORMATS, PredictOptions
+from .training.config import RELATED_RATE, START_RATE, WIDGET_RATE, TrainConfig
 
 EPILOG_PREDICT = """examples:
   boilersift predict data/news_page_scrape.txt            content lines to stdout
@@ -33,6 +36,7 @@ EPILOG_PREDICT = """examples:
 
 
 DEFAULT_STYLES = "nodes,blocks"
+PREDICT, TRAIN = PredictOptions(), TrainConfig()  # the defaults of `predict` and `train`
 STYLES_HELP = ("how (HTML, gold) pages become lines, comma-separated: nodes (one text node per line), "
                "blocks (one paragraph per line), dom (HTML blocks) (default: nodes,blocks; "
                "always dom for an HTML model)")
@@ -75,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")
     out.add_argument("--output-dir", metavar="DIR",
                      help="write one output per input: IN_DIR/NAME.EXT -> DIR/NAME.txt (.jsonl/.tsv)")
-    p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+    p.add_argument("--input-format", choices=INPUT_FORMATS, default=PREDICT.input_format,
                    help="auto (default): HTML for .html/.htm files, WARC responses and a record's 'html' "
                    "field, else text")
     p.add_argument("--field", metavar="NAME",
@@ -101,10 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with jsonl/tsv output: the K (default 5) features that pushed each line towards "
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
-    p.add_argument("--comments", choices=("auto", "exclude", "include"), default="auto",
+    p.add_argument("--comments", choices=COMMENTS, default=PREDICT.comments,
                    help="comment threads of HTML pages (elements whose class or id says comment): auto leaves "
                         "them to the model, which drops an article's comments and keeps a forum's posts; exclude "
-                        "drops them all; include keeps every comment (default: auto)")
+                        f"drops them all; include keeps every comment (default: {PREDICT.comments})")
     p.add_argument("--markdown-links", action="store_true",
                    help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
@@ -135,32 +139,34 @@ def build_parser() -> argparse.ArgumentParser:
                         "63 leaves; default for text), hgb-small (100 of 31, twice as fast to predict; "
                         "default for html), forest, logreg")
     p.add_argument("--threshold", type=float, help="fixed threshold (default: best word-F1 on the tune split)")
-    p.add_argument("--dev-percent", type=int, default=20, help="share of sites held out for dev metrics (default 20)")
-    p.add_argument("--tune-percent", type=int, default=15, help="share of the other sites for the threshold (default 15)")
-    p.add_argument("--dev-fold", type=int, default=0, metavar="K",
+    p.add_argument("--dev-percent", type=int, default=TRAIN.dev_percent,
+                   help=f"share of sites held out for dev metrics (default {TRAIN.dev_percent})")
+    p.add_argument("--tune-percent", type=int, default=TRAIN.tune_percent,
+                   help=f"share of the other sites for the threshold (default {TRAIN.tune_percent})")
+    p.add_argument("--dev-fold", type=int, default=TRAIN.dev_fold, metavar="K",
                    help="hold out the K-th block of --dev-percent of the sites instead of the first "
-                        "(0 .. 100/dev-percent - 1), to cross-validate by site (default 0)")
+                        f"(0 .. 100/dev-percent - 1), to cross-validate by site (default {TRAIN.dev_fold})")
     p.add_argument("--dev-source", metavar="NAME",
                    help="hold out every page of this source (the records' 'source' field) as the dev split "
                         "instead of --dev-percent of the sites: how well the model does on a source it never saw")
-    p.add_argument("--input-format", choices=("text", "html"), default="text",
-                   help="text: a model of text scrapes (default); html: a model of HTML blocks with DOM "
-                   "features, trained on (HTML, gold) pages")
+    p.add_argument("--input-format", choices=("text", "html"), default=TRAIN.input_format,
+                   help="text: a model of text scrapes; html: a model of HTML blocks with DOM features, "
+                   f"trained on (HTML, gold) pages (default {TRAIN.input_format})")
     p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--widget-rate", type=float,
                    help="share of training pages that get an ad widget injected mid-article "
-                   "(default 0.5 for text; text models only)")
+                   f"(default {WIDGET_RATE} for text; text models only)")
     p.add_argument("--start-rate", type=float,
                    help="share of training pages cut to start at their first content line, as scrapes of "
-                        "an article's container do (default 0; text models only)")
+                        f"an article's container do (default {START_RATE} for text; text models only)")
     p.add_argument("--related-rate", type=float,
                    help="share of training pages that get a related-items list of other pages' titles and "
-                        "paragraphs after the article (default 0.3 for text; text models only)")
-    p.add_argument("--tail-share", type=float,
+                        f"paragraphs after the article (default {RELATED_RATE} for text; text models only)")
+    p.add_argument("--tail-share", type=float, default=TRAIN.tail_share,
                    help="share of the injected widgets put after the article's last or next-to-last "
-                        "paragraph instead of anywhere in it (default 0.5)")
-    p.add_argument("--seed", type=int, default=0,
-                   help="seed of the augmentation, training's one random choice (default 0); "
+                        f"paragraph instead of anywhere in it (default {TRAIN.tail_share})")
+    p.add_argument("--seed", type=int, default=TRAIN.seed,
+                   help=f"seed of the augmentation, training's one random choice (default {TRAIN.seed}); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")
     p.add_argument("--no-calibration", dest="calibrate", action="store_false",
                    help="keep the final stage's probabilities as they are (default: map them onto the share of "
@@ -254,8 +260,7 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .labelled.data import load_pages
-    from .training.augment import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
-    from .training.train import train_model
+    from .training.train import TrainConfig, train_model
 
     pages = load_pages(args.inputs, _styles(args.styles, args.input_format))
     if not pages:
@@ -263,15 +268,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.input_format == "html" and any(b.dom is None for p in pages for b in p.blocks[:1]):
         raise BoilersiftError("an HTML model trains on (HTML, gold) pages, not on labelled text scrapes")
     try:
-        text = args.input_format == "text"
-        widget_rate = args.widget_rate if args.widget_rate is not None else WIDGET_RATE if text else 0.0
-        start_rate = args.start_rate if args.start_rate is not None else START_RATE if text else 0.0
-        related_rate = args.related_rate if args.related_rate is not None else RELATED_RATE if text else 0.0
-        model = train_model(pages, args.estimator, args.dev_percent, args.tune_percent, args.threshold,
-                            widget_rate, args.second_pass, args.input_format, progress=True, calibrate=args.calibrate,
-                            dev_fold=args.dev_fold, start_rate=start_rate, seed=args.seed, dev_source=args.dev_source,
-                            related_rate=related_rate,
-                            tail_share=TAIL_SHARE if args.tail_share is None else args.tail_share)
+        config = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
+        model = train_model(pages, config, progress=True)
     except ValueError as exc:  # e.g. every site held out, or only one class in the data
         raise BoilersiftError(str(exc)) from None
     path = model.save(args.output)
@@ -311,7 +309,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     pages = load_pages(args.inputs, _styles(args.styles, next(iter(models.values())).input_format))
     if args.dev_only:
         split = next(iter(models.values())).manifest.get("split", {})
-        percent, fold = split.get("dev_percent", 20), split.get("dev_fold", 0)
+        percent, fold = split.get("dev_percent", TRAIN.dev_percent), split.get("dev_fold", TRAIN.dev_fold)
         pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent, fold)]
     if not pages:
         raise BoilersiftError("no pages to evaluate")

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..decide import DEFAULT_DECISIONS
 from .limits import Limits
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class PredictOptions:
     named: bool = False  # name the source in outputs (several inputs into one stream)
     explain: int = 0  # add each line's K strongest reasons (jsonl/tsv); 0: none
     markdown_links: bool = False  # markdown output: links as [text](href); else their text
-    comments: str = "auto"  # comment threads: the model's verdict, or "exclude" / "include" them (HTML)
+    comments: str = DEFAULT_DECISIONS.comments  # comment threads: the model's verdict, or excluded / included
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 

@@ -19,6 +19,7 @@ from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
+from ..decide import DEFAULT_DECISIONS
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
@@ -46,7 +47,7 @@ def bundle_for(input_format: str, model: str | None = None) -> Path:
     return default_bundle_path("text")
 
 
-def cached_model(path: Path, comments: str = "auto") -> Model:
+def cached_model(path: Path, comments: str = DEFAULT_DECISIONS.comments) -> Model:
     """The model of bundle `path` taking `comments` as asked, loaded once per process."""
     with _LOCK:
         if (path, comments) not in _MODELS:
@@ -56,7 +57,8 @@ def cached_model(path: Path, comments: str = "auto") -> Model:
         return _MODELS[path, comments]
 
 
-def model_for(input_format: str, model: Model | str | None = None, comments: str = "auto") -> Model:
+def model_for(input_format: str, model: Model | str | None = None,
+              comments: str = DEFAULT_DECISIONS.comments) -> Model:
     """The model that classifies a document of `input_format`: a loaded :class:`Model` as given
     (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process, with its
     comment threads taken as `comments` asks."""

@@ -27,13 +27,11 @@ import random
 from ..blocks.text import Block, segment_lines
 from ..features.lexicon import BOILERPLATE_PHRASES
 from ..labelled.data import LabeledPage
+from .config import RELATED_RATE, START_RATE, TAIL_SHARE, WIDGET_RATE
 
 MIN_RUN, MAX_RUN = 3, 12
-# Default shares of the training pages of a text model that get a widget, that start
-# at their content, and that get a related-items list after their article.
-WIDGET_RATE, START_RATE, RELATED_RATE = 0.5, 0.0, 0.3
-# Share of the injected widgets that go into one of the last TAIL_GAPS gaps of the article.
-TAIL_SHARE, TAIL_GAPS = 0.5, 2
+# Widgets after the article's end go into one of its last TAIL_GAPS gaps (a TAIL_SHARE of them).
+TAIL_GAPS = 2
 AD_PHRASES = [p for p in BOILERPLATE_PHRASES["ad"] if p.isascii() and " " in p]
 RELATED_HEADINGS = [p for p in BOILERPLATE_PHRASES["related"] if p.isascii()]
 MIN_ITEMS, MAX_ITEMS = 2, 5

@@ -1,0 +1,46 @@
+"""The choices of training, one field each, with their defaults (what ``boilersift train`` does).
+
+A module of its own, imported by the command line without the rest of training (which
+imports scikit-learn): the command's options are the fields of :class:`TrainConfig`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Default shares of the training pages of a text model that get a widget, that start at their
+# content, and that get a related-items list after their article (augment.py).
+WIDGET_RATE, START_RATE, RELATED_RATE = 0.5, 0.0, 0.3
+# Share of the injected widgets that go into one of the last gaps of the article.
+TAIL_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One field per choice of training; the defaults are what ``boilersift train`` does (the
+    command's options set the fields of the same names)."""
+
+    input_format: str = "text"  # "text": a model of text scrapes; "html": of HTML blocks with DOM features
+    estimator: str | None = None  # a pass estimator (estimators.PASS_ESTIMATORS); None: the format's default
+    second_pass: bool = True  # the neighbour-aware second pass
+    calibrate: bool = True  # map the final probability onto the tune pages' share of content lines
+    threshold: float | None = None  # None: the best mean word F1 on the tune pages
+    dev_percent: int = 20  # share of the sites held out for the reported metrics
+    tune_percent: int = 15  # share of the other sites that choose the threshold (and calibrate)
+    dev_fold: int = 0  # which block of dev_percent of the sites is held out (cross-validation by site)
+    dev_source: str | None = None  # hold out every page of this source instead
+    seed: int = 0  # of the augmentation, training's one random choice
+    # Augmentation of text scrapes (augment.py); None: its default for text, none for HTML.
+    widget_rate: float | None = None  # share of fit pages that get an ad widget inside the article
+    start_rate: float | None = None  # ... that start at their first content line
+    related_rate: float | None = None  # ... that get a related-items list after the article
+    tail_share: float = TAIL_SHARE  # share of the widgets put after the last or next-to-last paragraph
+
+    def rates(self) -> tuple[float, float, float]:
+        """The (widget, start, related) rates of the augmentation: as set, else the defaults above
+        for text scrapes and none for HTML, whose blocks cannot be spliced."""
+        def rate(value: float | None, default: float) -> float:
+            return value if value is not None else default if self.input_format == "text" else 0.0
+
+        return (rate(self.widget_rate, WIDGET_RATE), rate(self.start_rate, START_RATE),
+                rate(self.related_rate, RELATED_RATE))
