@@ -16,10 +16,10 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from . import __version__
+from .decide import COMMENTS
 from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
 from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
-from .decide import COMMENTS
 from .runner.options import INPUT_FORMATS, PredictOptions
 from .training.config import RELATED_RATE, START_RATE, WIDGET_RATE, TrainConfig
 
