@@ -139,8 +139,8 @@ def _trie_regex(words: list[str]) -> str:
 
 
 def _lexicon_pattern() -> re.Pattern[str]:
-    """One regex for all phrases, bounded by letters of spaced scripts (so "home" does not
-    match "homepage", nor "реклама" "рекламный", while CJK phrases match inside unspaced text). The trie
+    """One regex for all phrases, bounded by non-Latin-letters (so "home" does not
+    match "homepage", while CJK phrases match inside unspaced text). The trie
     prefers the longest phrase at a position because every branch is greedy."""
     latin = "a-z0-9\u00e0-\u00ff"
     return re.compile(rf"(?<![{latin}])(?:{_trie_regex(list(PHRASE_CATEGORY))})(?![{latin}])")
