@@ -81,7 +81,7 @@ from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.blocks.html import segment_html  # noqa: E402
-from boilersift.blocks.render import render_blocks  # noqa: E402
+from boilersift.blocks.render import render_blocks, render_nodes  # noqa: E402
 from boilersift.labelled.data import read_jsonl, site_fold, site_of  # noqa: E402
 from boilersift.model.bundle import default_bundle_path  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
@@ -109,15 +109,17 @@ BATCH_NAME = f"boilersift/html, {CHUNK_SIZE} pages per call"
 Picker = Callable[[dict], Model]  # the HTML model that never saw the page's site
 
 
-def systems(pick: Picker, text_model: Model | None) -> dict[str, Callable[[str, dict], str]]:
-    """Every system: (html, page record) -> extracted text. Without a text model
-    (cross-validation, where it would have trained on most pages) no boilersift/text."""
+def systems(pick: Picker, text_pick: Picker | None, text_name: str = "boilersift/text",
+            render: Callable[[str], str] = render_blocks) -> dict[str, Callable[[str, dict], str]]:
+    """Every system: (html, page record) -> extracted text. `text_pick` gives the text model of a
+    page, which classifies it rendered by `render`; without one (cross-validation, where the
+    shipped text model trained on most pages) no boilersift/text."""
     article = boilerpy_extractors.ArticleExtractor()
 
     def content(results) -> str:
         return "\n".join(r.text for r in results if r.is_content)
 
-    text = {"boilersift/text": lambda html, _: content(text_model.classify(render_blocks(html)))} if text_model else {}
+    text = {text_name: lambda html, record: content(text_pick(record).classify(render(html)))} if text_pick else {}
     return {
         "boilersift/html": lambda html, record: content(pick(record).classify_html(html)),
         **text,
@@ -228,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave one source out: HTML bundles trained with --dev-source, one per source "
                              "(experiments/loso_html.sh); every page is classified by the one that never saw "
                              "its source, --limit counts per source, and there is no boilersift/text")
+    parser.add_argument("--loso-text-models", nargs="+", metavar="DIR",
+                        help="with --loso-models: text bundles trained with --dev-source, one per source "
+                             "(experiments/loso_train.py --input-format text); each classifies the pages of its "
+                             "source rendered one text node per line, as boilersift/text, nodes")
+    parser.add_argument("--loso-threshold", type=float, metavar="T",
+                        help="with --loso-models: classify at this threshold instead of each model's own "
+                             "(the shipped HTML model keeps 0.5; experiments/train_default.sh)")
     parser.add_argument("--systems", nargs="+", metavar="NAME",
                         help="only these per-page systems (default: all; boilersift in chunks of pages always runs)")
     args = parser.parse_args(argv)
@@ -241,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.loso_models:
         loaded = [Model.load(d, "html") for d in args.loso_models]
+        for model in loaded:
+            model.threshold = model.threshold if args.loso_threshold is None else args.loso_threshold
         by_source = {m.manifest.get("split", {}).get("dev_source"): m for m in loaded}
         if None in by_source or len(by_source) != len(loaded):
             raise SystemExit("--loso-models: need one model per source, each trained with --dev-source")
@@ -252,11 +263,18 @@ def main(argv: list[str] | None = None) -> int:
                     kept.append(record)
         records = [record for kept in per_source.values() for record in kept]
         pick: Picker = lambda record: by_source[record["source"]]  # noqa: E731
-        report = run(records, chosen(systems(pick, None)), batch_system(pick))
+        text_by_source = {m.manifest["split"]["dev_source"]: m
+                          for m in (Model.load(d) for d in args.loso_text_models or ())}
+        if args.loso_text_models and set(text_by_source) != set(by_source):
+            raise SystemExit("--loso-text-models: need a text model for each source of --loso-models")
+        text_pick = (lambda record: text_by_source[record["source"]]) if text_by_source else None  # noqa: E731
+        report = run(records, chosen(systems(pick, text_pick, "boilersift/text, nodes", render_nodes)),
+                     batch_system(pick))
         dev_percent = 0
         models = {"loso_models": [{"dir": d, "dev_source": m.manifest["split"]["dev_source"], "threshold": m.threshold,
                                    "model_sha256": m.manifest.get("model_sha256")}
-                                  for d, m in zip(args.loso_models, loaded)]}
+                                  for d, m in zip(args.loso_models, loaded)],
+                  "loso_text_models": args.loso_text_models or []}
         name = "compare_extractors_loso"
     elif args.cv_models:
         folds = cv_folds([Model.load(d, "html") for d in args.cv_models])
@@ -272,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         html_model, text_model = Model.load(args.model, "html"), Model.load(args.text_model)
         dev_percent = int(html_model.manifest.get("split", {}).get("dev_percent", 20))
         records = dev_records(args.datasets, dev_percent, args.limit)
-        report = run(records, chosen(systems(lambda _: html_model, text_model)), batch_system(lambda _: html_model))
+        report = run(records, chosen(systems(lambda _: html_model, lambda _: text_model)),
+                     batch_system(lambda _: html_model))
         models = {"html_model": args.model or str(default_bundle_path("html")), "threshold": html_model.threshold,
                   "model_sha256": html_model.manifest.get("model_sha256")}
         name = "compare_extractors"
