@@ -31,7 +31,7 @@ classified by the model of ``experiments/cv_html.sh`` whose dev fold holds the
 page's site; written as ``compare_extractors_cv.*``.
 
 Leave one source out (``--loso-models``): every page of the datasets, each classified by
-the model of ``experiments/loso_html.sh`` that never saw its source (``train
+the model of ``experiments/loso_train.py`` that never saw its source (``train
 --dev-source``): the estimate of a new benchmark, per source, page type and language
 (character F1 too for Chinese, Japanese, Thai); written as ``compare_extractors_loso.*``.
 
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                              "its site out, and there is no boilersift/text (it trained on most pages)")
     parser.add_argument("--loso-models", nargs="+", metavar="DIR",
                         help="leave one source out: HTML bundles trained with --dev-source, one per source "
-                             "(experiments/loso_html.sh); every page is classified by the one that never saw "
+                             "(experiments/loso_train.py); every page is classified by the one that never saw "
                              "its source, --limit counts per source, and there is no boilersift/text")
     parser.add_argument("--loso-text-models", nargs="+", metavar="DIR",
                         help="with --loso-models: text bundles trained with --dev-source, one per source "

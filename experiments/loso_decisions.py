@@ -1,7 +1,7 @@
 """Decisions over the page, measured leave-one-source-out without retraining.
 
 Every page of ../shared/datasets/ is segmented and scored once by the HTML model that never
-saw its source (``experiments/loso_html.sh``); the scores are cached in
+saw its source (``experiments/loso_train.py``); the scores are cached in
 ``experiments/loso/scores.pkl`` (not committed). Then each variant of
 :class:`boilersift.decide.DecisionConfig` is applied to the cached scores and scored against
 the gold (word F1, mean over pages; the metric of ../shared/datasets/README.md), overall and

@@ -1,5 +1,5 @@
 """Leave one source out, in one process: label every page of ../shared/datasets/ once, then train
-one model per source with that source held out (what ``experiments/loso_html.sh`` does with
+one model per source with that source held out (what ``experiments/loso_train.py`` does with
 one ``boilersift train --dev-source`` per source, without labelling all pages again each time).
 
     python experiments/loso_train.py [--output-dir experiments/loso] [--input-format text] [SOURCE ...]
