@@ -33,7 +33,6 @@ if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import random  # noqa: E402
 import shlex  # noqa: E402
 import statistics  # noqa: E402
@@ -44,7 +43,7 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import trafilatura  # noqa: E402
-from compare_text import DATASETS, RESULTS, dev_records  # noqa: E402
+from compare_text import DATASETS, RESULTS, dev_records, save_results  # noqa: E402
 from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
 from resiliparse.parse.html import HTMLTree  # noqa: E402
 
@@ -150,9 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                        "text_model": text_model.manifest.get("model_sha256"),
                        "trafilatura": trafilatura.__version__},
               "systems": rows, "text_lines_per_second": lines / len(pages) / (text_ms / 1000)}
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "bench_speed.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    (args.output_dir / "bench_speed.md").write_text(markdown(report), encoding="utf-8")
+    save_results(report, args.output_dir, "bench_speed", markdown)
     print(markdown(report))
     return 0
 

@@ -282,11 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def write_results(report: dict, output_dir: Path, name: str, markdown: Callable[[dict], str]) -> None:
-    """NAME.json and NAME.md into `output_dir`, and a line per system on stdout."""
+def save_results(report: dict, output_dir: Path, name: str, markdown: Callable[[dict], str]) -> None:
+    """NAME.json and NAME.md (the report rendered by `markdown`) into `output_dir`."""
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (output_dir / f"{name}.md").write_text(markdown(report), encoding="utf-8")
+
+
+def write_results(report: dict, output_dir: Path, name: str, markdown: Callable[[dict], str]) -> None:
+    """:func:`save_results`, and a line per system on stdout."""
+    save_results(report, output_dir, name, markdown)
     for system, s in report["systems"].items():
         print(f"{system:>24}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f} "
               f"{s['ms_per_page']:7.1f} ms/page, {s['errors']} errors")
