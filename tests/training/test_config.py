@@ -1,0 +1,34 @@
+"""TrainConfig: the defaults of training, and the augmentation each input format gets."""
+
+import pytest
+
+from boilersift.training.config import RELATED_RATE, START_RATE, WIDGET_RATE, TrainConfig
+
+
+@pytest.mark.parametrize("config, rates", [
+    (TrainConfig(), (WIDGET_RATE, START_RATE, RELATED_RATE)),  # text scrapes: augment.py's defaults
+    (TrainConfig(input_format="html"), (0.0, 0.0, 0.0)),  # HTML blocks cannot be spliced
+    (TrainConfig(widget_rate=0.1), (0.1, START_RATE, RELATED_RATE)),  # a rate set is kept
+    (TrainConfig(input_format="html", related_rate=0.2), (0.0, 0.0, 0.2)),  # ... for HTML too (train refuses it)
+    (TrainConfig(widget_rate=0.0, start_rate=0.0, related_rate=0.0), (0.0, 0.0, 0.0)),
+])
+def test_augmentation_rates_by_input_format(config, rates):
+    assert config.rates() == rates
+
+
+def test_train_refuses_augmenting_html_blocks(small_pages):
+    from boilersift.training.train import train_model
+
+    with pytest.raises(ValueError, match="augmentation splices text lines"):
+        train_model(small_pages, input_format="html", widget_rate=0.5)
+
+
+def test_every_option_of_train_sets_a_field():
+    """`boilersift train` builds its TrainConfig from the options of the same names."""
+    import dataclasses
+
+    from boilersift.cli import build_parser
+
+    args = build_parser().parse_args(["train", "data.jsonl", "-o", "out"])
+    config = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
+    assert config == TrainConfig()  # and the command's defaults are TrainConfig's
