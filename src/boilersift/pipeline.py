@@ -47,6 +47,12 @@ def _numbered(page: list[Block]) -> list[Block]:
     return [block._replace(index=i) for i, block in enumerate(page)]
 
 
+def _by_page(pages: Sequence[list[Block]], kinds: list[str | None]) -> list[str | None]:
+    """The kinds of the pages that have blocks (in order) spread over all `pages`; None for an empty one."""
+    filled = iter(kinds)
+    return [next(filled) if page else None for page in pages]
+
+
 def _in_comments(blocks: list[Block]) -> np.ndarray:
     """Which blocks of an HTML page sit in an element whose class or id says "comment" (none of a text scrape)."""
     from .blocks.html import SIGNALS
@@ -140,16 +146,13 @@ class Model:
         if not blocks:
             return [np.zeros(0) for _ in pages], [None] * len(pages)
         probabilities, kinds = self.classifier.predict_pages(blocks)
-        filled = iter(kinds)
-        return (np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]),
-                [next(filled) if page else None for page in pages])
+        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]), _by_page(pages, kinds)
 
     def page_types(self, pages: Sequence[list[Block]]) -> list[str | None]:
         """The kind of each page ("article", "forum", "product", "listing", ...), or None for an
         empty page or a model that has not learned page types."""
-        filled = [page for page in pages if page]
-        kinds = iter(self.classifier.page_types([block for page in filled for block in _numbered(page)]))
-        return [next(kinds) if page else None for page in pages]
+        blocks = [block for page in pages for block in _numbered(page)]
+        return _by_page(pages, self.classifier.page_types(blocks))
 
     def predict_proba_pages(self, pages: Sequence[list[Block]]) -> list[np.ndarray]:
         """The probabilities `classify` reports: the classifier's, with sentences split by inline

@@ -131,12 +131,13 @@ class Stages:
     calibration: Any = None
     page_type: Any = None
 
-    def final_input(self, X: Sequence[Block], shallow: np.ndarray | None = None) -> np.ndarray:
-        """The matrix the final stage scores (columns: :attr:`feature_names`), given the
-        :func:`shallow_features` of X if they are at hand."""
+    def final_input(self, X: Sequence[Block]) -> np.ndarray:
+        """The matrix the final stage scores (columns: :attr:`feature_names`)."""
         pages = page_slices(X)
-        if shallow is None:
-            shallow = shallow_features(X, pages, self.input_format)
+        return self._final_input(X, pages, shallow_features(X, pages, self.input_format))
+
+    def _final_input(self, X: Sequence[Block], pages: list[slice], shallow: np.ndarray) -> np.ndarray:
+        """:meth:`final_input`, given the pages of X and their :func:`shallow_features`."""
         word_scores = self.words.predict_proba([b.text for b in X])[:, 1]
         final_X = first_pass_input(shallow, word_scores, pages)
         if self.first is not None:
@@ -158,7 +159,7 @@ class Stages:
         :meth:`page_types`), from one featurisation."""
         pages = page_slices(X) if len(X) else []
         shallow = shallow_features(X, pages, self.input_format)
-        probabilities = self.final_stage.predict_proba(self.final_input(X, shallow))[:, 1]
+        probabilities = self.final_stage.predict_proba(self._final_input(X, pages, shallow))[:, 1]
         return probabilities, self._kinds(X, shallow, pages)
 
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
