@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import GATE_DEV, GATE_HTML  # noqa: E402
 
 from boilersift.labelled.data import load_pages  # noqa: E402
+from boilersift.model.stages import Stages  # noqa: E402
 from boilersift.pipeline import (
     Model,  # noqa: E402
     _numbered,  # noqa: E402
@@ -59,7 +60,8 @@ def main() -> None:
                             str(args.output_dir / name), "--trust-pickle"], check=True)
             pickled, _ = load_pickled(old)
             blocks = gate_blocks(fixture, styles)
-            expected = pickled.estimator_.predict_proba(blocks)[:, 1]
+            stages = pickled.estimator_  # its fitted stages, chained as predict chains arrays
+            expected = Stages(stages.words_, stages.first_, stages.final_, stages.input_format).predict_proba(blocks)[:, 1]
             actual = Model.load(args.output_dir / name).classifier.predict_proba(blocks)[:, 1]
             print(f"{name}: {len(blocks)} blocks, largest difference {np.abs(expected - actual).max():.3g}")
 

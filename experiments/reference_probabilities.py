@@ -33,7 +33,7 @@ from boilersift.pipeline import (
     _numbered,  # noqa: E402
 )
 from boilersift.training.augment import augment  # noqa: E402
-from boilersift.training.estimators import fit_classifier  # noqa: E402
+from boilersift.training.estimators import BlockFeaturizer, fit_classifier  # noqa: E402
 from boilersift.training.train import split_pages  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "fixtures" / "reference_probabilities.npz"
@@ -76,7 +76,7 @@ def main() -> None:
                     raise SystemExit(f"{input_format}: {key} differs from the shipped model; not its classifier")
         pages = load_pages([fixture], styles) if styles else load_pages([fixture])
         blocks = [block for page in pages for block in _numbered(page.blocks)]
-        expected = classifier.predict_proba(blocks)[:, 1]
+        expected = classifier.predict_proba(BlockFeaturizer(input_format).transform(blocks))[:, 1]
         if model.classifier.calibration is not None:  # fitted on the tune pages, kept as its breakpoints
             expected = model.classifier.calibration.apply(expected)
         actual = model.classifier.predict_proba(blocks)[:, 1]

@@ -19,7 +19,7 @@ from boilersift.labelled.data import (
     site_fold,
 )
 from boilersift.model.bundle import BUNDLE_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE
-from boilersift.training.estimators import PASS_ESTIMATORS, fit_classifier
+from boilersift.training.estimators import PASS_ESTIMATORS, BlockFeaturizer, fit_classifier
 from boilersift.training.train import split_pages, train_model
 
 # -- the fixture itself -----------------------------------------------------------
@@ -165,7 +165,7 @@ def test_every_estimator_fits_and_exports_exactly(small_pages, estimator, second
     """Every pass estimator trains, and its arrays predict what scikit-learn predicts, also after a save."""
     fitted = fit_classifier(small_pages, estimator, second_pass=second_pass)
     blocks = segment_text(SAMPLE_TXT.read_text(encoding="utf-8"))
-    proba = fitted.predict_proba(blocks)
+    proba = fitted.predict_proba(BlockFeaturizer().transform(blocks))
     assert proba.shape == (len(blocks), 2)
     assert np.allclose(proba.sum(axis=1), 1.0)
     loaded = Model.load(Model(fitted.export(), 0.5).save(tmp_path / "bundle"))

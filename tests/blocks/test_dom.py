@@ -164,16 +164,18 @@ def test_blocks_at_the_same_place_in_the_markup() -> None:
 
 
 def test_first_pass_scores_averaged_over_the_same_place() -> None:
-    from boilersift.features.featurize import DOM_PASS_NAMES, dom_score_context
+    from boilersift.features.featurize import DOM_PASS_NAMES, dom_score_context, markup_keys
 
     blocks = segment_html(CARDS)
     scores = np.linspace(0.0, 1.0, len(blocks))
-    context = dom_score_context(blocks, scores)
+    context = dom_score_context(markup_keys([blocks]), scores)
     assert context.shape == (len(blocks), len(DOM_PASS_NAMES))
     summaries = [i for i, b in enumerate(blocks) if b.text.startswith("Summary")]
     assert np.allclose(context[summaries, 0], scores[summaries].mean())  # the same path
     assert context[0, 1] == pytest.approx(scores[:2].mean())  # the article's container
-    assert dom_score_context([], np.zeros(0)).shape == (0, len(DOM_PASS_NAMES))
+    assert dom_score_context(markup_keys([]), np.zeros(0)).shape == (0, len(DOM_PASS_NAMES))
+    twice = dom_score_context(markup_keys([blocks, blocks]), np.concatenate([scores, scores + 1]))
+    assert np.allclose(twice[:len(blocks)], context) and np.allclose(twice[len(blocks):], context + 1)
 
 
 def test_text_blocks_cannot_get_dom_features() -> None:

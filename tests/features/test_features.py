@@ -371,6 +371,21 @@ def test_score_context_sees_neighbours():
     (["the and of", "Kremlin"], [0.9, 0.9], [0.0, 0.0]),
 ])
 def test_topic_overlap(texts, scores, expected):
-    from boilersift.features.featurize import topic_overlap
+    from boilersift.features.featurize import content_word_ids, topic_overlap
 
-    assert topic_overlap(texts, np.array(scores)) == pytest.approx(expected)
+    rows, words = content_word_ids([texts])
+    assert topic_overlap(rows, words, np.array(scores)) == pytest.approx(expected)
+
+
+def test_topic_overlap_stays_within_a_page():
+    """Two pages number their words alike; made unique across pages, a word of one page does
+    not count on the other."""
+    from boilersift.features.featurize import content_word_ids, topic_overlap
+    from boilersift.model.stages import across_pages
+
+    pages = [["Kremlin prisoner swap", "Kremlin talks"], ["Kremlin prisoner swap"]]
+    rows, words = content_word_ids(pages)
+    assert rows.tolist() == [0, 0, 0, 1, 1, 2, 2, 2] and sorted(words[rows == 2]) == [0, 1, 2]
+    unique = across_pages(rows, words, [slice(0, 2), slice(2, 3)])
+    overlap = topic_overlap(rows, unique, np.array([0.9, 0.1, 0.9]))
+    assert overlap == pytest.approx([0.0, 0.5, 0.0])

@@ -37,11 +37,13 @@ from boilersift.model.predictors import (
 from boilersift.pipeline import _numbered
 from boilersift.training.estimators import (
     N_HASH_FEATURES,
+    BlockFeaturizer,
     export_pass,
     export_softmax,
     export_words,
     fit_classifier,
     word_scorer,
+    word_vectorizer,
 )
 
 TOLERANCE = 1e-9
@@ -84,10 +86,11 @@ def test_hashed_words_equal_the_vectorizer_and_sgd(texts, small_pages):
     texts = texts + [b.text for b in small_pages[0].blocks[:50]]
     blocks = [b for page in small_pages for b in page.blocks]
     y = np.concatenate([page.labels for page in small_pages])
-    pipeline = word_scorer().fit([b.text for b in blocks], y)
-    words = export_words(pipeline)
+    linear = word_scorer().fit(word_vectorizer().transform([b.text for b in blocks]), y)
+    words = export_words(linear)
     assert words.n_features == N_HASH_FEATURES
-    assert np.abs(words.predict_proba(texts) - pipeline.predict_proba(texts)).max() <= TOLERANCE
+    expected = linear.predict_proba(word_vectorizer().transform(texts))
+    assert np.abs(words.predict_proba(texts) - expected).max() <= TOLERANCE
 
 
 def test_hash_buckets_equal_scikit_learns():
@@ -231,23 +234,26 @@ def pickled_bundle(tmp_path_factory):
 
     from boilersift import model
     from boilersift.model import predictors
-    from boilersift.training import estimators
+    from boilersift.training.legacy import PickledLineClassifier
 
     classifier = fit_classifier(load_pages([SMALL_LABELED])[:6], "hgb-small")
-    wrapped = FixedThresholdClassifier(classifier, threshold=0.4)
-    wrapped.estimator_ = classifier
+    pickled = PickledLineClassifier()  # boilersift 0.1's LineClassifier: the word stage was a pipeline
+    pickled.words_ = make_pipeline(word_vectorizer(), classifier.words_)
+    pickled.first_, pickled.final_ = classifier.first_, classifier.final_
+    wrapped = FixedThresholdClassifier(pickled, threshold=0.4)
+    wrapped.estimator_ = pickled
     path = tmp_path_factory.mktemp("legacy") / "old"
     path.mkdir()
-    moved = {"LineClassifier": estimators.LineClassifier, "words_and_bigrams": predictors.words_and_bigrams}
-    homes = {name: value.__module__ for name, value in moved.items()}
+    moved = {"LineClassifier": PickledLineClassifier, "words_and_bigrams": predictors.words_and_bigrams}
+    homes = {name: (value.__module__, value.__qualname__) for name, value in moved.items()}
     try:
         for name, value in moved.items():
-            value.__module__ = "boilersift.model"
+            value.__module__, value.__qualname__ = "boilersift.model", name
             setattr(model, name, value)
         joblib.dump(wrapped, path / "model.joblib", compress=3)
     finally:
         for name, value in moved.items():
-            value.__module__ = homes[name]
+            value.__module__, value.__qualname__ = homes[name]
             delattr(model, name)
     manifest = {"format_version": 1, "input_format": "text", "threshold": 0.4, "model_file": "model.joblib",
                 "model_sha256": sha256(path / "model.joblib"), "estimator": "hgb-small",
@@ -281,7 +287,8 @@ def test_convert_model_keeps_the_predictions(pickled_bundle, tmp_path):
     assert isinstance(converted, Model) and converted.threshold == 0.4
     assert converted.manifest["estimator"] == "hgb-small"
     blocks = [b for page in load_pages([SMALL_LABELED])[6:] for b in _numbered(page.blocks)]
-    assert np.abs(converted.classifier.predict_proba(blocks) - classifier.predict_proba(blocks)).max() <= TOLERANCE
+    expected = classifier.predict_proba(BlockFeaturizer("text").transform(blocks))
+    assert np.abs(converted.classifier.predict_proba(blocks) - expected).max() <= TOLERANCE
 
 
 def test_convert_model_of_a_current_bundle_says_so(tiny_bundle, tmp_path):

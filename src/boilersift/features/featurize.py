@@ -479,33 +479,57 @@ def content_words(text: str) -> set[str]:
     return {w[:6] for w in CONTENT_WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
-def topic_overlap(texts: list[str], scores: np.ndarray, cut: float = 0.5) -> np.ndarray:
-    """Share of each line's content words that also occur in the *other* lines
-    scored at least `cut`: an article paragraph stranded between two widgets
-    still talks about what the article talks about; a teaser for another story
-    does not."""
-    bags = [content_words(t) for t in texts]
-    core: Counter[str] = Counter()
-    for bag, score in zip(bags, scores):
-        if score >= cut:
-            core.update(bag)
-    out = np.zeros(len(texts))
-    for i, bag in enumerate(bags):
-        if bag:
-            own = 1 if scores[i] >= cut else 0
-            out[i] = sum(1 for w in bag if core[w] > own) / len(bag)
-    return out
+def content_word_ids(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The :func:`content_words` of the lines of several pages as (row, word id) pairs: rows
+    number the lines of all pages in order; each page numbers its own words from 0."""
+    rows: list[int] = []
+    ids: list[int] = []
+    row = 0
+    for texts in pages:
+        vocabulary: dict[str, int] = {}
+        for text in texts:
+            for word in content_words(text):
+                rows.append(row)
+                ids.append(vocabulary.setdefault(word, len(vocabulary)))
+            row += 1
+    return np.asarray(rows, dtype=np.int64), np.asarray(ids, dtype=np.int64)
 
 
-def dom_score_context(blocks: list[Block], scores: np.ndarray) -> np.ndarray:
-    """The mean first-pass score of the blocks at the same place in the markup (the same
-    `DomInfo.path`) and in the same container, one row per block of one HTML page: a teaser
-    card's summary reads like body text, but the cards around it, at the same path, do not."""
+def topic_overlap(rows: np.ndarray, words: np.ndarray, scores: np.ndarray, cut: float = 0.5) -> np.ndarray:
+    """Share of each line's content words (the pairs `rows`, `words` of
+    :func:`content_word_ids`, with ids that differ between pages) that also occur in the
+    *other* lines of its page scored at least `cut`: an article paragraph stranded between two
+    widgets still talks about what the article talks about; a teaser for another story does not."""
+    n = len(scores)
+    own = (scores >= cut)[rows]
+    core = np.bincount(words[own], minlength=int(words.max()) + 1 if len(words) else 0)
+    shared = core[words] > own
+    size = np.bincount(rows, minlength=n)
+    return np.divide(np.bincount(rows, weights=shared, minlength=n), size, out=np.zeros(n), where=size > 0)
+
+
+def markup_keys(pages: list[list[Block]]) -> np.ndarray:
+    """Two integer codes per HTML block of several pages: its place in the markup
+    (`DomInfo.path`) and its container; blocks share a code only within a page."""
+    codes, offset = [], 0
+    for blocks in pages:
+        if blocks:
+            keys = [np.unique([b.dom.path for b in blocks], return_inverse=True)[1],
+                    np.unique([b.dom.container for b in blocks], return_inverse=True)[1]]
+            codes.append(np.column_stack(keys).astype(np.int64) + offset)
+            offset += len(blocks)
+    return np.vstack(codes) if codes else np.zeros((0, 2), dtype=np.int64)
+
+
+def dom_score_context(keys: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The mean first-pass score of the blocks at the same place in the markup and in the same
+    container (:func:`markup_keys`), one row per block: a teaser card's summary reads like body
+    text, but the cards around it, at the same path, do not."""
     columns = []
-    for keys in ([b.dom.path for b in blocks], [b.dom.container for b in blocks]):
-        _, group, size = np.unique(keys, return_inverse=True, return_counts=True)
+    for key in keys.T:
+        _, group, size = np.unique(key, return_inverse=True, return_counts=True)
         columns.append((np.bincount(group, weights=scores) / size)[group])
-    return np.column_stack(columns) if blocks else np.zeros((0, len(DOM_PASS_NAMES)))
+    return np.column_stack(columns) if len(keys) else np.zeros((0, len(DOM_PASS_NAMES)))
 
 
 WORD_SCORE_NAMES = score_context_names("words")

@@ -9,7 +9,7 @@ explanation says why this line is scored differently from the rest of its page.
 A line's own features reach the final stage directly and through the first pass's
 score, so occluding one re-scores the first pass too. The columns include the learned
 scores of the word stage (``words*``) and the first pass on the neighbours
-(``pass1_*``), named as in :attr:`LineClassifier.feature_names_`.
+(``pass1_*``), named as in :attr:`Stages.feature_names`.
 """
 
 from __future__ import annotations

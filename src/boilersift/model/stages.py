@@ -22,8 +22,10 @@ import numpy as np
 
 from ..blocks.text import Block
 from ..features.featurize import (
+    content_word_ids,
     dom_score_context,
     featurize_pages,
+    markup_keys,
     model_feature_names,
     page_summary,
     score_context,
@@ -41,12 +43,6 @@ def page_slices(blocks: Sequence[Block]) -> list[slice]:
     return [slice(a, b) for a, b in zip(starts, ends)]
 
 
-def with_context(base: np.ndarray, scores: np.ndarray, pages: list[slice]) -> np.ndarray:
-    """`base` plus the context of a per-line score on each page (:func:`features.score_context`)."""
-    context = np.vstack([score_context(scores[page]) for page in pages])
-    return np.column_stack([base, context])
-
-
 def rounded(X: np.ndarray) -> np.ndarray:
     """`X` rounded to float32 precision (kept as float64). numpy releases differ in the last
     bits of log1p/exp, and a tree may split between two such values; rounded, the features are
@@ -60,26 +56,77 @@ def shallow_features(blocks: Sequence[Block], pages: list[slice], input_format: 
     return featurize_pages([list(blocks[page]) for page in pages], dom=input_format == "html")
 
 
+@dataclass(frozen=True)
+class PageColumns:
+    """Everything the stages read of the blocks of several pages besides their words, as
+    arrays: the page of every row, the shallow features, the content words (for the topic
+    overlap) and, of HTML blocks, the markup codes. Predicting builds it from blocks
+    (:meth:`of_blocks`); training keeps it in the columns of the featuriser's matrix."""
+
+    pages: list[slice]
+    shallow: np.ndarray
+    word_rows: np.ndarray  # (row, word id) pairs of :func:`~boilersift.features.featurize.content_word_ids`
+    word_ids: np.ndarray  # (ids numbered per page)
+    markup: np.ndarray | None  # (rows, 2) :func:`~boilersift.features.featurize.markup_keys`; None for text
+
+    @classmethod
+    def of_blocks(cls, blocks: Sequence[Block], input_format: str, pages: list[slice] | None = None) -> PageColumns:
+        pages = page_slices(blocks) if pages is None else pages
+        lists = [list(blocks[page]) for page in pages]
+        rows, ids = content_word_ids([[b.text for b in page] for page in lists])
+        return cls(pages, shallow_features(blocks, pages, input_format), rows, ids,
+                   markup_keys(lists) if input_format == "html" else None)
+
+
+def across_pages(rows: np.ndarray, ids: np.ndarray, pages: list[slice]) -> np.ndarray:
+    """Word ids numbered per page (:func:`~boilersift.features.featurize.content_word_ids`) made
+    unique across pages: a page's ids are below its number of (row, word) pairs, so each is
+    offset by the position of its page's first pair."""
+    starts = np.array([page.start for page in pages], dtype=np.int64)
+    if not len(rows):
+        return ids
+    first_pair = np.searchsorted(rows, starts)
+    return ids + first_pair[np.searchsorted(starts, rows, side="right") - 1]
+
+
+def with_context(base: np.ndarray, scores: np.ndarray, pages: list[slice]) -> np.ndarray:
+    """`base` plus the context of a per-line score on each page (:func:`features.score_context`)."""
+    context = np.vstack([score_context(scores[page]) for page in pages])
+    return np.column_stack([base, context])
+
+
 def first_pass_input(shallow: np.ndarray, word_scores: np.ndarray, pages: list[slice]) -> np.ndarray:
     """The shallow features of every page, plus the context of the word scores."""
     return rounded(with_context(shallow, word_scores, pages))
 
 
-def second_pass_input(blocks: Sequence[Block], first_X: np.ndarray, scores: np.ndarray,
-                      pages: list[slice], input_format: str) -> np.ndarray:
+def second_pass_input(columns: PageColumns, first_X: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The first pass's input, plus the context and topic overlap of its scores (and on HTML
     pages, their mean over the blocks at the same place in the markup)."""
-    overlap = np.concatenate([topic_overlap([b.text for b in blocks[page]], scores[page]) for page in pages])
-    columns = [with_context(first_X, scores, pages), overlap]
-    if input_format == "html":
-        columns.append(np.vstack([dom_score_context(list(blocks[page]), scores[page]) for page in pages]))
-    return rounded(np.column_stack(columns))
+    rows = columns.word_rows
+    parts = [with_context(first_X, scores, columns.pages),
+             topic_overlap(rows, across_pages(rows, columns.word_ids, columns.pages), scores)]
+    if columns.markup is not None:
+        parts.append(dom_score_context(columns.markup, scores))
+    return rounded(np.column_stack(parts))
 
 
 def page_summaries(blocks: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> np.ndarray:
     """One row per page (:func:`~boilersift.features.featurize.page_summary`) of its shallow
     features, rounded as the trees' inputs are."""
     return rounded(np.vstack([page_summary(shallow[page], list(blocks[page])) for page in pages]))
+
+
+def chain_input(columns: PageColumns, word_scores: np.ndarray, first: Any) -> np.ndarray:
+    """The matrix the final stage scores: the first pass's input from the word scores and,
+    if there is a first pass (`first` not None), the context of its probabilities."""
+    X = first_pass_input(columns.shallow, word_scores, columns.pages)
+    return X if first is None else second_pass_input(columns, X, first.predict_proba(X)[:, 1])
+
+
+def cascade(first: Any, final: Any) -> Any:
+    """The final stage as it predicts: a :class:`Cascade` after a first pass, else `final`."""
+    return final if first is None else Cascade(final, first.n_features_in_)
 
 
 @dataclass(frozen=True)
@@ -133,22 +180,15 @@ class Stages:
 
     def final_input(self, X: Sequence[Block]) -> np.ndarray:
         """The matrix the final stage scores (columns: :attr:`feature_names`)."""
-        pages = page_slices(X)
-        return self._final_input(X, pages, shallow_features(X, pages, self.input_format))
+        return self._final_input(X, PageColumns.of_blocks(X, self.input_format))
 
-    def _final_input(self, X: Sequence[Block], pages: list[slice], shallow: np.ndarray) -> np.ndarray:
-        """:meth:`final_input`, given the pages of X and their :func:`shallow_features`."""
-        word_scores = self.words.predict_proba([b.text for b in X])[:, 1]
-        final_X = first_pass_input(shallow, word_scores, pages)
-        if self.first is not None:
-            final_X = second_pass_input(X, final_X, self.first.predict_proba(final_X)[:, 1], pages,
-                                        self.input_format)
-        return final_X
+    def _final_input(self, X: Sequence[Block], columns: PageColumns) -> np.ndarray:
+        return chain_input(columns, self.words.predict_proba([b.text for b in X])[:, 1], self.first)
 
     @property
     def final_stage(self) -> Any:
         """What scores :meth:`final_input`: the second pass as a :class:`Cascade`, calibrated."""
-        stage = self.final if self.first is None else Cascade(self.final, self.first.n_features_in_)
+        stage = cascade(self.first, self.final)
         return stage if self.calibration is None else Calibrated(stage, self.calibration)
 
     def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
@@ -157,10 +197,9 @@ class Stages:
     def predict_pages(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """The probability of content of every block of X and the kind of each page (see
         :meth:`page_types`), from one featurisation."""
-        pages = page_slices(X) if len(X) else []
-        shallow = shallow_features(X, pages, self.input_format)
-        probabilities = self.final_stage.predict_proba(self._final_input(X, pages, shallow))[:, 1]
-        return probabilities, self._kinds(X, shallow, pages)
+        columns = PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
+        probabilities = self.final_stage.predict_proba(self._final_input(X, columns))[:, 1]
+        return probabilities, self._kinds(X, columns.shallow, columns.pages)
 
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
         """The kind of each page of X ("article", "forum", "product", ...; None without a

@@ -1,12 +1,18 @@
-"""Fitting the three stages (:mod:`boilersift.stages`) with scikit-learn.
+"""Fitting the three stages (:mod:`boilersift.model.stages`) with scikit-learn.
 
-:class:`LineClassifier` is a scikit-learn classifier whose samples are the lines
-(:class:`~boilersift.segment.Block`) of pages, in page order. In ``fit``, the
-scores a later stage learns from are cross-fitted (out-of-fold by page), as in
-scikit-learn's ``StackingClassifier``, so the later stage sees scores as noisy as
-they will be on new pages. :meth:`LineClassifier.export` turns the fitted
-estimators into arrays (:mod:`boilersift.predictors`), which is what models
-save, load and predict with. Only training imports this module.
+Two scikit-learn estimators, composed as usual::
+
+    pipeline = make_pipeline(BlockFeaturizer("html"), FixedThresholdClassifier(BlockClassifier("html"), threshold=0.4))
+    cross_val_score(pipeline, blocks, y, groups=sites, cv=GroupKFold(5))
+    model = to_model(pipeline.fit(blocks, y))      # the arrays boilersift saves and predicts with
+
+:class:`BlockFeaturizer` turns blocks (:class:`~boilersift.blocks.text.Block`, pages in order) into
+one sparse row each: the page, the shallow features, the hashed words and the content words.
+:class:`BlockClassifier` fits the three stages on those rows; the scores a later stage learns from
+are cross-fitted (out of fold by page, or by the `groups` given to ``fit``), as in scikit-learn's
+``StackingClassifier``, so the later stage sees scores as noisy as they will be on new pages. Its
+threshold is scikit-learn's: 0.5, or a ``FixedThresholdClassifier`` around it. Only training
+imports this module.
 """
 
 from __future__ import annotations
@@ -14,16 +20,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import FixedThresholdClassifier, GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..blocks.text import Block
+from ..features.featurize import feature_names
 from ..labelled.data import LabeledPage
 from ..model.predictors import (
     Calibration,
@@ -34,13 +42,17 @@ from ..model.predictors import (
     words_and_bigrams,
 )
 from ..model.stages import (
+    PageColumns,
     Stages,
+    cascade,
+    chain_input,
     first_pass_input,
     page_slices,
     page_summaries,
     second_pass_input,
     shallow_features,
 )
+from ..pipeline import DEFAULT_THRESHOLD, Model
 
 
 def hgb(trees: int, leaves: int, learning_rate: float) -> Callable[[], ClassifierMixin]:
@@ -62,23 +74,63 @@ PASS_ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
 }
 DEFAULT_ESTIMATORS = {"text": "hgb", "html": "hgb-small"}  # what `train` uses per input format
 N_HASH_FEATURES = 2**18
+# Columns of the featuriser's rows: the page number, the words (for the sample weights), the
+# two markup codes of an HTML block (0 for a text line), the shallow features, the hashed words
+# (N_HASH_FEATURES), and the content words numbered per page (at most N_PAGE_WORDS a page).
+N_META = 4
+N_PAGE_WORDS = 2**24
 
 
-def word_scorer() -> Pipeline:
-    """Stage 1: the vocabulary of a line. Hashing keeps the model small and needs no
-    vocabulary fit; alpha 1e-5 had the best tune-split AUC of 1e-6, 1e-5, 1e-4."""
-    return make_pipeline(
-        HashingVectorizer(analyzer=words_and_bigrams, n_features=N_HASH_FEATURES, alternate_sign=False),
-        SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None, random_state=0))
+def word_vectorizer() -> HashingVectorizer:
+    """Stage 1's input: hashed word uni/bigrams (:class:`~boilersift.model.predictors.HashedWords`
+    computes the same without scikit-learn). Hashing needs no vocabulary fit and keeps the model small."""
+    return HashingVectorizer(analyzer=words_and_bigrams, n_features=N_HASH_FEATURES, alternate_sign=False)
 
 
-def page_balanced_weights(blocks: Sequence[Block]) -> np.ndarray:
+def word_scorer() -> SGDClassifier:
+    """Stage 1: a logistic regression on the hashed words, a score of how boilerplate-like the
+    line's vocabulary is; alpha 1e-5 had the best tune-split AUC of 1e-6, 1e-5, 1e-4."""
+    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None, random_state=0)
+
+
+def n_columns(input_format: str) -> int:
+    """The width of :class:`BlockFeaturizer`'s rows for `input_format`."""
+    return N_META + len(feature_names(input_format)) + N_HASH_FEATURES + N_PAGE_WORDS
+
+
+class BlockFeaturizer(TransformerMixin, BaseEstimator):
+    """Blocks of pages (pages in order, each starting at a block of ``index == 0``) -> one sparse
+    row per block, what :class:`BlockClassifier` learns from. Nothing is learned: ``fit`` only
+    checks the format; the same blocks always give the same rows."""
+
+    def __init__(self, input_format: str = "text") -> None:
+        self.input_format = input_format
+
+    def fit(self, X: Sequence[Block], y=None) -> BlockFeaturizer:
+        n_columns(self.input_format)  # unknown formats fail here
+        return self
+
+    def transform(self, X: Sequence[Block]) -> sparse.csr_matrix:
+        blocks = list(X)
+        pages = page_slices(blocks) if blocks else []
+        columns = PageColumns.of_blocks(blocks, self.input_format, pages)
+        n = len(blocks)
+        page = np.repeat(np.arange(len(pages)), [p.stop - p.start for p in pages])
+        words = np.fromiter((max(len(b.text.split()), 1) for b in blocks), dtype=np.float64, count=n)
+        markup = columns.markup if columns.markup is not None else np.zeros((n, 2))
+        dense = np.column_stack([page, words, markup, columns.shallow])
+        content = sparse.csr_matrix((np.ones(len(columns.word_rows)), (columns.word_rows, columns.word_ids)),
+                                    shape=(n, N_PAGE_WORDS))
+        hashed = word_vectorizer().transform([b.text for b in blocks]) if n else sparse.csr_matrix((0, N_HASH_FEATURES))
+        return sparse.hstack([sparse.csr_matrix(dense), hashed, content], format="csr")
+
+
+def page_balanced_weights(words: np.ndarray, pages: list[slice]) -> np.ndarray:
     """Every page counts the same, split half by line and half by word: the headline
     metric averages pages and counts words, but short lines (inline links) still
     have to be learned."""
-    words = np.fromiter((max(len(b.text.split()), 1) for b in blocks), dtype=np.float64, count=len(blocks))
-    weights = np.zeros(len(blocks))
-    for page in page_slices(blocks):
+    weights = np.zeros(len(words))
+    for page in pages:
         w = words[page]
         if len(w):
             weights[page] = 0.5 / len(w) + 0.5 * w / w.sum()
@@ -92,87 +144,106 @@ def _fit(estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray) -> C
     return estimator.fit(X, y, sample_weight=weights)
 
 
-def _take(X, rows: np.ndarray):
-    return X[rows] if isinstance(X, np.ndarray) else [X[i] for i in rows]
+class BlockClassifier(ClassifierMixin, BaseEstimator):
+    """Content (1) / noise (0) classifier of the rows of :class:`BlockFeaturizer` of the same
+    `input_format`: the word stage, the first pass and (with `second_pass`) the neighbour-aware
+    second pass, each pass a :data:`PASS_ESTIMATORS` `estimator` (None: the format's default).
+    ``fit(X, y, groups=...)``: the cross-fitting folds keep each group whole (default: each page)."""
 
-
-class LineClassifier(ClassifierMixin, BaseEstimator):
-    """Content (1) / noise (0) classifier over the lines of pages.
-
-    X is a flat sequence of :class:`Block` in page order (pages start where
-    ``block.index == 0``), so that ``len(X) == len(y)`` as scikit-learn expects
-    while every stage can still see each line's neighbours.
-    """
-
-    input_format = "text"  # what the blocks come from; decides the feature set
-
-    def __init__(self, estimator: str = DEFAULT_ESTIMATORS["text"], cv: int = 3, second_pass: bool = True) -> None:
+    def __init__(self, input_format: str = "text", estimator: str | None = None, cv: int = 3,
+                 second_pass: bool = True) -> None:
+        self.input_format = input_format
         self.estimator = estimator
         self.cv = cv
         self.second_pass = second_pass
 
     def _pass_estimator(self) -> ClassifierMixin:
-        if self.estimator not in PASS_ESTIMATORS:
-            raise ValueError(f"unknown estimator {self.estimator!r}; choose from {', '.join(PASS_ESTIMATORS)}")
-        return PASS_ESTIMATORS[self.estimator]()
+        name = self.estimator or DEFAULT_ESTIMATORS[self.input_format]
+        if name not in PASS_ESTIMATORS:
+            raise ValueError(f"unknown estimator {name!r}; choose from {', '.join(PASS_ESTIMATORS)}")
+        return PASS_ESTIMATORS[name]()
+
+    def _unpack(self, X) -> tuple[PageColumns, sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """The page columns, hashed words, page numbers and word counts of the featuriser's rows."""
+        X = sparse.csr_matrix(X)
+        width, n_shallow = n_columns(self.input_format), len(feature_names(self.input_format))
+        if X.shape[1] != width:
+            raise ValueError(f"X has {X.shape[1]} columns, but BlockFeaturizer({self.input_format!r}) makes "
+                             f"{width}: featurise with the classifier's input format")
+        dense = X[:, :N_META + n_shallow].toarray()
+        page = dense[:, 0]
+        starts = np.flatnonzero(np.diff(page, prepend=np.nan) != 0) if len(page) else np.zeros(0, dtype=np.int64)
+        pages = [slice(a, b) for a, b in zip(starts, [*starts[1:], len(page)])]
+        hashed = X[:, N_META + n_shallow:N_META + n_shallow + N_HASH_FEATURES]
+        hashed.sort_indices()
+        content = X[:, N_META + n_shallow + N_HASH_FEATURES:].tocoo()
+        markup = dense[:, 2:4].astype(np.int64) if self.input_format == "html" else None
+        columns = PageColumns(pages, dense[:, N_META:], content.row.astype(np.int64),
+                              content.col.astype(np.int64), markup)
+        return columns, hashed, page, dense[:, 1]
 
     def _cross_fit(self, estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray,
                    groups: np.ndarray) -> tuple[np.ndarray, ClassifierMixin]:
-        """Out-of-fold probabilities (folds by page) and the estimator fitted on all."""
+        """Out-of-fold probabilities (folds by group) and the estimator fitted on all."""
         scores = np.zeros(len(y))
         for train, test in GroupKFold(self.cv).split(np.zeros(len(y)), y, groups):
-            fitted = _fit(clone(estimator), _take(X, train), y[train], weights[train])
-            scores[test] = fitted.predict_proba(_take(X, test))[:, 1]
+            fitted = _fit(clone(estimator), X[train], y[train], weights[train])
+            scores[test] = fitted.predict_proba(X[test])[:, 1]
         return scores, _fit(clone(estimator), X, y, weights)
 
-    def fit(self, X: Sequence[Block], y, sample_weight: np.ndarray | None = None) -> "LineClassifier":
+    def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
+        pass_estimator = self._pass_estimator()
+        columns, hashed, page, words = self._unpack(X)
         y = np.asarray(y, dtype=np.int64)
-        pages = page_slices(X)
-        weights = page_balanced_weights(X) if sample_weight is None else np.asarray(sample_weight)
-        groups = np.concatenate([np.full(s.stop - s.start, i) for i, s in enumerate(pages)])
-        word_scores, self.words_ = self._cross_fit(word_scorer(), [b.text for b in X], y, weights, groups)
-        first_X = first_pass_input(shallow_features(X, pages, self.input_format), word_scores, pages)
+        groups = page if groups is None else np.asarray(groups)
+        weights = page_balanced_weights(words, columns.pages) if sample_weight is None else np.asarray(sample_weight)
+        word_scores, self.words_ = self._cross_fit(word_scorer(), hashed, y, weights, groups)
+        first_X = first_pass_input(columns.shallow, word_scores, columns.pages)
         if self.second_pass:
-            first_scores, self.first_ = self._cross_fit(self._pass_estimator(), first_X, y, weights, groups)
-            final_X = second_pass_input(X, first_X, first_scores, pages, self.input_format)
+            first_scores, self.first_ = self._cross_fit(pass_estimator, first_X, y, weights, groups)
+            final_X = second_pass_input(columns, first_X, first_scores)
         else:
             self.first_, final_X = None, first_X
-        self.final_ = _fit(self._pass_estimator(), final_X, y, weights)
+        self.final_ = _fit(clone(pass_estimator), final_X, y, weights)
         self.classes_ = np.array([0, 1])
-        self.n_features_in_ = final_X.shape[1]
+        self.n_features_in_ = sparse.csr_matrix(X).shape[1]
         return self
 
-    @property
-    def stages_(self) -> Stages:
-        """The fitted scikit-learn stages, chained."""
-        return Stages(self.words_, self.first_, self.final_, self.input_format)
+    def predict_proba(self, X) -> np.ndarray:
+        columns, hashed, _, _ = self._unpack(X)
+        final_X = chain_input(columns, self.words_.predict_proba(hashed)[:, 1], self.first_)
+        return cascade(self.first_, self.final_).predict_proba(final_X)
 
-    def predict_proba(self, X: Sequence[Block]) -> np.ndarray:
-        return self.stages_.predict_proba(X)
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def export(self) -> Stages:
-        """The fitted stages as arrays (:mod:`boilersift.predictors`): what a model saves and predicts with."""
+        """The fitted stages as arrays (:mod:`boilersift.model.predictors`): what a model saves and predicts with."""
         return export_stages(self.words_, self.first_, self.final_, self.input_format)
 
 
-class BlockClassifier(LineClassifier):
-    """The same three stages over the blocks of HTML pages (:func:`dom.segment_html`),
-    whose first pass also sees the DOM features (link density, ancestors, ...)."""
-
-    input_format = "html"
-
-
-CLASSIFIERS: dict[str, type[LineClassifier]] = {"text": LineClassifier, "html": BlockClassifier}
+def to_model(fitted: BlockClassifier | FixedThresholdClassifier | Pipeline) -> Model:
+    """The :class:`~boilersift.pipeline.Model` of a fitted :class:`BlockClassifier`, of a
+    ``FixedThresholdClassifier`` around one (its threshold becomes the model's), or of a pipeline
+    ending in either."""
+    if isinstance(fitted, Pipeline):
+        fitted = fitted[-1]
+    threshold = DEFAULT_THRESHOLD
+    if isinstance(fitted, FixedThresholdClassifier):
+        threshold = 0.5 if fitted.threshold == "auto" else float(fitted.threshold)
+        fitted = fitted.estimator_
+    if not isinstance(fitted, BlockClassifier) or not hasattr(fitted, "final_"):
+        raise ValueError(f"{type(fitted).__name__} is not a fitted BlockClassifier")
+    return Model(fitted.export(), threshold)
 
 
 def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, second_pass: bool = True,
-                   input_format: str = "text") -> LineClassifier:
-    """Fit a Line/BlockClassifier on labelled pages (`estimator` None: the default for `input_format`)."""
-    X = [block for page in pages for block in page.blocks]
+                   input_format: str = "text") -> BlockClassifier:
+    """A :class:`BlockClassifier` fitted on the blocks of labelled pages (`estimator` None: the
+    default for `input_format`)."""
+    X = BlockFeaturizer(input_format).transform([block for page in pages for block in page.blocks])
     y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages if p.blocks])
-    classifier = CLASSIFIERS[input_format](estimator=estimator or DEFAULT_ESTIMATORS[input_format],
-                                           second_pass=second_pass)
-    return classifier.fit(X, y)
+    return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y)
 
 
 def fit_calibration(stages: Stages, pages: list[LabeledPage]) -> Calibration:
@@ -215,14 +286,12 @@ class ExportError(ValueError):
     """A fitted estimator that has no array form here."""
 
 
-def export_words(pipeline: Pipeline) -> HashedWords:
-    """``HashingVectorizer(analyzer=words_and_bigrams, alternate_sign=False, norm="l2")`` +
-    ``SGDClassifier(loss="log_loss")`` as its hash-bucket weights."""
-    vectorizer, linear = pipeline[0], pipeline[-1]
-    if not (isinstance(vectorizer, HashingVectorizer) and vectorizer.analyzer is words_and_bigrams
-            and not vectorizer.alternate_sign and vectorizer.norm == "l2" and not vectorizer.binary
-            and isinstance(linear, SGDClassifier) and linear.loss == "log_loss" and linear.coef_.shape[0] == 1):
-        raise ExportError(f"the word stage {pipeline!r} is not the one boilersift trains")
+def export_words(linear: SGDClassifier) -> HashedWords:
+    """Stage 1, ``SGDClassifier(loss="log_loss")`` on :func:`word_vectorizer`'s columns, as its
+    hash-bucket weights."""
+    if not (isinstance(linear, SGDClassifier) and linear.loss == "log_loss"
+            and linear.coef_.shape == (1, N_HASH_FEATURES)):
+        raise ExportError(f"the word stage {linear!r} is not the one boilersift trains")
     return HashedWords(np.asarray(linear.coef_[0], dtype=np.float64), float(linear.intercept_[0]))
 
 
@@ -279,7 +348,7 @@ def export_pass(estimator: ClassifierMixin) -> Trees | Linear:
     raise ExportError(f"{type(estimator).__name__} has no array form (known: {', '.join(PASS_ESTIMATORS)})")
 
 
-def export_stages(words: Pipeline, first: ClassifierMixin | None, final: ClassifierMixin,
+def export_stages(words: SGDClassifier, first: ClassifierMixin | None, final: ClassifierMixin,
                   input_format: str) -> Stages:
     """Fitted scikit-learn stages as arrays."""
     return Stages(export_words(words), None if first is None else export_pass(first), export_pass(final),

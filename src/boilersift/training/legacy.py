@@ -20,12 +20,24 @@ PICKLE_FILE = "model.joblib"
 REWRITTEN = ("format_version", "model_file", "model_sha256", "feature_names", "threshold")
 
 
+class PickledLineClassifier:
+    """What a format-1 pickle holds as ``boilersift.model.LineClassifier``: only its fitted stages
+    are read (``words_``, a hashing vectorizer and logistic regression; ``first_``; ``final_``)."""
+
+    input_format = "text"
+
+
+class PickledBlockClassifier(PickledLineClassifier):
+    """``boilersift.model.BlockClassifier`` of a format-1 pickle: the same, of HTML blocks."""
+
+    input_format = "html"
+
+
 def _pickled_names():
     """Where format-1 pickles look for boilersift's classes: they lived in the module boilersift.model."""
     from ..model import predictors, stages
-    from . import estimators
 
-    return {"LineClassifier": estimators.LineClassifier, "BlockClassifier": estimators.BlockClassifier,
+    return {"LineClassifier": PickledLineClassifier, "BlockClassifier": PickledBlockClassifier,
             "words_and_bigrams": predictors.words_and_bigrams, "Cascade": stages.Cascade}
 
 
@@ -65,13 +77,16 @@ def load_pickled(path: Path) -> tuple:
 
 def convert_pickled_bundle(path: str | Path, target: str | Path) -> Path:
     """Read the format-1 bundle `path` (unpickling it) and write it as a format-2 bundle to `target`."""
-    from .estimators import LineClassifier, export_stages
+    from .estimators import export_stages, word_vectorizer
 
     path, target = Path(path), Path(target)
     estimator, manifest = load_pickled(path)
-    classifier = getattr(estimator, "estimator_", None)
-    if not isinstance(classifier, LineClassifier):
+    classifier = getattr(estimator, "estimator_", None)  # format 1 pickled a FixedThresholdClassifier
+    if not isinstance(classifier, PickledLineClassifier):
         raise BoilersiftError(f"model {path}: {PICKLE_FILE} does not hold a fitted boilersift estimator")
-    stages = export_stages(classifier.words_, classifier.first_, classifier.final_, classifier.input_format)
+    vectorizer, linear = classifier.words_[0], classifier.words_[-1]
+    if vectorizer.get_params() != word_vectorizer().get_params():
+        raise BoilersiftError(f"model {path}: its word stage hashes words unlike boilersift's ({vectorizer!r})")
+    stages = export_stages(linear, classifier.first_, classifier.final_, classifier.input_format)
     kept = {key: value for key, value in manifest.items() if key not in REWRITTEN}
     return Model(stages, float(estimator.threshold), kept).save(target)

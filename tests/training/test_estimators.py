@@ -1,0 +1,87 @@
+"""The scikit-learn estimators: a featuriser in front of a classifier, composed, cross-validated
+by group and thresholded as scikit-learn does, and turned into the arrays a model predicts with."""
+
+import numpy as np
+import pytest
+from conftest import SMALL_LABELED
+from sklearn.base import clone
+from sklearn.model_selection import (
+    FixedThresholdClassifier,
+    GroupKFold,
+    cross_val_score,
+)
+from sklearn.pipeline import make_pipeline
+
+from boilersift.features.featurize import feature_names
+from boilersift.labelled.data import load_pages
+from boilersift.pipeline import _numbered
+from boilersift.training.estimators import (
+    N_HASH_FEATURES,
+    N_META,
+    BlockClassifier,
+    BlockFeaturizer,
+    n_columns,
+    to_model,
+)
+
+ESTIMATOR = "logreg"  # the quickest pass estimator
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Blocks, labels and sites of the small labelled pages (every page its own site)."""
+    pages = load_pages([SMALL_LABELED])
+    blocks = [b for page in pages for b in _numbered(page.blocks)]
+    y = np.concatenate([page.labels for page in pages])
+    sites = np.concatenate([[i // 2] * len(page.blocks) for i, page in enumerate(pages)])
+    return blocks, y, sites
+
+
+def test_the_featuriser_makes_one_row_per_block(data):
+    blocks, _, _ = data
+    X = BlockFeaturizer().fit(blocks).transform(blocks)
+    assert X.shape == (len(blocks), n_columns("text"))
+    page = X[:, 0].toarray().ravel()
+    assert page[0] == 0 and np.all(np.diff(page) >= 0) and page[-1] == sum(b.index == 0 for b in blocks) - 1
+    shallow = X[:, N_META:N_META + len(feature_names("text"))]
+    hashed = X[:, N_META + len(feature_names("text")):N_META + len(feature_names("text")) + N_HASH_FEATURES]
+    assert shallow.nnz > 0 and hashed.nnz >= len(blocks) - 1
+    assert (BlockFeaturizer().transform(blocks[:0])).shape == (0, n_columns("text"))
+
+
+def test_fit_on_rows_with_groups_and_predict(data):
+    blocks, y, sites = data
+    X = BlockFeaturizer().transform(blocks)
+    by_page = BlockClassifier(estimator=ESTIMATOR).fit(X, y)
+    by_site = BlockClassifier(estimator=ESTIMATOR).fit(X, y, groups=sites)
+    for classifier in (by_page, by_site):
+        proba = classifier.predict_proba(X)
+        assert proba.shape == (len(blocks), 2) and np.allclose(proba.sum(axis=1), 1.0)
+        assert classifier.predict(X).tolist() == (proba[:, 1] > 0.5).astype(int).tolist()
+    # other folds, so other cross-fitted scores for the later passes to learn from
+    assert not np.array_equal(by_page.predict_proba(X), by_site.predict_proba(X))
+
+
+def test_a_pipeline_cross_validates_by_group_and_keeps_its_threshold(data, tmp_path):
+    blocks, y, sites = data
+    pipeline = make_pipeline(BlockFeaturizer(), FixedThresholdClassifier(BlockClassifier(estimator=ESTIMATOR),
+                                                                        threshold=0.4))
+    scores = cross_val_score(pipeline, blocks, y, groups=sites, cv=GroupKFold(3), scoring="f1")
+    assert len(scores) == 3 and np.all((scores > 0.0) & (scores <= 1.0))  # a few small pages: not a quality test
+    fitted = clone(pipeline).fit(blocks, y)
+    model = to_model(fitted)
+    assert model.threshold == 0.4
+    probabilities = model.classifier.predict_proba(blocks)[:, 1]
+    assert np.abs(probabilities - fitted.predict_proba(blocks)[:, 1]).max() <= 1e-9
+    assert np.array_equal(probabilities >= 0.4, fitted.predict(blocks) == 1)
+
+
+def test_rows_of_another_format_are_refused(data):
+    blocks, y, _ = data
+    with pytest.raises(ValueError, match=r"BlockFeaturizer\('html'\) makes .*featurise with the classifier's"):
+        BlockClassifier("html", ESTIMATOR).fit(BlockFeaturizer("text").transform(blocks), y)
+
+
+def test_only_a_fitted_classifier_becomes_a_model():
+    with pytest.raises(ValueError, match="not a fitted BlockClassifier"):
+        to_model(BlockClassifier())
