@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=Path(__file__).resolve().parent / "loso")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--input-format", choices=("html", "text"), default="html")
+    parser.add_argument("--source-balance", type=float, default=0.0,
+                        help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     styles = ["dom"] if args.input_format == "html" else DEFAULT_STYLES.split(",")
@@ -40,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for source in sources:
         started = time.perf_counter()
-        model = train_model(pages, input_format=args.input_format, dev_source=source)
+        model = train_model(pages, input_format=args.input_format, dev_source=source,
+                            source_balance=args.source_balance)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")

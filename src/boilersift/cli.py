@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=TRAIN.seed,
                    help=f"seed of the augmentation, training's one random choice (default {TRAIN.seed}); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")
+    p.add_argument("--source-balance", type=float, default=TRAIN.source_balance, metavar="POWER",
+                   help="a page of a source of n pages (the records' 'source') weighs n ** -POWER: 0 weighs every "
+                        f"page alike, 1 every source (default {TRAIN.source_balance})")
     p.add_argument("--no-calibration", dest="calibrate", action="store_false",
                    help="keep the final stage's probabilities as they are (default: map them onto the share of "
                         "content lines of the tune pages, an isotonic calibration; docs/how-it-works.md)")

@@ -85,3 +85,15 @@ def test_rows_of_another_format_are_refused(data):
 def test_only_a_fitted_classifier_becomes_a_model():
     with pytest.raises(ValueError, match="not a fitted BlockClassifier"):
         to_model(BlockClassifier())
+
+
+@pytest.mark.parametrize("power, expected", [
+    (0.0, [1.0, 1.0, 1.0, 1.0]),  # every page alike
+    (1.0, [2 / 3, 2 / 3, 2 / 3, 2.0]),  # each source's pages together weigh the same
+])
+def test_source_weights(power, expected):
+    from boilersift.labelled.data import LabeledPage
+    from boilersift.training.estimators import source_weights
+
+    pages = [LabeledPage(str(i), [], [], {"source": source}) for i, source in enumerate("aaab")]
+    assert source_weights(pages, power) == pytest.approx(expected)

@@ -237,13 +237,29 @@ def to_model(fitted: BlockClassifier | FixedThresholdClassifier | Pipeline) -> M
     return Model(fitted.export(), threshold)
 
 
+def source_weights(pages: list[LabeledPage], power: float) -> np.ndarray:
+    """One weight per page: ``n ** -power`` for a page of a source of n pages (its `source`),
+    scaled to a mean of 1."""
+    sources = [str(page.meta.get("source")) for page in pages]
+    _, source, size = np.unique(sources, return_inverse=True, return_counts=True)
+    weights = size[source].astype(np.float64) ** -power
+    return weights / weights.mean() if len(weights) else weights
+
+
 def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, second_pass: bool = True,
-                   input_format: str = "text") -> BlockClassifier:
+                   input_format: str = "text", source_balance: float = 0.0) -> BlockClassifier:
     """A :class:`BlockClassifier` fitted on the blocks of labelled pages (`estimator` None: the
-    default for `input_format`)."""
-    X = BlockFeaturizer(input_format).transform([block for page in pages for block in page.blocks])
-    y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages if p.blocks])
-    return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y)
+    default for `input_format`), each page weighed by :func:`source_weights` of `source_balance`."""
+    pages = [page for page in pages if page.blocks]
+    blocks = [block for page in pages for block in page.blocks]
+    X = BlockFeaturizer(input_format).transform(blocks)
+    y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages]) if pages else np.zeros(0, np.int64)
+    weights = None
+    if source_balance:
+        words = np.fromiter((max(len(b.text.split()), 1) for b in blocks), dtype=np.float64, count=len(blocks))
+        per_page = np.repeat(source_weights(pages, source_balance), [len(page.blocks) for page in pages])
+        weights = page_balanced_weights(words, page_slices(blocks)) * per_page
+    return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y, sample_weight=weights)
 
 
 def fit_calibration(stages: Stages, pages: list[LabeledPage]) -> Calibration:
