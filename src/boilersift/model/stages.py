@@ -74,8 +74,8 @@ class PageColumns:
         pages = page_slices(blocks) if pages is None else pages
         lists = [list(blocks[page]) for page in pages]
         rows, ids = content_word_ids([[b.text for b in page] for page in lists])
-        return cls(pages, shallow_features(blocks, pages, input_format), rows, ids,
-                   markup_keys(lists) if input_format == "html" else None)
+        html = input_format == "html"
+        return cls(pages, featurize_pages(lists, dom=html), rows, ids, markup_keys(lists) if html else None)
 
 
 def across_pages(rows: np.ndarray, ids: np.ndarray, pages: list[slice]) -> np.ndarray:

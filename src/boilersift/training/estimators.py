@@ -121,7 +121,8 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
         dense = np.column_stack([page, words, markup, columns.shallow])
         content = sparse.csr_matrix((np.ones(len(columns.word_rows)), (columns.word_rows, columns.word_ids)),
                                     shape=(n, N_PAGE_WORDS))
-        hashed = word_vectorizer().transform([b.text for b in blocks]) if n else sparse.csr_matrix((0, N_HASH_FEATURES))
+        texts = [b.text for b in blocks]
+        hashed = word_vectorizer().transform(texts) if n else sparse.csr_matrix((0, N_HASH_FEATURES))
         return sparse.hstack([sparse.csr_matrix(dense), hashed, content], format="csr")
 
 
