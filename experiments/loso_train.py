@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=Path(__file__).resolve().parent / "loso")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--input-format", choices=("html", "text"), default="html")
+    parser.add_argument("--folds", choices=("page", "site"), default="page", help="train --folds")
     parser.add_argument("--source-balance", type=float, default=0.0,
                         help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
     args = parser.parse_args(argv)
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         started = time.perf_counter()
         model = train_model(pages, input_format=args.input_format, dev_source=source,
-                            source_balance=args.source_balance)
+                            source_balance=args.source_balance, folds=args.folds)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")

@@ -168,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=TRAIN.seed,
                    help=f"seed of the augmentation, training's one random choice (default {TRAIN.seed}); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")
+    p.add_argument("--folds", choices=("page", "site"), default=TRAIN.folds,
+                   help="what the folds that cross-fit the later stages' inputs keep whole: each page, or each "
+                        "site, so that the later stages learn from scores as they are on a site never seen "
+                        f"(default {TRAIN.folds})")
     p.add_argument("--source-balance", type=float, default=TRAIN.source_balance, metavar="POWER",
                    help="a page of a source of n pages (the records' 'source') weighs n ** -POWER: 0 weighs every "
                         f"page alike, 1 every source (default {TRAIN.source_balance})")

@@ -97,3 +97,18 @@ def test_source_weights(power, expected):
 
     pages = [LabeledPage(str(i), [], [], {"source": source}) for i, source in enumerate("aaab")]
     assert source_weights(pages, power) == pytest.approx(expected)
+
+
+def test_folds_by_site_keep_a_site_in_one_fold(small_pages):
+    """Every page of a site lands in the same fold, so the later stages see scores of sites the
+    word stage never saw (page folds let a site's other pages teach it its navigation)."""
+    import dataclasses
+
+    from boilersift.training.estimators import fit_classifier
+
+    pages = [dataclasses.replace(page, meta={**page.meta, "site": f"site{i // 3}"}) for i, page in enumerate(small_pages)]
+    by_page, by_site = (fit_classifier(pages, ESTIMATOR, folds=folds) for folds in ("page", "site"))
+    X = BlockFeaturizer().transform([b for page in pages for b in page.blocks])
+    assert not np.array_equal(by_page.predict_proba(X), by_site.predict_proba(X))
+    with pytest.raises(ValueError, match="folds='line': choose page or site"):
+        fit_classifier(pages, ESTIMATOR, folds="line")

@@ -248,9 +248,12 @@ def source_weights(pages: list[LabeledPage], power: float) -> np.ndarray:
 
 
 def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, second_pass: bool = True,
-                   input_format: str = "text", source_balance: float = 0.0) -> BlockClassifier:
+                   input_format: str = "text", source_balance: float = 0.0, folds: str = "page") -> BlockClassifier:
     """A :class:`BlockClassifier` fitted on the blocks of labelled pages (`estimator` None: the
-    default for `input_format`), each page weighed by :func:`source_weights` of `source_balance`."""
+    default for `input_format`), each page weighed by :func:`source_weights` of `source_balance`,
+    cross-fitted in folds that keep each page or (`folds` "site") each site whole."""
+    if folds not in ("page", "site"):
+        raise ValueError(f"folds={folds!r}: choose page or site")
     pages = [page for page in pages if page.blocks]
     blocks = [block for page in pages for block in page.blocks]
     X = BlockFeaturizer(input_format).transform(blocks)
@@ -260,7 +263,11 @@ def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, secon
         words = np.fromiter((max(len(b.text.split()), 1) for b in blocks), dtype=np.float64, count=len(blocks))
         per_page = np.repeat(source_weights(pages, source_balance), [len(page.blocks) for page in pages])
         weights = page_balanced_weights(words, page_slices(blocks)) * per_page
-    return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y, sample_weight=weights)
+    groups = None  # the featuriser's page numbers
+    if folds == "site":
+        sites = [str(page.meta.get("site") or page.id) for page in pages]
+        groups = np.repeat(np.unique(sites, return_inverse=True)[1], [len(page.blocks) for page in pages])
+    return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y, groups, weights)
 
 
 def fit_calibration(stages: Stages, pages: list[LabeledPage]) -> Calibration:

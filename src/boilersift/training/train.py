@@ -75,7 +75,8 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     started = time.perf_counter()
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
     augmented = augment(fit_pages, widget_rate, config.seed, start_rate, related_rate, config.tail_share)
-    classifier = fit_classifier(augmented, estimator, config.second_pass, input_format, config.source_balance)
+    classifier = fit_classifier(augmented, estimator, config.second_pass, input_format, config.source_balance,
+                                config.folds)
     model = Model(classifier.export(), cut)
     if config.calibrate and tune_pages:
         model.classifier = dataclasses.replace(model.classifier,
@@ -93,7 +94,7 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
                   "tune_percent": config.tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
                   "widget_rate": widget_rate, "start_rate": start_rate, "seed": config.seed,
-                  "source_balance": config.source_balance,
+                  "source_balance": config.source_balance, "folds": config.folds,
                   "calibrated": config.calibrate, "related_rate": related_rate, "tail_share": config.tail_share,
                   "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
         "fit_seconds": round(fit_seconds, 1),
