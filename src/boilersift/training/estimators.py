@@ -149,7 +149,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     """Content (1) / noise (0) classifier of the rows of :class:`BlockFeaturizer` of the same
     `input_format`: the word stage, the first pass and (with `second_pass`) the neighbour-aware
     second pass, each pass a :data:`PASS_ESTIMATORS` `estimator` (None: the format's default).
-    ``fit(X, y, groups=...)``: the cross-fitting folds keep each group whole (default: each page)."""
+    ``fit(X, y, groups=..., sample_weight=...)``: the cross-fitting folds keep each group whole
+    (default: each page); `sample_weight` scales the page-balanced weights (:func:`page_balanced_weights`)."""
 
     def __init__(self, input_format: str = "text", estimator: str | None = None, cv: int = 3,
                  second_pass: bool = True) -> None:
@@ -197,7 +198,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         columns, hashed, page, words = self._unpack(X)
         y = np.asarray(y, dtype=np.int64)
         groups = page if groups is None else np.asarray(groups)
-        weights = page_balanced_weights(words, columns.pages) if sample_weight is None else np.asarray(sample_weight)
+        weights = page_balanced_weights(words, columns.pages)
+        if sample_weight is not None:
+            weights = weights * np.asarray(sample_weight)
         word_scores, self.words_ = self._cross_fit(word_scorer(), hashed, y, weights, groups)
         first_X = first_pass_input(columns.shallow, word_scores, columns.pages)
         if self.second_pass:
@@ -207,7 +210,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             self.first_, final_X = None, first_X
         self.final_ = _fit(clone(pass_estimator), final_X, y, weights)
         self.classes_ = np.array([0, 1])
-        self.n_features_in_ = sparse.csr_matrix(X).shape[1]
+        self.n_features_in_ = X.shape[1]
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -258,15 +261,12 @@ def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, secon
     blocks = [block for page in pages for block in page.blocks]
     X = BlockFeaturizer(input_format).transform(blocks)
     y = np.concatenate([np.asarray(p.labels, dtype=np.int64) for p in pages]) if pages else np.zeros(0, np.int64)
-    weights = None
-    if source_balance:
-        words = np.fromiter((max(len(b.text.split()), 1) for b in blocks), dtype=np.float64, count=len(blocks))
-        per_page = np.repeat(source_weights(pages, source_balance), [len(page.blocks) for page in pages])
-        weights = page_balanced_weights(words, page_slices(blocks)) * per_page
+    lengths = [len(page.blocks) for page in pages]
+    weights = np.repeat(source_weights(pages, source_balance), lengths) if source_balance else None
     groups = None  # the featuriser's page numbers
     if folds == "site":
         sites = [str(page.meta.get("site") or page.id) for page in pages]
-        groups = np.repeat(np.unique(sites, return_inverse=True)[1], [len(page.blocks) for page in pages])
+        groups = np.repeat(np.unique(sites, return_inverse=True)[1], lengths)
     return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y, groups, weights)
 
 
