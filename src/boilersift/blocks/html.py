@@ -161,9 +161,16 @@ def _spaced(char: str) -> bool:
 
 def _descriptor(tag: str, attributes: dict[str, str]) -> str:
     """"div.first-class#id": how people name an element."""
+    if not attributes:  # lxml's empty mapping, whose `get` is slow
+        return tag
     first_class = (attributes.get("class") or "").split()[:1]
     element_id = attributes.get("id")
     return tag + (f".{first_class[0]}" if first_class else "") + (f"#{element_id}" if element_id else "")
+
+
+# Makes a NamedTuple from all its fields without the class's Python-level __new__ (a
+# third of the cost, paid for every block).
+_new_tuple = tuple.__new__
 
 
 class _Segmenter:
@@ -189,7 +196,7 @@ class _Segmenter:
         # entering and leaving an element is O(1) however deep the page is.
         self.bits_stack: list[int] = [0]
         self.block_bits = 0  # the open bits seen by any text of the current block
-        # Open block-level elements: [tag, element id, attributes, descriptor or None].
+        # Open block-level elements: [tag, element id, attributes, descriptor, path]; None: not yet named.
         self.block_stack: list[list] = []
         self.links_open = 0
         self.at_tag_edge = False  # an element other than text formatting opened or closed since the last text
@@ -224,7 +231,7 @@ class _Segmenter:
             if self.parts:
                 self.flush()
             self.next_id += 1
-            self.block_stack.append([tag, self.next_id, attributes, None])
+            self.block_stack.append([tag, self.next_id, attributes, None, None])
             if tag in LAYOUT_TAGS:
                 self.open_layout(tag, attributes)
         self.bits_stack.append(self.bits_stack[-1] | bits)
@@ -325,11 +332,18 @@ class _Segmenter:
             del self.add_pending  # the class's again
 
     def path(self) -> str:
-        """The last few block-level ancestors, "article.post > div > p"."""
-        for entry in self.block_stack[-PATH_LENGTH:]:
-            if entry[3] is None:
-                entry[3] = _descriptor(entry[0], entry[2])
-        return " > ".join(entry[3] for entry in self.block_stack[-PATH_LENGTH:])
+        """The last few block-level ancestors, "article.post > div > p" (kept on the innermost
+        one's entry for the other blocks it holds)."""
+        if not self.block_stack:
+            return ""
+        innermost = self.block_stack[-1]
+        if innermost[4] is None:
+            named = self.block_stack[-PATH_LENGTH:]
+            for entry in named:
+                if entry[3] is None:
+                    entry[3] = _descriptor(entry[0], entry[2])
+            innermost[4] = " > ".join([entry[3] for entry in named])
+        return innermost[4]
 
     def flush(self) -> None:
         """End the current block (at a block-level boundary)."""
@@ -352,9 +366,9 @@ class _Segmenter:
         tag = self.block_stack[-1][0] if self.block_stack else "body"
         container = self.block_stack[-2][1] if len(self.block_stack) > 1 else 0
         index = len(self.blocks)
-        dom = DomInfo(tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container, self.path(),
-                      self.place, code, links)
-        self.blocks.append(Block(text, index, index + 1, 0, 0, 0, dom))
+        dom = _new_tuple(DomInfo, (tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container,
+                                   self.path(), self.place, code, links))
+        self.blocks.append(_new_tuple(Block, (text, index, index + 1, 0, 0, 0, dom)))
 
 
 def _count(attributes: dict[str, str], name: str, limit: int) -> int:

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain, repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -165,6 +167,9 @@ def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.nda
     return mask
 
 
+_first_char = itemgetter(0)
+
+
 def _char_class_counts(texts: list[str]) -> np.ndarray:
     """Per-line counts of (upper, lower, digit, punct, space, cjk, other-letter) characters."""
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
@@ -203,12 +208,14 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
 
     lows = [t.lower() for t in texts]
     per_line: list[tuple] = []  # built as Python tuples: item assignment into numpy costs more
+    is_stop_word = STOP_WORDS.__contains__
     for text, low in zip(texts, lows):
         words = text.split()
         n_words = len(words)
         first, last = text[0], text[-1]
-        title = sum([w[0].isupper() for w in words])
-        stop = sum([w.strip(STRIP_PUNCT) in STOP_WORDS for w in low.split()])
+        # map() over C functions: no Python frame per word (the loop's costliest part)
+        title = sum(map(str.isupper, map(_first_char, words)))
+        stop = sum(map(is_stop_word, map(str.strip, low.split(), repeat(STRIP_PUNCT))))
         per_line.append((
             n_words, last in TERMINAL, last == ":", first.isupper(), first.islower(),
             not first.isalnum() and first not in BULLET, first in BULLET, "|" in text,
@@ -247,7 +254,7 @@ def _page_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
     texts = [b.text for b in blocks]
     counts = Counter(texts)
     repeats = np.fromiter((counts[t] - 1 for t in texts), dtype=np.float64, count=n)
-    same_prev = np.array([i > 0 and texts[i] == texts[i - 1] for i in range(n)], dtype=np.float64)
+    same_prev = np.fromiter(chain([False], map(str.__eq__, texts[1:], texts[:-1])), dtype=np.float64, count=n)
     same_next = np.append(same_prev[1:], 0.0)
     blank_before = np.fromiter((min(b.blank_before, 3) for b in blocks), dtype=np.float64, count=n)
     blank_after = np.fromiter((min(b.blank_after, 3) for b in blocks), dtype=np.float64, count=n)
@@ -303,15 +310,17 @@ def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
     """Blocks from each block to the nearest masked block above (-1) or below (+1),
     capped at 50; the block itself does not count."""
     n = len(mask)
-    out = np.full(n, 50.0)
-    last = None
-    order = range(n) if direction < 0 else range(n - 1, -1, -1)
-    for i in order:
-        if last is not None:
-            out[i] = min(abs(i - last), 50)
-        if mask[i]:
-            last = i
-    return out
+    idx = np.arange(n)
+    if direction < 0:  # the last masked block before each block
+        seen = np.maximum.accumulate(np.where(mask, idx, -1))
+        nearest = np.concatenate(([-1], seen[:-1]))
+        distance = idx - nearest
+    else:  # the first masked block after each block
+        seen = np.minimum.accumulate(np.where(mask, idx, n)[::-1])[::-1]
+        nearest = np.concatenate((seen[1:], [n]))
+        distance = nearest - idx
+    found = (nearest >= 0) & (nearest < n)
+    return np.where(found, np.minimum(distance, 50), 50).astype(np.float64)
 
 
 def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
@@ -482,17 +491,15 @@ def content_words(text: str) -> set[str]:
 def content_word_ids(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """The :func:`content_words` of the lines of several pages as (row, word id) pairs: rows
     number the lines of all pages in order; each page numbers its own words from 0."""
-    rows: list[int] = []
+    counts: list[int] = []  # content words of each line
     ids: list[int] = []
-    row = 0
     for texts in pages:
         vocabulary: dict[str, int] = {}
         for text in texts:
-            for word in content_words(text):
-                rows.append(row)
-                ids.append(vocabulary.setdefault(word, len(vocabulary)))
-            row += 1
-    return np.asarray(rows, dtype=np.int64), np.asarray(ids, dtype=np.int64)
+            words = content_words(text)
+            ids += [vocabulary.setdefault(word, len(vocabulary)) for word in words]
+            counts.append(len(words))
+    return np.repeat(np.arange(len(counts), dtype=np.int64), counts), np.asarray(ids, dtype=np.int64)
 
 
 def topic_overlap(rows: np.ndarray, words: np.ndarray, scores: np.ndarray, cut: float = 0.5) -> np.ndarray:
