@@ -222,3 +222,48 @@ def test_raw_text_that_is_closed_is_left_alone():
 
     html = "<script>if (a < b) { s = '<div>'; }</script><p>Text.</p><textarea>a <b> c</textarea>"
     assert close_raw_text(html) is html
+
+
+def test_ancestors_are_the_open_block_elements() -> None:
+    """Outermost first, ending at the block's own element; its container is the one before."""
+    blocks = segment_html("<div><section><p>in a paragraph</p>after it</section></div>")
+    paragraph, after = (b.dom for b in blocks)
+    assert paragraph.ancestors[-2] == paragraph.container and after.ancestors == paragraph.ancestors[:-1]
+    assert len(set(paragraph.ancestors)) == len(paragraph.ancestors)
+
+
+def _paragraph(words: int) -> str:
+    return "<p>" + ", ".join(["the council said the bridge reopened"] * words) + ".</p>"
+
+
+REGION = ("<body><div id=nav><a href=/>Home</a> <a href=/n>News</a> <a href=/s>Sport</a></div>"
+          "<div id=main><div class=story>" + _paragraph(8) * 3 + "</div>"
+          "<div class=second>" + _paragraph(6) * 2 + "</div>"
+          "<div class=note><p>A short note beside the story, one line.</p></div></div>"
+          "<aside><p>Sidebar text long enough to count as a paragraph here.</p></aside></body>")
+
+
+def test_main_region_is_readabilitys_best_candidate() -> None:
+    """The story's paragraphs score most for their parent; a sibling that scores a fifth of it
+    or more (and at least 10) joins it, a short note and the sidebar do not."""
+    blocks = segment_html(REGION)
+    rows = [dom_row(REGION, i) for i in range(len(blocks))]
+    story, second = rows[1], rows[4]
+    note, sidebar, menu = rows[6], rows[7], rows[0]
+    assert story["in_main_region"] == 1.0 and story["ancestor_score_ratio"] == 1.0
+    assert second["in_main_region"] == 0.0 and second["in_main_or_sibling"] == 1.0
+    assert 0.2 < second["ancestor_score_ratio"] < 1.0
+    for row in (note, sidebar, menu):
+        assert row["in_main_region"] == row["in_main_or_sibling"] == 0.0
+    assert menu["ancestor_score_ratio"] < 0.1
+    # each story paragraph: 1 + 7 commas + 3 (over 300 characters); the story holds three
+    assert story["log_main_score"] == pytest.approx(np.log1p(3 * 11.0)) == menu["log_main_score"]
+
+
+def test_without_paragraphs_the_whole_page_is_the_main_region() -> None:
+    """As readability falls back to the whole body: nothing scores, so the outermost element wins."""
+    html = "<ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul>"
+    for i in range(2):
+        row = dom_row(html, i)
+        assert row["in_main_region"] == row["in_main_or_sibling"] == 1.0
+        assert row["log_main_score"] == row["ancestor_score_ratio"] == 0.0

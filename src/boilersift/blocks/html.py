@@ -112,6 +112,7 @@ class DomInfo(NamedTuple):
     place: tuple[int, ...] = NO_LAYOUT  # the fields of its `layout`, as a plain tuple: a tenth of the cost to make
     code: str = ""  # in a <pre>: the block's text with its white space, as shown
     links: tuple[tuple[str, str], ...] = ()  # (text, href) of its links, in order; text as in the page, maybe blank
+    ancestors: tuple[int, ...] = ()  # ids of the open block-level elements, outermost first (the main region)
 
     @property
     def layout(self) -> Layout:
@@ -198,6 +199,7 @@ class _Segmenter:
         self.block_bits = 0  # the open bits seen by any text of the current block
         # Open block-level elements: [tag, element id, attributes, descriptor, path]; None: not yet named.
         self.block_stack: list[list] = []
+        self.open_ids: list[int] = []  # their ids, as DomInfo.ancestors copies them
         self.links_open = 0
         self.at_tag_edge = False  # an element other than text formatting opened or closed since the last text
         self.next_id = 0
@@ -232,6 +234,7 @@ class _Segmenter:
                 self.flush()
             self.next_id += 1
             self.block_stack.append([tag, self.next_id, attributes, None, None])
+            self.open_ids.append(self.next_id)
             if tag in LAYOUT_TAGS:
                 self.open_layout(tag, attributes)
         self.bits_stack.append(self.bits_stack[-1] | bits)
@@ -260,6 +263,7 @@ class _Segmenter:
             if self.parts:
                 self.flush()
             self.block_stack.pop()
+            self.open_ids.pop()
             if tag in LAYOUT_TAGS:
                 self.close_layout(tag)
         self.bits_stack.pop()
@@ -367,7 +371,7 @@ class _Segmenter:
         container = self.block_stack[-2][1] if len(self.block_stack) > 1 else 0
         index = len(self.blocks)
         dom = _new_tuple(DomInfo, (tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container,
-                                   self.path(), self.place, code, links))
+                                   self.path(), self.place, code, links, tuple(self.open_ids)))
         self.blocks.append(_new_tuple(Block, (text, index, index + 1, 0, 0, 0, dom)))
 
 

@@ -88,7 +88,7 @@ FEATURE_NAMES: tuple[str, ...] = SHARED_NAMES + CHAIN_NAMES  # the columns for a
 N_FEATURES = len(FEATURE_NAMES)
 
 # HTML blocks get the shared features plus these.
-HTML_FEATURE_SCHEMA_VERSION = "html-2"
+HTML_FEATURE_SCHEMA_VERSION = "html-3"
 TAG_GROUPS: dict[str, frozenset[str]] = {
     "tag_p": frozenset({"p"}), "tag_div": frozenset({"div", "section", "article", "main", "body"}),
     "tag_li": frozenset({"li", "dd", "dt"}), "tag_cell": frozenset({"td", "th"}),
@@ -103,6 +103,9 @@ DOM_NAMES: tuple[str, ...] = (
     # Blocks at the same place in the markup (the same `DomInfo.path`): a run of teaser
     # cards, comments or menu items repeats one path; an article's paragraphs share theirs.
     "log_path_blocks", "path_word_share", "path_link_density", "path_mean_log_words",
+    # The main region, as readability finds it: the element whose paragraphs (and its
+    # children's, at half weight) score highest, discounted by its link density.
+    "in_main_region", "in_main_or_sibling", "log_main_score", "ancestor_score_ratio",
 )
 FEATURE_SCHEMAS = {"text": FEATURE_SCHEMA_VERSION, "html": HTML_FEATURE_SCHEMA_VERSION}
 
@@ -374,6 +377,52 @@ def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
     ])
 
 
+PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "div", "section", "article", "main", "body", "blockquote"})
+
+
+def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np.ndarray) -> np.ndarray:
+    """readability's candidate scoring over the block-level ancestors of each block: a paragraph
+    of 25 characters or more scores 1 + its commas + one per 100 characters (at most 3) for its
+    parent element and half that for its grandparent; a candidate's score is discounted by the
+    link density of everything inside it. Columns: in the best candidate; in it or a sibling
+    scoring at least max(10, a fifth of it); log of the best score; the best score among the
+    block's own ancestors as a share of it. A page where nothing scores is all one region (the
+    outermost element wins), as readability then falls back to the whole body."""
+    n = len(doms)
+    lengths = np.fromiter((len(d.ancestors) for d in doms), dtype=np.int64, count=n)
+    if not lengths.sum():
+        return np.zeros((n, 4))
+    ids = np.fromiter((a for d in doms for a in d.ancestors), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(n), lengths)
+    level = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # 0: outermost
+    from_end = np.repeat(lengths, lengths) - level  # 1: the block's own element, 2: its parent
+    element, candidate = np.unique(ids, return_inverse=True)
+    m = len(element)
+    parent = np.full(m, -1)
+    inner = level > 0
+    parent[candidate[inner]] = candidate[np.flatnonzero(inner) - 1]
+    paragraph = np.fromiter((d.tag in PARAGRAPH_TAGS for d in doms), dtype=bool, count=n) & (chars >= 25)
+    commas = np.fromiter((t.count(",") for t in texts), dtype=np.float64, count=n)
+    score = np.where(paragraph, 1.0 + commas + np.minimum(chars / 100.0, 3.0), 0.0)
+    weight = np.where(from_end == 2, 1.0, np.where(from_end == 3, 0.5, 0.0)) * score[rows]
+    candidate_score = np.bincount(candidate, weights=weight, minlength=m)
+    inside_chars = np.bincount(candidate, weights=chars[rows], minlength=m)
+    inside_links = np.bincount(candidate, weights=link_chars[rows], minlength=m)
+    candidate_score *= 1.0 - inside_links / np.maximum(inside_chars, 1.0)
+    best = int(candidate_score.argmax())
+    top = candidate_score[best]
+    chosen = np.zeros(m, dtype=bool)
+    chosen[best] = True
+    if top > 0 and parent[best] >= 0:
+        chosen |= (parent == parent[best]) & (candidate_score >= max(10.0, 0.2 * top))
+    in_best = np.bincount(rows, weights=candidate == best, minlength=n) > 0
+    in_chosen = np.bincount(rows, weights=chosen[candidate], minlength=n) > 0
+    ratio = np.zeros(n)
+    if top > 0:
+        np.maximum.at(ratio, rows, candidate_score[candidate] / top)
+    return np.column_stack([in_best, in_chosen, np.full(n, np.log1p(max(top, 0.0))), ratio])
+
+
 def _dom_features(blocks: list[Block]) -> np.ndarray:
     """What the DOM says about each block of an HTML page (see :mod:`boilersift.dom`)."""
     doms = [b.dom for b in blocks]
@@ -415,6 +464,7 @@ def _dom_features(blocks: list[Block]) -> np.ndarray:
         _window_mean(content, WINDOW),
         np.log1p(per_path[path]), path_words[path] / page_words,
         np.bincount(path, weights=link_chars)[path] / path_chars[path], path_log_words[path],
+        _main_region(doms, [b.text for b in blocks], chars, link_chars),
     ])
 
 
