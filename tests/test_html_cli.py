@@ -21,7 +21,7 @@ def html_file(tmp_path_factory):
 
 def test_the_html_model_is_shipped(default_html_model):
     assert default_html_model.input_format == "html"
-    assert default_html_model.manifest["feature_schema_version"] == "html-2"
+    assert default_html_model.manifest["feature_schema_version"] == "html-3"
     assert (default_bundle_path("html") / "manifest.json").is_file()
 
 
