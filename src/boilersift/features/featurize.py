@@ -392,9 +392,10 @@ def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np
     lengths = np.fromiter((len(d.ancestors) for d in doms), dtype=np.int64, count=n)
     if not lengths.sum():
         return np.zeros((n, 4))
-    ids = np.fromiter((a for d in doms for a in d.ancestors), dtype=np.int64, count=int(lengths.sum()))
+    ids = np.fromiter(chain.from_iterable(d.ancestors for d in doms), dtype=np.int64, count=int(lengths.sum()))
     rows = np.repeat(np.arange(n), lengths)
-    level = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # 0: outermost
+    starts = np.cumsum(lengths) - lengths  # each block's first (row, ancestor) pair
+    level = np.arange(len(ids)) - np.repeat(starts, lengths)  # 0: outermost
     from_end = np.repeat(lengths, lengths) - level  # 1: the block's own element, 2: its parent
     element, candidate = np.unique(ids, return_inverse=True)
     m = len(element)
@@ -419,7 +420,8 @@ def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np
     in_chosen = np.bincount(rows, weights=chosen[candidate], minlength=n) > 0
     ratio = np.zeros(n)
     if top > 0:
-        np.maximum.at(ratio, rows, candidate_score[candidate] / top)
+        held = lengths > 0  # the pairs of a block are consecutive: one reduceat, not ufunc.at
+        ratio[held] = np.maximum.reduceat(candidate_score[candidate] / top, starts[held])
     return np.column_stack([in_best, in_chosen, np.full(n, np.log1p(max(top, 0.0))), ratio])
 
 
