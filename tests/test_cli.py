@@ -6,8 +6,11 @@ batch, a bad input is reported and skipped: the others still get their outputs,
 and the exit code is 1.
 """
 
+import functools
 import json
+import os
 import re
+import signal
 
 import pytest
 from conftest import (
@@ -22,6 +25,7 @@ from conftest import (
     stderr_text,
 )
 
+from boilersift import cli
 from boilersift.labelled.data import load_pages, page_from_record, read_jsonl
 from boilersift.model.bundle import MODEL_FILE
 from boilersift.output import TSV_HEADER
@@ -302,6 +306,23 @@ def test_model_not_a_bundle(tmp_path, make):
         path.write_bytes(b"x")
     proc = run("predict", SAMPLE_TXT, "--model", path)
     assert_one_line_error(proc, f"model {path}")
+
+
+def test_kill_stops_like_ctrl_c_and_a_forked_worker_dies_quietly():
+    """`kill` raises KeyboardInterrupt in the process that set the handler (it then removes its
+    temporary outputs); a pool worker forked from it, which `Pool.terminate()` signals, dies as
+    by default instead of printing a KeyboardInterrupt traceback."""
+    handler = functools.partial(cli._terminate, os.getpid())
+    child = os.fork()
+    if child == 0:  # the worker: must never return into pytest
+        try:
+            handler(signal.SIGTERM, None)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+    with pytest.raises(KeyboardInterrupt):
+        handler(signal.SIGTERM, None)
 
 
 # -- evaluate, label, train ----------------------------------------------------------------

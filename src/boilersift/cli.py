@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import signal
 import sys
@@ -424,8 +425,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 1 if errors.count else 0
 
 
-def _terminate(signum, frame) -> None:
-    """`kill` stops like Ctrl-C: temporary outputs are removed, nothing half-written stays."""
+def _terminate(owner: int, signum: int, frame) -> None:
+    """`kill` stops like Ctrl-C: temporary outputs are removed, nothing half-written stays.
+    A worker process forked from `owner` writes no outputs: it dies quietly, as by default
+    (``Pool.terminate()`` signals its workers, which must not print tracebacks)."""
+    if os.getpid() != owner:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
     raise KeyboardInterrupt
 
 
@@ -451,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--resume needs --output-dir (a single stream is written in one piece)")
     if args.command == "predict" and args.executor == "dask" and not args.output_dir:
         parser.error("--executor dask needs --output-dir (one output per input)")
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, functools.partial(_terminate, os.getpid()))
     try:
         return COMMANDS[args.command](args)
     except BoilersiftError as exc:
