@@ -25,8 +25,10 @@ import json  # noqa: E402
 import pickle  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import (  # noqa: E402
@@ -41,6 +43,7 @@ from compare_text import (  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
+from boilersift.blocks.text import Block  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS, DecisionConfig, decide  # noqa: E402
 from boilersift.errors import InputError  # noqa: E402
 from boilersift.evaluation.metrics import char_prf, word_prf  # noqa: E402
@@ -59,14 +62,17 @@ VARIANTS: dict[str, DecisionConfig] = {
 }
 
 
-def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE) -> dict:
+def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
+                extra: Callable[[list[Block]], Any] | None = None) -> dict:
     """{"pages": [(row, texts, scores, threshold, gold_text)], "models": [...]}, from the cache when it
-    was made by the same models; the pages of the sources the models hold out."""
+    was made by the same models; the pages of the sources the models hold out. With `extra`, each
+    page's tuple ends with ``extra(blocks)`` too (e.g. a feature column)."""
     models = [Model.load(d, "html") for d in model_dirs]
     shas = sorted(m.manifest.get("model_sha256", "") for m in models)
+    made_by = getattr(extra, "__name__", None)
     if cache.exists():
         cached = pickle.loads(cache.read_bytes())
-        if cached["shas"] == shas:
+        if cached["shas"] == shas and cached.get("extra") == made_by:
             return cached
     by_source = {m.manifest["split"]["dev_source"]: m for m in models}
     records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
@@ -81,9 +87,9 @@ def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE) -> d
             except InputError:
                 blocks = []
             scores = model.score_pages([blocks])[0] if blocks else np.zeros(0)
-            pages.append((page_row(record), [b.text for b in blocks], scores, model.threshold,
-                          record.get("gold") or ""))
-    cached = {"shas": shas, "pages": pages, "models": model_dirs}
+            page = (page_row(record), [b.text for b in blocks], scores, model.threshold, record.get("gold") or "")
+            pages.append(page + (extra(blocks),) if extra else page)
+    cached = {"shas": shas, "pages": pages, "models": model_dirs, "extra": made_by}
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(cached))
     return cached

@@ -126,11 +126,15 @@ def smooth_runs(texts: Sequence[str], probabilities: np.ndarray,
     stays with the 33-word sentence it is part of (mean 0.77), and an article's last
     paragraph stays with the one before it. Lowering is not done: a strong line in a weak run lost more than it
     gained on the dev pages."""
-    runs = text_runs(texts, config)
-    if len(runs) == 0 or runs[-1] == len(runs) - 1:  # no run spans two lines
+    return raise_to_run_means(texts, probabilities, text_runs(texts, config))
+
+
+def raise_to_run_means(texts: Sequence[str], probabilities: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """Each line's probability raised to its run's word-weighted mean; `runs` numbers the runs
+    0, 1, ... (a run need not be consecutive lines). Lines alone in their run keep theirs."""
+    joined = np.bincount(runs)[runs] > 1
+    if not joined.any():  # no run spans two lines
         return probabilities
-    lines_per_run = np.bincount(runs)
-    joined = lines_per_run[runs] > 1
     words = np.ones(len(texts))
     words[joined] = [max(len(texts[i].split()), 1) for i in np.flatnonzero(joined)]
     mean = np.bincount(runs, weights=words * probabilities) / np.bincount(runs, weights=words)
