@@ -42,7 +42,7 @@ def page_threshold(texts: list[str], p: np.ndarray, m0: float, slope: float) -> 
 def f1_grid(pages: list) -> np.ndarray:
     """(pages, GRID): each page's word F1 under each (M0, SLOPE)."""
     scores = np.zeros((len(pages), len(GRID)))
-    for i, (row, texts, probabilities, _, gold) in enumerate(pages):
+    for i, (row, texts, probabilities, _, gold, *_) in enumerate(pages):
         words = gold_of({"gold": gold, "lang": None})[0]
         if not texts:
             scores[i] = word_prf("", words).f1

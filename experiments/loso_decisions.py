@@ -28,7 +28,7 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, NamedTuple  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import (  # noqa: E402
@@ -48,6 +48,7 @@ from boilersift.decide import DEFAULT_DECISIONS, DecisionConfig, decide  # noqa:
 from boilersift.errors import InputError  # noqa: E402
 from boilersift.evaluation.metrics import char_prf, word_prf  # noqa: E402
 from boilersift.labelled.data import read_jsonl  # noqa: E402
+from boilersift.pipeline import comment_threads  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "loso" / "scores.pkl"
@@ -59,37 +60,52 @@ VARIANTS: dict[str, DecisionConfig] = {
     "no headline": dataclasses.replace(DEFAULT_DECISIONS, headline=False),
     "no passages": dataclasses.replace(DEFAULT_DECISIONS, passages=False),
     "no sentences": dataclasses.replace(DEFAULT_DECISIONS, sentences=False),
+    "comments left to the model": dataclasses.replace(DEFAULT_DECISIONS, comments="model"),
+    "comments excluded": dataclasses.replace(DEFAULT_DECISIONS, comments="exclude"),
 }
+
+
+class ScoredPage(NamedTuple):
+    """A page of a held-out source as its model saw it: blocks' texts and scores, which blocks sit in
+    a comment thread (None: no blocks), the kind of page, and what `extra` made of the blocks."""
+
+    row: dict
+    texts: list[str]
+    scores: np.ndarray
+    threshold: float
+    gold: str
+    in_comments: np.ndarray | None
+    kind: str | None
+    extra: Any = None
 
 
 def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
                 extra: Callable[[list[Block]], Any] | None = None) -> dict:
-    """{"pages": [(row, texts, scores, threshold, gold_text)], "models": [...]}, from the cache when it
-    was made by the same models; the pages of the sources the models hold out. With `extra`, each
-    page's tuple ends with ``extra(blocks)`` too (e.g. a feature column)."""
+    """{"pages": [ScoredPage], "models": [...]}, from the cache when it was made by the same models
+    (and `extra`); the pages of the sources the models hold out."""
     models = [Model.load(d, "html") for d in model_dirs]
-    shas = sorted(m.manifest.get("model_sha256", "") for m in models)
-    made_by = getattr(extra, "__name__", None)
+    key = {"shas": sorted(m.manifest.get("model_sha256", "") for m in models),
+           "extra": getattr(extra, "__name__", None), "format": ScoredPage._fields}
     if cache.exists():
         cached = pickle.loads(cache.read_bytes())
-        if cached["shas"] == shas and cached.get("extra") == made_by:
+        if all(cached.get(name) == value for name, value in key.items()):
             return cached
     by_source = {m.manifest["split"]["dev_source"]: m for m in models}
     records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
                if r.get("source") in by_source]
     pages = []
     for start in tqdm(range(0, len(records), CHUNK_SIZE), desc="chunks of pages", unit="chunk"):
-        chunk = records[start:start + CHUNK_SIZE]
-        for record in chunk:
+        for record in records[start:start + CHUNK_SIZE]:
             model = by_source[record["source"]]
             try:
                 blocks = model.html_blocks(record["html"], record["id"])
             except InputError:
                 blocks = []
-            scores = model.score_pages([blocks])[0] if blocks else np.zeros(0)
-            page = (page_row(record), [b.text for b in blocks], scores, model.threshold, record.get("gold") or "")
-            pages.append(page + (extra(blocks),) if extra else page)
-    cached = {"shas": shas, "pages": pages, "models": model_dirs, "extra": made_by}
+            [scores], [kind] = model.score_pages([blocks]), model.page_types([blocks])
+            pages.append(ScoredPage(page_row(record), [b.text for b in blocks], scores, model.threshold,
+                                    record.get("gold") or "", comment_threads(blocks), kind,
+                                    extra(blocks) if extra else None))
+    cached = {**key, "pages": pages, "models": model_dirs}
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(cached))
     return cached
@@ -98,8 +114,8 @@ def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
 def evaluate(pages: list, config: DecisionConfig) -> dict:
     """Word F1 (character F1 on unspaced languages) of `config`'s decisions on every cached page."""
     scores, chars, rows = [], [], []
-    for row, texts, probabilities, threshold, gold in pages:
-        keep = decide(texts, probabilities, threshold, config).keep if texts else []
+    for row, texts, probabilities, threshold, gold, in_comments, kind, _ in pages:
+        keep = decide(texts, probabilities, threshold, config, in_comments, kind).keep if texts else []
         out = "\n".join(t for t, k in zip(texts, keep) if k)
         words, char_gold = gold_of({"gold": gold, "lang": row["lang"] if row["lang"] != "unknown" else None})
         scores.append(word_prf(out, words))
@@ -109,7 +125,7 @@ def evaluate(pages: list, config: DecisionConfig) -> dict:
     groups = {g: [r[g] for r in rows] for g in GROUPS}
     langs, char_scores = zip(*chars) if chars else ((), ())
     return {**summarise(scores, groups), "char_per_lang": summarise(list(char_scores), {"lang": list(langs)})["per_lang"],
-            "empty_pages_with_text": sum(1 for (_, texts, *_), s in zip(pages, scores) if texts and s.precision == 0
+            "empty_pages_with_text": sum(1 for page, s in zip(pages, scores) if page.texts and s.precision == 0
                                          and s.recall == 0)}
 
 
@@ -118,7 +134,8 @@ def markdown(report: dict) -> str:
     out = ["# Decisions over the page, leave one source out", "",
            f"- command: `{meta['command']}`", f"- date: {meta['date']}",
            f"- {meta['pages']} pages, each scored by the HTML model that never saw its source: "
-           + ", ".join(f"`{d}`" for d in meta["models"]), "",
+           + ", ".join(f"`{d}`" for d in meta["models"]),
+           f"- threshold: {meta.get('threshold') or 'each model its own'}", "",
            "| variant | word F1 | word P | word R | pages with text that score 0 |", "|---|---|---|---|---|"]
     for name, s in systems.items():
         out.append(f"| {name} | {s['f1']:.4f} | {s['precision']:.4f} | {s['recall']:.4f} | "
@@ -133,12 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"where the scores are kept (default {CACHE})")
     parser.add_argument("--name", default="loso_decisions", help="stem of the output files")
+    parser.add_argument("--threshold", type=float, help="one threshold for every model (default: each model's own; "
+                        "the shipped HTML model's is 0.5)")
     args = parser.parse_args(argv)
     cached = score_pages(args.loso_models, args.datasets, args.cache)
-    systems = {name: evaluate(cached["pages"], config) for name, config in VARIANTS.items()}
+    pages = [p._replace(threshold=args.threshold) if args.threshold is not None else p for p in cached["pages"]]
+    systems = {name: evaluate(pages, config) for name, config in VARIANTS.items()}
     meta = {"command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "pages": len(cached["pages"]), "models": args.loso_models}
+            "pages": len(pages), "models": args.loso_models, "threshold": args.threshold}
     report = {"meta": meta, "systems": systems}
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1))

@@ -45,8 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     cache = Path((argv or sys.argv[1:])[0])
     pages = pickle.loads(cache.read_bytes())["pages"]
     golds = [gold_of({"gold": g, "lang": r["lang"] if r["lang"] != "unknown" else None})[0]
-             for r, _, _, _, g in pages]
-    base = [decide(t, s, th).keep if t else np.zeros(0, bool) for _, t, s, th, _ in pages]
+             for r, _, _, _, g, *_ in pages]
+    base = [decide(p.texts, p.scores, p.threshold, in_comments=p.in_comments, kind=p.kind).keep
+            if p.texts else np.zeros(0, bool) for p in pages]
 
     def score(keeps: list[np.ndarray]) -> tuple[float, dict[str, float]]:
         per: dict[str, list[float]] = {}
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     print("default", f"{default:.4f}", " ".join(f"{k} {v:.3f}" for k, v in per_default.items()))
     for gap, fraction, pmax in itertools.product(*GRID):
         keeps = [islands(t, np.asarray(s), k, gap, fraction, pmax) if len(t) else k
-                 for (_, t, s, _, _), k in zip(pages, base)]
+                 for (_, t, s, *_), k in zip(pages, base)]
         f1, per = score(keeps)
         print(f"gap {gap} fraction {fraction} pmax {pmax}: {f1 - default:+.4f}",
               " ".join(f"{k} {v - per_default[k]:+.3f}" for k, v in per.items()), flush=True)

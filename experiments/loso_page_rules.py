@@ -30,7 +30,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, gold_of  # noqa: E402
-from loso_decisions import score_pages  # noqa: E402
+from loso_decisions import ScoredPage, score_pages  # noqa: E402
 
 from boilersift.blocks.text import Block  # noqa: E402
 from boilersift.decide import (  # noqa: E402
@@ -47,7 +47,6 @@ from boilersift.features.featurize import feature_names, featurize_pages  # noqa
 
 THRESHOLD = 0.5
 SIBLING = feature_names("html").index("in_main_or_sibling")
-Page = tuple[dict, list[str], np.ndarray, float, str, np.ndarray]  # row, texts, scores, threshold, gold, sibling
 
 
 def dom_sibling(blocks: list[Block]) -> np.ndarray:
@@ -70,10 +69,10 @@ def runs_across(texts: list[str], gap: int, short: int) -> np.ndarray:
     return np.unique(runs, return_inverse=True)[1]
 
 
-def keep_of(page: Page, below: int = 0, region: str = "kadane", gap: int = 0, short: int = 0) -> np.ndarray:
+def keep_of(page: ScoredPage, below: int = 0, region: str = "kadane", gap: int = 0, short: int = 0) -> np.ndarray:
     """The blocks kept: ``decide.content_mask`` with the main region also kept when fewer than `below`
     words are (from `region`), and passages joined across short lines when `gap`."""
-    _, texts, p, _, _, sibling = page
+    texts, p, sibling = page.texts, page.scores, page.extra
     p = raise_to_run_means(texts, p, runs_across(texts, gap, short) if gap else text_runs(texts))
     keep = p >= THRESHOLD
     words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
@@ -93,8 +92,8 @@ def keep_of(page: Page, below: int = 0, region: str = "kadane", gap: int = 0, sh
     return keep
 
 
-def variants() -> dict[str, Callable[[Page], np.ndarray]]:
-    out: dict[str, Callable[[Page], np.ndarray]] = {"default": keep_of}
+def variants() -> dict[str, Callable[[ScoredPage], np.ndarray]]:
+    out: dict[str, Callable[[ScoredPage], np.ndarray]] = {"default": keep_of}
     for below in (25, 100):
         for region in ("kadane", "sibling", "k0+sibling"):
             out[f"{region} below {below} words"] = lambda page, b=below, r=region: keep_of(page, b, r)
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, rule in variants().items():
         scores = defaultdict(list)
         for page in pages:
-            row, texts, _, _, gold, _ = page
+            row, texts, gold = page.row, page.texts, page.gold
             out = "\n".join(t for t, k in zip(texts, rule(page)) if k) if texts else ""
             f1 = word_prf(out, gold_of({"gold": gold, "lang": None})[0]).f1
             for key in ("all", row["source"], f"type:{row['page_type']}"):

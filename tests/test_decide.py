@@ -192,9 +192,10 @@ THREAD = ["An article paragraph that the model keeps as the content of the page.
 
 
 @pytest.mark.parametrize("comments, expected", [
-    ("auto", [True, False, False, True]),     # the model's verdict stands
+    ("auto", [True, False, False, True]),     # too little kept outside the thread to be an article: the model's verdict
     ("exclude", [True, False, False, False]),  # nothing of the thread
     ("include", [True, False, True, True]),    # what reads as a comment joins; "Reply" does not
+    ("model", [True, False, False, True]),     # the model's verdict stands
 ])
 def test_comment_threads(comments, expected):
     keep = np.array([True, False, False, True])
@@ -202,8 +203,30 @@ def test_comment_threads(comments, expected):
     assert comment_verdict(THREAD, keep, in_comments, DecisionConfig(comments=comments)).tolist() == expected
 
 
+def _words(n: int) -> str:
+    return " ".join(["word"] * n)
+
+
+# (kept words outside the thread, kept words in it, kind of page, is the thread kept by "auto"?)
+@pytest.mark.parametrize("outside, inside, kind, thread_kept", [
+    (60, 20, "article", False),  # an article with comments under it
+    (60, 20, None, False),       # a model that has not learned kinds: the same
+    (60, 60, "article", False),  # as many words outside as inside is still an article
+    (60, 20, "forum", True),     # a forum's posts are the model's to judge
+    (30, 20, "article", True),   # too little outside the thread to call it an article
+    (60, 80, "article", True),   # mostly thread: a forum the kind missed
+], ids=["article", "unknown kind", "even", "forum", "short", "mostly thread"])
+def test_auto_drops_the_thread_under_an_article(outside, inside, kind, thread_kept):
+    texts = [_words(outside), _words(inside), "Reply"]
+    keep, in_comments = np.array([True, True, False]), np.array([False, True, True])
+    verdict = comment_verdict(texts, keep, in_comments, DecisionConfig(), kind)
+    assert verdict.tolist() == [True, thread_kept, False]
+    assert decide(texts, np.array([0.9, 0.9, 0.1]), 0.5, DecisionConfig(passages=False), in_comments, kind
+                  ).keep.tolist() == [True, thread_kept, False]
+
+
 def test_unknown_comment_choice():
-    with pytest.raises(ValueError, match="comments='maybe': choose from auto, exclude, include"):
+    with pytest.raises(ValueError, match="comments=.maybe.: choose from auto, exclude, include, model"):
         DecisionConfig(comments="maybe")
 
 
@@ -219,3 +242,25 @@ def test_a_model_finds_the_comment_thread_in_the_markup(tiny_model):
                                ("exclude", [True, False, False])]:
         model = Model(tiny_model.classifier, 0.5, decisions=DecisionConfig(comments=comments))
         assert model.decide(blocks, probabilities).keep.tolist() == expected, comments
+
+    # Under an article of 50 words or more, "auto" drops the thread the model kept; on a forum it stays.
+    article = " ".join(["The council said the bridge reopened on Monday after repairs."] * 6)
+    blocks = segment_html(f"<body><article><p>{article}</p></article><div id=comments>"
+                          "<p>Great news, I drove over it this morning at last.</p></div></body>")
+    model = Model(tiny_model.classifier, 0.5)
+    assert model.decide(blocks, np.array([0.9, 0.8])).keep.tolist() == [True, False]
+    assert model.decide(blocks, np.array([0.9, 0.8]), kind="forum").keep.tolist() == [True, True]
+
+
+def test_code_comments_are_no_thread(tiny_model):
+    from boilersift.blocks.html import SIGNALS, segment_html
+    from boilersift.pipeline import comment_threads
+
+    blocks = segment_html("<body><article><p>Add one to the counter like this.</p><pre><code>"
+                          "<span class='token comment'>// add one</span>\nx += 1</code></pre></article>"
+                          "<ol class=comment-list><li>Thanks, that helped.</li></ol></body>")
+    assert [b.text for b in blocks][-1] == "Thanks, that helped."
+    comment = 1 << SIGNALS.index("cls_comment")
+    assert [b.dom.signals & comment > 0 for b in blocks] == [False, True, True]  # the code says "comment" too
+    assert comment_threads(blocks).tolist() == [False, False, True]
+    assert comment_threads([]) is None

@@ -107,9 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
     p.add_argument("--comments", choices=COMMENTS, default=PREDICT.comments,
-                   help="comment threads of HTML pages (elements whose class or id says comment): auto leaves "
-                        "them to the model, which drops an article's comments and keeps a forum's posts; exclude "
-                        f"drops them all; include keeps every comment (default: {PREDICT.comments})")
+                   help="comment threads of HTML pages (elements whose class or id says comment): auto drops "
+                        "the thread under an article and leaves a forum's posts to the model; exclude drops them "
+                        "all; include keeps every comment; model leaves them all to the model "
+                        f"(default: {PREDICT.comments})")
     p.add_argument("--markdown-links", action="store_true",
                    help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")

@@ -12,7 +12,8 @@ switched by a field of :class:`DecisionConfig`:
    a page with text has some content, and an empty answer helps no one;
 3. the article's headline, just above its first content line, is content
    (:func:`headline`), although the gold of most training pages leaves it out;
-4. comment threads are left to the model, or excluded or included as asked (:func:`comment_verdict`).
+4. the comment thread under an article is noise, a forum's posts are left to the model, or
+   threads are excluded or included as asked (:func:`comment_verdict`).
 
 :func:`decide` applies them all to one page.
 """
@@ -46,10 +47,18 @@ HEADLINE_WORDS = (3, 30)
 HEADLINE_ENDS = frozenset(".。…")
 # ... and at least this share of its content words recur in the content.
 HEADLINE_OVERLAP = 0.5
-# What to do with a comment thread: the model's verdict, or every block of it noise, or every
-# block of it that reads as a comment (COMMENT_WORDS words or more; not "Reply", "Log in") content.
-COMMENTS = ("auto", "exclude", "include")
+# What to do with a comment thread: "auto" drops it under an article (below), "exclude" drops
+# every block of it, "include" keeps every block of it that reads as a comment (COMMENT_WORDS
+# words or more; not "Reply", "Log in"), "model" leaves it to the classifier.
+COMMENTS = ("auto", "exclude", "include", "model")
 COMMENT_WORDS = 6
+# "auto": a page that is not a forum, keeps at least this many words outside its comment threads
+# and at least as many as inside them, is an article with comments under it
+# (experiments/results/loso_comments.md).
+ARTICLE_WORDS = 50
+# The kinds of page (Model.page_types) whose comment-classed blocks are posts, not comments
+# on something else: left to the model.
+THREAD_KINDS = frozenset({"forum"})
 # Lines that take their sentence on: lower case, or a clitic or punctuation ("'s criticism of").
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
@@ -65,7 +74,7 @@ class DecisionConfig:
     tiny_page_blocks: int = TINY_PAGE_BLOCKS  # a page this small on which nothing is content is kept whole
     headline: bool = True  # the title-shaped line just above the first content line is content
     main_region: bool = True  # a larger page on which nothing is content keeps its main region
-    comments: str = "auto"  # comment threads: the model's verdict, or "exclude" / "include" them (COMMENTS)
+    comments: str = "auto"  # comment threads: dropped under an article, or "exclude" / "include" them (COMMENTS)
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
@@ -210,23 +219,37 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
 
 
 def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,
-                    config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
+                    config: DecisionConfig = DEFAULT_DECISIONS, kind: str | None = None) -> np.ndarray:
     """`keep` with the blocks of comment threads (`in_comments`, from the page's markup) taken
-    out ("exclude") or, where they read as a comment, put in ("include"), as `config` asks; the
-    default ("auto") leaves the model's verdict, which drops an article's comments and keeps a
-    forum's posts as its training gold did."""
-    if config.comments == "auto" or in_comments is None or not in_comments.any():
+    out ("exclude") or, where they read as a comment, put in ("include"), or left to the model
+    ("model"), as `config` asks. By
+    default ("auto") they are taken out of an article (:func:`is_article_with_comments`): the
+    model keeps a thread at 0.5-0.9 when its comments read like prose; a forum's posts, and
+    any page of a `kind` in THREAD_KINDS, keep the model's verdict."""
+    if config.comments == "model" or in_comments is None or not in_comments.any():
         return keep
-    if config.comments == "exclude":
+    if config.comments == "include":
+        wordy = np.fromiter((len(t.split()) >= COMMENT_WORDS for t in texts), dtype=bool, count=len(texts))
+        return keep | (in_comments & wordy)
+    if config.comments == "exclude" or (kind not in THREAD_KINDS and is_article_with_comments(texts, keep, in_comments)):
         return keep & ~in_comments
-    wordy = np.fromiter((len(t.split()) >= COMMENT_WORDS for t in texts), dtype=bool, count=len(texts))
-    return keep | (in_comments & wordy)
+    return keep
+
+
+def is_article_with_comments(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray) -> bool:
+    """Is what the page keeps mostly outside its comment threads (ARTICLE_WORDS words or more,
+    and no fewer than inside them)? Then the threads comment on it; on a forum most of what is
+    kept is posts in the threads."""
+    words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    outside, inside = words[keep & ~in_comments].sum(), words[keep & in_comments].sum()
+    return outside >= ARTICLE_WORDS and outside >= inside
 
 
 def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
-           config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None) -> Decision:
+           config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None,
+           kind: str | None = None) -> Decision:
     """The decisions over one page, given the classifier's probabilities of its blocks (and, for
-    an HTML page, which of them sit in a comment thread)."""
+    an HTML page, which of them sit in a comment thread, and the kind of page if known)."""
     smoothed = smooth_runs(texts, probabilities, config)
-    keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config), in_comments, config)
+    keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config), in_comments, config, kind)
     return Decision(smoothed, keep)

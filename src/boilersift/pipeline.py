@@ -53,12 +53,15 @@ def _by_page(pages: Sequence[list[Block]], kinds: list[str | None]) -> list[str 
     return [next(filled) if page else None for page in pages]
 
 
-def _in_comments(blocks: list[Block]) -> np.ndarray:
-    """Which blocks of an HTML page sit in an element whose class or id says "comment" (none of a text scrape)."""
+def comment_threads(blocks: list[Block]) -> np.ndarray | None:
+    """Which blocks of an HTML page sit in an element whose class or id says "comment", but not
+    in code (a highlighter's `token comment` is no thread); None for a text scrape."""
     from .blocks.html import SIGNALS
 
-    bit = 1 << SIGNALS.index("cls_comment")
-    return np.fromiter((b.dom is not None and b.dom.signals & bit > 0 for b in blocks), dtype=bool, count=len(blocks))
+    if not blocks or blocks[0].dom is None:
+        return None
+    comment, code = 1 << SIGNALS.index("cls_comment"), 1 << SIGNALS.index("code")
+    return np.fromiter((b.dom.signals & (comment | code) == comment for b in blocks), dtype=bool, count=len(blocks))
 
 
 def _location(block: Block) -> tuple[str, str]:
@@ -164,18 +167,19 @@ class Model:
         """Probability of content for each block of one page."""
         return self.predict_proba_pages([blocks])[0]
 
-    def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None) -> Decision:
-        """The decisions over one page, given the classifier's probabilities of its blocks."""
-        in_comments = _in_comments(blocks) if self.decisions.comments != "auto" else None
+    def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None,
+               kind: str | None = None) -> Decision:
+        """The decisions over one page, given the classifier's probabilities of its blocks (and
+        the kind of page, :meth:`page_types`, which decides what its comment threads are)."""
         return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
-                      self.decisions, in_comments)
+                      self.decisions, comment_threads(blocks), kind)
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports)."""
         scored, kinds = self._score_pages(pages)
         verdicts = []
         for page, probabilities, kind in zip(pages, scored, kinds):
-            decision = self.decide(page, probabilities, threshold)
+            decision = self.decide(page, probabilities, threshold, kind)
             lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                      for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
             verdicts.append(PageVerdict(lines, kind))
@@ -201,7 +205,8 @@ class Model:
                        threshold: float | None = None) -> list[ExplainedLine]:
         """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
         X, probabilities, contributions = self.contributions_blocks(blocks)
-        decision = self.decide(blocks, probabilities, threshold)  # the reasons explain the line's own score
+        kind = self.page_types([blocks])[0] if blocks else None
+        decision = self.decide(blocks, probabilities, threshold, kind)  # the reasons explain the line's own score
         names = self.feature_names
         return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), b.dom,
                               top_reasons(x, c, names, top))

@@ -30,7 +30,7 @@ class PredictOptions:
     named: bool = False  # name the source in outputs (several inputs into one stream)
     explain: int = 0  # add each line's K strongest reasons (jsonl/tsv); 0: none
     markdown_links: bool = False  # markdown output: links as [text](href); else their text
-    comments: str = DEFAULT_DECISIONS.comments  # comment threads: the model's verdict, or excluded / included
+    comments: str = DEFAULT_DECISIONS.comments  # comment threads: dropped under an article, or as decide.COMMENTS
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 
