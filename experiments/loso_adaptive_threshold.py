@@ -20,8 +20,8 @@ import argparse  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from compare_text import DATASETS, gold_of  # noqa: E402
-from loso_decisions import score_pages  # noqa: E402
+from compare_text import gold_of  # noqa: E402
+from loso_decisions import score_pages, scored_pages_arguments  # noqa: E402
 
 from boilersift.decide import content_mask, smooth_runs  # noqa: E402
 from boilersift.evaluation.metrics import word_prf  # noqa: E402
@@ -60,9 +60,7 @@ def f1_grid(pages: list) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
-    parser.add_argument("--datasets", type=Path, default=DATASETS)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/loso_scores.pkl"))
+    scored_pages_arguments(parser, Path("/tmp/loso_scores.pkl"))
     args = parser.parse_args(argv)
     pages = score_pages(args.loso_models, args.datasets, args.cache)["pages"]
     scores = f1_grid(pages)

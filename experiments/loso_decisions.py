@@ -111,6 +111,13 @@ def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
     return cached
 
 
+def scored_pages_arguments(parser: argparse.ArgumentParser, cache: Path = CACHE) -> None:
+    """The options of a script that scores the held-out pages with :func:`score_pages`."""
+    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--cache", type=Path, default=cache, help=f"where the scores are kept (default {cache})")
+
+
 def evaluate(pages: list, config: DecisionConfig) -> dict:
     """Word F1 (character F1 on unspaced languages) of `config`'s decisions on every cached page."""
     scores, chars, rows = [], [], []
@@ -145,10 +152,8 @@ def markdown(report: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
-    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    scored_pages_arguments(parser)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
-    parser.add_argument("--cache", type=Path, default=CACHE, help=f"where the scores are kept (default {CACHE})")
     parser.add_argument("--name", default="loso_decisions", help="stem of the output files")
     parser.add_argument("--threshold", type=float, help="one threshold for every model (default: each model's own; "
                         "the shipped HTML model's is 0.5)")

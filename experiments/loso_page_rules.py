@@ -29,8 +29,8 @@ from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from compare_text import DATASETS, gold_of  # noqa: E402
-from loso_decisions import ScoredPage, score_pages  # noqa: E402
+from compare_text import gold_of  # noqa: E402
+from loso_decisions import ScoredPage, score_pages, scored_pages_arguments  # noqa: E402
 
 from boilersift.blocks.text import Block  # noqa: E402
 from boilersift.decide import (  # noqa: E402
@@ -106,9 +106,7 @@ def variants() -> dict[str, Callable[[ScoredPage], np.ndarray]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
-    parser.add_argument("--datasets", type=Path, default=DATASETS)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/loso_page_rules.pkl"))
+    scored_pages_arguments(parser, Path("/tmp/loso_page_rules.pkl"))
     args = parser.parse_args(argv)
     pages = score_pages(args.loso_models, args.datasets, args.cache, extra=dom_sibling)["pages"]
     groups = sorted({p[0]["source"] for p in pages}) + sorted({f"type:{p[0]['page_type']}" for p in pages})
