@@ -222,16 +222,17 @@ def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndar
                     config: DecisionConfig = DEFAULT_DECISIONS, kind: str | None = None) -> np.ndarray:
     """`keep` with the blocks of comment threads (`in_comments`, from the page's markup) taken
     out ("exclude") or, where they read as a comment, put in ("include"), or left to the model
-    ("model"), as `config` asks. By
-    default ("auto") they are taken out of an article (:func:`is_article_with_comments`): the
-    model keeps a thread at 0.5-0.9 when its comments read like prose; a forum's posts, and
-    any page of a `kind` in THREAD_KINDS, keep the model's verdict."""
+    ("model"), as `config` asks. By default ("auto") they are taken out of an article
+    (:func:`is_article_with_comments`): the model keeps a thread at 0.5-0.9 when its comments
+    read like prose; a forum's posts, and any page of a `kind` in THREAD_KINDS, keep the
+    model's verdict."""
     if config.comments == "model" or in_comments is None or not in_comments.any():
         return keep
     if config.comments == "include":
         wordy = np.fromiter((len(t.split()) >= COMMENT_WORDS for t in texts), dtype=bool, count=len(texts))
         return keep | (in_comments & wordy)
-    if config.comments == "exclude" or (kind not in THREAD_KINDS and is_article_with_comments(texts, keep, in_comments)):
+    if config.comments == "exclude" or (
+            kind not in THREAD_KINDS and is_article_with_comments(texts, keep, in_comments)):
         return keep & ~in_comments
     return keep
 
