@@ -101,7 +101,7 @@ def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
                 blocks = model.html_blocks(record["html"], record["id"])
             except InputError:
                 blocks = []
-            [scores], [kind] = model.score_pages([blocks]), model.page_types([blocks])
+            [scores], [kind] = model.score_and_type_pages([blocks])
             pages.append(ScoredPage(page_row(record), [b.text for b in blocks], scores, model.threshold,
                                     record.get("gold") or "", comment_threads(blocks), kind,
                                     extra(blocks) if extra else None))

@@ -141,10 +141,10 @@ class Model:
         """The classifier's probability of content for each block of each page, before any
         decision, all pages in one call: each stage's fixed cost is paid once for the lot
         (chunks of 8 pages, docs/benchmarks.md); the probabilities are the same as page by page."""
-        return self._score_pages(pages)[0]
+        return self.score_and_type_pages(pages)[0]
 
-    def _score_pages(self, pages: Sequence[list[Block]]) -> tuple[list[np.ndarray], list[str | None]]:
-        """:meth:`score_pages` and :meth:`page_types` from one featurisation."""
+    def score_and_type_pages(self, pages: Sequence[list[Block]]) -> tuple[list[np.ndarray], list[str | None]]:
+        """:meth:`score_pages` and :meth:`page_types` from one featurisation (what :meth:`decide` needs)."""
         blocks = [block for page in pages for block in _numbered(page)]
         if not blocks:
             return [np.zeros(0) for _ in pages], [None] * len(pages)
@@ -176,7 +176,7 @@ class Model:
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports)."""
-        scored, kinds = self._score_pages(pages)
+        scored, kinds = self.score_and_type_pages(pages)
         verdicts = []
         for page, probabilities, kind in zip(pages, scored, kinds):
             decision = self.decide(page, probabilities, threshold, kind)
@@ -197,15 +197,20 @@ class Model:
         """For one page: the final stage's input, the probabilities, and every column's
         signed contribution to each line's probability (:func:`boilersift.explain.occlusion`;
         given `rows`, only to those lines')."""
+        return self._contributions(blocks, rows)[:3]
+
+    def _contributions(self, blocks: list[Block], rows: np.ndarray | None = None,
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str | None]:
+        """:meth:`contributions_blocks` and the kind of the page, from one featurisation."""
         classifier = self.classifier
-        X = classifier.final_input(blocks) if blocks else np.zeros((0, classifier.n_features_in_))
-        return (X, *occlusion(classifier.final_stage, X, classifier.first, rows))
+        X, kinds = (classifier.final_input_and_kinds(_numbered(blocks)) if blocks
+                    else (np.zeros((0, classifier.n_features_in_)), [None]))
+        return (X, *occlusion(classifier.final_stage, X, classifier.first, rows), kinds[0])
 
     def explain_blocks(self, blocks: list[Block], top: int = 5,
                        threshold: float | None = None) -> list[ExplainedLine]:
         """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
-        X, probabilities, contributions = self.contributions_blocks(blocks)
-        kind = self.page_types([blocks])[0] if blocks else None
+        X, probabilities, contributions, kind = self._contributions(blocks)
         decision = self.decide(blocks, probabilities, threshold, kind)  # the reasons explain the line's own score
         names = self.feature_names
         return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), b.dom,

@@ -180,6 +180,11 @@ def test_a_model_learns_the_kind_of_page_from_pages_that_name_it(small_pages, tm
     verdicts = saved.verdicts(blocks + [[]])  # what predict reports: one featurisation for both
     assert [v.page_type for v in verdicts] == saved.page_types(blocks) + [None]
     assert [v.lines for v in verdicts] == saved.classify_pages(blocks + [[]])
+    scores, typed = saved.score_and_type_pages(blocks + [[]])
+    assert typed == saved.page_types(blocks + [[]])
+    assert all(np.array_equal(a, b) for a, b in zip(scores, saved.score_pages(blocks + [[]])))
+    explained = saved.explain_blocks(blocks[0], threshold=0.5)  # decided with the page's kind too
+    assert [e.label for e in explained] == [line.label for line in saved.classify_blocks(blocks[0], 0.5)]
 
 
 def load_stages_of(pages):

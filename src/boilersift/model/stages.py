@@ -180,7 +180,12 @@ class Stages:
 
     def final_input(self, X: Sequence[Block]) -> np.ndarray:
         """The matrix the final stage scores (columns: :attr:`feature_names`)."""
-        return self._final_input(X, PageColumns.of_blocks(X, self.input_format))
+        return self.final_input_and_kinds(X)[0]
+
+    def final_input_and_kinds(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
+        """:meth:`final_input` and the kind of each page (:meth:`page_types`), from one featurisation."""
+        columns = PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
+        return self._final_input(X, columns), self._kinds(X, columns.shallow, columns.pages)
 
     def _final_input(self, X: Sequence[Block], columns: PageColumns) -> np.ndarray:
         return chain_input(columns, self.words.predict_proba([b.text for b in X])[:, 1], self.first)
@@ -197,9 +202,8 @@ class Stages:
     def predict_pages(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """The probability of content of every block of X and the kind of each page (see
         :meth:`page_types`), from one featurisation."""
-        columns = PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
-        probabilities = self.final_stage.predict_proba(self._final_input(X, columns))[:, 1]
-        return probabilities, self._kinds(X, columns.shallow, columns.pages)
+        final_X, kinds = self.final_input_and_kinds(X)
+        return self.final_stage.predict_proba(final_X)[:, 1], kinds
 
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
         """The kind of each page of X ("article", "forum", "product", ...; None without a
