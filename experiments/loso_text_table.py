@@ -3,33 +3,51 @@
 Reads each text model's held-out word F1 from its manifest (``dev_metrics``: every page of the
 source it never saw, per scrape style; ``experiments/loso_train.py --input-format text``) and
 the same sources' figures of trafilatura and the HTML model from
-``results/compare_extractors_loso.json``, and prints a Markdown table. (For every system in one
-run, use ``compare_extractors.py --loso-models ... --loso-text-models ...``.)
+``results/compare_extractors_loso.json``, and prints a Markdown table. With ``--against DIR``,
+each figure is followed by its change from the model of the same source in DIR (another run,
+e.g. without a training option). (For every system in one run, use
+``compare_extractors.py --loso-models ... --loso-text-models ...``.)
 
     python experiments/loso_text_table.py experiments/loso/text-* > experiments/results/loso_text.md
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+STYLES = ("nodes", "blocks")
+
+
+def held_out(directory: Path) -> tuple[dict, dict]:
+    """A text model's manifest and its held-out figures per scrape style."""
+    manifest = json.loads((directory / "manifest.json").read_text())
+    return manifest, manifest["dev_metrics"]["boilersift"]["per_style"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("models", nargs="+", type=Path, metavar="DIR", help="text-SOURCE model directories")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="a directory of another run's text-SOURCE models, to show each change from it")
+    args = parser.parse_args(argv)
     systems = json.loads((RESULTS / "compare_extractors_loso.json").read_text())["systems"]
     html = next(name for name in systems if name.startswith("boilersift/html"))
     print("| held-out source | pages | text model, nodes | text model, blocks | its threshold | trafilatura (HTML) "
           "| HTML model |")
     print("|---|---|---|---|---|---|---|")
-    for directory in sorted(argv or sys.argv[1:]):
-        manifest = json.loads((Path(directory) / "manifest.json").read_text())
-        source, styles = manifest["split"]["dev_source"], manifest["dev_metrics"]["boilersift"]["per_style"]
-        print(f"| {source} | {styles['nodes']['pages']} | {styles['nodes']['f1']:.3f} | {styles['blocks']['f1']:.3f} | "
-              f"{manifest['threshold']} | {systems['trafilatura']['per_source'][source]['f1']:.3f} | "
-              f"{systems[html]['per_source'][source]['f1']:.3f} |")
+    for directory in sorted(args.models):
+        manifest, styles = held_out(directory)
+        source = manifest["split"]["dev_source"]
+        figures = [f"{styles[style]['f1']:.3f}" for style in STYLES]
+        if args.against:
+            _, before = held_out(args.against / directory.name)
+            figures = [f"{figure} ({styles[style]['f1'] - before[style]['f1']:+.3f})"
+                       for figure, style in zip(figures, STYLES)]
+        print(f"| {source} | {styles['nodes']['pages']} | {' | '.join(figures)} | {manifest['threshold']} | "
+              f"{systems['trafilatura']['per_source'][source]['f1']:.3f} | {systems[html]['per_source'][source]['f1']:.3f} |")
     return 0
 
 

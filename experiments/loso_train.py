@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", choices=("page", "site"), default="page", help="train --folds")
     parser.add_argument("--source-balance", type=float, default=0.0,
                         help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
+    parser.add_argument("--unfamiliar-rate", type=float, default=0.0, help="train --unfamiliar-rate")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     styles = ["dom"] if args.input_format == "html" else DEFAULT_STYLES.split(",")
@@ -44,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         started = time.perf_counter()
         model = train_model(pages, input_format=args.input_format, dev_source=source,
-                            source_balance=args.source_balance, folds=args.folds)
+                            source_balance=args.source_balance, folds=args.folds,
+                            unfamiliar_rate=args.unfamiliar_rate)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")

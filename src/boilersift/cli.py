@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tail-share", type=float, default=TRAIN.tail_share,
                    help="share of the injected widgets put after the article's last or next-to-last "
                         f"paragraph instead of anywhere in it (default {TRAIN.tail_share})")
+    p.add_argument("--unfamiliar-rate", type=float, default=TRAIN.unfamiliar_rate,
+                   help="share of training pages whose passes learn from word scores as on a language the word "
+                        "stage never saw (their words' hash buckets shuffled), so that the model falls back on "
+                        f"shape and context where the vocabulary is new (default {TRAIN.unfamiliar_rate})")
     p.add_argument("--seed", type=int, default=TRAIN.seed,
                    help=f"seed of the augmentation, training's one random choice (default {TRAIN.seed}); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")

@@ -112,3 +112,23 @@ def test_folds_by_site_keep_a_site_in_one_fold(small_pages):
     assert not np.array_equal(by_page.predict_proba(X), by_site.predict_proba(X))
     with pytest.raises(ValueError, match="folds='line': choose page or site"):
         fit_classifier(pages, ESTIMATOR, folds="line")
+
+
+def test_unfamiliar_pages_get_the_word_scores_of_shuffled_buckets(data):
+    """A share of the pages learn from word scores as on a language the word stage never saw:
+    none at rate 0, all at rate 1, the same ones for the same random_state; the passes fitted on
+    them differ from those fitted on the pages' own word scores."""
+    blocks, y, _ = data
+    X = BlockFeaturizer().transform(blocks)
+    plain = BlockClassifier(estimator=ESTIMATOR).fit(X, y)
+    columns, hashed, _, _ = plain._unpack(X)
+    own = plain.words_.predict_proba(hashed)[:, 1]
+    assert np.array_equal(plain._unfamiliar_scores(hashed, own, columns.pages), own)
+    every = BlockClassifier(estimator=ESTIMATOR, unfamiliar_rate=1.0, random_state=3).fit(X, y)
+    shuffled = every._unfamiliar_scores(hashed, own, columns.pages)
+    assert shuffled.shape == own.shape and np.all((shuffled > 0) & (shuffled < 1))
+    assert np.mean(~np.isclose(shuffled, own, rtol=1e-3, atol=0)) > 0.9  # (a line with no words keeps its score)
+    assert np.array_equal(every._unfamiliar_scores(hashed, own, columns.pages), shuffled)
+    again = BlockClassifier(estimator=ESTIMATOR, unfamiliar_rate=1.0, random_state=3).fit(X, y)
+    assert np.array_equal(again.predict_proba(X), every.predict_proba(X))
+    assert not np.array_equal(plain.predict_proba(X), every.predict_proba(X))

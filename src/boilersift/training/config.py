@@ -37,6 +37,9 @@ class TrainConfig:
     start_rate: float | None = None  # ... that start at their first content line
     related_rate: float | None = None  # ... that get a related-items list after the article
     tail_share: float = TAIL_SHARE  # share of the widgets put after the last or next-to-last paragraph
+    # Share of fit pages whose word scores the later stages learn from as if the page's language were
+    # unknown to the word stage (estimators.BlockClassifier), so that they fall back on shape and context.
+    unfamiliar_rate: float = 0.0
 
     def rates(self) -> tuple[float, float, float]:
         """The (widget, start, related) rates of the augmentation: as set, else the defaults above

@@ -150,14 +150,19 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     `input_format`: the word stage, the first pass and (with `second_pass`) the neighbour-aware
     second pass, each pass a :data:`PASS_ESTIMATORS` `estimator` (None: the format's default).
     ``fit(X, y, groups=..., sample_weight=...)``: the cross-fitting folds keep each group whole
-    (default: each page); `sample_weight` scales the page-balanced weights (:func:`page_balanced_weights`)."""
+    (default: each page); `sample_weight` scales the page-balanced weights (:func:`page_balanced_weights`).
+    A share `unfamiliar_rate` of the pages (drawn with `random_state`) get word scores as on a
+    language the word stage never saw (:meth:`_unfamiliar_scores`), so that the passes learn to
+    fall back on shape and context where the vocabulary says nothing."""
 
     def __init__(self, input_format: str = "text", estimator: str | None = None, cv: int = 3,
-                 second_pass: bool = True) -> None:
+                 second_pass: bool = True, unfamiliar_rate: float = 0.0, random_state: int = 0) -> None:
         self.input_format = input_format
         self.estimator = estimator
         self.cv = cv
         self.second_pass = second_pass
+        self.unfamiliar_rate = unfamiliar_rate
+        self.random_state = random_state
 
     def _pass_estimator(self) -> ClassifierMixin:
         name = self.estimator or DEFAULT_ESTIMATORS[self.input_format]
@@ -193,6 +198,23 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             scores[test] = fitted.predict_proba(X[test])[:, 1]
         return scores, _fit(clone(estimator), X, y, weights)
 
+    def _unfamiliar_scores(self, hashed: sparse.csr_matrix, scores: np.ndarray,
+                           pages: list[slice]) -> np.ndarray:
+        """`scores` with those of a share `unfamiliar_rate` of the pages replaced by the word
+        stage's scores of their hash buckets shuffled: every word of the page then weighs what
+        an unrelated word learned, as the words of a language missing from the training pages
+        do (they share the buckets of others). Held out from training, the text model scored
+        the prose of German and Norwegian news pages 0.2-0.4 (results/loso_unfamiliar.md)."""
+        rng = np.random.default_rng(self.random_state)
+        chosen = [page for page in pages if rng.random() < self.unfamiliar_rate]
+        if not chosen:
+            return scores
+        rows = np.concatenate([np.arange(page.start, page.stop) for page in chosen])
+        shuffled = hashed[rows][:, rng.permutation(hashed.shape[1])]
+        scores = scores.copy()
+        scores[rows] = self.words_.predict_proba(shuffled)[:, 1]
+        return scores
+
     def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
         pass_estimator = self._pass_estimator()
         columns, hashed, page, words = self._unpack(X)
@@ -202,6 +224,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             weights = weights * np.asarray(sample_weight)
         word_scores, self.words_ = self._cross_fit(word_scorer(), hashed, y, weights, groups)
+        word_scores = self._unfamiliar_scores(hashed, word_scores, columns.pages)
         first_X = first_pass_input(columns.shallow, word_scores, columns.pages)
         if self.second_pass:
             first_scores, self.first_ = self._cross_fit(pass_estimator, first_X, y, weights, groups)
@@ -251,10 +274,12 @@ def source_weights(pages: list[LabeledPage], power: float) -> np.ndarray:
 
 
 def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, second_pass: bool = True,
-                   input_format: str = "text", source_balance: float = 0.0, folds: str = "page") -> BlockClassifier:
+                   input_format: str = "text", source_balance: float = 0.0, folds: str = "page",
+                   unfamiliar_rate: float = 0.0, seed: int = 0) -> BlockClassifier:
     """A :class:`BlockClassifier` fitted on the blocks of labelled pages (`estimator` None: the
     default for `input_format`), each page weighed by :func:`source_weights` of `source_balance`,
-    cross-fitted in folds that keep each page or (`folds` "site") each site whole."""
+    cross-fitted in folds that keep each page or (`folds` "site") each site whole, a share
+    `unfamiliar_rate` of the pages (drawn by `seed`) with the word scores of an unknown language."""
     if folds not in ("page", "site"):
         raise ValueError(f"folds={folds!r}: choose page or site")
     pages = [page for page in pages if page.blocks]
@@ -267,7 +292,8 @@ def fit_classifier(pages: list[LabeledPage], estimator: str | None = None, secon
     if folds == "site":
         sites = [str(page.meta.get("site") or page.id) for page in pages]
         groups = np.repeat(np.unique(sites, return_inverse=True)[1], lengths)
-    return BlockClassifier(input_format, estimator, second_pass=second_pass).fit(X, y, groups, weights)
+    return BlockClassifier(input_format, estimator, second_pass=second_pass, unfamiliar_rate=unfamiliar_rate,
+                           random_state=seed).fit(X, y, groups, weights)
 
 
 def fit_calibration(stages: Stages, pages: list[LabeledPage]) -> Calibration:
