@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", choices=("page", "site"), default="page", help="train --folds")
     parser.add_argument("--source-balance", type=float, default=0.0,
                         help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
-    parser.add_argument("--unfamiliar-rate", type=float, default=0.0, help="train --unfamiliar-rate")
+    parser.add_argument("--unfamiliar-rate", type=float, help="train --unfamiliar-rate (default: train's)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     styles = ["dom"] if args.input_format == "html" else DEFAULT_STYLES.split(",")

@@ -55,7 +55,9 @@ def refit(input_format: str):
     fit = augment(fit, split["widget_rate"], split.get("seed", 0), split["start_rate"],
                   split.get("related_rate", 0.0), split.get("tail_share", 0.5))
     params = model.manifest["estimator_params"]
-    return model, fit_classifier(fit, params["estimator"], params["second_pass"], input_format)
+    return model, fit_classifier(fit, params["estimator"], params["second_pass"], input_format,
+                                 split.get("source_balance", 0.0), split.get("folds", "page"),
+                                 split.get("unfamiliar_rate", 0.0), split.get("seed", 0))
 
 
 def first_input_sha256(model, blocks: list) -> str:

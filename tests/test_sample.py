@@ -50,7 +50,12 @@ EXPECTATIONS = [
 # Lines the shipped model still gets wrong, so CI stays green while the defect stays
 # visible: strict xfail, so a model that fixes one fails here until it is removed
 # from this set. Keep it empty when you can; the issue is not done while it is not.
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "In exchange the United States": (
+        "the second paragraph stranded after the ad widget: 0.14 alone, raised to its passage's 0.27, "
+        "under the 0.30 threshold, since the model learns with unfamiliar-language word scores "
+        "(it leans less on the words; 0.50 before; experiments/results/loso_unfamiliar.md)"),
+}
 
 
 def _case(line: str, expected: str):

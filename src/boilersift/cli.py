@@ -22,7 +22,7 @@ from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
 from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
 from .runner.options import INPUT_FORMATS, PredictOptions
-from .training.config import RELATED_RATE, START_RATE, WIDGET_RATE, TrainConfig
+from .training.config import RELATED_RATE, START_RATE, UNFAMILIAR_RATE, WIDGET_RATE, TrainConfig
 
 EPILOG_PREDICT = """examples:
   boilersift predict data/news_page_scrape.txt            content lines to stdout
@@ -167,10 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tail-share", type=float, default=TRAIN.tail_share,
                    help="share of the injected widgets put after the article's last or next-to-last "
                         f"paragraph instead of anywhere in it (default {TRAIN.tail_share})")
-    p.add_argument("--unfamiliar-rate", type=float, default=TRAIN.unfamiliar_rate,
+    p.add_argument("--unfamiliar-rate", type=float,
                    help="share of training pages whose passes learn from word scores as on a language the word "
                         "stage never saw (their words' hash buckets shuffled), so that the model falls back on "
-                        f"shape and context where the vocabulary is new (default {TRAIN.unfamiliar_rate})")
+                        f"shape and context where the vocabulary is new (default {UNFAMILIAR_RATE} for text, "
+                        "0 for HTML)")
     p.add_argument("--seed", type=int, default=TRAIN.seed,
                    help=f"seed of the augmentation, training's one random choice (default {TRAIN.seed}); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")

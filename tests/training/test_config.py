@@ -2,15 +2,16 @@
 
 import pytest
 
-from boilersift.training.config import RELATED_RATE, START_RATE, WIDGET_RATE, TrainConfig
+from boilersift.training.config import RELATED_RATE, START_RATE, UNFAMILIAR_RATE, WIDGET_RATE, TrainConfig
 
 
 @pytest.mark.parametrize("config, rates", [
-    (TrainConfig(), (WIDGET_RATE, START_RATE, RELATED_RATE)),  # text scrapes: augment.py's defaults
-    (TrainConfig(input_format="html"), (0.0, 0.0, 0.0)),  # HTML blocks cannot be spliced
-    (TrainConfig(widget_rate=0.1), (0.1, START_RATE, RELATED_RATE)),  # a rate set is kept
-    (TrainConfig(input_format="html", related_rate=0.2), (0.0, 0.0, 0.2)),  # ... for HTML too (train refuses it)
-    (TrainConfig(widget_rate=0.0, start_rate=0.0, related_rate=0.0), (0.0, 0.0, 0.0)),
+    (TrainConfig(), (WIDGET_RATE, START_RATE, RELATED_RATE, UNFAMILIAR_RATE)),  # text scrapes: the defaults
+    (TrainConfig(input_format="html"), (0.0, 0.0, 0.0, 0.0)),  # HTML blocks cannot be spliced
+    (TrainConfig(widget_rate=0.1), (0.1, START_RATE, RELATED_RATE, UNFAMILIAR_RATE)),  # a rate set is kept
+    (TrainConfig(input_format="html", related_rate=0.2), (0.0, 0.0, 0.2, 0.0)),  # ... for HTML too (train refuses it)
+    (TrainConfig(input_format="html", unfamiliar_rate=0.3), (0.0, 0.0, 0.0, 0.3)),  # which HTML can take
+    (TrainConfig(widget_rate=0.0, start_rate=0.0, related_rate=0.0, unfamiliar_rate=0.0), (0.0, 0.0, 0.0, 0.0)),
 ])
 def test_augmentation_rates_by_input_format(config, rates):
     assert config.rates() == rates

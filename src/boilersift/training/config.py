@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Default shares of the training pages of a text model that get a widget, that start at their
-# content, and that get a related-items list after their article (augment.py).
-WIDGET_RATE, START_RATE, RELATED_RATE = 0.5, 0.0, 0.3
+# content, and that get a related-items list after their article (augment.py), and whose word
+# scores are those of an unknown language (estimators.BlockClassifier; results/loso_unfamiliar.md).
+WIDGET_RATE, START_RATE, RELATED_RATE, UNFAMILIAR_RATE = 0.5, 0.0, 0.3, 0.25
 # Share of the injected widgets that go into one of the last gaps of the article.
 TAIL_SHARE = 0.5
 
@@ -37,15 +38,16 @@ class TrainConfig:
     start_rate: float | None = None  # ... that start at their first content line
     related_rate: float | None = None  # ... that get a related-items list after the article
     tail_share: float = TAIL_SHARE  # share of the widgets put after the last or next-to-last paragraph
-    # Share of fit pages whose word scores the later stages learn from as if the page's language were
-    # unknown to the word stage (estimators.BlockClassifier), so that they fall back on shape and context.
-    unfamiliar_rate: float = 0.0
+    # ... whose word scores the later stages learn from as if the page's language were unknown to the
+    # word stage (estimators.BlockClassifier), so that they fall back on shape and context
+    unfamiliar_rate: float | None = None
 
-    def rates(self) -> tuple[float, float, float]:
-        """The (widget, start, related) rates of the augmentation: as set, else the defaults above
-        for text scrapes and none for HTML, whose blocks cannot be spliced."""
+    def rates(self) -> tuple[float, float, float, float]:
+        """The (widget, start, related, unfamiliar) rates of the augmentation: as set, else the
+        defaults above for text scrapes and none for HTML, whose blocks cannot be spliced (and
+        whose model was not measured with unfamiliar word scores)."""
         def rate(value: float | None, default: float) -> float:
             return value if value is not None else default if self.input_format == "text" else 0.0
 
         return (rate(self.widget_rate, WIDGET_RATE), rate(self.start_rate, START_RATE),
-                rate(self.related_rate, RELATED_RATE))
+                rate(self.related_rate, RELATED_RATE), rate(self.unfamiliar_rate, UNFAMILIAR_RATE))

@@ -57,7 +57,7 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     Pages that name their `page_type` teach the model the kind of page
     (:func:`estimators.fit_page_type`)."""
     config = dataclasses.replace(config or TrainConfig(), **changes)
-    widget_rate, start_rate, related_rate = config.rates()
+    widget_rate, start_rate, related_rate, unfamiliar_rate = config.rates()
     input_format, dev_percent, dev_fold = config.input_format, config.dev_percent, config.dev_fold
     if input_format == "html" and (widget_rate > 0 or start_rate > 0 or related_rate > 0):
         raise ValueError("augmentation splices text lines; train an HTML model with "
@@ -76,7 +76,7 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
     augmented = augment(fit_pages, widget_rate, config.seed, start_rate, related_rate, config.tail_share)
     classifier = fit_classifier(augmented, estimator, config.second_pass, input_format, config.source_balance,
-                                config.folds, config.unfamiliar_rate, config.seed)
+                                config.folds, unfamiliar_rate, config.seed)
     model = Model(classifier.export(), cut)
     if config.calibrate and tune_pages:
         model.classifier = dataclasses.replace(model.classifier,
@@ -96,7 +96,7 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
                   "widget_rate": widget_rate, "start_rate": start_rate, "seed": config.seed,
                   "source_balance": config.source_balance, "folds": config.folds,
                   "calibrated": config.calibrate, "related_rate": related_rate, "tail_share": config.tail_share,
-                  "unfamiliar_rate": config.unfamiliar_rate,
+                  "unfamiliar_rate": unfamiliar_rate,
                   "tune_data": fingerprint(tune_pages)["sha256"], "dev_data": fingerprint(dev_pages)["sha256"]},
         "fit_seconds": round(fit_seconds, 1),
     }
