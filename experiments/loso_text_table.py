@@ -46,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             _, before = held_out(args.against / directory.name)
             figures = [f"{figure} ({styles[style]['f1'] - before[style]['f1']:+.3f})"
                        for figure, style in zip(figures, STYLES)]
+        others = [f"{systems[name]['per_source'][source]['f1']:.3f}" for name in ("trafilatura", html)]
         print(f"| {source} | {styles['nodes']['pages']} | {' | '.join(figures)} | {manifest['threshold']} | "
-              f"{systems['trafilatura']['per_source'][source]['f1']:.3f} | {systems[html]['per_source'][source]['f1']:.3f} |")
+              f"{' | '.join(others)} |")
     return 0
 
 
