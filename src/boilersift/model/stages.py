@@ -180,7 +180,7 @@ class Stages:
 
     def final_input(self, X: Sequence[Block]) -> np.ndarray:
         """The matrix the final stage scores (columns: :attr:`feature_names`)."""
-        return self.final_input_and_kinds(X)[0]
+        return self._final_input(X, PageColumns.of_blocks(X, self.input_format))
 
     def final_input_and_kinds(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """:meth:`final_input` and the kind of each page (:meth:`page_types`), from one featurisation."""
