@@ -27,11 +27,13 @@ from sklearn.preprocessing import StandardScaler
 
 from boilersift import BoilersiftError, Model
 from boilersift.labelled.data import load_pages
+from boilersift.model import predictors
 from boilersift.model.bundle import default_bundle_path, sha256
 from boilersift.model.predictors import (
     ROWS_PER_WALK,
     Calibration,
     HashedWords,
+    compiled_leaves,
     words_and_bigrams,
 )
 from boilersift.pipeline import _numbered
@@ -206,11 +208,38 @@ def test_a_calibrated_model_reports_the_calibrated_probabilities(tiny_model, sma
     assert (np.diff(calibrated[order]) >= 0).all()
 
 
-def test_many_rows_walk_in_chunks_with_the_same_result():
+@pytest.fixture
+def numpy_walk(monkeypatch):
+    """Trees walk in numpy, as in an install that could not compile the walk."""
+    monkeypatch.setattr(predictors, "compiled_leaves", None)
+
+
+def test_many_rows_walk_in_chunks_with_the_same_result(numpy_walk):
     X, y = _data()
     trees = export_pass(HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y))
     many = np.vstack([X] * (ROWS_PER_WALK // len(X) + 2))
     assert np.array_equal(trees.predict_proba(many), np.vstack([trees.predict_proba(X)] * (len(many) // len(X))))
+
+
+def test_the_install_compiled_the_tree_walk():
+    """`pip install .` builds it (hatch_build.py) on a machine with a C compiler, as this one has;
+    a build that failed would only warn, and predicting would be slower."""
+    assert compiled_leaves is not None
+
+
+@pytest.mark.parametrize("make", [
+    lambda: HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=31, random_state=0),
+    lambda: RandomForestClassifier(n_estimators=10, random_state=0),
+], ids=["boosted trees", "forest"])
+def test_the_compiled_walk_reaches_the_leaves_the_numpy_walk_reaches(make, monkeypatch):
+    X, y = _data()
+    trees = export_pass(make().fit(X, y))
+    X_new, _ = _data(seed=2)
+    compiled = trees.leaves(X_new)
+    with pytest.raises(ValueError, match="fitted on 5 columns"):
+        trees.leaves(X_new[:, :4])  # the compiled walk reads no column past the checked ones
+    monkeypatch.setattr(predictors, "compiled_leaves", None)
+    assert np.array_equal(compiled, trees.leaves(X_new))
 
 
 @pytest.mark.parametrize("input_format", ["text", "html"])

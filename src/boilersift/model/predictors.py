@@ -32,6 +32,11 @@ from dataclasses import dataclass, field
 import mmh3
 import numpy as np
 
+try:  # the compiled walk (hatch_build.py); without it Trees walk in numpy
+    from ._walk import leaves as compiled_leaves
+except ImportError:  # pragma: no cover - an install without a C compiler
+    compiled_leaves = None
+
 WORD = re.compile(r"(?u)\b\w+\b")
 
 Arrays = dict[str, np.ndarray]
@@ -149,6 +154,7 @@ class Trees:
     boosted: bool = True  # False: a forest
     baseline: float = 0.0  # boosted: the raw score before the first tree
     _walk: tuple = field(init=False, repr=False, compare=False)
+    _compiled: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._check()
@@ -157,6 +163,9 @@ class Trees:
         feature = np.where(leaf, 0, self.feature).astype(np.intp)
         children = np.column_stack([self.right, self.left]).astype(np.intp).ravel()  # children[2 * node + goes_left]
         self._walk = (feature, self.threshold, children, ~leaf)
+        self._compiled = (feature, np.ascontiguousarray(self.threshold, dtype=np.float64),
+                          self.left.astype(np.intp), self.right.astype(np.intp),
+                          np.ascontiguousarray(self.missing_left, dtype=np.uint8), self.roots.astype(np.intp))
 
     @property
     def kind(self) -> str:
@@ -189,16 +198,20 @@ class Trees:
     def leaves(self, X: np.ndarray) -> np.ndarray:
         """(rows, trees): the leaf each row reaches in each tree."""
         X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has shape {X.shape}, the trees were fitted on {self.n_features_in_} columns")
         if not self.boosted:
             X = X.astype(np.float32).astype(np.float64)
+        if compiled_leaves is not None:
+            return compiled_leaves(X, *self._compiled)
         if len(X) <= ROWS_PER_WALK:
             return self._leaves(X)
         return np.vstack([self._leaves(X[start:start + ROWS_PER_WALK]) for start in range(0, len(X), ROWS_PER_WALK)])
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
-        """All (row, tree) pairs step down one level at a time, and the pairs that reach a leaf
-        drop out: most leaves are far shallower than the deepest (1.3-1.8x faster than stepping
-        every pair `depth` times, experiments/results/profile_predict.md)."""
+        """The walk in numpy, where the compiled one was not built: all (row, tree) pairs step down
+        one level at a time, and the pairs that reach a leaf drop out (most leaves are far shallower
+        than the deepest)."""
         feature, threshold, children, internal = self._walk
         rows, columns = X.shape
         flat = X.ravel()
@@ -218,8 +231,6 @@ class Trees:
         return node.reshape(rows, len(self.roots))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} columns, the trees were fitted on {self.n_features_in_}")
         values = self.value[self.leaves(X)]
         if not self.boosted:
             return as_columns(values.mean(axis=1))
