@@ -11,7 +11,9 @@ out whole), HTML parsing included for every system:
   fallback extractors);
 * ``resiliparse`` (``extract_plain_text(main_content=True)``);
 * ``boilersift/text, 8 pages per call``: the text model on the pages rendered one text node
-  per line (rendered before timing), reported in lines per second.
+  per line (rendered before timing), reported in lines per second;
+* the two boilersift systems at 8 pages per call again ``without the compiled loops``, as an
+  install without a C compiler predicts (``boilersift.model.predictors.compiled`` unset).
 
 The systems take turns: every round runs each system over all pages, in a rotated order, and
 each system's figure is the median over ``--rounds`` (3) rounds of its time per page, so that
@@ -51,6 +53,7 @@ from boilersift import Model  # noqa: E402
 from boilersift.blocks.render import render_nodes  # noqa: E402
 from boilersift.blocks.text import segment_text  # noqa: E402
 from boilersift.errors import InputError  # noqa: E402
+from boilersift.model import predictors  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 
 
@@ -79,6 +82,17 @@ def each_page(extract: Callable[[str], object], pages: list[str]) -> None:
             pass
 
 
+def without_compiled_loops(run: Callable[[], None]) -> Callable[[], None]:
+    """`run` with the predictors computing in numpy, as where the compiled loops were not built."""
+    def uncompiled() -> None:
+        compiled, predictors.compiled = predictors.compiled, None
+        try:
+            run()
+        finally:
+            predictors.compiled = compiled
+    return uncompiled
+
+
 def resiliparse(html: str) -> str:
     return extract_plain_text(HTMLTree.parse(html), main_content=True)
 
@@ -92,6 +106,10 @@ def systems(html_model: Model, text_model: Model, pages: list[str],
         "trafilatura fast": lambda: each_page(lambda html: trafilatura.extract(html, fast=True), pages),
         "resiliparse": lambda: each_page(resiliparse, pages),
         f"boilersift/text, {CHUNK_SIZE} pages per call": lambda: text_pages(text_model, scrapes),
+        f"boilersift/html, {CHUNK_SIZE} pages per call, without the compiled loops":
+            without_compiled_loops(lambda: html_pages(html_model, pages, CHUNK_SIZE)),
+        f"boilersift/text, {CHUNK_SIZE} pages per call, without the compiled loops":
+            without_compiled_loops(lambda: text_pages(text_model, scrapes)),
     }
 
 
@@ -107,7 +125,8 @@ def markdown(report: dict) -> str:
         rounds = ", ".join(f"{ms:.1f}" for ms in row["rounds"])
         out.append(f"| {name} | {row['ms_per_page']:.2f} | {1000 / row['ms_per_page']:.1f} | "
                    f"{row['vs_trafilatura']:.2f} | {rounds} |")
-    out += ["", f"Text model: {report['text_lines_per_second']:,.0f} lines/s (8 pages per call)."]
+    out += ["", f"Text model: {report['text_lines_per_second']:,.0f} lines/s (8 pages per call; "
+            f"{report['text_lines_per_second_numpy']:,.0f} without the compiled loops)."]
     return "\n".join(out) + "\n"
 
 
@@ -142,13 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     rows = {name: {"ms_per_page": statistics.median(t), "rounds": t,
                    "vs_trafilatura": baseline / statistics.median(t)} for name, t in times.items()}
     text_ms = rows[f"boilersift/text, {CHUNK_SIZE} pages per call"]["ms_per_page"]
+    numpy_ms = rows[f"boilersift/text, {CHUNK_SIZE} pages per call, without the compiled loops"]["ms_per_page"]
     report = {"meta": {"command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
                        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                        "pages": len(pages), "lines": lines, "seed": args.seed, "rounds": args.rounds,
                        "load": load, "html_model": html_model.manifest.get("model_sha256"),
                        "text_model": text_model.manifest.get("model_sha256"),
                        "trafilatura": trafilatura.__version__},
-              "systems": rows, "text_lines_per_second": lines / len(pages) / (text_ms / 1000)}
+              "systems": rows, "text_lines_per_second": lines / len(pages) / (text_ms / 1000),
+              "text_lines_per_second_numpy": lines / len(pages) / (numpy_ms / 1000)}
     save_results(report, args.output_dir, "bench_speed", markdown)
     print(markdown(report))
     return 0
