@@ -1,6 +1,7 @@
-"""Compiles the tree walk (src/boilersift/model/_walk.pyx) when a wheel is built, so that
-``pip install .`` gives the fast walk; where it cannot be compiled (no C compiler) the install goes
-on with a warning and predicting walks the trees in numpy (same outputs, slower).
+"""Compiles the predictors' per-row loops (src/boilersift/model/_compiled.pyx: the tree walk, the
+word hashing) when a wheel is built, so that ``pip install .`` gives them; where they cannot be
+compiled (no C compiler) the install goes on with a warning and predicting computes the same in
+numpy, slower.
 
     python hatch_build.py    # build it next to its source, for working from src/ without installing
 """
@@ -11,11 +12,11 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-MODULE = "boilersift.model._walk"
-SOURCE = "src/boilersift/model/_walk.pyx"
+MODULE = "boilersift.model._compiled"
+SOURCE = "src/boilersift/model/_compiled.pyx"
 
 
-class CompiledWalk(BuildHookInterface):
+class CompiledLoops(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict) -> None:
@@ -24,8 +25,8 @@ class CompiledWalk(BuildHookInterface):
         try:
             built = build(root, in_place=editable)
         except Exception as exc:  # noqa: BLE001 - whatever stops the compiler: fall back to numpy
-            self.app.display_warning(f"boilersift: the compiled tree walk was not built ({exc}); "
-                                     "predicting will walk the trees in numpy, slower")
+            self.app.display_warning(f"boilersift: the compiled loops were not built ({exc}); "
+                                     "predicting will compute the same in numpy, slower")
             return
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
@@ -34,7 +35,7 @@ class CompiledWalk(BuildHookInterface):
 
 
 def build(root: Path, in_place: bool) -> Path:
-    """Cythonize and compile the walk (into build/, or next to its source); its path."""
+    """Cythonize and compile the module (into build/, or next to its source); its path."""
     from Cython.Build import cythonize
     from setuptools import Distribution, Extension
 
