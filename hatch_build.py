@@ -1,4 +1,4 @@
-"""Compiles the predictors' per-row loops (src/boilersift/model/_compiled.pyx: the tree walk, the
+"""Compiles the predictors' per-row loops (src/boilersift/_compiled.pyx: the tree walk, the
 word hashing) when a wheel is built, so that ``pip install .`` gives them; where they cannot be
 compiled (no C compiler) the install goes on with a warning and predicting computes the same in
 numpy, slower.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-MODULE = "boilersift.model._compiled"
-SOURCE = "src/boilersift/model/_compiled.pyx"
+MODULE = "boilersift._compiled"
+SOURCE = "src/boilersift/_compiled.pyx"
 
 
 class CompiledLoops(BuildHookInterface):

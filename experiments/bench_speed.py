@@ -13,7 +13,7 @@ out whole), HTML parsing included for every system:
 * ``boilersift/text, 8 pages per call``: the text model on the pages rendered one text node
   per line (rendered before timing), reported in lines per second;
 * the two boilersift systems at 8 pages per call again ``without the compiled loops``, as an
-  install without a C compiler predicts (``boilersift.model.predictors.compiled`` unset).
+  install without a C compiler predicts (``boilersift.compiled.loops`` unset).
 
 The systems take turns: every round runs each system over all pages, in a rotated order, and
 each system's figure is the median over ``--rounds`` (3) rounds of its time per page, so that
@@ -49,11 +49,13 @@ from compare_text import DATASETS, RESULTS, dev_records, save_results  # noqa: E
 from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
 from resiliparse.parse.html import HTMLTree  # noqa: E402
 
-from boilersift import Model  # noqa: E402
+from boilersift import (
+    Model,  # noqa: E402
+    compiled,  # noqa: E402
+)
 from boilersift.blocks.render import render_nodes  # noqa: E402
 from boilersift.blocks.text import segment_text  # noqa: E402
 from boilersift.errors import InputError  # noqa: E402
-from boilersift.model import predictors  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 
 
@@ -83,13 +85,13 @@ def each_page(extract: Callable[[str], object], pages: list[str]) -> None:
 
 
 def without_compiled_loops(run: Callable[[], None]) -> Callable[[], None]:
-    """`run` with the predictors computing in numpy, as where the compiled loops were not built."""
+    """`run` computing in numpy and Python, as where the compiled loops were not built."""
     def uncompiled() -> None:
-        compiled, predictors.compiled = predictors.compiled, None
+        loops, compiled.loops = compiled.loops, None
         try:
             run()
         finally:
-            predictors.compiled = compiled
+            compiled.loops = loops
     return uncompiled
 
 

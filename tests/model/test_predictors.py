@@ -25,9 +25,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from boilersift import BoilersiftError, Model
+from boilersift import BoilersiftError, Model, compiled
 from boilersift.labelled.data import load_pages
-from boilersift.model import predictors
 from boilersift.model.bundle import default_bundle_path, sha256
 from boilersift.model.predictors import (
     ROWS_PER_WALK,
@@ -92,25 +91,6 @@ def test_hashed_words_equal_the_vectorizer_and_sgd(texts, small_pages):
     assert words.n_features == N_HASH_FEATURES
     expected = linear.predict_proba(word_vectorizer().transform(texts))
     assert np.abs(words.predict_proba(texts) - expected).max() <= TOLERANCE
-
-
-def _random_unicode(seed: int, lines: int = 300) -> list[str]:
-    """Lines of code points from every plane's usual ranges: letters, digits, numerics ("½", "Ⅻ"),
-    combining marks, "_", punctuation, spaces, CJK, emoji and a lone surrogate."""
-    random = np.random.default_rng(seed)
-    pool = [*"abcXYZ_019 \t-.,'’", "½", "Ⅻ", "٣", "é", "\u0301", "İ", "ǅ", "ß", "中", "文", "🙂", "\U00010400",
-            "\ud800", "\u00a0", "\u2009", "ـ", "\u200d"]
-    return ["".join(random.choice(pool, size=random.integers(0, 60))) for _ in range(lines)]
-
-
-def test_compiled_word_scores_equal_the_numpy_ones_to_the_bit(small_pages, monkeypatch):
-    """Same words (runs of what `\\w` matches, after lower-casing), same buckets, same sums."""
-    texts = ["", "   ", "the the the the", "Ünïcödé wörds, 中文 字符 and emoji 🙂 🙂", "a " * 500, "İstanbul ǅemal",
-             "x" * 5000 + " y"] + _random_unicode(0) + [b.text for page in small_pages for b in page.blocks]
-    words = HashedWords(np.random.default_rng(0).normal(size=N_HASH_FEATURES), -0.25)
-    compiled = words.decision_function(texts)
-    monkeypatch.setattr(predictors, "compiled", None)
-    assert np.array_equal(compiled, words.decision_function(texts))
 
 
 def test_hash_buckets_equal_scikit_learns():
@@ -226,38 +206,12 @@ def test_a_calibrated_model_reports_the_calibrated_probabilities(tiny_model, sma
     assert (np.diff(calibrated[order]) >= 0).all()
 
 
-@pytest.fixture
-def numpy_walk(monkeypatch):
-    """Trees walk in numpy, as in an install that could not compile the walk."""
-    monkeypatch.setattr(predictors, "compiled", None)
-
-
-def test_many_rows_walk_in_chunks_with_the_same_result(numpy_walk):
+def test_many_rows_walk_in_chunks_with_the_same_result(monkeypatch):
+    monkeypatch.setattr(compiled, "loops", None)  # the numpy walk: the compiled one takes no chunks
     X, y = _data()
     trees = export_pass(HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y))
     many = np.vstack([X] * (ROWS_PER_WALK // len(X) + 2))
     assert np.array_equal(trees.predict_proba(many), np.vstack([trees.predict_proba(X)] * (len(many) // len(X))))
-
-
-def test_the_install_compiled_the_predictors_loops():
-    """`pip install .` builds them (hatch_build.py) on a machine with a C compiler, as this one has;
-    a build that failed would only warn, and predicting would be slower."""
-    assert predictors.compiled is not None
-
-
-@pytest.mark.parametrize("make", [
-    lambda: HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=31, random_state=0),
-    lambda: RandomForestClassifier(n_estimators=10, random_state=0),
-], ids=["boosted trees", "forest"])
-def test_the_compiled_walk_reaches_the_leaves_the_numpy_walk_reaches(make, monkeypatch):
-    X, y = _data()
-    trees = export_pass(make().fit(X, y))
-    X_new, _ = _data(seed=2)
-    compiled = trees.leaves(X_new)
-    with pytest.raises(ValueError, match="fitted on 5 columns"):
-        trees.leaves(X_new[:, :4])  # the compiled walk reads no column past the checked ones
-    monkeypatch.setattr(predictors, "compiled", None)
-    assert np.array_equal(compiled, trees.leaves(X_new))
 
 
 @pytest.mark.parametrize("input_format", ["text", "html"])

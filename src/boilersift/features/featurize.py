@@ -34,6 +34,7 @@ from operator import itemgetter
 
 import numpy as np
 
+from .. import compiled
 from ..blocks.html import SIGNALS
 from ..blocks.text import Block
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
@@ -543,6 +544,8 @@ def content_words(text: str) -> set[str]:
 def content_word_ids(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """The :func:`content_words` of the lines of several pages as (row, word id) pairs: rows
     number the lines of all pages in order; each page numbers its own words from 0."""
+    if compiled.loops is not None:
+        return compiled.loops.content_word_pairs(pages, STOP_WORDS)
     counts: list[int] = []  # content words of each line
     ids: list[int] = []
     for texts in pages:

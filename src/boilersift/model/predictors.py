@@ -32,10 +32,7 @@ from dataclasses import dataclass, field
 import mmh3
 import numpy as np
 
-try:  # the compiled loops (hatch_build.py); without them the same is computed in numpy
-    from . import _compiled as compiled
-except ImportError:  # pragma: no cover - an install without a C compiler
-    compiled = None
+from .. import compiled
 
 WORD = re.compile(r"(?u)\b\w+\b")
 
@@ -106,8 +103,8 @@ class HashedWords:
         return buckets
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
-        if compiled is not None:
-            return compiled.hashed_scores(list(texts), np.ascontiguousarray(self.coef), self.intercept)
+        if compiled.loops is not None:
+            return compiled.loops.hashed_scores(list(texts), np.ascontiguousarray(self.coef), self.intercept)
         terms = [words_and_bigrams(text) for text in texts]
         lengths = np.fromiter(map(len, terms), dtype=np.intp, count=len(terms))
         buckets = self.buckets([t for line in terms for t in line])
@@ -204,8 +201,8 @@ class Trees:
             raise ValueError(f"X has shape {X.shape}, the trees were fitted on {self.n_features_in_} columns")
         if not self.boosted:
             X = X.astype(np.float32).astype(np.float64)
-        if compiled is not None:
-            return compiled.leaves(X, *self._compiled)
+        if compiled.loops is not None:
+            return compiled.loops.leaves(X, *self._compiled)
         if len(X) <= ROWS_PER_WALK:
             return self._leaves(X)
         return np.vstack([self._leaves(X[start:start + ROWS_PER_WALK]) for start in range(0, len(X), ROWS_PER_WALK)])

@@ -8,11 +8,11 @@
   bigram and no Python call per term.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint32_t
-from libc.stdlib cimport free, malloc, qsort
-from libc.string cimport memcpy
+from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.string cimport memcmp, memcpy
 
 import numpy as np
 
@@ -207,3 +207,179 @@ def hashed_scores(list texts, const double[::1] coef, double intercept):
         free(starts)
         free(joined)
     return out
+
+
+cdef inline bint _letter(Py_UCS4 code):
+    """What ``[^\\W\\d_]`` matches in a str pattern: a word character that is no decimal digit nor "_"."""
+    if code < 128:
+        return (65 <= code <= 90) or (97 <= code <= 122)
+    return Py_UNICODE_ISALNUM(code) and not Py_UNICODE_ISDECIMAL(code)
+
+
+cdef struct _Table:
+    # Open addressing over byte strings kept in `arena`: slot -> (offset, length, id); id -1: empty.
+    Py_ssize_t* offsets
+    Py_ssize_t* lengths
+    uint32_t* hashes
+    int64_t* ids
+    Py_ssize_t capacity, count
+    unsigned char* arena
+    Py_ssize_t arena_size, arena_capacity
+
+
+cdef int _table_init(_Table* table, Py_ssize_t capacity) except -1:
+    cdef Py_ssize_t i
+    table.capacity, table.count = capacity, 0
+    table.offsets = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
+    table.lengths = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
+    table.hashes = <uint32_t*>malloc(capacity * sizeof(uint32_t))
+    table.ids = <int64_t*>malloc(capacity * sizeof(int64_t))
+    if not (table.offsets and table.lengths and table.hashes and table.ids):
+        raise MemoryError()
+    for i in range(capacity):
+        table.ids[i] = -1
+    return 0
+
+
+cdef void _table_free(_Table* table) noexcept:
+    free(table.offsets)
+    free(table.lengths)
+    free(table.hashes)
+    free(table.ids)
+    table.offsets = table.lengths = NULL
+    table.hashes = NULL
+    table.ids = NULL
+
+
+cdef Py_ssize_t _table_slot(_Table* table, const unsigned char* key, Py_ssize_t length, uint32_t hash_) noexcept:
+    """The slot holding `key`, or the empty slot where it would go."""
+    cdef Py_ssize_t slot = hash_ & (table.capacity - 1)
+    while table.ids[slot] >= 0:
+        if table.hashes[slot] == hash_ and table.lengths[slot] == length \
+                and memcmp(table.arena + table.offsets[slot], key, length) == 0:
+            return slot
+        slot = (slot + 1) & (table.capacity - 1)
+    return slot
+
+
+cdef int64_t _table_id(_Table* table, const unsigned char* key, Py_ssize_t length, bint add) except -2:
+    """The id of `key`; if absent, -1, or (`add`) the next id, the key stored."""
+    cdef uint32_t hash_ = _murmur3(key, length)
+    cdef Py_ssize_t slot = _table_slot(table, key, length, hash_), i, old_capacity
+    cdef _Table grown
+    if table.ids[slot] >= 0:
+        return table.ids[slot]
+    if not add:
+        return -1
+    if table.arena_size + length > table.arena_capacity:
+        table.arena_capacity = 2 * (table.arena_size + length) + 1024
+        table.arena = <unsigned char*>realloc(table.arena, table.arena_capacity)
+        if table.arena == NULL:
+            raise MemoryError()
+    memcpy(table.arena + table.arena_size, key, length)
+    table.offsets[slot], table.lengths[slot], table.hashes[slot] = table.arena_size, length, hash_
+    table.ids[slot] = table.count
+    table.arena_size += length
+    table.count += 1
+    if 2 * table.count > table.capacity:  # keep it at most half full
+        _table_init(&grown, 2 * table.capacity)
+        for i in range(table.capacity):
+            if table.ids[i] >= 0:
+                slot = table.hashes[i] & (grown.capacity - 1)
+                while grown.ids[slot] >= 0:
+                    slot = (slot + 1) & (grown.capacity - 1)
+                grown.offsets[slot], grown.lengths[slot] = table.offsets[i], table.lengths[i]
+                grown.hashes[slot], grown.ids[slot] = table.hashes[i], table.ids[i]
+        grown.count, grown.arena = table.count, table.arena
+        grown.arena_size, grown.arena_capacity = table.arena_size, table.arena_capacity
+        _table_free(table)
+        table[0] = grown
+    return table.count - 1
+
+
+def content_word_pairs(list pages, stop_words):
+    """(rows, ids) of the content words of the lines of several pages, as
+    ``features.featurize.content_word_ids`` returns them: a line's words of three letters or more
+    (runs of ``[^\\W\\d_]`` after lower-casing) that are not in `stop_words`, cut to six characters,
+    each once per line; rows number the lines of all pages in order, each page numbers its own
+    words from 0 (in the order they first appear)."""
+    cdef _Table stop, vocabulary
+    cdef Py_ssize_t row = 0, position, following, start, letters, cut, length, pairs = 0, pair_capacity = 0
+    cdef Py_ssize_t seen_capacity = 0, i
+    cdef int64_t word
+    cdef int64_t[::1] copy_rows, copy_ids
+    cdef int64_t* rows = NULL
+    cdef int64_t* ids = NULL
+    cdef int64_t* last_row = NULL  # the last row each id of the page was counted for
+    cdef Py_UCS4 code
+    cdef const unsigned char* text
+    cdef bytes encoded
+    _table_init(&stop, 1024)
+    stop.arena, stop.arena_size, stop.arena_capacity = NULL, 0, 0
+    vocabulary.offsets = NULL
+    try:
+        for stop_word in stop_words:
+            encoded = stop_word.encode("utf-8", "surrogatepass")
+            _table_id(&stop, <const unsigned char*>encoded, len(encoded), True)
+        for page in pages:
+            _table_init(&vocabulary, 256)
+            vocabulary.arena, vocabulary.arena_size, vocabulary.arena_capacity = NULL, 0, 0
+            try:
+                for line in page:
+                    encoded = line.lower().encode("utf-8", "surrogatepass")
+                    text = <const unsigned char*>encoded
+                    length = len(encoded)
+                    position = 0
+                    while position < length:
+                        following = _decode(text, position, &code)
+                        if not _letter(code):
+                            position = following
+                            continue
+                        start, letters, cut = position, 0, position
+                        while position < length:
+                            following = _decode(text, position, &code)
+                            if not _letter(code):
+                                break
+                            letters += 1
+                            position = following
+                            if letters == 6:
+                                cut = position
+                        if letters < 3 or _table_id(&stop, text + start, position - start, False) >= 0:
+                            continue
+                        if letters < 6:
+                            cut = position
+                        word = _table_id(&vocabulary, text + start, cut - start, True)
+                        if word >= seen_capacity:
+                            seen_capacity = 2 * word + 256
+                            last_row = <int64_t*>realloc(last_row, seen_capacity * sizeof(int64_t))
+                            if last_row == NULL:
+                                raise MemoryError()
+                            for i in range(word, seen_capacity):  # ids come one by one: word is the old capacity
+                                last_row[i] = -1
+                        if last_row[word] == row:
+                            continue
+                        last_row[word] = row
+                        if pairs == pair_capacity:
+                            pair_capacity = 2 * pair_capacity + 1024
+                            rows = <int64_t*>realloc(rows, pair_capacity * sizeof(int64_t))
+                            ids = <int64_t*>realloc(ids, pair_capacity * sizeof(int64_t))
+                            if rows == NULL or ids == NULL:
+                                raise MemoryError()
+                        rows[pairs], ids[pairs] = row, word
+                        pairs += 1
+                    row += 1
+            finally:
+                free(vocabulary.arena)
+                _table_free(&vocabulary)
+        out_rows = np.empty(pairs, dtype=np.int64)
+        out_ids = np.empty(pairs, dtype=np.int64)
+        copy_rows, copy_ids = out_rows, out_ids
+        for i in range(pairs):
+            copy_rows[i], copy_ids[i] = rows[i], ids[i]
+        return out_rows, out_ids
+    finally:
+        free(stop.arena)
+        _table_free(&stop)
+        free(rows)
+        free(ids)
+        free(last_row)

@@ -1,0 +1,86 @@
+"""The compiled loops (src/boilersift/_compiled.pyx) compute what their numpy and Python twins
+compute, to the bit: the tree walk, the word stage's scores, the content words. The twins are
+what an install without a C compiler runs (`boilersift.compiled.loops` None)."""
+
+import numpy as np
+import pytest
+from conftest import SMALL_LABELED
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+
+from boilersift import compiled
+from boilersift.features.featurize import content_word_ids, topic_overlap
+from boilersift.labelled.data import load_pages
+from boilersift.model.predictors import HashedWords
+from boilersift.training.estimators import N_HASH_FEATURES, export_pass
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """Real lines, edge cases, and lines of code points from every plane's usual ranges: letters,
+    digits, numerics ("½", "Ⅻ"), combining marks, "_", punctuation, spaces, CJK, emoji and a
+    lone surrogate."""
+    random = np.random.default_rng(0)
+    pool = [*"abcXYZ_019 \t-.,'’", "½", "Ⅻ", "٣", "é", "\u0301", "İ", "ǅ", "ß", "中", "文", "🙂", "\U00010400",
+            "\ud800", "\u00a0", "\u2009", "ـ", "\u200d", "the", " and ", "Россия", "российский"]
+    made = ["".join(random.choice(pool, size=random.integers(0, 60))) for _ in range(400)]
+    edges = ["", "   ", "the the the the", "Ünïcödé wörds, 中文 字符 and emoji 🙂 🙂", "a " * 500,
+             "İstanbul ǅemal", "x" * 5000 + " y", "Russia Russian Russians russia"]
+    real = [b.text for page in load_pages([SMALL_LABELED])[:20] for b in page.blocks]
+    return edges + made + real
+
+
+def both_ways(compute, monkeypatch):
+    """`compute()` with the compiled loops, then without them."""
+    fast = compute()
+    monkeypatch.setattr(compiled, "loops", None)
+    return fast, compute()
+
+
+def test_the_install_compiled_the_loops():
+    """`pip install .` builds them (hatch_build.py) on a machine with a C compiler, as this one has;
+    a build that failed would only warn, and predicting would be slower."""
+    assert compiled.loops is not None
+
+
+@pytest.mark.parametrize("make", [
+    lambda: HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=31, random_state=0),
+    lambda: RandomForestClassifier(n_estimators=10, random_state=0),
+], ids=["boosted trees", "forest"])
+def test_the_tree_walk_reaches_the_same_leaves(make, monkeypatch):
+    random = np.random.default_rng(0)
+    X = random.normal(size=(600, 5))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    X[random.random(X.shape) < 0.15] = np.nan  # missing values go where each node learned
+    trees = export_pass(make().fit(X, y))
+    X_new = np.where(random.random(X.shape) < 0.15, np.nan, random.normal(size=X.shape))
+    with pytest.raises(ValueError, match="fitted on 5 columns"):
+        trees.leaves(X_new[:, :4])  # the compiled walk reads no column past the checked ones
+    fast, slow = both_ways(lambda: trees.leaves(X_new), monkeypatch)
+    assert np.array_equal(fast, slow)
+
+
+def test_the_word_scores_are_the_same(texts, monkeypatch):
+    """Same words (runs of what `\\w` matches, after lower-casing), same buckets, same sums."""
+    words = HashedWords(np.random.default_rng(0).normal(size=N_HASH_FEATURES), -0.25)
+    fast, slow = both_ways(lambda: words.decision_function(texts), monkeypatch)
+    assert np.array_equal(fast, slow)
+
+
+def _words_by_row(rows: np.ndarray, ids: np.ndarray) -> list[tuple[int, ...]]:
+    """The rows of each word id: the same for both ways, whatever numbers they give the words."""
+    return sorted(tuple(sorted(rows[ids == word].tolist())) for word in np.unique(ids))
+
+
+def test_the_content_words_are_the_same(texts, monkeypatch):
+    pages = [texts[:300], [], texts[300:310], texts[310:]]  # ids are numbered per page
+    (fast_rows, fast_ids), (slow_rows, slow_ids) = both_ways(lambda: content_word_ids(pages), monkeypatch)
+    assert np.array_equal(np.sort(fast_rows), np.sort(slow_rows))
+    starts = np.cumsum([0] + [len(page) for page in pages])
+    for start, end in zip(starts[:-1], starts[1:]):
+        fast, slow = (fast_rows >= start) & (fast_rows < end), (slow_rows >= start) & (slow_rows < end)
+        assert _words_by_row(fast_rows[fast], fast_ids[fast]) == _words_by_row(slow_rows[slow], slow_ids[slow])
+    scores = np.random.default_rng(1).random(len(texts))
+    page_rows, page_ids = fast_rows[fast_rows < 300], fast_ids[fast_rows < 300]
+    slow_page = slow_rows < 300
+    assert np.array_equal(topic_overlap(page_rows, page_ids, scores[:300]),
+                          topic_overlap(slow_rows[slow_page], slow_ids[slow_page], scores[:300]))
