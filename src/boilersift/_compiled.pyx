@@ -116,17 +116,39 @@ cdef inline bint _word_char(Py_UCS4 code):
     return Py_UNICODE_ISALNUM(code)
 
 
+cdef double _line_score(int64_t* buckets, Py_ssize_t size, Py_ssize_t* counts, const double[::1] coef) noexcept:
+    """A line's l2-normalised bucket counts times `coef`, summed over its buckets in ascending
+    order (as the vectoriser's sorted CSR rows and numpy's bincount sum them); `buckets` is
+    sorted in place and `counts` (as long) overwritten."""
+    cdef Py_ssize_t runs = 0, j = 0, k
+    cdef double norm = 0.0, total = 0.0
+    qsort(buckets, size, sizeof(int64_t), _compare)
+    while j < size:  # the distinct buckets and their counts
+        k = j
+        while k < size and buckets[k] == buckets[j]:
+            k += 1
+        buckets[runs], counts[runs] = buckets[j], k - j
+        runs += 1
+        j = k
+    for j in range(runs):
+        norm += <double>(counts[j] * counts[j])
+    norm = sqrt(norm)
+    if norm == 0.0:
+        norm = 1.0
+    for j in range(runs):
+        total += (counts[j] / norm) * coef[buckets[j]]
+    return total
+
+
 def hashed_scores(list texts, const double[::1] coef, double intercept):
     """The decision function of each text: the hashed counts of its lower-cased words (maximal runs
     of word characters, as ``WORD.findall`` finds them) and word bigrams, l2-normalised, times `coef`,
-    plus `intercept`. Sums run over a line's buckets in ascending order, as the vectoriser's sorted
-    CSR rows and numpy's bincount do, so the scores equal the numpy ones to the bit."""
+    plus `intercept`: the numpy scores to the bit."""
     cdef int64_t n_features = coef.shape[0]
-    cdef Py_ssize_t n = len(texts), i, j, k, size, length, position, following, words
+    cdef Py_ssize_t n = len(texts), i, j, size, length, position, following, words
     cdef Py_ssize_t capacity = 0, joined_capacity = 0, a_size, b_size
     cdef Py_UCS4 code
     cdef const unsigned char* text
-    cdef double norm, total
     cdef bytes encoded
     out = np.empty(n, dtype=np.float64)
     cdef double[::1] scores = out
@@ -181,27 +203,7 @@ def hashed_scores(list texts, const double[::1] coef, double intercept):
                     memcpy(joined + a_size + 1, text + starts[2 * j], b_size)
                     buckets[size] = _bucket(_murmur3(joined, a_size + b_size + 1), n_features)
                     size += 1
-            qsort(buckets, size, sizeof(int64_t), _compare)
-            norm = 0.0
-            j = 0
-            while j < size:
-                k = j
-                while k < size and buckets[k] == buckets[j]:
-                    k += 1
-                norm += <double>((k - j) * (k - j))
-                j = k
-            norm = sqrt(norm)
-            if norm == 0.0:
-                norm = 1.0
-            total = 0.0
-            j = 0
-            while j < size:
-                k = j
-                while k < size and buckets[k] == buckets[j]:
-                    k += 1
-                total += ((k - j) / norm) * coef[buckets[j]]
-                j = k
-            scores[i] = total + intercept
+            scores[i] = _line_score(buckets, size, starts, coef) + intercept
     finally:
         free(buckets)
         free(starts)
