@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="+", type=Path, metavar="DIR", help="text-SOURCE model directories")
     parser.add_argument("--against", type=Path, metavar="DIR",
-                        help="a directory of another run's text-SOURCE models, to show each change from it")
+                        help="a directory of another run's text-SOURCE models, to show each change from it "
+                             "(where it has a model of the same source)")
     args = parser.parse_args(argv)
     systems = json.loads((RESULTS / "compare_extractors_loso.json").read_text())["systems"]
     html = next(name for name in systems if name.startswith("boilersift/html"))
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         manifest, styles = held_out(directory)
         source = manifest["split"]["dev_source"]
         figures = [f"{styles[style]['f1']:.3f}" for style in STYLES]
-        if args.against:
+        if args.against and (args.against / directory.name).exists():  # else a source the other run lacks
             _, before = held_out(args.against / directory.name)
             figures = [f"{figure} ({styles[style]['f1'] - before[style]['f1']:+.3f})"
                        for figure, style in zip(figures, STYLES)]
