@@ -1,11 +1,14 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""The per-row loops of :mod:`boilersift.model.predictors` compiled, built at install by
-``hatch_build.py``; where it could not be built, the predictors compute the same in numpy.
+"""Three per-line loops compiled, built at install by ``hatch_build.py`` and reached through
+:mod:`boilersift.compiled`; where they could not be built, their callers compute the same in numpy
+and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 
-* :func:`leaves`: the tree walk of ``Trees.leaves``, each row down each tree node by node, as
-  scikit-learn's own predictors walk, with no numpy call per tree level;
-* :func:`hashed_scores`: ``HashedWords.decision_function``, with no Python string per word or
-  bigram and no Python call per term.
+* :func:`leaves`: the tree walk of ``model.predictors.Trees.leaves``, each row down each tree node
+  by node, as scikit-learn's own predictors walk, with no numpy call per tree level;
+* :func:`hashed_scores`: ``model.predictors.HashedWords.decision_function``, with no Python string
+  per word or bigram and no Python call per term;
+* :func:`content_word_pairs`: ``features.featurize.content_word_ids``, with hash tables in C
+  instead of a Python set and dict per line.
 """
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL
