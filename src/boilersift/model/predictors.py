@@ -5,7 +5,9 @@ A model bundle stores a model as these arrays (``model.npz``, read with
 from it and needs no scikit-learn: training fits scikit-learn estimators and
 :mod:`boilersift.export` reads them once. Each predictor computes what its
 scikit-learn estimator computes, in the same order of floating-point operations
-where that order is observable (tested to 1e-9 in ``tests/model/test_predictors.py``).
+where that order is observable (tested to 1e-9 in ``tests/model/test_predictors.py``). The
+tree walk and the word hashing run compiled where the install built them
+(:mod:`boilersift.compiled`), with the same results to the bit.
 
 Three kinds of stage:
 
@@ -153,7 +155,7 @@ class Trees:
     boosted: bool = True  # False: a forest
     baseline: float = 0.0  # boosted: the raw score before the first tree
     _walk: tuple = field(init=False, repr=False, compare=False)
-    _compiled: tuple = field(init=False, repr=False, compare=False)
+    _compiled_walk: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._check()
@@ -162,7 +164,7 @@ class Trees:
         feature = np.where(leaf, 0, self.feature).astype(np.intp)
         children = np.column_stack([self.right, self.left]).astype(np.intp).ravel()  # children[2 * node + goes_left]
         self._walk = (feature, self.threshold, children, ~leaf)
-        self._compiled = (feature, np.ascontiguousarray(self.threshold, dtype=np.float64),
+        self._compiled_walk = (feature, np.ascontiguousarray(self.threshold, dtype=np.float64),
                           self.left.astype(np.intp), self.right.astype(np.intp),
                           np.ascontiguousarray(self.missing_left, dtype=np.uint8), self.roots.astype(np.intp))
 
@@ -202,7 +204,7 @@ class Trees:
         if not self.boosted:
             X = X.astype(np.float32).astype(np.float64)
         if compiled.loops is not None:
-            return compiled.loops.leaves(X, *self._compiled)
+            return compiled.loops.leaves(X, *self._compiled_walk)
         if len(X) <= ROWS_PER_WALK:
             return self._leaves(X)
         return np.vstack([self._leaves(X[start:start + ROWS_PER_WALK]) for start in range(0, len(X), ROWS_PER_WALK)])
