@@ -8,7 +8,7 @@ from conftest import SMALL_LABELED
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 
 from boilersift import compiled
-from boilersift.features.featurize import content_word_ids, topic_overlap
+from boilersift.features.featurize import _line_shapes, content_word_ids, featurize, topic_overlap
 from boilersift.labelled.data import load_pages
 from boilersift.model.predictors import HashedWords
 from boilersift.training.estimators import N_HASH_FEATURES, export_pass
@@ -84,3 +84,29 @@ def test_the_content_words_are_the_same(texts, monkeypatch):
     slow_page = slow_rows < 300
     assert np.array_equal(topic_overlap(page_rows, page_ids, scores[:300]),
                           topic_overlap(slow_rows[slow_page], slow_ids[slow_page], scores[:300]))
+
+
+def test_the_line_shapes_are_the_same(texts, monkeypatch):
+    lines = [t for t in texts if t]
+    lows = [t.lower() for t in lines]
+    fast, slow = both_ways(lambda: _line_shapes(lines, lows), monkeypatch)
+    assert np.array_equal(fast, slow)
+
+
+@pytest.mark.parametrize("dom", [False, True], ids=["text", "html"])
+def test_the_features_of_real_pages_are_the_same(dom, monkeypatch):
+    from conftest import GATE_HTML
+
+    from boilersift import Model
+
+    if dom:
+        import gzip
+        import json
+
+        with gzip.open(GATE_HTML, "rt", encoding="utf-8") as handle:
+            html = [json.loads(line)["html"] for line in handle][:8]
+        pages = [Model.load(input_format="html").html_blocks(page) for page in html]
+    else:
+        pages = [page.blocks for page in load_pages([SMALL_LABELED])[:8]]
+    fast, slow = both_ways(lambda: [featurize(page, dom) for page in pages], monkeypatch)
+    assert all(np.array_equal(a, b) for a, b in zip(fast, slow))

@@ -11,7 +11,13 @@ and Python (``tests/test_compiled.py`` checks both give the same to the bit):
   instead of a Python set and dict per line.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL
+from cpython.unicode cimport (
+    Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISDECIMAL,
+    Py_UNICODE_ISLOWER,
+    Py_UNICODE_ISSPACE,
+    Py_UNICODE_ISUPPER,
+)
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort, realloc
@@ -388,3 +394,61 @@ def content_word_pairs(list pages, stop_words):
         free(rows)
         free(ids)
         free(last_row)
+
+
+def line_shapes(list texts, list lows, frozenset stop_words, str terminal, str bullet, str strip):
+    """``features.featurize._line_shapes``: per line, its words (``str.split()``), whether it ends
+    in `terminal` or ":", starts upper or lower case, with other punctuation or a `bullet`, has a
+    "|", and the shares of its words that start upper case and of its lower-cased words that are
+    stop words once `strip` characters are stripped from their ends."""
+    cdef Py_ssize_t n = len(texts), i, j, length, start, end, words, title, stop
+    cdef str text, low
+    cdef Py_UCS4 code, first, last
+    cdef bint in_word, pipe
+    out = np.zeros((n, 10))
+    cdef double[:, ::1] rows = out
+    for i in range(n):
+        text, low = texts[i], lows[i]
+        length = len(text)
+        if length == 0:
+            raise ValueError("a line without text")
+        words = title = 0
+        in_word = pipe = False
+        for j in range(length):
+            code = text[j]
+            if Py_UNICODE_ISSPACE(code):
+                in_word = False
+                continue
+            if not in_word:
+                words += 1
+                title += Py_UNICODE_ISUPPER(code) != 0
+                in_word = True
+            pipe |= code == u"|"
+        stop = 0
+        length = len(low)
+        j = 0
+        while j < length:
+            while j < length and Py_UNICODE_ISSPACE(low[j]):
+                j += 1
+            start = j
+            while j < length and not Py_UNICODE_ISSPACE(low[j]):
+                j += 1
+            end = j
+            while start < end and low[start] in strip:
+                start += 1
+            while end > start and low[end - 1] in strip:
+                end -= 1
+            if end > start and low[start:end] in stop_words:
+                stop += 1
+        first, last = text[0], text[len(text) - 1]
+        rows[i, 0] = words
+        rows[i, 1] = last in terminal
+        rows[i, 2] = last == u":"
+        rows[i, 3] = Py_UNICODE_ISUPPER(first) != 0
+        rows[i, 4] = Py_UNICODE_ISLOWER(first) != 0
+        rows[i, 5] = not Py_UNICODE_ISALNUM(first) and first not in bullet
+        rows[i, 6] = first in bullet
+        rows[i, 7] = pipe
+        rows[i, 8] = title / <double>words if words else 0.0
+        rows[i, 9] = stop / <double>words if words else 0.0
+    return out

@@ -201,16 +201,13 @@ def _per_line_matches(pattern: re.Pattern[str], lines: list[str]) -> tuple[np.nd
     return np.searchsorted(starts, [m.start() for m in matches], side="right") - 1, matches
 
 
-def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
-    """Context-free features of each block (shape + lexicon), one row per block."""
-    texts = [b.text for b in blocks]
-    n = len(texts)
-    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
-    counts = _char_class_counts(texts).astype(np.float64)
-    upper, lower, digit, punct, space, cjk, other = counts.T
-    letters = upper + lower + other + cjk
-
-    lows = [t.lower() for t in texts]
+def _line_shapes(texts: list[str], lows: list[str]) -> np.ndarray:
+    """Per line (non-empty; `lows` lower-cased): its words, whether it ends in TERMINAL or ":",
+    starts upper or lower case, with other punctuation or a BULLET, has a "|", and the shares of
+    its words that start upper case and of its words that are stop words (once STRIP_PUNCT is
+    stripped from their ends). Compiled where the install built it (:mod:`boilersift.compiled`)."""
+    if compiled.loops is not None:
+        return compiled.loops.line_shapes(texts, lows, STOP_WORDS, "".join(TERMINAL), "".join(BULLET), STRIP_PUNCT)
     per_line: list[tuple] = []  # built as Python tuples: item assignment into numpy costs more
     is_stop_word = STOP_WORDS.__contains__
     for text, low in zip(texts, lows):
@@ -225,7 +222,20 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
             not first.isalnum() and first not in BULLET, first in BULLET, "|" in text,
             title / n_words if n_words else 0.0, stop / n_words if n_words else 0.0,
         ))
-    rows = np.array(per_line, dtype=np.float64).reshape(n, 10)
+    return np.array(per_line, dtype=np.float64).reshape(len(texts), 10)
+
+
+def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
+    """Context-free features of each block (shape + lexicon), one row per block."""
+    texts = [b.text for b in blocks]
+    n = len(texts)
+    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
+    counts = _char_class_counts(texts).astype(np.float64)
+    upper, lower, digit, punct, space, cjk, other = counts.T
+    letters = upper + lower + other + cjk
+
+    lows = [t.lower() for t in texts]
+    rows = _line_shapes(texts, lows)
 
     # Sentence ends, dates and lexicon phrases: one scan of the page's lines joined by newlines.
     sentences = np.bincount(_per_line_matches(SENTENCE_END, texts)[0], minlength=n)
