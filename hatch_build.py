@@ -1,7 +1,7 @@
-"""Compiles the predictors' per-row loops (src/boilersift/_compiled.pyx: the tree walk, the
-word hashing) when a wheel is built, so that ``pip install .`` gives them; where they cannot be
-compiled (no C compiler) the install goes on with a warning and predicting computes the same in
-numpy, slower.
+"""Compiles the per-line loops of src/boilersift/_compiled.pyx (the tree walk, the word hashing,
+the content words, the line shapes) when a wheel is built, so that ``pip install .`` gives them;
+where they cannot be compiled (no C compiler) the install goes on with a warning and predicting
+computes the same in numpy and Python, slower.
 
     python hatch_build.py    # build it next to its source, for working from src/ without installing
 """

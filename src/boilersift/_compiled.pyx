@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""Three per-line loops compiled, built at install by ``hatch_build.py`` and reached through
+"""Four per-line loops compiled, built at install by ``hatch_build.py`` and reached through
 :mod:`boilersift.compiled`; where they could not be built, their callers compute the same in numpy
 and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 
@@ -8,7 +8,9 @@ and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 * :func:`hashed_scores`: ``model.predictors.HashedWords.decision_function``, with no Python string
   per word or bigram and no Python call per term;
 * :func:`content_word_pairs`: ``features.featurize.content_word_ids``, with hash tables in C
-  instead of a Python set and dict per line.
+  instead of a Python set and dict per line;
+* :func:`line_shapes`: ``features.featurize._line_shapes``, one pass over each line's characters
+  instead of a Python string per word.
 """
 
 from cpython.unicode cimport (
