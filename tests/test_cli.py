@@ -66,7 +66,7 @@ def test_version():
 
     proc = run("--version")
     assert proc.returncode == 0
-    assert proc.stdout.strip() == f"boilersift {boilersift.__version__}"
+    assert proc.stdout.strip() == f"boilersift {boilersift.__version__} (compiled loops)"
 
 
 @pytest.mark.parametrize("args", [[], ["predict", "--output-format", "xml", str(SAMPLE_TXT)]])

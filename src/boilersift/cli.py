@@ -16,7 +16,7 @@ import sys
 from multiprocessing import Pool
 from pathlib import Path
 
-from . import __version__
+from . import __version__, compiled
 from .decide import COMMENTS
 from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="boilersift", description="Machine-learning boilerplate classifier for web scrapes: "
         "label each line of a text scrape, or each block of an HTML page, as content or noise.")
-    parser.add_argument("--version", action="version", version=f"boilersift {__version__}")
+    built = "compiled loops" if compiled.loops is not None else "no compiled loops: slower, see the README's Install"
+    parser.add_argument("--version", action="version", version=f"boilersift {__version__} ({built})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
