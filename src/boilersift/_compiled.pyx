@@ -241,8 +241,10 @@ cdef struct _Table:
 
 
 cdef int _table_init(_Table* table, Py_ssize_t capacity) except -1:
+    """An empty table of `capacity` slots (a power of two) and an empty arena."""
     cdef Py_ssize_t i
     table.capacity, table.count = capacity, 0
+    table.arena, table.arena_size, table.arena_capacity = NULL, 0, 0
     table.offsets = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
     table.lengths = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
     table.hashes = <uint32_t*>malloc(capacity * sizeof(uint32_t))
@@ -255,10 +257,12 @@ cdef int _table_init(_Table* table, Py_ssize_t capacity) except -1:
 
 
 cdef void _table_free(_Table* table) noexcept:
+    free(table.arena)
     free(table.offsets)
     free(table.lengths)
     free(table.hashes)
     free(table.ids)
+    table.arena = NULL
     table.offsets = table.lengths = NULL
     table.hashes = NULL
     table.ids = NULL
@@ -278,7 +282,7 @@ cdef Py_ssize_t _table_slot(_Table* table, const unsigned char* key, Py_ssize_t 
 cdef int64_t _table_id(_Table* table, const unsigned char* key, Py_ssize_t length, bint add) except -2:
     """The id of `key`; if absent, -1, or (`add`) the next id, the key stored."""
     cdef uint32_t hash_ = _murmur3(key, length)
-    cdef Py_ssize_t slot = _table_slot(table, key, length, hash_), i, old_capacity
+    cdef Py_ssize_t slot = _table_slot(table, key, length, hash_), i
     cdef _Table grown
     if table.ids[slot] >= 0:
         return table.ids[slot]
@@ -305,6 +309,7 @@ cdef int64_t _table_id(_Table* table, const unsigned char* key, Py_ssize_t lengt
                 grown.hashes[slot], grown.ids[slot] = table.hashes[i], table.ids[i]
         grown.count, grown.arena = table.count, table.arena
         grown.arena_size, grown.arena_capacity = table.arena_size, table.arena_capacity
+        table.arena = NULL  # now the grown table's
         _table_free(table)
         table[0] = grown
     return table.count - 1
@@ -328,15 +333,12 @@ def content_word_pairs(list pages, stop_words):
     cdef const unsigned char* text
     cdef bytes encoded
     _table_init(&stop, 1024)
-    stop.arena, stop.arena_size, stop.arena_capacity = NULL, 0, 0
-    vocabulary.offsets = NULL
     try:
         for stop_word in stop_words:
             encoded = stop_word.encode("utf-8", "surrogatepass")
             _table_id(&stop, <const unsigned char*>encoded, len(encoded), True)
         for page in pages:
             _table_init(&vocabulary, 256)
-            vocabulary.arena, vocabulary.arena_size, vocabulary.arena_capacity = NULL, 0, 0
             try:
                 for line in page:
                     encoded = line.lower().encode("utf-8", "surrogatepass")
@@ -382,7 +384,6 @@ def content_word_pairs(list pages, stop_words):
                         pairs += 1
                     row += 1
             finally:
-                free(vocabulary.arena)
                 _table_free(&vocabulary)
         out_rows = np.empty(pairs, dtype=np.int64)
         out_ids = np.empty(pairs, dtype=np.int64)
@@ -391,7 +392,6 @@ def content_word_pairs(list pages, stop_words):
             copy_rows[i], copy_ids[i] = rows[i], ids[i]
         return out_rows, out_ids
     finally:
-        free(stop.arena)
         _table_free(&stop)
         free(rows)
         free(ids)

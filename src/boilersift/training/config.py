@@ -45,7 +45,7 @@ class TrainConfig:
     def rates(self) -> tuple[float, float, float, float]:
         """The (widget, start, related, unfamiliar) rates of the augmentation: as set, else the
         defaults above for text scrapes and none for HTML, whose blocks cannot be spliced (and
-        whose model was not measured with unfamiliar word scores)."""
+        whose held-out figures unfamiliar word scores made worse, results/loso_unfamiliar_html.md)."""
         def rate(value: float | None, default: float) -> float:
             return value if value is not None else default if self.input_format == "text" else 0.0
 
