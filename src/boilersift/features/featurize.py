@@ -373,7 +373,9 @@ def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
     is one sentence of 40 words that ends like one, a menu is a run that never does."""
     n = len(blocks)
     terminal = np.fromiter((ends_sentence(b.text) for b in blocks), dtype=np.float64, count=n)
-    words = np.expm1(base[:, SHAPE_NAMES.index("log_words")])
+    # Whole numbers again: expm1 of a strided column differs in the last bit with its memory
+    # layout (numpy 1.26), and the sums below would carry that from one call to the next.
+    words = np.rint(np.expm1(base[:, SHAPE_NAMES.index("log_words")]))
     # Blank lines do not end a chain: the training format keeps no blank lines, so
     # a chain cut at them would differ between training and prediction.
     starts = _shift(terminal, -1, 1.0) > 0
