@@ -28,13 +28,10 @@ from conftest import GATE_DEV, GATE_HTML  # noqa: E402
 
 from boilersift.labelled.data import load_pages  # noqa: E402
 from boilersift.model.bundle import MODEL_FILE, STAGE_NAMES, default_bundle_path  # noqa: E402
-from boilersift.pipeline import (
-    Model,
-    _numbered,  # noqa: E402
-)
-from boilersift.training.augment import augment  # noqa: E402
-from boilersift.training.estimators import BlockFeaturizer, fit_classifier  # noqa: E402
-from boilersift.training.train import split_pages  # noqa: E402
+from boilersift.pipeline import Model, _numbered  # noqa: E402
+from boilersift.training.config import TrainConfig  # noqa: E402
+from boilersift.training.estimators import BlockFeaturizer  # noqa: E402
+from boilersift.training.train import fit_stages, split_pages  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "fixtures" / "reference_probabilities.npz"
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -47,17 +44,12 @@ HTML_DATA = sorted(DATASETS.glob("*.jsonl.gz"))
 def refit(input_format: str):
     """The shipped model's scikit-learn classifier, fitted again as its manifest says."""
     model = Model.load(default_bundle_path(input_format))
-    split = model.manifest["split"]
+    config = TrainConfig.of_manifest(model.manifest)
     pages = load_pages(TEXT_DATA) if input_format == "text" else load_pages(HTML_DATA, ["dom"])
     sources = model.manifest["training_data"]["pages_per_source"]
     pages = [page for page in pages if page.meta.get("source") in sources]
-    fit, _, _ = split_pages(pages, split["dev_percent"], split["tune_percent"], split["dev_fold"])
-    fit = augment(fit, split["widget_rate"], split.get("seed", 0), split["start_rate"],
-                  split.get("related_rate", 0.0), split.get("tail_share", 0.5))
-    params = model.manifest["estimator_params"]
-    return model, fit_classifier(fit, params["estimator"], params["second_pass"], input_format,
-                                 split.get("source_balance", 0.0), split.get("folds", "page"),
-                                 split.get("unfamiliar_rate", 0.0), split.get("seed", 0))
+    fit, _, _ = split_pages(pages, config.dev_percent, config.tune_percent, config.dev_fold)
+    return model, fit_stages(fit, config)
 
 
 def first_input_sha256(model, blocks: list) -> str:

@@ -33,3 +33,22 @@ def test_every_option_of_train_sets_a_field():
     args = build_parser().parse_args(["train", "data.jsonl", "-o", "out"])
     config = TrainConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)})
     assert config == TrainConfig()  # and the command's defaults are TrainConfig's
+
+
+def test_a_model_is_fitted_again_from_its_manifest(tiny_model, small_pages):
+    """What the manifest records is the whole configuration: fitted again from it on the same
+    fit pages, the stages come out the same (experiments/reference_probabilities.py relies on it)."""
+    import numpy as np
+    from conftest import TEST_ESTIMATOR
+
+    from boilersift.training.train import fit_stages, split_pages
+
+    config = TrainConfig.of_manifest(tiny_model.manifest)
+    assert config.estimator == TEST_ESTIMATOR and config.dev_percent == 0
+    assert config.rates() == TrainConfig().rates()
+    fit, _, _ = split_pages(small_pages, config.dev_percent, config.tune_percent, config.dev_fold)
+    again = fit_stages(fit, config).export()
+    for name in ("words", "first", "final"):
+        arrays, trained = (getattr(stages, name).to_arrays(name)[0] for stages in (again, tiny_model.classifier))
+        assert arrays.keys() == trained.keys()
+        assert all(np.array_equal(arrays[key], trained[key]) for key in arrays)

@@ -6,7 +6,7 @@ imports scikit-learn): the command's options are the fields of :class:`TrainConf
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 # Default shares of the training pages of a text model that get a widget, that start at their
 # content, and that get a related-items list after their article (augment.py), and whose word
@@ -51,3 +51,12 @@ class TrainConfig:
 
         return (rate(self.widget_rate, WIDGET_RATE), rate(self.start_rate, START_RATE),
                 rate(self.related_rate, RELATED_RATE), rate(self.unfamiliar_rate, UNFAMILIAR_RATE))
+
+    @classmethod
+    def of_manifest(cls, manifest: dict) -> TrainConfig:
+        """The configuration a model was trained with, from what its manifest records (the
+        fields a manifest predates keep their defaults), so that it can be fitted again."""
+        split, params = manifest["split"], manifest["estimator_params"]
+        recorded = {field.name: split[field.name] for field in fields(cls) if field.name in split}
+        return cls(**{**recorded, "input_format": params["input_format"], "estimator": manifest["estimator"],
+                      "second_pass": params["second_pass"], "calibrate": split.get("calibrated", True)})

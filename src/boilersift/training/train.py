@@ -20,6 +20,7 @@ from .augment import augment
 from .config import TrainConfig
 from .estimators import (
     DEFAULT_ESTIMATORS,
+    BlockClassifier,
     fit_calibration,
     fit_classifier,
     fit_page_type,
@@ -43,6 +44,15 @@ def split_pages(pages: list[LabeledPage], dev_percent: int, tune_percent: int, d
         else:
             fit.append(page)
     return fit, tune, dev
+
+
+def fit_stages(fit_pages: list[LabeledPage], config: TrainConfig) -> BlockClassifier:
+    """The classifier of a model, fitted on its fit pages augmented as `config` says (what
+    :func:`train_model` calibrates and puts a threshold on)."""
+    widget_rate, start_rate, related_rate, unfamiliar_rate = config.rates()
+    augmented = augment(fit_pages, widget_rate, config.seed, start_rate, related_rate, config.tail_share)
+    return fit_classifier(augmented, config.estimator or DEFAULT_ESTIMATORS[config.input_format], config.second_pass,
+                          config.input_format, config.source_balance, config.folds, unfamiliar_rate, config.seed)
 
 
 def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, progress: bool = False,
@@ -73,11 +83,8 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
     started = time.perf_counter()
-    cut = DEFAULT_THRESHOLD if threshold is None else threshold
-    augmented = augment(fit_pages, widget_rate, config.seed, start_rate, related_rate, config.tail_share)
-    classifier = fit_classifier(augmented, estimator, config.second_pass, input_format, config.source_balance,
-                                config.folds, unfamiliar_rate, config.seed)
-    model = Model(classifier.export(), cut)
+    classifier = fit_stages(fit_pages, config)
+    model = Model(classifier.export(), DEFAULT_THRESHOLD if threshold is None else threshold)
     if config.calibrate and tune_pages:
         model.classifier = dataclasses.replace(model.classifier,
                                                calibration=fit_calibration(model.classifier, tune_pages))
