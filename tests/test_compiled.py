@@ -1,5 +1,6 @@
 """The compiled loops (src/boilersift/_compiled.pyx) compute what their numpy and Python twins
-compute, to the bit: the tree walk, the word stage's scores, the content words. The twins are
+compute, to the bit: the tree walk, the word stage's scores, the content words, the line
+shapes, the scans for sentence ends, dates and lexicon phrases. The twins are
 what an install without a C compiler runs (`boilersift.compiled.loops` None)."""
 
 import numpy as np
@@ -8,7 +9,7 @@ from conftest import SMALL_LABELED
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 
 from boilersift import compiled
-from boilersift.features.featurize import _line_shapes, content_word_ids, featurize, topic_overlap
+from boilersift.features.featurize import _line_shapes, _scans, content_word_ids, featurize, topic_overlap
 from boilersift.labelled.data import load_pages
 from boilersift.model.predictors import HashedWords
 from boilersift.training.estimators import N_HASH_FEATURES, export_pass
@@ -91,6 +92,21 @@ def test_the_line_shapes_are_the_same(texts, monkeypatch):
     lows = [t.lower() for t in lines]
     fast, slow = both_ways(lambda: _line_shapes(lines, lows), monkeypatch)
     assert np.array_equal(fast, slow)
+
+
+def test_the_scans_are_the_same(texts, monkeypatch):
+    """Sentence ends, dates and times, lexicon phrases: lines made of pieces that match the regular
+    expressions, almost match them, or sit next to them ("home" in "homepage", "2024" in "20245")."""
+    random = np.random.default_rng(2)
+    pool = [*"ab1_ .:/-!?。！？\t", "\u00a0", "٣", "١٢:٣٠", "é", "中", "19", "20", "2024", "12:30", "1:05", "123:45",
+            "2024-01-02", "2024-1-02", "1/2/2024", "01.02.24", "1.2.3", "12/31/99999", "Home", "home", "homepage",
+            "log in", "Login", "share", "Share this", "広告", "首页", "read more", "All rights reserved", "©"]
+    made = ["".join(random.choice(pool, size=random.integers(1, 12))) for _ in range(3000)]
+    lines = [t for t in texts if t] + made
+    lows = [t.lower() for t in lines]
+    fast, slow = both_ways(lambda: _scans(lines, lows), monkeypatch)
+    assert all(np.array_equal(a, b) for a, b in zip(fast, slow))
+    assert all(column.any() for column in (slow[0], slow[1], slow[2][:, -1]))  # each scan found something
 
 
 @pytest.mark.parametrize("dom", [False, True], ids=["text", "html"])

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""Four per-line loops compiled, built at install by ``hatch_build.py`` and reached through
+"""Per-line loops compiled, built at install by ``hatch_build.py`` and reached through
 :mod:`boilersift.compiled`; where they could not be built, their callers compute the same in numpy
 and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 
@@ -10,7 +10,9 @@ and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 * :func:`content_word_pairs`: ``features.featurize.content_word_ids``, with hash tables in C
   instead of a Python set and dict per line;
 * :func:`line_shapes`: ``features.featurize._line_shapes``, one pass over each line's characters
-  instead of a Python string per word.
+  instead of a Python string per word;
+* :class:`Scanner`: ``features.featurize._scans``, the sentence ends, dates and lexicon phrases of
+  each line in one pass instead of three regular-expression scans and a match object per hit.
 """
 
 from cpython.unicode cimport (
@@ -454,3 +456,152 @@ def line_shapes(list texts, list lows, frozenset stop_words, str terminal, str b
         rows[i, 8] = title / <double>words if words else 0.0
         rows[i, 9] = stop / <double>words if words else 0.0
     return out
+
+
+cdef inline bint _decimal_at(str text, Py_ssize_t i, Py_ssize_t n):
+    return i < n and Py_UNICODE_ISDECIMAL(text[i])
+
+
+cdef inline bint _word_ends(str text, Py_ssize_t i, Py_ssize_t n):
+    """``\\b`` after a digit at text[i - 1]: no word character follows (a line's end is followed by "\\n")."""
+    return i >= n or not (Py_UNICODE_ISALNUM(text[i]) or text[i] == u"_")
+
+
+cdef bint _separated(str text, Py_ssize_t at, Py_ssize_t n, Py_UCS4 separator, bint slash_too):
+    return at < n and (text[at] == separator or (slash_too and text[at] == u"/"))
+
+
+cdef bint _dated_at(str text, Py_ssize_t p, Py_ssize_t n):
+    """Does DATE_TIME match at text[p], a decimal digit after no word character: ``\\d{1,2}:\\d{2}``,
+    ``\\d{4}-\\d{2}-\\d{2}``, ``\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}`` or ``(?:19|20)\\d{2}``, each ending a word?"""
+    cdef Py_ssize_t k, k2, k3, q, r
+    for k in range(1, 3):
+        if k == 2 and not _decimal_at(text, p + 1, n):
+            break
+        if _separated(text, p + k, n, u":", False) and _decimal_at(text, p + k + 1, n) \
+                and _decimal_at(text, p + k + 2, n) and _word_ends(text, p + k + 3, n):
+            return True
+        if _separated(text, p + k, n, u".", True):  # d/m/y
+            q = p + k + 1
+            for k2 in range(1, 3):
+                if not _decimal_at(text, q + k2 - 1, n):
+                    break
+                if _separated(text, q + k2, n, u".", True):
+                    r = q + k2 + 1
+                    for k3 in range(1, 5):
+                        if not _decimal_at(text, r + k3 - 1, n):
+                            break
+                        if k3 >= 2 and _word_ends(text, r + k3, n):
+                            return True
+    if all(_decimal_at(text, p + k, n) for k in range(4)):
+        if _separated(text, p + 4, n, u"-", False) and _decimal_at(text, p + 5, n) and _decimal_at(text, p + 6, n) \
+                and _separated(text, p + 7, n, u"-", False) and _decimal_at(text, p + 8, n) \
+                and _decimal_at(text, p + 9, n) and _word_ends(text, p + 10, n):
+            return True
+        if ((text[p] == u"1" and text[p + 1] == u"9") or (text[p] == u"2" and text[p + 1] == u"0")) \
+                and _word_ends(text, p + 4, n):
+            return True
+    return False
+
+
+cdef class Scanner:
+    """What ``features.featurize`` scans each line for with three regular expressions, in one pass
+    per line: sentence ends (a `marks` character before white space or the line's end), a date
+    or time (DATE_TIME), and the phrases of the lexicon (a prefix tree of `phrase_category`'s
+    keys, each phrase neither preceded nor followed by a character of `latin`, a table of the
+    first 256 code points; the longest phrase that fits wins, and the scan goes on after it).
+    Phrases name their category by its number, from 0 to `n_categories` - 1."""
+    cdef Py_UCS4[::1] marks
+    cdef Py_ssize_t[::1] first_edge, edge_count, category, edge_child
+    cdef Py_UCS4[::1] edge_code
+    cdef const unsigned char[::1] latin
+    cdef readonly Py_ssize_t n_categories
+
+    def __init__(self, str marks, dict phrase_category, bytes latin, Py_ssize_t n_categories):
+        trie = {}
+        for phrase, category in phrase_category.items():
+            node = trie
+            for char in phrase:
+                node = node.setdefault(char, {})
+            node[""] = category
+        nodes, first, count, categories, codes, children = [trie], [], [], [], [], []
+        for node in nodes:  # breadth first: each node's edges together, sorted by code point
+            chars = sorted(char for char in node if char)
+            first.append(len(codes))
+            count.append(len(chars))
+            categories.append(node.get("", -1))
+            for char in chars:
+                codes.append(ord(char))
+                children.append(len(nodes))
+                nodes.append(node[char])
+        self.first_edge, self.edge_count = np.array(first, dtype=np.intp), np.array(count, dtype=np.intp)
+        self.category, self.edge_child = np.array(categories, dtype=np.intp), np.array(children, dtype=np.intp)
+        self.edge_code = np.array(codes, dtype=np.uint32)
+        self.marks = np.array([ord(char) for char in marks], dtype=np.uint32)
+        self.latin = latin
+        self.n_categories = n_categories
+
+    cdef inline bint _latin(self, Py_UCS4 code):
+        return code < 256 and self.latin[code]
+
+    cdef Py_ssize_t _child(self, Py_ssize_t node, Py_UCS4 code):
+        cdef Py_ssize_t low = self.first_edge[node], high = low + self.edge_count[node], middle
+        while low < high:
+            middle = (low + high) // 2
+            if self.edge_code[middle] < code:
+                low = middle + 1
+            else:
+                high = middle
+        return self.edge_child[low] if low < self.first_edge[node] + self.edge_count[node] \
+            and self.edge_code[low] == code else -1
+
+    cdef Py_ssize_t _phrase_end(self, str low, Py_ssize_t p, Py_ssize_t n, Py_ssize_t* category):
+        """The end of the longest phrase at low[p] that no latin character follows; -1: none."""
+        cdef Py_ssize_t node = 0, i = p, end = -1
+        while i < n:
+            node = self._child(node, low[i])
+            if node < 0:
+                break
+            i += 1
+            if self.category[node] >= 0 and (i == n or not self._latin(low[i])):
+                end, category[0] = i, self.category[node]
+        return end
+
+    def scan(self, list texts, list lows):
+        """(sentence ends, dated, lexicon) per line of `texts` (`lows`: lower-cased): the counts of
+        sentence ends; 1.0 where a date or time is; and per lexicon category 1.0 where a phrase of it
+        is, then a column left 0, then the characters of `lows` the phrases cover."""
+        cdef Py_ssize_t n = len(texts), i, j, length, end, category = -1, k
+        cdef str text, low
+        cdef Py_UCS4 code
+        sentences_out, dated_out = np.zeros(n), np.zeros(n)
+        lex_out = np.zeros((n, self.n_categories + 2))
+        cdef double[::1] sentences = sentences_out, dated = dated_out
+        cdef double[:, ::1] lex = lex_out
+        for i in range(n):
+            text = texts[i]
+            length = len(text)
+            for j in range(length):
+                code = text[j]
+                for k in range(self.marks.shape[0]):
+                    if code == self.marks[k]:
+                        if j + 1 == length or Py_UNICODE_ISSPACE(text[j + 1]):
+                            sentences[i] += 1
+                        break
+                if not dated[i] and Py_UNICODE_ISDECIMAL(code) \
+                        and (j == 0 or not (Py_UNICODE_ISALNUM(text[j - 1]) or text[j - 1] == u"_")) \
+                        and _dated_at(text, j, length):
+                    dated[i] = 1.0
+            low = lows[i]
+            length = len(low)
+            j = 0
+            while j < length:
+                if j == 0 or not self._latin(low[j - 1]):
+                    end = self._phrase_end(low, j, length, &category)
+                    if end > j:
+                        lex[i, category] = 1.0
+                        lex[i, self.n_categories + 1] += end - j
+                        j = end
+                        continue
+                j += 1
+        return sentences_out, dated_out, lex_out

@@ -43,7 +43,8 @@ FEATURE_SCHEMA_VERSION = "text-5"
 
 CATEGORIES: tuple[str, ...] = tuple(BOILERPLATE_PHRASES)
 TERMINAL = frozenset(".!?。！？…\"'”’»)")
-SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+SENTENCE_MARKS = ".!?。！？"
+SENTENCE_END = re.compile(rf"[{SENTENCE_MARKS}](?:\s|$)")
 # A time, an ISO or d/m/y date, or a year. The shared "\b(?=\d)" prefix lets the scan
 # skip non-digits at once (twice as fast as one "\b" per alternative, same matches).
 DATE_TIME = re.compile(
@@ -144,15 +145,22 @@ def _trie_regex(words: list[str]) -> str:
     return render(trie)
 
 
+LATIN = "a-z0-9\u00e0-\u00ff"  # what may not touch a lexicon phrase (in lower-cased text)
+
+
 def _lexicon_pattern() -> re.Pattern[str]:
     """One regex for all phrases, bounded by non-Latin-letters (so "home" does not
     match "homepage", while CJK phrases match inside unspaced text). The trie
     prefers the longest phrase at a position because every branch is greedy."""
-    latin = "a-z0-9\u00e0-\u00ff"
-    return re.compile(rf"(?<![{latin}])(?:{_trie_regex(list(PHRASE_CATEGORY))})(?![{latin}])")
+    return re.compile(rf"(?<![{LATIN}])(?:{_trie_regex(list(PHRASE_CATEGORY))})(?![{LATIN}])")
 
 
 LEXICON = _lexicon_pattern()
+# The three scans in one compiled pass per line, where the install built it.
+_SCANNER = compiled.loops.Scanner(
+    SENTENCE_MARKS, PHRASE_CATEGORY, bytes(re.fullmatch(f"[{LATIN}]", chr(code)) is not None for code in range(256)),
+    len(CATEGORIES),
+) if compiled.loops is not None else None
 
 # Character-class membership as codepoint ranges, evaluated with numpy on the whole page.
 _UPPER = ((65, 90), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F))
@@ -201,6 +209,25 @@ def _per_line_matches(pattern: re.Pattern[str], lines: list[str]) -> tuple[np.nd
     return np.searchsorted(starts, [m.start() for m in matches], side="right") - 1, matches
 
 
+def _scans(texts: list[str], lows: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per line (`lows` lower-cased): how many sentences end in it (SENTENCE_END), 1.0 if it holds
+    a date or time (DATE_TIME), and its lexicon phrases (LEXICON): 1.0 per category it has a phrase
+    of, a column left 0 (lex_any), and the characters they cover. Compiled where the install built
+    it (:mod:`boilersift.compiled`); else one regex scan of the page's lines joined by newlines each."""
+    if compiled.loops is not None and _SCANNER is not None:
+        return _SCANNER.scan(texts, lows)
+    n = len(texts)
+    sentences = np.bincount(_per_line_matches(SENTENCE_END, texts)[0], minlength=n).astype(np.float64)
+    dated = np.zeros(n)
+    dated[_per_line_matches(DATE_TIME, texts)[0]] = 1.0
+    lex = np.zeros((n, len(CATEGORIES) + 2))
+    lines, matches = _per_line_matches(LEXICON, lows)  # lows: "İ".lower() is 2 characters
+    for line, match in zip(lines.tolist(), matches):
+        lex[line, PHRASE_CATEGORY[match.group()]] = 1.0
+        lex[line, -1] += match.end() - match.start()
+    return sentences, dated, lex
+
+
 def _line_shapes(texts: list[str], lows: list[str]) -> np.ndarray:
     """Per line (non-empty; `lows` lower-cased): its words, whether it ends in TERMINAL or ":",
     starts upper or lower case, with other punctuation or a BULLET, has a "|", and the shares of
@@ -237,18 +264,8 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
     lows = [t.lower() for t in texts]
     rows = _line_shapes(texts, lows)
 
-    # Sentence ends, dates and lexicon phrases: one scan of the page's lines joined by newlines.
-    sentences = np.bincount(_per_line_matches(SENTENCE_END, texts)[0], minlength=n)
-    dated = np.zeros(n)
-    dated[_per_line_matches(DATE_TIME, texts)[0]] = 1.0
+    sentences, dated, lex = _scans(texts, lows)
     n_lex = len(CATEGORIES)
-    lex = np.zeros((n, n_lex + 2))  # hits per category, any, coverage
-    lines, matches = _per_line_matches(LEXICON, lows)  # lows: "İ".lower() is 2 characters
-    for line, match in zip(lines.tolist(), matches):
-        category = PHRASE_CATEGORY.get(match.group())
-        if category is not None:
-            lex[line, category] = 1.0
-            lex[line, -1] += match.end() - match.start()
     lex[:, -1] = np.minimum(lex[:, -1] / np.fromiter(map(len, lows), dtype=np.float64, count=n), 1.0)
     lex[:, n_lex] = lex[:, :n_lex].max(axis=1, initial=0.0)
 
