@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .features.featurize import STRIP_PUNCT, content_words, ends_sentence
+from .features.featurize import STRIP_PUNCT, content_word_ids, ends_sentence
 from .features.lexicon import STOP_WORDS
 
 # The label vocabulary of every input and output: predict's results, the training format,
@@ -164,10 +164,12 @@ def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
                   and texts[i][-1] not in HEADLINE_ENDS]
     if not candidates:
         return None
-    content = content_words("\n".join(t for t, k in zip(texts, keep) if k))
-    for i in candidates:
-        words = content_words(texts[i])
-        overlap = len(words & content) / len(words) if words else 0.0
+    rows, words = content_word_ids([list(texts)])  # each line's content words, once each
+    in_content = np.zeros(int(words.max()) + 1 if len(words) else 0, dtype=bool)
+    in_content[words[keep[rows]]] = True
+    bounds = np.searchsorted(rows, [candidates, np.add(candidates, 1)])
+    for i, start, stop in zip(candidates, *bounds.tolist()):
+        overlap = int(in_content[words[start:stop]].sum()) / (stop - start) if stop > start else 0.0
         if overlap >= best_overlap:
             best, best_overlap = i, overlap
     return best
