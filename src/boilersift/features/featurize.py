@@ -384,15 +384,20 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS
 
 
+def word_counts(X: np.ndarray) -> np.ndarray:
+    """The words of each block (``len(text.split())``), from the log_words column of its features.
+    Rounded to whole numbers: expm1 of a strided column differs in the last bit with its memory
+    layout (numpy 1.26), and sums of the counts would carry that from one call to the next."""
+    return np.rint(np.expm1(X[:, SHAPE_NAMES.index("log_words")]))
+
+
 def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
     """The run of lines each line's sentence spans: "MOSCOW: The Kremlin said Tuesday
     that / Donald Trump / 's criticism of / Vladimir Putin / will not affect ... ."
     is one sentence of 40 words that ends like one, a menu is a run that never does."""
     n = len(blocks)
     terminal = np.fromiter((ends_sentence(b.text) for b in blocks), dtype=np.float64, count=n)
-    # Whole numbers again: expm1 of a strided column differs in the last bit with its memory
-    # layout (numpy 1.26), and the sums below would carry that from one call to the next.
-    words = np.rint(np.expm1(base[:, SHAPE_NAMES.index("log_words")]))
+    words = word_counts(base)
     # Blank lines do not end a chain: the training format keeps no blank lines, so
     # a chain cut at them would differ between training and prediction.
     starts = _shift(terminal, -1, 1.0) > 0
@@ -513,12 +518,12 @@ def featurize(blocks: list[Block], dom: bool = False) -> np.ndarray:
     return np.column_stack([base, page, context, _dom_features(blocks) if dom else _chain_features(blocks, base)])
 
 
-def page_summary(X: np.ndarray, blocks: list[Block]) -> np.ndarray:
+def page_summary(X: np.ndarray) -> np.ndarray:
     """One page as one row: the mean of its blocks' features, and their mean weighted by the
     blocks' words (what the kind of page is predicted from: a forum, a shop, an article)."""
     if not len(X):
         return np.zeros(2 * X.shape[1])
-    words = np.fromiter((len(b.text.split()) for b in blocks), dtype=np.float64, count=len(blocks))
+    words = word_counts(X)
     return np.concatenate([X.mean(axis=0), words @ X / max(words.sum(), 1.0)])
 
 

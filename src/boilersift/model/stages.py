@@ -111,10 +111,10 @@ def second_pass_input(columns: PageColumns, first_X: np.ndarray, scores: np.ndar
     return rounded(np.column_stack(parts))
 
 
-def page_summaries(blocks: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> np.ndarray:
+def page_summaries(shallow: np.ndarray, pages: list[slice]) -> np.ndarray:
     """One row per page (:func:`~boilersift.features.featurize.page_summary`) of its shallow
     features, rounded as the trees' inputs are."""
-    return rounded(np.vstack([page_summary(shallow[page], list(blocks[page])) for page in pages]))
+    return rounded(np.vstack([page_summary(shallow[page]) for page in pages]))
 
 
 def chain_input(columns: PageColumns, word_scores: np.ndarray, first: Any) -> np.ndarray:
@@ -185,7 +185,7 @@ class Stages:
     def final_input_and_kinds(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """:meth:`final_input` and the kind of each page (:meth:`page_types`), from one featurisation."""
         columns = PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
-        return self._final_input(X, columns), self._kinds(X, columns.shallow, columns.pages)
+        return self._final_input(X, columns), self._kinds(columns.shallow, columns.pages)
 
     def _final_input(self, X: Sequence[Block], columns: PageColumns) -> np.ndarray:
         return chain_input(columns, self.words.predict_proba([b.text for b in X])[:, 1], self.first)
@@ -211,12 +211,12 @@ class Stages:
         pages = page_slices(X) if len(X) else []
         if self.page_type is None:
             return [None] * len(pages)
-        return self._kinds(X, shallow_features(X, pages, self.input_format), pages)
+        return self._kinds(shallow_features(X, pages, self.input_format), pages)
 
-    def _kinds(self, X: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> list[str | None]:
+    def _kinds(self, shallow: np.ndarray, pages: list[slice]) -> list[str | None]:
         if self.page_type is None or not pages:
             return [None] * len(pages)
-        return list(self.page_type.predict(page_summaries(X, shallow, pages)))
+        return list(self.page_type.predict(page_summaries(shallow, pages)))
 
     @property
     def n_features_in_(self) -> int:

@@ -316,7 +316,7 @@ def fit_page_type(pages: list[LabeledPage], input_format: str) -> Softmax | None
         return None
     blocks = [block for page in typed for block in page.blocks]
     pages = page_slices(blocks)
-    X = page_summaries(blocks, shallow_features(blocks, pages, input_format), pages)
+    X = page_summaries(shallow_features(blocks, pages, input_format), pages)
     scaler = StandardScaler().fit(X)
     linear = LogisticRegression(C=0.03, max_iter=3000).fit(scaler.transform(X), [p.meta["page_type"] for p in typed])
     return export_softmax(scaler, linear)
