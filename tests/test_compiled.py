@@ -1,7 +1,12 @@
 """The compiled loops (src/boilersift/_compiled.pyx) compute what their numpy and Python twins
 compute, to the bit: the tree walk, the word stage's scores, the content words, the line
 shapes, the scans for sentence ends, dates and lexicon phrases. The twins are
-what an install without a C compiler runs (`boilersift.compiled.loops` None)."""
+what an install without a C compiler runs (`boilersift.compiled.loops` None). The compiled
+HTML segmenter (blocks/html.py itself) gives what its source gives."""
+
+import gzip
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +14,7 @@ from conftest import SMALL_LABELED
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 
 from boilersift import compiled
+from boilersift.blocks import html
 from boilersift.features.featurize import _line_shapes, _scans, content_word_ids, featurize, topic_overlap
 from boilersift.labelled.data import load_pages
 from boilersift.model.predictors import HashedWords
@@ -37,10 +43,41 @@ def both_ways(compute, monkeypatch):
     return fast, compute()
 
 
-def test_the_install_compiled_the_loops():
+def test_the_install_compiled_the_loops_and_the_segmenter():
     """`pip install .` builds them (hatch_build.py) on a machine with a C compiler, as this one has;
-    a build that failed would only warn, and predicting would be slower."""
+    a build that failed would only warn, and predicting would be slower. In a source checkout each
+    is newer than its source: after an edit, `python hatch_build.py` compiles it again."""
     assert compiled.loops is not None
+    assert not html.__file__.endswith(".py")
+    for module, sources in ((compiled.loops, ["_compiled.pyx"]), (html, ["html.py", "html.pxd"])):
+        built = Path(module.__file__)
+        if (built.parents[3 if module is html else 2] / "hatch_build.py").exists():  # src/ of a checkout
+            stale = [name for name in sources if (built.parent / name).stat().st_mtime > built.stat().st_mtime]
+            assert not stale, f"{', '.join(stale)} changed since {built.name} was built: run python hatch_build.py"
+
+
+HTML_SNIPPETS = [
+    "<p>Hello <b>wor</b>ld, <a href='/x'>a link</a><a href='/y'>another</a></p><div>next<br>line</div>",
+    "<pre>code  with\n  spaces <b>bold</b></pre><p>after</p><pre><pre>nested</pre> still</pre>",
+    "<ol start='3'><li>three<ul><li>bullet</li></ul></li><li>four</li></ol><table><tr><td colspan=2>a</td>"
+    "<td>b</td></tr><tr><th>c</th></tr></table>",
+    "<div class='comments' hidden><p>hidden</p></div><div style='display:none'>gone?</div>"
+    "<nav role='navigation'><a href=/>Home</a> | <a>News</a></nav><script>var x;</script><p aria-hidden='true'>x</p>",
+    "<title>unclosed<body><p>body text</p>", "<a href='/long'>a link <p>across</p> blocks</a>", "plain text",
+    "<div>" * 3000 + "deep" + "</div>" * 3000,
+]
+
+
+def test_the_segmenter_is_the_same():
+    """The compiled segmenter gives the blocks its source gives, with all they record (DomInfo)."""
+    from conftest import GATE_HTML
+
+    with gzip.open(GATE_HTML, "rt", encoding="utf-8") as handle:
+        pages = [json.loads(line)["html"] for line in handle] + HTML_SNIPPETS
+    source = compiled.from_source(html)
+    assert not source.__file__ == html.__file__
+    for page in pages:
+        assert html.segment_html(page) == source.segment_html(page)
 
 
 @pytest.mark.parametrize("make", [
@@ -116,9 +153,6 @@ def test_the_features_of_real_pages_are_the_same(dom, monkeypatch):
     from boilersift import Model
 
     if dom:
-        import gzip
-        import json
-
         with gzip.open(GATE_HTML, "rt", encoding="utf-8") as handle:
             html = [json.loads(line)["html"] for line in handle][:8]
         pages = [Model.load(input_format="html").html_blocks(page) for page in html]

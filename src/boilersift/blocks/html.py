@@ -17,6 +17,11 @@ beside pip's lxml (two libxml2 versions). lxml is a dependency already, and its
 parser-target interface hands the parse events straight to :class:`_Segmenter`
 without building a tree. That also lifts libxml2's tree limit of 256 levels:
 a page nested 100,000 deep is segmented whole.
+
+The install compiles this module with Cython as it is (``hatch_build.py``; ``html.pxd`` makes
+:class:`_Segmenter` an extension type whose fields its callbacks reach without dictionary
+lookups), so that segmenting costs less; plain Python runs the same code where there is no C
+compiler. After editing this file in a source checkout, ``python hatch_build.py`` compiles it again.
 """
 
 from __future__ import annotations
@@ -279,6 +284,8 @@ class _Segmenter:
         """Add the text since the last tag to the current block."""
         text = "".join(self.pending)
         self.pending.clear()
+        if self.place[_PRE]:  # in a <pre>: also as the parser gave it
+            self.raw.append(text)
         if text.isspace():  # layout white space: only a separator between words
             if self.parts:
                 self.parts.append(" ")
@@ -290,12 +297,6 @@ class _Segmenter:
         self.block_bits |= self.bits_stack[-1]  # inline ancestors (<a>, <span class=date>) count too
         if self.links_open:
             self.link_chars += len(text.strip())
-
-    def add_pending_in_pre(self) -> None:
-        """:meth:`add_pending` inside a <pre>, which also keeps the text as the parser gave it. It
-        replaces `add_pending` on the instance there, so that no other text pays for the test."""
-        self.raw.append("".join(self.pending))
-        _Segmenter.add_pending(self)
 
     def open_layout(self, tag: str, attributes: dict[str, str]) -> None:
         """Enter a list, list item, quote, table, row, cell or <pre> (just pushed on `block_stack`)."""
@@ -322,7 +323,7 @@ class _Segmenter:
             column = grid[1]
             grid[1] += _count(attributes, "colspan", MAX_COLSPAN)
         elif tag == "pre" and not pre:
-            pre, self.add_pending = self.next_id, self.add_pending_in_pre
+            pre = self.next_id
         self.place = (depth, item, number, quote, table, row, column, pre)
 
     def close_layout(self, tag: str) -> None:
@@ -332,8 +333,6 @@ class _Segmenter:
             self.numbering.pop()
         elif tag == "table":
             self.grids.pop()
-        elif tag == "pre" and not self.place[_PRE]:
-            del self.add_pending  # the class's again
 
     def path(self) -> str:
         """The last few block-level ancestors, "article.post > div > p" (kept on the innermost
