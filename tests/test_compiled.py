@@ -15,7 +15,14 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 
 from boilersift import compiled
 from boilersift.blocks import html
-from boilersift.features.featurize import _line_shapes, _scans, content_word_ids, featurize, topic_overlap
+from boilersift.features.featurize import (
+    _char_class_counts,
+    _line_shapes,
+    _scans,
+    content_word_ids,
+    featurize,
+    topic_overlap,
+)
 from boilersift.labelled.data import load_pages
 from boilersift.model.predictors import HashedWords
 from boilersift.training.estimators import N_HASH_FEATURES, export_pass
@@ -129,6 +136,17 @@ def test_the_line_shapes_are_the_same(texts, monkeypatch):
     lows = [t.lower() for t in lines]
     fast, slow = both_ways(lambda: _line_shapes(lines, lows), monkeypatch)
     assert np.array_equal(fast, slow)
+
+
+def test_the_character_classes_are_the_same(texts, monkeypatch):
+    # Lines with text, as blocks have (numpy's reduceat counts an empty line as its neighbour), and
+    # no lone surrogate, which numpy's way cannot encode.
+    lines = [t for t in texts if t and "\ud800" not in t]
+    every = [chr(code) for code in range(1, 0x10400) if not 0xD800 <= code < 0xE000]  # the whole BMP, and more
+    lines += ["".join(every[start:start + 500]) for start in range(0, len(every), 500)]
+    fast, slow = both_ways(lambda: _char_class_counts(lines), monkeypatch)
+    assert np.array_equal(fast, slow)
+    assert (slow.sum(axis=0) > 0).all()  # every class met
 
 
 def test_the_scans_are_the_same(texts, monkeypatch):

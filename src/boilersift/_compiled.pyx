@@ -12,7 +12,9 @@ and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 * :func:`line_shapes`: ``features.featurize._line_shapes``, one pass over each line's characters
   instead of a Python string per word;
 * :class:`Scanner`: ``features.featurize._scans``, the sentence ends, dates and lexicon phrases of
-  each line in one pass instead of three regular-expression scans and a match object per hit.
+  each line in one pass instead of three regular-expression scans and a match object per hit;
+* :class:`CharClasses`: ``features.featurize._char_class_counts``, a table lookup per character
+  instead of a numpy pass over the page per code point range.
 """
 
 from cpython.unicode cimport (
@@ -605,3 +607,43 @@ cdef class Scanner:
                         continue
                 j += 1
         return sentences_out, dated_out, lex_out
+
+
+cdef class CharClasses:
+    """``features.featurize._char_class_counts``: per line, how many of its characters fall in
+    each class of `classes` (each a tuple of inclusive code point ranges; a character counts once
+    per class it is in), then how many are "other": from U+0100 up and in none of them. One table
+    lookup per character instead of a numpy pass per range."""
+    cdef unsigned char[::1] table  # bit c: in class c; the last bit: other (every code point from here up is)
+    cdef Py_ssize_t n_classes
+
+    def __init__(self, tuple classes):
+        self.n_classes = len(classes)
+        if self.n_classes > 7:
+            raise ValueError("at most 7 classes")
+        table = np.zeros(0x10000, dtype=np.uint8)
+        for c, ranges in enumerate(classes):
+            for lo, hi in ranges:
+                if hi >= 0x10000:
+                    raise ValueError("classes end below U+10000")
+                table[lo:hi + 1] |= 1 << c
+        other = np.arange(0x10000) >= 0x100
+        table[other & (table == 0)] = 1 << self.n_classes
+        self.table = table
+
+    def counts(self, list texts):
+        cdef Py_ssize_t n = len(texts), i, j, c, columns = self.n_classes + 1
+        cdef unsigned char mask
+        cdef Py_UCS4 code
+        cdef str text
+        out = np.zeros((n, columns), dtype=np.int64)
+        cdef int64_t[:, ::1] counts = out
+        for i in range(n):
+            text = texts[i]
+            for j in range(len(text)):
+                code = text[j]
+                mask = self.table[code] if code < 0x10000 else (1 << self.n_classes)
+                if mask:
+                    for c in range(columns):
+                        counts[i, c] += (mask >> c) & 1
+        return out

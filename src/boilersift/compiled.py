@@ -1,7 +1,7 @@
 """What the install compiled (``hatch_build.py``) with the machine's C compiler:
 
 * ``loops``: the loops of ``_compiled.pyx`` (the tree walk, the word hashing, the content words,
-  the line shapes, the scans for sentence ends, dates and phrases), or None where they could not
+  the line shapes, the scans for sentence ends, dates and phrases, the character classes), or None where they could not
   be built; their callers then compute the same in numpy and Python, slower. Setting it to None
   does that everywhere;
 * the HTML segmenter: ``blocks/html.py`` compiled as it is (typed by ``blocks/html.pxd``), which

@@ -97,6 +97,7 @@ TAG_GROUPS: dict[str, frozenset[str]] = {
     "tag_pre": frozenset({"pre", "blockquote"}), "tag_caption": frozenset({"figcaption", "caption"}),
     "tag_form": frozenset({"option", "select", "legend", "summary"}),
 }
+_TAG_GROUP = {tag: i for i, tags in enumerate(TAG_GROUPS.values()) for tag in tags}  # the groups are disjoint
 DOM_NAMES: tuple[str, ...] = (
     "link_density", "all_link", "text_density", "log_depth", "rel_depth",
     *TAG_GROUPS, "heading_level", *(f"in_{s}" for s in SIGNALS),
@@ -162,7 +163,7 @@ _SCANNER = compiled.loops.Scanner(
     len(CATEGORIES),
 ) if compiled.loops is not None else None
 
-# Character-class membership as codepoint ranges, evaluated with numpy on the whole page.
+# Character classes as code point ranges (_char_class_counts).
 _UPPER = ((65, 90), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F))
 _LOWER = ((97, 122), (0xDF, 0xF6), (0xF8, 0xFF), (0x3B1, 0x3C9), (0x430, 0x44F))
 _DIGIT = ((48, 57), (0xFF10, 0xFF19))
@@ -170,6 +171,8 @@ _PUNCT = ((33, 47), (58, 64), (91, 96), (123, 126), (0xA1, 0xBF), (0x2010, 0x205
           (0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20))
 _SPACE = ((9, 9), (32, 32), (0xA0, 0xA0), (0x2000, 0x200B), (0x3000, 0x3000))
 _CJK = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
+_CLASSES = (_UPPER, _LOWER, _DIGIT, _PUNCT, _SPACE, _CJK)
+_CHAR_CLASSES = compiled.loops.CharClasses(_CLASSES) if compiled.loops is not None else None
 
 
 def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -183,14 +186,17 @@ _first_char = itemgetter(0)
 
 
 def _char_class_counts(texts: list[str]) -> np.ndarray:
-    """Per-line counts of (upper, lower, digit, punct, space, cjk, other-letter) characters."""
+    """Per-line counts of (upper, lower, digit, punct, space, cjk, other-letter) characters.
+    Compiled where the install built it (:mod:`boilersift.compiled`); else numpy over the whole page."""
+    if compiled.loops is not None and _CHAR_CLASSES is not None:
+        return _CHAR_CLASSES.counts(texts)
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     counts = np.zeros((len(texts), 7), dtype=np.int64)
     seen = np.zeros(codes.shape, dtype=bool)
     # One class at a time, so memory stays a few bytes per character of the page.
-    for column, ranges in enumerate((_UPPER, _LOWER, _DIGIT, _PUNCT, _SPACE, _CJK)):
+    for column, ranges in enumerate(_CLASSES):
         mask = _in_ranges(codes, ranges)
         seen |= mask
         counts[:, column] = np.add.reduceat(mask.view(np.uint8), starts, dtype=np.int64)
@@ -460,14 +466,15 @@ def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np
     return np.column_stack([in_best, in_chosen, np.full(n, np.log1p(max(top, 0.0))), ratio])
 
 
-def _dom_features(blocks: list[Block]) -> np.ndarray:
-    """What the DOM says about each block of an HTML page (see :mod:`boilersift.dom`)."""
+def _dom_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
+    """What the DOM says about each block of an HTML page (see :mod:`boilersift.blocks.html`);
+    `base`: the blocks' shape features."""
     doms = [b.dom for b in blocks]
     if any(d is None for d in doms):
         raise ValueError("HTML features need blocks from dom.segment_html (a text scrape has no DOM)")
     n = len(blocks)
     chars = np.fromiter((len(b.text) for b in blocks), dtype=np.float64, count=n)
-    words = np.fromiter((len(b.text.split()) for b in blocks), dtype=np.float64, count=n)
+    words = word_counts(base)
     link_chars = np.fromiter((d.link_chars for d in doms), dtype=np.float64, count=n)
     depth = np.fromiter((d.depth for d in doms), dtype=np.float64, count=n)
     signals = np.fromiter((d.signals for d in doms), dtype=np.int64, count=n)
@@ -480,11 +487,14 @@ def _dom_features(blocks: list[Block]) -> np.ndarray:
     container_chars = np.bincount(container, weights=chars)
     container_links = np.bincount(container, weights=link_chars)
     bits = ((signals[:, None] >> np.arange(len(SIGNALS))) & 1).astype(np.float64)
-    tag_columns = [np.fromiter((t in group for t in tags), dtype=np.float64, count=n) for group in TAG_GROUPS.values()]
+    group = np.fromiter((_TAG_GROUP.get(t, -1) for t in tags), dtype=np.int64, count=n)
+    tag_columns = (group[:, None] == np.arange(len(TAG_GROUPS))).astype(np.float64)
     heading = np.fromiter((int(t[1]) if len(t) == 2 and t[0] == "h" and t[1].isdigit() else 0 for t in tags),
                           dtype=np.float64, count=n)
     content = bits[:, SIGNALS.index("cls_content")]
-    _, path, per_path = np.unique([d.path for d in doms], return_inverse=True, return_counts=True)
+    numbers: dict[str, int] = {}  # each path a number, in the order they come (no sort of the strings)
+    path = np.fromiter((numbers.setdefault(d.path, len(numbers)) for d in doms), dtype=np.int64, count=n)
+    per_path = np.bincount(path)
     path_words = np.bincount(path, weights=words)
     path_chars = np.bincount(path, weights=chars)
     path_log_words = np.bincount(path, weights=np.log1p(words)) / per_path
@@ -493,7 +503,7 @@ def _dom_features(blocks: list[Block]) -> np.ndarray:
         link_density, (link_density > 0.9).astype(np.float64),
         words / np.maximum(np.ceil(chars / 80.0), 1.0),  # boilerpipe's text density
         np.log1p(depth), depth / max(depth.max(), 1.0),
-        *tag_columns, heading, bits,
+        tag_columns, heading, bits,
         np.log1p(container_chars[container]), container_chars[container] / chars.sum(),
         np.log1p(per_container[container]), container_links[container] / container_chars[container],
         (container == container_chars.argmax()).astype(np.float64),
@@ -515,7 +525,7 @@ def featurize(blocks: list[Block], dom: bool = False) -> np.ndarray:
     base = _shape_and_lexicon(blocks)
     page = _page_features(blocks, base)
     context = _context_features(base, page)
-    return np.column_stack([base, page, context, _dom_features(blocks) if dom else _chain_features(blocks, base)])
+    return np.column_stack([base, page, context, _dom_features(blocks, base) if dom else _chain_features(blocks, base)])
 
 
 def page_summary(X: np.ndarray) -> np.ndarray:
