@@ -89,26 +89,25 @@ def across_pages(rows: np.ndarray, ids: np.ndarray, pages: list[slice]) -> np.nd
     return ids + first_pair[np.searchsorted(starts, rows, side="right") - 1]
 
 
-def with_context(base: np.ndarray, scores: np.ndarray, pages: list[slice]) -> np.ndarray:
-    """`base` plus the context of a per-line score on each page (:func:`features.score_context`)."""
-    context = np.vstack([score_context(scores[page]) for page in pages])
-    return np.column_stack([base, context])
+def contexts(scores: np.ndarray, pages: list[slice]) -> np.ndarray:
+    """The context of a per-line score on each page (:func:`features.score_context`)."""
+    return np.vstack([score_context(scores[page]) for page in pages])
 
 
 def first_pass_input(shallow: np.ndarray, word_scores: np.ndarray, pages: list[slice]) -> np.ndarray:
     """The shallow features of every page, plus the context of the word scores."""
-    return rounded(with_context(shallow, word_scores, pages))
+    return rounded(np.column_stack([shallow, contexts(word_scores, pages)]))
 
 
 def second_pass_input(columns: PageColumns, first_X: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The first pass's input, plus the context and topic overlap of its scores (and on HTML
     pages, their mean over the blocks at the same place in the markup)."""
     rows = columns.word_rows
-    parts = [with_context(first_X, scores, columns.pages),
+    parts = [contexts(scores, columns.pages),
              topic_overlap(rows, across_pages(rows, columns.word_ids, columns.pages), scores)]
     if columns.markup is not None:
         parts.append(dom_score_context(columns.markup, scores))
-    return rounded(np.column_stack(parts))
+    return np.column_stack([first_X, rounded(np.column_stack(parts))])  # first_X is rounded already
 
 
 def page_summaries(shallow: np.ndarray, pages: list[slice]) -> np.ndarray:
