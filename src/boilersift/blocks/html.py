@@ -34,7 +34,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .layout import CELL_TAGS, ITEM_TAGS, LAYOUT_TAGS, LIST_TAGS, NO_LAYOUT, Layout
-from .text import Block
+from .text import Block, new_tuple
 
 # Whole subtrees no reader sees. <noscript> stays, as in render.py.
 INVISIBLE = frozenset({"head", "script", "style", "template", "svg", "math", "iframe", "object",
@@ -174,9 +174,6 @@ def _descriptor(tag: str, attributes: dict[str, str]) -> str:
     return tag + (f".{first_class[0]}" if first_class else "") + (f"#{element_id}" if element_id else "")
 
 
-# Makes a NamedTuple from all its fields without the class's Python-level __new__ (a
-# third of the cost, paid for every block).
-_new_tuple = tuple.__new__
 
 
 class _Segmenter:
@@ -369,9 +366,9 @@ class _Segmenter:
         tag = self.block_stack[-1][0] if self.block_stack else "body"
         container = self.block_stack[-2][1] if len(self.block_stack) > 1 else 0
         index = len(self.blocks)
-        dom = _new_tuple(DomInfo, (tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container,
+        dom = new_tuple(DomInfo, (tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container,
                                    self.path(), self.place, code, links, tuple(self.open_ids)))
-        self.blocks.append(_new_tuple(Block, (text, index, index + 1, 0, 0, 0, dom)))
+        self.blocks.append(new_tuple(Block, (text, index, index + 1, 0, 0, 0, dom)))
 
 
 def _count(attributes: dict[str, str], name: str, limit: int) -> int:
