@@ -19,7 +19,7 @@ MODULES = {
 }
 
 
-class CompiledLoops(BuildHookInterface):
+class CompiledModules(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict) -> None:
