@@ -274,7 +274,11 @@ class _Segmenter:
         if self.pending:
             self.add_pending()
         self.flush()
-        return self.blocks
+        # The lxml parser and its target context hold each other, a cycle that only the cyclic
+        # garbage collector frees, and hold this target: hand the blocks over, so that they are
+        # freed when the caller is done with them, not kept (and traversed) until a collection.
+        blocks, self.blocks = self.blocks, []
+        return blocks
 
     # -- blocks ----------------------------------------------------------------------
     def add_pending(self) -> None:

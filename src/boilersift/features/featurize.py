@@ -28,16 +28,22 @@ with tens of thousands of lines per second.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, namedtuple
 from itertools import chain, repeat
 from operator import itemgetter
 
 import numpy as np
 
 from .. import compiled
-from ..blocks.html import SIGNALS
+from ..blocks.html import SIGNALS, DomInfo
 from ..blocks.text import Block
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
+
+# The fields of a page's blocks (and of their DomInfo), each as one tuple: one transposition in
+# C, where reading them block by block through the NamedTuples' attributes cost a few per cent
+# of predicting (experiments/results/profile_predict.md).
+_Columns = namedtuple("_Columns", Block._fields)
+_DomColumns = namedtuple("_DomColumns", DomInfo._fields)
 
 FEATURE_SCHEMA_VERSION = "text-5"
 
@@ -258,9 +264,8 @@ def _line_shapes(texts: list[str], lows: list[str]) -> np.ndarray:
     return np.array(per_line, dtype=np.float64).reshape(len(texts), 10)
 
 
-def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
+def _shape_and_lexicon(texts: list[str]) -> np.ndarray:
     """Context-free features of each block (shape + lexicon), one row per block."""
-    texts = [b.text for b in blocks]
     n = len(texts)
     n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
     counts = _char_class_counts(texts).astype(np.float64)
@@ -285,17 +290,17 @@ def _shape_and_lexicon(blocks: list[Block]) -> np.ndarray:
     ])
 
 
-def _page_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
+def _page_features(page: _Columns, base: np.ndarray) -> np.ndarray:
     """Repetition, layout and position of each block within its page."""
-    n = len(blocks)
-    texts = [b.text for b in blocks]
+    texts = page.text
+    n = len(texts)
     counts = Counter(texts)
     repeats = np.fromiter((counts[t] - 1 for t in texts), dtype=np.float64, count=n)
     same_prev = np.fromiter(chain([False], map(str.__eq__, texts[1:], texts[:-1])), dtype=np.float64, count=n)
     same_next = np.append(same_prev[1:], 0.0)
-    blank_before = np.fromiter((min(b.blank_before, 3) for b in blocks), dtype=np.float64, count=n)
-    blank_after = np.fromiter((min(b.blank_after, 3) for b in blocks), dtype=np.float64, count=n)
-    indented = np.fromiter((b.indent > 0 for b in blocks), dtype=np.float64, count=n)
+    blank_before = np.minimum(np.array(page.blank_before, dtype=np.float64), 3.0)
+    blank_after = np.minimum(np.array(page.blank_after, dtype=np.float64), 3.0)
+    indented = (np.array(page.indent, dtype=np.int64) > 0).astype(np.float64)
     idx = np.arange(n, dtype=np.float64)
     log_words = base[:, SHAPE_NAMES.index("log_words")]
     prose = _is_prose(base)
@@ -397,12 +402,12 @@ def word_counts(X: np.ndarray) -> np.ndarray:
     return np.rint(np.expm1(X[:, SHAPE_NAMES.index("log_words")]))
 
 
-def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
+def _chain_features(texts: list[str], base: np.ndarray) -> np.ndarray:
     """The run of lines each line's sentence spans: "MOSCOW: The Kremlin said Tuesday
     that / Donald Trump / 's criticism of / Vladimir Putin / will not affect ... ."
     is one sentence of 40 words that ends like one, a menu is a run that never does."""
-    n = len(blocks)
-    terminal = np.fromiter((ends_sentence(b.text) for b in blocks), dtype=np.float64, count=n)
+    n = len(texts)
+    terminal = np.fromiter(map(ends_sentence, texts), dtype=np.float64, count=n)
     words = word_counts(base)
     # Blank lines do not end a chain: the training format keeps no blank lines, so
     # a chain cut at them would differ between training and prediction.
@@ -421,7 +426,7 @@ def _chain_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "div", "section", "article", "main", "body", "blockquote"})
 
 
-def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np.ndarray) -> np.ndarray:
+def _main_region(dom: _DomColumns, texts: list[str], chars: np.ndarray, link_chars: np.ndarray) -> np.ndarray:
     """readability's candidate scoring over the block-level ancestors of each block: a paragraph
     of 25 characters or more scores 1 + its commas + one per 100 characters (at most 3) for its
     parent element and half that for its grandparent; a candidate's score is discounted by the
@@ -429,11 +434,11 @@ def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np
     scoring at least max(10, a fifth of it); log of the best score; the best score among the
     block's own ancestors as a share of it. A page where nothing scores is all one region (the
     outermost element wins), as readability then falls back to the whole body."""
-    n = len(doms)
-    lengths = np.fromiter((len(d.ancestors) for d in doms), dtype=np.int64, count=n)
+    n = len(texts)
+    lengths = np.fromiter(map(len, dom.ancestors), dtype=np.int64, count=n)
     if not lengths.sum():
         return np.zeros((n, 4))
-    ids = np.fromiter(chain.from_iterable(d.ancestors for d in doms), dtype=np.int64, count=int(lengths.sum()))
+    ids = np.fromiter(chain.from_iterable(dom.ancestors), dtype=np.int64, count=int(lengths.sum()))
     rows = np.repeat(np.arange(n), lengths)
     starts = np.cumsum(lengths) - lengths  # each block's first (row, ancestor) pair
     level = np.arange(len(ids)) - np.repeat(starts, lengths)  # 0: outermost
@@ -443,7 +448,7 @@ def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np
     parent = np.full(m, -1)
     inner = level > 0
     parent[candidate[inner]] = candidate[np.flatnonzero(inner) - 1]
-    paragraph = np.fromiter((d.tag in PARAGRAPH_TAGS for d in doms), dtype=bool, count=n) & (chars >= 25)
+    paragraph = np.fromiter(map(PARAGRAPH_TAGS.__contains__, dom.tag), dtype=bool, count=n) & (chars >= 25)
     commas = np.fromiter((t.count(",") for t in texts), dtype=np.float64, count=n)
     score = np.where(paragraph, 1.0 + commas + np.minimum(chars / 100.0, 3.0), 0.0)
     weight = np.where(from_end == 2, 1.0, np.where(from_end == 3, 0.5, 0.0)) * score[rows]
@@ -466,23 +471,23 @@ def _main_region(doms: list, texts: list[str], chars: np.ndarray, link_chars: np
     return np.column_stack([in_best, in_chosen, np.full(n, np.log1p(max(top, 0.0))), ratio])
 
 
-def _dom_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
+def _dom_features(page: _Columns, base: np.ndarray) -> np.ndarray:
     """What the DOM says about each block of an HTML page (see :mod:`boilersift.blocks.html`);
     `base`: the blocks' shape features."""
-    doms = [b.dom for b in blocks]
-    if any(d is None for d in doms):
+    if None in page.dom:
         raise ValueError("HTML features need blocks from dom.segment_html (a text scrape has no DOM)")
-    n = len(blocks)
-    chars = np.fromiter((len(b.text) for b in blocks), dtype=np.float64, count=n)
+    dom = _DomColumns._make(zip(*page.dom))
+    n = len(page.text)
+    chars = np.fromiter(map(len, page.text), dtype=np.float64, count=n)
     words = word_counts(base)
-    link_chars = np.fromiter((d.link_chars for d in doms), dtype=np.float64, count=n)
-    depth = np.fromiter((d.depth for d in doms), dtype=np.float64, count=n)
-    signals = np.fromiter((d.signals for d in doms), dtype=np.int64, count=n)
-    tags = [d.tag for d in doms]
+    link_chars = np.array(dom.link_chars, dtype=np.float64)
+    depth = np.array(dom.depth, dtype=np.float64)
+    signals = np.array(dom.signals, dtype=np.int64)
+    tags = dom.tag
     link_density = link_chars / chars
     # Containers: blocks that share their nearest enclosing block element. The
     # article body is one container holding most of the page's prose.
-    _, container, per_container = np.unique(np.fromiter((d.container for d in doms), dtype=np.int64, count=n),
+    _, container, per_container = np.unique(np.array(dom.container, dtype=np.int64),
                                             return_inverse=True, return_counts=True)
     container_chars = np.bincount(container, weights=chars)
     container_links = np.bincount(container, weights=link_chars)
@@ -493,7 +498,7 @@ def _dom_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
                           dtype=np.float64, count=n)
     content = bits[:, SIGNALS.index("cls_content")]
     numbers: dict[str, int] = {}  # each path a number, in the order they come (no sort of the strings)
-    path = np.fromiter((numbers.setdefault(d.path, len(numbers)) for d in doms), dtype=np.int64, count=n)
+    path = np.fromiter((numbers.setdefault(p, len(numbers)) for p in dom.path), dtype=np.int64, count=n)
     per_path = np.bincount(path)
     path_words = np.bincount(path, weights=words)
     path_chars = np.bincount(path, weights=chars)
@@ -511,7 +516,7 @@ def _dom_features(blocks: list[Block], base: np.ndarray) -> np.ndarray:
         _window_mean(content, WINDOW),
         np.log1p(per_path[path]), path_words[path] / page_words,
         np.bincount(path, weights=link_chars)[path] / path_chars[path], path_log_words[path],
-        _main_region(doms, [b.text for b in blocks], chars, link_chars),
+        _main_region(dom, page.text, chars, link_chars),
     ])
 
 
@@ -522,10 +527,12 @@ def featurize(blocks: list[Block], dom: bool = False) -> np.ndarray:
     names = feature_names("html" if dom else "text")
     if not blocks:
         return np.zeros((0, len(names)))
-    base = _shape_and_lexicon(blocks)
-    page = _page_features(blocks, base)
+    columns = _Columns._make(zip(*blocks))
+    base = _shape_and_lexicon(list(columns.text))
+    page = _page_features(columns, base)
     context = _context_features(base, page)
-    return np.column_stack([base, page, context, _dom_features(blocks, base) if dom else _chain_features(blocks, base)])
+    return np.column_stack([base, page, context,
+                            _dom_features(columns, base) if dom else _chain_features(columns.text, base)])
 
 
 def page_summary(X: np.ndarray) -> np.ndarray:
