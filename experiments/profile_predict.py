@@ -3,8 +3,10 @@
 The pages are the HTML quality-gate fixture (tests/fixtures/gate_html.jsonl.gz, real pages
 of the datasets) classified as ``predict`` does, 8 pages per model call, on one core, several
 rounds; the text model classifies the same pages rendered one text node per line. The profile
-(time per function, the call tree cut at 1% of the run) and the share of each pipeline stage
-are written to ``profile_predict.md`` for the next person who wants it faster.
+(time per function, the call tree cut at 1% of the run), the share of each pipeline stage and the
+share spent in Python's cyclic garbage collector (which a sampling profiler charges to whatever
+function allocated when a collection started) are written to ``profile_predict.md`` for the next
+person who wants it faster.
 
     python experiments/profile_predict.py [--rounds 5]
 """
@@ -16,6 +18,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
@@ -48,17 +51,39 @@ def run_text(model: Model, scrapes: list[str]) -> None:
         model.classify_pages([segment_text(text) for text in scrapes[start:start + CHUNK_SIZE]])
 
 
+class CollectorTime:
+    """Seconds spent in the cyclic garbage collector, per generation (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds[info["generation"]] += time.perf_counter() - self._started
+            self.collections[info["generation"]] += 1
+
+
 def profile(name: str, fn, rounds: int) -> tuple[str, float]:
     fn()  # warm up: caches, first imports
     profiler = Profiler(interval=0.0005)
+    collector = CollectorTime()
+    gc.callbacks.append(collector)
     started = time.perf_counter()
     profiler.start()
     for _ in range(rounds):
         fn()
     profiler.stop()
     seconds = time.perf_counter() - started
+    gc.callbacks.remove(collector)
     text = profiler.output_text(unicode=False, color=False, show_all=False, time="percent_of_total")
-    return f"## {name}\n\n{seconds / rounds:.2f} s per round\n\n```\n{text}\n```\n", seconds
+    generations = ", ".join(f"generation {g}: {s / seconds:.1%} in {n} collection{'s' * (n != 1)}"
+                            for g, (n, s) in enumerate(zip(collector.collections, collector.seconds)))
+    return (f"## {name}\n\n{seconds / rounds:.2f} s per round; in the garbage collector "
+            f"{sum(collector.seconds) / seconds:.1%} ({generations})\n\n```\n{text}\n```\n", seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
