@@ -51,10 +51,14 @@ EXPECTATIONS = [
 # visible: strict xfail, so a model that fixes one fails here until it is removed
 # from this set. Keep it empty when you can; the issue is not done while it is not.
 KNOWN_MISSES: dict[str, str] = {
+    "In the latest swap": (
+        "the first paragraph stranded after the ad widget: 0.30, under the 0.45 threshold, since the model "
+        "learns with unfamiliar-language word scores on half its pages (0.38 at 0.30 with a quarter; "
+        "experiments/results/loso_unfamiliar_rate.md)"),
     "In exchange the United States": (
-        "the second paragraph stranded after the ad widget: 0.14 alone, raised to its passage's 0.27, "
-        "under the 0.30 threshold, since the model learns with unfamiliar-language word scores "
-        "(it leans less on the words; 0.50 before; experiments/results/loso_unfamiliar.md)"),
+        "the second paragraph stranded after the ad widget: 0.25 (raised to its passage's mean), under the "
+        "0.45 threshold, since the model learns with unfamiliar-language word scores (it leans less on the "
+        "words; 0.50 before; experiments/results/loso_unfamiliar.md)"),
 }
 
 

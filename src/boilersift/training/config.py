@@ -10,8 +10,9 @@ from dataclasses import dataclass, fields
 
 # Default shares of the training pages of a text model that get a widget, that start at their
 # content, and that get a related-items list after their article (augment.py), and whose word
-# scores are those of an unknown language (estimators.BlockClassifier; results/loso_unfamiliar.md).
-WIDGET_RATE, START_RATE, RELATED_RATE, UNFAMILIAR_RATE = 0.5, 0.0, 0.3, 0.25
+# scores are those of an unknown language (estimators.BlockClassifier; results/loso_unfamiliar.md,
+# results/loso_unfamiliar_rate.md).
+WIDGET_RATE, START_RATE, RELATED_RATE, UNFAMILIAR_RATE = 0.5, 0.0, 0.3, 0.5
 # Share of the injected widgets that go into one of the last gaps of the article.
 TAIL_SHARE = 0.5
 
