@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, namedtuple
+from collections.abc import Sequence
 from itertools import chain, repeat
 from operator import itemgetter
 
@@ -40,8 +41,8 @@ from ..blocks.text import Block
 from .lexicon import BOILERPLATE_PHRASES, STOP_WORDS
 
 # The fields of a page's blocks (and of their DomInfo), each as one tuple: one transposition in
-# C, where reading them block by block through the NamedTuples' attributes cost a few per cent
-# of predicting (experiments/results/profile_predict.md).
+# C, where reading them block by block through the NamedTuples' attributes was 4% of a perf
+# profile of predicting HTML (CHANGELOG).
 _Columns = namedtuple("_Columns", Block._fields)
 _DomColumns = namedtuple("_DomColumns", DomInfo._fields)
 
@@ -402,7 +403,7 @@ def word_counts(X: np.ndarray) -> np.ndarray:
     return np.rint(np.expm1(X[:, SHAPE_NAMES.index("log_words")]))
 
 
-def _chain_features(texts: list[str], base: np.ndarray) -> np.ndarray:
+def _chain_features(texts: Sequence[str], base: np.ndarray) -> np.ndarray:
     """The run of lines each line's sentence spans: "MOSCOW: The Kremlin said Tuesday
     that / Donald Trump / 's criticism of / Vladimir Putin / will not affect ... ."
     is one sentence of 40 words that ends like one, a menu is a run that never does."""
@@ -426,7 +427,7 @@ def _chain_features(texts: list[str], base: np.ndarray) -> np.ndarray:
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "div", "section", "article", "main", "body", "blockquote"})
 
 
-def _main_region(dom: _DomColumns, texts: list[str], chars: np.ndarray, link_chars: np.ndarray) -> np.ndarray:
+def _main_region(dom: _DomColumns, texts: Sequence[str], chars: np.ndarray, link_chars: np.ndarray) -> np.ndarray:
     """readability's candidate scoring over the block-level ancestors of each block: a paragraph
     of 25 characters or more scores 1 + its commas + one per 100 characters (at most 3) for its
     parent element and half that for its grandparent; a candidate's score is discounted by the
