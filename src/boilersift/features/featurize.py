@@ -444,8 +444,8 @@ def _main_region(dom: _DomColumns, texts: Sequence[str], chars: np.ndarray, link
     starts = np.cumsum(lengths) - lengths  # each block's first (row, ancestor) pair
     level = np.arange(len(ids)) - np.repeat(starts, lengths)  # 0: outermost
     from_end = np.repeat(lengths, lengths) - level  # 1: the block's own element, 2: its parent
-    element, candidate = np.unique(ids, return_inverse=True)
-    m = len(element)
+    candidate = ids  # the ids themselves index the candidates: ids are small, and in document order
+    m = int(ids.max()) + 1
     parent = np.full(m, -1)
     inner = level > 0
     parent[candidate[inner]] = candidate[np.flatnonzero(inner) - 1]
@@ -457,6 +457,7 @@ def _main_region(dom: _DomColumns, texts: Sequence[str], chars: np.ndarray, link
     inside_chars = np.bincount(candidate, weights=chars[rows], minlength=m)
     inside_links = np.bincount(candidate, weights=link_chars[rows], minlength=m)
     candidate_score *= 1.0 - inside_links / np.maximum(inside_chars, 1.0)
+    candidate_score[np.bincount(ids, minlength=m) == 0] = -1.0  # no element: never the best
     best = int(candidate_score.argmax())
     top = candidate_score[best]
     chosen = np.zeros(m, dtype=bool)
@@ -488,8 +489,8 @@ def _dom_features(page: _Columns, base: np.ndarray) -> np.ndarray:
     link_density = link_chars / chars
     # Containers: blocks that share their nearest enclosing block element. The
     # article body is one container holding most of the page's prose.
-    _, container, per_container = np.unique(np.array(dom.container, dtype=np.int64),
-                                            return_inverse=True, return_counts=True)
+    container = np.array(dom.container, dtype=np.int64)  # ids: small, and in document order
+    per_container = np.bincount(container)
     container_chars = np.bincount(container, weights=chars)
     container_links = np.bincount(container, weights=link_chars)
     bits = ((signals[:, None] >> np.arange(len(SIGNALS))) & 1).astype(np.float64)
@@ -624,15 +625,18 @@ def topic_overlap(rows: np.ndarray, words: np.ndarray, scores: np.ndarray, cut: 
 
 def markup_keys(pages: list[list[Block]]) -> np.ndarray:
     """Two integer codes per HTML block of several pages: its place in the markup
-    (`DomInfo.path`) and its container; blocks share a code only within a page."""
+    (`DomInfo.path`) and its container; blocks share a code only within a page. A page's codes
+    number its paths and containers in the order they come, from the number of rows before it."""
     codes, offset = [], 0
     for blocks in pages:
-        if blocks:
-            keys = [np.unique([b.dom.path for b in blocks], return_inverse=True)[1],
-                    np.unique([b.dom.container for b in blocks], return_inverse=True)[1]]
-            codes.append(np.column_stack(keys).astype(np.int64) + offset)
-            offset += len(blocks)
-    return np.vstack(codes) if codes else np.zeros((0, 2), dtype=np.int64)
+        paths: dict[str, int] = {}
+        containers: dict[int, int] = {}
+        for block in blocks:
+            dom = block.dom
+            codes.append((paths.setdefault(dom.path, len(paths)) + offset,
+                          containers.setdefault(dom.container, len(containers)) + offset))
+        offset += len(blocks)
+    return np.array(codes, dtype=np.int64).reshape(len(codes), 2)
 
 
 def dom_score_context(keys: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -640,9 +644,8 @@ def dom_score_context(keys: np.ndarray, scores: np.ndarray) -> np.ndarray:
     container (:func:`markup_keys`), one row per block: a teaser card's summary reads like body
     text, but the cards around it, at the same path, do not."""
     columns = []
-    for key in keys.T:
-        _, group, size = np.unique(key, return_inverse=True, return_counts=True)
-        columns.append((np.bincount(group, weights=scores) / size)[group])
+    for key in keys.T.astype(np.int64):  # training keeps the codes in a float matrix
+        columns.append(np.bincount(key, weights=scores)[key] / np.bincount(key)[key])
     return np.column_stack(columns) if len(keys) else np.zeros((0, len(DOM_PASS_NAMES)))
 
 
