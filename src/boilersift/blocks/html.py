@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from lxml import etree
@@ -129,8 +130,6 @@ class DomInfo(NamedTuple):
 _CLASS_PATTERN = re.compile(
     "(?<![a-z])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in CLASS_SIGNALS.items()) + ")")
 _CACHE_LIMIT = 200_000
-# The attributes `_attribute_bits` reads.
-SIGNAL_ATTRIBUTES = frozenset({"class", "id", "itemprop", "role", "style", "hidden", "aria-hidden"})
 
 
 @functools.lru_cache(maxsize=_CACHE_LIMIT)
@@ -143,20 +142,45 @@ def _token_bits(token: str) -> int:
     return bits
 
 
-@functools.lru_cache(maxsize=_CACHE_LIMIT)
-def _attribute_bits(tag: str, class_: str | None, id_: str | None, itemprop: str | None, role: str | None,
-                    style: str | None, hidden: str | None, aria_hidden: str | None) -> int:
-    """Signal bits of an element from its tag and its signal attributes (None: absent)."""
-    bits = _TAG_BITS.get(tag, 0)
-    for value in (class_, id_, itemprop):
-        if value:
-            for token in value.split():
-                bits |= _token_bits(token)
-    if role is not None:
-        role = role.strip().lower()
-        bits |= _BIT.get(ROLE_SIGNALS.get(role, ""), 0) | _token_bits(role)
-    if hidden is not None or aria_hidden == "true" or (style and _HIDDEN_STYLE.search(style)):
-        bits |= _BIT["hidden"]
+def _class_bits(value: str) -> int:
+    """Signal bits of a class, id or itemprop: its tokens' together."""
+    bits = 0
+    for token in value.split():
+        bits |= _token_bits(token)
+    return bits
+
+
+def _role_bits(value: str) -> int:
+    """Signal bits of an ARIA role: its landmark (ROLE_SIGNALS), and its name as a token."""
+    role = value.strip().lower()
+    return _BIT.get(ROLE_SIGNALS.get(role, ""), 0) | _token_bits(role)
+
+
+# What each attribute that carries a signal says, from its value: its tokens' bits, or that the
+# element is hidden for certain (the `hidden` attribute whatever its value).
+_HIDDEN = _BIT["hidden"]
+_ATTRIBUTE_BITS: dict[str, Callable[[str], int]] = {
+    "class": _class_bits, "id": _class_bits, "itemprop": _class_bits, "role": _role_bits,
+    "hidden": lambda value: _HIDDEN,
+    "aria-hidden": lambda value: _HIDDEN if value == "true" else 0,
+    "style": lambda value: _HIDDEN if _HIDDEN_STYLE.search(value) else 0,
+}
+SIGNAL_ATTRIBUTES = frozenset(_ATTRIBUTE_BITS)
+
+
+# The bits of each SIGNAL_ATTRIBUTES value seen, per attribute (a site's pages repeat their class names).
+_SEEN_BITS: dict[str, dict[str, int]] = {name: {} for name in SIGNAL_ATTRIBUTES}
+
+
+def _attribute_bits(name: str, value: str) -> int:
+    """Signal bits an element gets from one of its SIGNAL_ATTRIBUTES; an element's bits are its
+    tag's and its attributes' together."""
+    seen = _SEEN_BITS[name]
+    bits = seen.get(value)
+    if bits is None:
+        if len(seen) >= _CACHE_LIMIT:
+            seen.clear()
+        bits = seen[value] = _ATTRIBUTE_BITS[name](value)
     return bits
 
 
@@ -225,12 +249,11 @@ class _Segmenter:
         if tag in INVISIBLE:
             self.hidden_depth = 1
             return
-        if attributes and not SIGNAL_ATTRIBUTES.isdisjoint(attributes):
-            get = attributes.get
-            bits = _attribute_bits(tag, get("class"), get("id"), get("itemprop"), get("role"), get("style"),
-                                   get("hidden"), get("aria-hidden"))
-        else:  # no attribute that carries a signal (<a href>, <img src>, ...)
-            bits = _TAG_BITS.get(tag, 0)
+        bits = _TAG_BITS.get(tag, 0)
+        if attributes:
+            for name, value in attributes.items():
+                if name in SIGNAL_ATTRIBUTES:
+                    bits |= _attribute_bits(name, value)
         if tag in BLOCK_TAGS:
             if self.parts:
                 self.flush()
