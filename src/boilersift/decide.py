@@ -112,13 +112,24 @@ def is_paragraph(text: str) -> bool:
     return ends_sentence(text) and len(text.split()) >= PARAGRAPH_WORDS
 
 
-def text_runs(texts: Sequence[str], config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
+def count_words(texts: Sequence[str]) -> np.ndarray:
+    """The white-space separated words of each line (the features count them too: a model
+    hands its counts to :func:`decide`, which then splits no line)."""
+    return np.fromiter(map(len, map(str.split, texts)), dtype=np.int64, count=len(texts))
+
+
+def text_runs(texts: Sequence[str], config: DecisionConfig = DEFAULT_DECISIONS,
+              words: np.ndarray | None = None) -> np.ndarray:
     """The run number of each line: the lines of one sentence split by inline links
     (:func:`continues`), or of one passage of consecutive paragraphs (:func:`is_paragraph`),
-    share it, as far as `config` joins them. (One pass over the lines: this runs on every
-    page predicted.)"""
+    share it, as far as `config` joins them (`words`: :func:`count_words`, if known). (One
+    pass over the lines: this runs on every page predicted.)"""
     ends = [ends_sentence(t) for t in texts]
-    paragraph = [is_paragraph(t) for t in texts] if config.passages else [False] * len(texts)
+    if config.passages:
+        long = (count_words(texts) if words is None else words) >= PARAGRAPH_WORDS
+        paragraph = [end and wordy for end, wordy in zip(ends, long.tolist())]  # is_paragraph, counted once
+    else:
+        paragraph = [False] * len(texts)
     starts = [True] * bool(texts)
     for i in range(1, len(texts)):
         if ends[i - 1]:
@@ -129,42 +140,46 @@ def text_runs(texts: Sequence[str], config: DecisionConfig = DEFAULT_DECISIONS) 
 
 
 def smooth_runs(texts: Sequence[str], probabilities: np.ndarray,
-                config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
+                config: DecisionConfig = DEFAULT_DECISIONS, words: np.ndarray | None = None) -> np.ndarray:
     """Raise every line of a run (:func:`text_runs`) to at least the run's word-weighted
     mean probability, so that "Donald Trump" (2 words, p=0.23 by an earlier model)
     stays with the 33-word sentence it is part of (mean 0.77), and an article's last
     paragraph stays with the one before it. Lowering is not done: a strong line in a weak run lost more than it
     gained on the dev pages."""
-    return raise_to_run_means(texts, probabilities, text_runs(texts, config))
+    words = count_words(texts) if words is None else words
+    return raise_to_run_means(texts, probabilities, text_runs(texts, config, words), words)
 
 
-def raise_to_run_means(texts: Sequence[str], probabilities: np.ndarray, runs: np.ndarray) -> np.ndarray:
+def raise_to_run_means(texts: Sequence[str], probabilities: np.ndarray, runs: np.ndarray,
+                       words: np.ndarray | None = None) -> np.ndarray:
     """Each line's probability raised to its run's word-weighted mean; `runs` numbers the runs
     0, 1, ... (a run need not be consecutive lines). Lines alone in their run keep theirs."""
     joined = np.bincount(runs)[runs] > 1
     if not joined.any():  # no run spans two lines
         return probabilities
-    words = np.ones(len(texts))
-    words[joined] = [max(len(texts[i].split()), 1) for i in np.flatnonzero(joined)]
-    mean = np.bincount(runs, weights=words * probabilities) / np.bincount(runs, weights=words)
+    weights = np.ones(len(texts))
+    weights[joined] = np.maximum(count_words(texts) if words is None else words, 1)[joined]
+    mean = np.bincount(runs, weights=weights * probabilities) / np.bincount(runs, weights=weights)
     return np.maximum(probabilities, mean[runs])
 
 
-def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
+def headline(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | None = None,
+             content: tuple[np.ndarray, np.ndarray] | None = None) -> int | None:
     """The index of the article's headline, if the lines above the first content line
     have one: title-shaped (HEADLINE_WORDS words, no full stop) and on topic (at least
     HEADLINE_OVERLAP of its content words recur in the content). The headline is what a
     reader of a scrape wants first; the training gold leaves it out on two thirds of
     the pages that have one (experiments/results/headline_in_gold.md), so the model
-    learned to drop it."""
+    learned to drop it. `words` and `content` (the page's :func:`count_words` and
+    :func:`~boilersift.features.featurize.content_word_ids`), if known, are not computed again."""
     first = int(np.argmax(keep)) if keep.any() else 0
     best, best_overlap = None, HEADLINE_OVERLAP
+    words = count_words(texts) if words is None else words
     candidates = [i for i in range(max(first - HEADLINE_WINDOW, 0), first)
-                  if HEADLINE_WORDS[0] <= len(texts[i].split()) <= HEADLINE_WORDS[1]
-                  and texts[i][-1] not in HEADLINE_ENDS]
+                  if HEADLINE_WORDS[0] <= words[i] <= HEADLINE_WORDS[1] and texts[i][-1] not in HEADLINE_ENDS]
     if not candidates:
         return None
-    rows, words = content_word_ids([list(texts)])  # each line's content words, once each
+    rows, words = content_word_ids([list(texts)]) if content is None else content  # each line's, once each
     in_content = np.zeros(int(words.max()) + 1 if len(words) else 0, dtype=bool)
     in_content[words[keep[rows]]] = True
     bounds = np.searchsorted(rows, [candidates, np.add(candidates, 1)])
@@ -175,12 +190,12 @@ def headline(texts: Sequence[str], keep: np.ndarray) -> int | None:
     return best
 
 
-def main_region(texts: Sequence[str], probabilities: np.ndarray) -> slice:
+def main_region(texts: Sequence[str], probabilities: np.ndarray, words: np.ndarray | None = None) -> slice:
     """The run of consecutive blocks that holds the most words scored above the page's mean
     probability, less the words scored below it (the maximum-sum run, Kadane's algorithm):
     the densest stretch of likely content, where a page's main text sits when the model was
     sure of none of it (leave-one-source-out: experiments/results/loso_decisions.md)."""
-    words = np.fromiter((max(len(t.split()), 1) for t in texts), dtype=np.float64, count=len(texts))
+    words = np.maximum(count_words(texts) if words is None else words, 1).astype(np.float64)
     gains = (words * (probabilities - probabilities.mean())).tolist()
     best, best_start, best_stop, total, start = -np.inf, 0, 0, 0.0, 0
     for i, gain in enumerate(gains):
@@ -194,7 +209,8 @@ def main_region(texts: Sequence[str], probabilities: np.ndarray) -> slice:
 
 
 def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
-                 config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
+                 config: DecisionConfig = DEFAULT_DECISIONS, words: np.ndarray | None = None,
+                 content: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Which blocks of one page are content: those scored at least `threshold`, plus
     the headline above them. But a tiny page (at most `config.tiny_page_blocks` blocks) on
     which none is, is kept whole: so little text has no boilerplate to tell apart,
@@ -202,7 +218,8 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     cross-validation by site this changed 6 of 1,959 pages (5 of them Readability's
     one-paragraph test pages), none for the worse: word F1 0.8716 -> 0.8741
     (experiments/results/compare_extractors_cv.md). A larger page on which none is keeps
-    its :func:`main_region`, if that holds MAIN_REGION_WORDS words or more."""
+    its :func:`main_region`, if that holds MAIN_REGION_WORDS words or more. (`words`, `content`:
+    see :func:`headline`.)"""
     keep = np.asarray(probabilities) >= threshold
     if not keep.any():
         if len(keep) <= config.tiny_page_blocks:
@@ -210,18 +227,20 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
         elif not config.main_region or threshold > 1.0:  # a threshold above 1 asks for nothing
             return keep
         else:
-            region = main_region(texts, np.asarray(probabilities))
-            if sum(len(t.split()) for t in texts[region]) < MAIN_REGION_WORDS:
+            words = count_words(texts) if words is None else words
+            region = main_region(texts, np.asarray(probabilities), words)
+            if words[region].sum() < MAIN_REGION_WORDS:
                 return keep
             keep[region] = True
-    title = headline(texts, keep) if config.headline else None
+    title = headline(texts, keep, words, content) if config.headline else None
     if title is not None:
         keep[title] = True
     return keep
 
 
 def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,
-                    config: DecisionConfig = DEFAULT_DECISIONS, kind: str | None = None) -> np.ndarray:
+                    config: DecisionConfig = DEFAULT_DECISIONS, kind: str | None = None,
+                    words: np.ndarray | None = None) -> np.ndarray:
     """`keep` with the blocks of comment threads (`in_comments`, from the page's markup) taken
     out ("exclude") or, where they read as a comment, put in ("include"), or left to the model
     ("model"), as `config` asks. By default ("auto") they are taken out of an article
@@ -230,29 +249,34 @@ def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndar
     model's verdict."""
     if config.comments == "model" or in_comments is None or not in_comments.any():
         return keep
+    words = count_words(texts) if words is None else words
     if config.comments == "include":
-        wordy = np.fromiter((len(t.split()) >= COMMENT_WORDS for t in texts), dtype=bool, count=len(texts))
-        return keep | (in_comments & wordy)
+        return keep | (in_comments & (words >= COMMENT_WORDS))
     if config.comments == "exclude" or (
-            kind not in THREAD_KINDS and is_article_with_comments(texts, keep, in_comments)):
+            kind not in THREAD_KINDS and is_article_with_comments(texts, keep, in_comments, words)):
         return keep & ~in_comments
     return keep
 
 
-def is_article_with_comments(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray) -> bool:
+def is_article_with_comments(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray,
+                             words: np.ndarray | None = None) -> bool:
     """Is what the page keeps mostly outside its comment threads (ARTICLE_WORDS words or more,
     and no fewer than inside them)? Then the threads comment on it; on a forum most of what is
     kept is posts in the threads."""
-    words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    words = count_words(texts) if words is None else words
     outside, inside = words[keep & ~in_comments].sum(), words[keep & in_comments].sum()
     return outside >= ARTICLE_WORDS and outside >= inside
 
 
 def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None,
-           kind: str | None = None) -> Decision:
+           kind: str | None = None, words: np.ndarray | None = None,
+           content: tuple[np.ndarray, np.ndarray] | None = None) -> Decision:
     """The decisions over one page, given the classifier's probabilities of its blocks (and, for
-    an HTML page, which of them sit in a comment thread, and the kind of page if known)."""
-    smoothed = smooth_runs(texts, probabilities, config)
-    keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config), in_comments, config, kind)
-    return Decision(smoothed, keep)
+    an HTML page, which of them sit in a comment thread, and the kind of page if known).
+    `words` and `content`, the lines' :func:`count_words` and content words
+    (:func:`~boilersift.features.featurize.content_word_ids`), are computed here if not given."""
+    words = count_words(texts) if words is None else words
+    smoothed = smooth_runs(texts, probabilities, config, words)
+    keep = content_mask(texts, smoothed, threshold, config, words, content)
+    return Decision(smoothed, comment_verdict(texts, keep, in_comments, config, kind, words))

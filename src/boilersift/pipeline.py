@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from .decide import (
     decide,
     smooth_runs,
 )
+from .features.featurize import word_counts
 from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
 from .model.explain import Reason, occlusion, top_reasons
 from .model.stages import Stages
@@ -37,6 +38,9 @@ if TYPE_CHECKING:  # imported when segmenting HTML, not for text
     from .blocks.html import DomInfo
 
 DEFAULT_THRESHOLD = 0.5
+# What the features counted of a page's lines that the decisions read again: their words and
+# content words (decide's `words` and `content`); None where not known.
+Counted = tuple[Optional[np.ndarray], Optional[tuple[np.ndarray, np.ndarray]]]
 
 
 def _numbered(page: list[Block]) -> list[Block]:
@@ -145,11 +149,21 @@ class Model:
 
     def score_and_type_pages(self, pages: Sequence[list[Block]]) -> tuple[list[np.ndarray], list[str | None]]:
         """:meth:`score_pages` and :meth:`page_types` from one featurisation (what :meth:`decide` needs)."""
+        return self._score(pages)[:2]
+
+    def _score(self, pages: Sequence[list[Block]]) -> tuple[list[np.ndarray], list[str | None], list[Counted]]:
+        """:meth:`score_and_type_pages`, and for each page what the features already counted that
+        the decisions read again (:func:`~boilersift.decide.decide`'s `words` and `content`)."""
         blocks = [block for page in pages for block in _numbered(page)]
         if not blocks:
-            return [np.zeros(0) for _ in pages], [None] * len(pages)
-        probabilities, kinds = self.classifier.predict_pages(blocks)
-        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]), _by_page(pages, kinds)
+            return [np.zeros(0) for _ in pages], [None] * len(pages), [(None, None) for _ in pages]
+        probabilities, kinds, columns = self.classifier.predict_columns(blocks)
+        words = word_counts(columns.shallow).astype(np.int64)
+        bounds = np.cumsum([0] + [len(page) for page in pages])
+        pairs = np.searchsorted(columns.word_rows, bounds).tolist()
+        counted = [(words[start:stop], (columns.word_rows[first:last] - start, columns.word_ids[first:last]))
+                   for start, stop, first, last in zip(bounds.tolist(), bounds[1:].tolist(), pairs, pairs[1:])]
+        return np.split(probabilities, bounds[1:-1]), _by_page(pages, kinds), counted
 
     def page_types(self, pages: Sequence[list[Block]]) -> list[str | None]:
         """The kind of each page ("article", "forum", "product", "listing", ...), or None for an
@@ -168,18 +182,18 @@ class Model:
         return self.predict_proba_pages([blocks])[0]
 
     def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None,
-               kind: str | None = None) -> Decision:
+               kind: str | None = None, counted: Counted = (None, None)) -> Decision:
         """The decisions over one page, given the classifier's probabilities of its blocks (and
-        the kind of page, :meth:`page_types`, which decides what its comment threads are)."""
+        the kind of page, :meth:`page_types`, which decides what its comment threads are;
+        `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known)."""
         return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
-                      self.decisions, comment_threads(blocks), kind)
+                      self.decisions, comment_threads(blocks), kind, *counted)
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports)."""
-        scored, kinds = self.score_and_type_pages(pages)
         verdicts = []
-        for page, probabilities, kind in zip(pages, scored, kinds):
-            decision = self.decide(page, probabilities, threshold, kind)
+        for page, probabilities, kind, counted in zip(pages, *self._score(pages)):
+            decision = self.decide(page, probabilities, threshold, kind, counted)
             lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                      for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
             verdicts.append(PageVerdict(lines, kind))

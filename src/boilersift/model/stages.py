@@ -183,8 +183,18 @@ class Stages:
 
     def final_input_and_kinds(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """:meth:`final_input` and the kind of each page (:meth:`page_types`), from one featurisation."""
-        columns = PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
+        columns = self._columns(X)
         return self._final_input(X, columns), self._kinds(columns.shallow, columns.pages)
+
+    def predict_columns(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None], PageColumns]:
+        """:meth:`predict_pages` and the columns it computed, which the decisions over the page
+        read again (the word counts of the shallow features, the content words)."""
+        columns = self._columns(X)
+        final_X = self._final_input(X, columns)
+        return self.final_stage.predict_proba(final_X)[:, 1], self._kinds(columns.shallow, columns.pages), columns
+
+    def _columns(self, X: Sequence[Block]) -> PageColumns:
+        return PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
 
     def _final_input(self, X: Sequence[Block], columns: PageColumns) -> np.ndarray:
         return chain_input(columns, self.words.predict_proba([b.text for b in X])[:, 1], self.first)
@@ -201,8 +211,7 @@ class Stages:
     def predict_pages(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """The probability of content of every block of X and the kind of each page (see
         :meth:`page_types`), from one featurisation."""
-        final_X, kinds = self.final_input_and_kinds(X)
-        return self.final_stage.predict_proba(final_X)[:, 1], kinds
+        return self.predict_columns(X)[:2]
 
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
         """The kind of each page of X ("article", "forum", "product", ...; None without a
