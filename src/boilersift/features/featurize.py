@@ -629,14 +629,16 @@ def markup_keys(pages: list[list[Block]]) -> np.ndarray:
     number its paths and containers in the order they come, from the number of rows before it."""
     codes, offset = [], 0
     for blocks in pages:
+        doms = [block.dom for block in blocks]
         paths: dict[str, int] = {}
         containers: dict[int, int] = {}
-        for block in blocks:
-            dom = block.dom
-            codes.append((paths.setdefault(dom.path, len(paths)) + offset,
-                          containers.setdefault(dom.container, len(containers)) + offset))
+        codes.append(np.column_stack([
+            np.fromiter((paths.setdefault(dom.path, len(paths)) for dom in doms), dtype=np.int64, count=len(doms)),
+            np.fromiter((containers.setdefault(dom.container, len(containers)) for dom in doms), dtype=np.int64,
+                        count=len(doms)),
+        ]) + offset)
         offset += len(blocks)
-    return np.array(codes, dtype=np.int64).reshape(len(codes), 2)
+    return np.vstack(codes) if codes else np.zeros((0, 2), dtype=np.int64)
 
 
 def dom_score_context(keys: np.ndarray, scores: np.ndarray) -> np.ndarray:
