@@ -32,7 +32,7 @@ from .decide import (
 from .features.featurize import word_counts
 from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
 from .model.explain import Reason, occlusion, top_reasons
-from .model.stages import Stages
+from .model.stages import PageColumns, Stages
 
 if TYPE_CHECKING:  # imported when segmenting HTML, not for text
     from .blocks.html import DomInfo
@@ -66,6 +66,17 @@ def comment_threads(blocks: list[Block]) -> np.ndarray | None:
         return None
     comment, code = 1 << SIGNALS.index("cls_comment"), 1 << SIGNALS.index("code")
     return np.fromiter((b.dom.signals & (comment | code) == comment for b in blocks), dtype=bool, count=len(blocks))
+
+
+def _counted(pages: Sequence[list[Block]], columns: PageColumns | None) -> list[Counted]:
+    """For each page, what the features counted that the decisions read again (:data:`Counted`)."""
+    if columns is None:
+        return [(None, None) for _ in pages]
+    words = word_counts(columns.shallow).astype(np.int64)
+    bounds = np.cumsum([0] + [len(page) for page in pages])
+    pairs = np.searchsorted(columns.word_rows, bounds).tolist()
+    return [(words[start:stop], (columns.word_rows[first:last] - start, columns.word_ids[first:last]))
+            for start, stop, first, last in zip(bounds.tolist(), bounds[1:].tolist(), pairs, pairs[1:])]
 
 
 def _location(block: Block) -> tuple[str, str]:
@@ -151,19 +162,14 @@ class Model:
         """:meth:`score_pages` and :meth:`page_types` from one featurisation (what :meth:`decide` needs)."""
         return self._score(pages)[:2]
 
-    def _score(self, pages: Sequence[list[Block]]) -> tuple[list[np.ndarray], list[str | None], list[Counted]]:
-        """:meth:`score_and_type_pages`, and for each page what the features already counted that
-        the decisions read again (:func:`~boilersift.decide.decide`'s `words` and `content`)."""
+    def _score(self, pages: Sequence[list[Block]],
+               ) -> tuple[list[np.ndarray], list[str | None], PageColumns | None]:
+        """:meth:`score_and_type_pages`, and the columns the features computed (None: no blocks)."""
         blocks = [block for page in pages for block in _numbered(page)]
         if not blocks:
-            return [np.zeros(0) for _ in pages], [None] * len(pages), [(None, None) for _ in pages]
+            return [np.zeros(0) for _ in pages], [None] * len(pages), None
         probabilities, kinds, columns = self.classifier.predict_columns(blocks)
-        words = word_counts(columns.shallow).astype(np.int64)
-        bounds = np.cumsum([0] + [len(page) for page in pages])
-        pairs = np.searchsorted(columns.word_rows, bounds).tolist()
-        counted = [(words[start:stop], (columns.word_rows[first:last] - start, columns.word_ids[first:last]))
-                   for start, stop, first, last in zip(bounds.tolist(), bounds[1:].tolist(), pairs, pairs[1:])]
-        return np.split(probabilities, bounds[1:-1]), _by_page(pages, kinds), counted
+        return np.split(probabilities, np.cumsum([len(page) for page in pages])[:-1]), _by_page(pages, kinds), columns
 
     def page_types(self, pages: Sequence[list[Block]]) -> list[str | None]:
         """The kind of each page ("article", "forum", "product", "listing", ...), or None for an
@@ -191,8 +197,9 @@ class Model:
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports)."""
+        scored, kinds, columns = self._score(pages)
         verdicts = []
-        for page, probabilities, kind, counted in zip(pages, *self._score(pages)):
+        for page, probabilities, kind, counted in zip(pages, scored, kinds, _counted(pages, columns)):
             decision = self.decide(page, probabilities, threshold, kind, counted)
             lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                      for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
