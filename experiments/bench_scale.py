@@ -90,12 +90,14 @@ def run_tree(command: list[str]) -> tuple[float, float, subprocess.CompletedProc
 
     def sample() -> None:  # in a thread, so that the end of the run is seen at once, not at the next sample
         nonlocal peak
-        while not done_event.wait(0.2):
+        while True:  # a sample at once, as a short run may end before the first 0.2 s
             try:
                 tree = [proc, *proc.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
             except psutil.Error:
                 pass
+            if done_event.wait(0.2):
+                return
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
