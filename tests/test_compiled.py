@@ -2,7 +2,8 @@
 compute, to the bit: the tree walk, the word stage's scores, the content words, the line
 shapes, the scans for sentence ends, dates and lexicon phrases. The twins are
 what an install without a C compiler runs (`boilersift.compiled.loops` None). The compiled
-HTML segmenter (blocks/html.py itself) gives what its source gives."""
+HTML segmenter (blocks/html.py itself) gives what its source gives, and the same whether
+libxml2's parse events reach it straight (blocks/_libxml2.pyx) or through lxml's parser target."""
 
 import gzip
 import json
@@ -54,11 +55,15 @@ def test_the_install_compiled_the_loops_and_the_segmenter():
     """`pip install .` builds them (hatch_build.py) on a machine with a C compiler, as this one has;
     a build that failed would only warn, and predicting would be slower. In a source checkout each
     is newer than its source: after an edit, `python hatch_build.py` compiles it again."""
+    from lxml import etree
+
     assert compiled.loops is not None
+    assert html._libxml2 is not None and html._libxml2.load(etree.__file__, etree.LIBXML_VERSION)
     assert not html.__file__.endswith(".py")
-    for module, sources in ((compiled.loops, ["_compiled.pyx"]), (html, ["html.py", "html.pxd"])):
+    for module, sources in ((compiled.loops, ["_compiled.pyx"]), (html, ["html.py", "html.pxd"]),
+                            (html._libxml2, ["_libxml2.pyx", "html.pxd"])):
         built = Path(module.__file__)
-        if (built.parents[3 if module is html else 2] / "hatch_build.py").exists():  # src/ of a checkout
+        if (built.parents[2 if module is compiled.loops else 3] / "hatch_build.py").exists():  # src/ of a checkout
             stale = [name for name in sources if (built.parent / name).stat().st_mtime > built.stat().st_mtime]
             assert not stale, f"{', '.join(stale)} changed since {built.name} was built: run python hatch_build.py"
 
@@ -72,19 +77,37 @@ HTML_SNIPPETS = [
     "<nav role='navigation'><a href=/>Home</a> | <a>News</a></nav><script>var x;</script><p aria-hidden='true'>x</p>",
     "<title>unclosed<body><p>body text</p>", "<a href='/long'>a link <p>across</p> blocks</a>", "plain text",
     "<div>" * 3000 + "deep" + "</div>" * 3000,
+    # What the parse events carry: entities, NULs, CDATA, comments and processing instructions,
+    # repeated and unquoted attributes, made-up and long names, a second <html>, markup after it.
+    "<p class=a class=b id=x ID=y HREF=z>&amp; &nbsp;&#x1F642; &bogus; \x00nul</p><![CDATA[cd]]><!-- c --><?pi x?>",
+    "<my-element data-x=1>custom</my-element><" + "a" * 40 + " class=comment>long name</" + "a" * 40 + ">",
+    "<html><body><p>one</body></html><html><p>after the end</p>", "<é>accented tag</é><p title=\"ü\">ü</p>",
+    "<textarea>unclosed <p>text", "<svg><p>in svg</p></svg><math>m</math>tail", "", "   ", "<p>" + "word " * 200_000,
 ]
 
 
-def test_the_segmenter_is_the_same():
-    """The compiled segmenter gives the blocks its source gives, with all they record (DomInfo)."""
+def segmented(module, page: str) -> object:
+    """The blocks of `page`, or the error it gives."""
+    try:
+        return module.segment_html(page)
+    except Exception as exc:  # noqa: BLE001 - compared, whatever it is
+        return type(exc), str(exc)
+
+
+def test_the_segmenter_is_the_same(monkeypatch):
+    """The compiled segmenter gives the blocks its source gives, with all they record (DomInfo), and
+    so does each with libxml2's events through lxml's parser target instead of straight."""
     from conftest import GATE_HTML
 
     with gzip.open(GATE_HTML, "rt", encoding="utf-8") as handle:
-        pages = [json.loads(line)["html"] for line in handle] + HTML_SNIPPETS
+        pages = [json.loads(line)["html"] for line in handle] + HTML_SNIPPETS + ["\ud800<p>a lone surrogate"]
     source = compiled.from_source(html)
     assert not source.__file__ == html.__file__
-    for page in pages:
-        assert html.segment_html(page) == source.segment_html(page)
+    straight = [(segmented(html, page), segmented(source, page)) for page in pages]
+    monkeypatch.setattr(html, "_libxml2", None)
+    monkeypatch.setattr(source, "_libxml2", None)
+    for page, (fast, from_source) in zip(pages, straight):
+        assert fast == from_source == segmented(html, page) == segmented(source, page)
 
 
 @pytest.mark.parametrize("make", [

@@ -6,7 +6,11 @@
   does that everywhere;
 * the HTML segmenter: ``blocks/html.py`` compiled as it is (typed by ``blocks/html.pxd``), which
   Python imports in place of its source. :func:`from_source` loads it from the source, as an
-  install without a C compiler runs it.
+  install without a C compiler runs it;
+* ``blocks/_libxml2.pyx``, which hands libxml2's parse events to the segmenter without lxml's
+  Python layer; ``blocks.html._libxml2`` is None where it could not be built (no C compiler, no
+  ``dlfcn.h``), and the segmenter gets the same events through lxml's parser target, slower, as
+  it also does where lxml's libxml2 is of another version than the one it was built for.
 
 The tests compare both ways; ``experiments/bench_speed.py`` times both.
 """

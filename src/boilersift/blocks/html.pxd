@@ -1,5 +1,6 @@
 # Types for compiling html.py with Cython (hatch_build.py): the segmenter as an extension type,
-# so that its parser callbacks reach its fields without dictionary lookups. html.py stays the
+# so that its parser callbacks reach its fields without dictionary lookups, and blocks/_libxml2.pyx
+# calls them (and adds to `pending`) without Python's calling convention. html.py stays the
 # one source; where it is not compiled, this file is not read.
 
 cdef class _Segmenter:
@@ -9,6 +10,8 @@ cdef class _Segmenter:
     cdef object place  # a Layout (a tuple subclass)
     cdef Py_ssize_t link_chars, links_open, next_id, hidden_depth, link_start
     cdef bint at_tag_edge
+    cpdef start(self, str tag, attributes)
+    cpdef end(self, str tag)
     cpdef add_pending(self)
     cpdef open_layout(self, str tag, attributes)
     cpdef close_layout(self, str tag)

@@ -166,6 +166,8 @@ _ATTRIBUTE_BITS: dict[str, Callable[[str], int]] = {
     "style": lambda value: _HIDDEN if _HIDDEN_STYLE.search(value) else 0,
 }
 SIGNAL_ATTRIBUTES = frozenset(_ATTRIBUTE_BITS)
+# Every attribute the segmenter reads: the signals, a link's href, <ol start>, a cell's colspan.
+READ_ATTRIBUTES = SIGNAL_ATTRIBUTES | {"href", "start", "colspan"}
 
 
 # The bits of each SIGNAL_ATTRIBUTES value seen, per attribute (a site's pages repeat their class names).
@@ -422,15 +424,33 @@ def close_raw_text(html: str) -> str:
     return "".join(parts) + html[done:] if parts else html
 
 
+def _parse(html: str, segmenter: _Segmenter) -> list[Block]:
+    """`html` parsed by libxml2 into `segmenter`'s blocks: its events handed over straight by the
+    compiled :mod:`._libxml2` where the install built it for lxml's libxml2 (``_libxml2``
+    is then not None), else by lxml's parser
+    target (the same events, slower)."""
+    if _libxml2 is not None and _libxml2.load(etree.__file__, etree.LIBXML_VERSION):
+        _libxml2.feed(html, segmenter, READ_ATTRIBUTES)
+        return segmenter.close()
+    parser = etree.HTMLParser(target=segmenter, remove_comments=True, remove_pis=True)
+    parser.feed(html)
+    return parser.close()
+
+
 def segment_html(html: str, name: str = "<html>") -> list[Block]:
     """The blocks of an HTML page, in document order, each with its :class:`DomInfo`."""
     segmenter = _Segmenter()
-    parser = etree.HTMLParser(target=segmenter, remove_comments=True, remove_pis=True)
     try:
-        parser.feed(close_raw_text(_XML_DECLARATION.sub("", html, count=1)))
-        blocks = parser.close()
-    except (etree.ParserError, ValueError) as exc:  # e.g. an XML declaration with an encoding
+        blocks = _parse(close_raw_text(_XML_DECLARATION.sub("", html, count=1)), segmenter)
+    except (etree.ParserError, ValueError) as exc:  # e.g. a lone surrogate, no text at all
         raise InputError(name, f"not parseable as HTML ({exc})") from None
     if not segmenter.next_id:  # not even <html>
         raise InputError(name, "no HTML content")
     return blocks
+
+
+# Imported last: the compiled module reads the type of the compiled _Segmenter from this one.
+try:
+    from . import _libxml2
+except ImportError:  # an install without a C compiler, or this module run from its source
+    _libxml2 = None
