@@ -105,6 +105,7 @@ TAG_GROUPS: dict[str, frozenset[str]] = {
     "tag_form": frozenset({"option", "select", "legend", "summary"}),
 }
 _TAG_GROUP = {tag: i for i, tags in enumerate(TAG_GROUPS.values()) for tag in tags}  # the groups are disjoint
+_HEADING_LEVEL = {f"h{level}": level for level in range(10)}
 DOM_NAMES: tuple[str, ...] = (
     "link_density", "all_link", "text_density", "log_depth", "rel_depth",
     *TAG_GROUPS, "heading_level", *(f"in_{s}" for s in SIGNALS),
@@ -268,7 +269,7 @@ def _line_shapes(texts: list[str], lows: list[str]) -> np.ndarray:
 def _shape_and_lexicon(texts: list[str]) -> np.ndarray:
     """Context-free features of each block (shape + lexicon), one row per block."""
     n = len(texts)
-    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
+    n_chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
     counts = _char_class_counts(texts).astype(np.float64)
     upper, lower, digit, punct, space, cjk, other = counts.T
     letters = upper + lower + other + cjk
@@ -296,7 +297,7 @@ def _page_features(page: _Columns, base: np.ndarray) -> np.ndarray:
     texts = page.text
     n = len(texts)
     counts = Counter(texts)
-    repeats = np.fromiter((counts[t] - 1 for t in texts), dtype=np.float64, count=n)
+    repeats = np.fromiter(map(counts.__getitem__, texts), dtype=np.float64, count=n) - 1.0
     same_prev = np.fromiter(chain([False], map(str.__eq__, texts[1:], texts[:-1])), dtype=np.float64, count=n)
     same_next = np.append(same_prev[1:], 0.0)
     blank_before = np.minimum(np.array(page.blank_before, dtype=np.float64), 3.0)
@@ -324,7 +325,7 @@ def _is_prose(base: np.ndarray) -> np.ndarray:
 
 
 def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
-    """column[i + offset], with `fill` past the page edges."""
+    """column[i + offset], with `fill` past the page edges (of each column of a 2-D `column`)."""
     out = np.full_like(column, fill)
     if offset > 0:
         out[:-offset] = column[offset:]
@@ -342,11 +343,9 @@ def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
 
 
 def _window_max(column: np.ndarray, radius: int) -> np.ndarray:
-    out = column.copy()
-    for offset in range(1, radius + 1):
-        out = np.maximum(out, _shift(column, offset, -np.inf))
-        out = np.maximum(out, _shift(column, -offset, -np.inf))
-    return out
+    """Maximum of column over [i - radius, i + radius], clipped at the page edges."""
+    padded = np.concatenate((np.full(radius, -np.inf), column, np.full(radius, -np.inf)))
+    return np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
 
 
 def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
@@ -369,10 +368,9 @@ def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
 def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
     columns = []
     neighbour_cols = [SHARED_NAMES.index(name) for name in NEIGHBOUR_BASE]
-    both = np.column_stack([base, page])
+    neighbours = np.column_stack([base, page])[:, neighbour_cols]
     for offset in OFFSETS:
-        for col in neighbour_cols:
-            columns.append(_shift(both[:, col], offset))
+        columns.append(_shift(neighbours, offset))
     log_words = base[:, SHAPE_NAMES.index("log_words")]
     terminal = base[:, SHAPE_NAMES.index("ends_terminal")]
     lex_any = base[:, SHARED_NAMES.index("lex_any")]
@@ -450,7 +448,7 @@ def _main_region(dom: _DomColumns, texts: Sequence[str], chars: np.ndarray, link
     inner = level > 0
     parent[candidate[inner]] = candidate[np.flatnonzero(inner) - 1]
     paragraph = np.fromiter(map(PARAGRAPH_TAGS.__contains__, dom.tag), dtype=bool, count=n) & (chars >= 25)
-    commas = np.fromiter((t.count(",") for t in texts), dtype=np.float64, count=n)
+    commas = np.fromiter(map(str.count, texts, repeat(",")), dtype=np.float64, count=n)
     score = np.where(paragraph, 1.0 + commas + np.minimum(chars / 100.0, 3.0), 0.0)
     weight = np.where(from_end == 2, 1.0, np.where(from_end == 3, 0.5, 0.0)) * score[rows]
     candidate_score = np.bincount(candidate, weights=weight, minlength=m)
@@ -471,6 +469,13 @@ def _main_region(dom: _DomColumns, texts: Sequence[str], chars: np.ndarray, link
         held = lengths > 0  # the pairs of a block are consecutive: one reduceat, not ufunc.at
         ratio[held] = np.maximum.reduceat(candidate_score[candidate] / top, starts[held])
     return np.column_stack([in_best, in_chosen, np.full(n, np.log1p(max(top, 0.0))), ratio])
+
+
+def first_seen_codes(values: Sequence) -> np.ndarray:
+    """Each value numbered by the order in which the values first come (no sort: the markup paths
+    are long strings); equal values, equal numbers."""
+    numbers = {value: i for i, value in enumerate(dict.fromkeys(values))}
+    return np.fromiter(map(numbers.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _dom_features(page: _Columns, base: np.ndarray) -> np.ndarray:
@@ -494,13 +499,11 @@ def _dom_features(page: _Columns, base: np.ndarray) -> np.ndarray:
     container_chars = np.bincount(container, weights=chars)
     container_links = np.bincount(container, weights=link_chars)
     bits = ((signals[:, None] >> np.arange(len(SIGNALS))) & 1).astype(np.float64)
-    group = np.fromiter((_TAG_GROUP.get(t, -1) for t in tags), dtype=np.int64, count=n)
+    group = np.fromiter(map(_TAG_GROUP.get, tags, repeat(-1)), dtype=np.int64, count=n)
     tag_columns = (group[:, None] == np.arange(len(TAG_GROUPS))).astype(np.float64)
-    heading = np.fromiter((int(t[1]) if len(t) == 2 and t[0] == "h" and t[1].isdigit() else 0 for t in tags),
-                          dtype=np.float64, count=n)
+    heading = np.fromiter(map(_HEADING_LEVEL.get, tags, repeat(0)), dtype=np.float64, count=n)
     content = bits[:, SIGNALS.index("cls_content")]
-    numbers: dict[str, int] = {}  # each path a number, in the order they come (no sort of the strings)
-    path = np.fromiter((numbers.setdefault(p, len(numbers)) for p in dom.path), dtype=np.int64, count=n)
+    path = first_seen_codes(dom.path)
     per_path = np.bincount(path)
     path_words = np.bincount(path, weights=words)
     path_chars = np.bincount(path, weights=chars)
@@ -630,13 +633,8 @@ def markup_keys(pages: list[list[Block]]) -> np.ndarray:
     codes, offset = [], 0
     for blocks in pages:
         doms = [block.dom for block in blocks]
-        paths: dict[str, int] = {}
-        containers: dict[int, int] = {}
-        codes.append(np.column_stack([
-            np.fromiter((paths.setdefault(dom.path, len(paths)) for dom in doms), dtype=np.int64, count=len(doms)),
-            np.fromiter((containers.setdefault(dom.container, len(containers)) for dom in doms), dtype=np.int64,
-                        count=len(doms)),
-        ]) + offset)
+        codes.append(np.column_stack([first_seen_codes([dom.path for dom in doms]),
+                                      first_seen_codes([dom.container for dom in doms])]) + offset)
         offset += len(blocks)
     return np.vstack(codes) if codes else np.zeros((0, 2), dtype=np.int64)
 
