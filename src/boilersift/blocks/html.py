@@ -13,10 +13,11 @@ the features read none of them, and the block text stays as it was.
 
 Parser: lxml (libxml2). Measured on 300 WCXB pages (mean 246 kB): lxml parses in
 3.2 ms/page, selectolax (lexbor) in 1.3 ms/page; html5-parser refuses to import
-beside pip's lxml (two libxml2 versions). lxml is a dependency already, and its
-parser-target interface hands the parse events straight to :class:`_Segmenter`
-without building a tree. That also lifts libxml2's tree limit of 256 levels:
-a page nested 100,000 deep is segmented whole.
+beside pip's lxml (two libxml2 versions). lxml is a dependency already, and the parse
+events of its libxml2 go straight to :class:`_Segmenter` without building a tree: through
+the compiled ``_libxml2`` module where the install built it, else through lxml's
+parser-target interface (the same events, slower). That also lifts libxml2's tree limit
+of 256 levels: a page nested 100,000 deep is segmented whole.
 
 The install compiles this module with Cython as it is (``hatch_build.py``; ``html.pxd`` makes
 :class:`_Segmenter` an extension type whose fields its callbacks reach without dictionary
