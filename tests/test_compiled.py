@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SMALL_LABELED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 
 from boilersift import compiled
@@ -108,6 +110,30 @@ def test_the_segmenter_is_the_same(monkeypatch):
     monkeypatch.setattr(source, "_libxml2", None)
     for page, (fast, from_source) in zip(pages, straight):
         assert fast == from_source == segmented(html, page) == segmented(source, page)
+
+
+# Markup made of pieces that parse in different ways: tags of each kind the segmenter tells
+# apart, attributes it reads and others, entities, raw-text elements left open, stray "<" and "&".
+MARKUP = st.lists(st.sampled_from([
+    "<p>", "</p>", "<div class='comment hidden-xs'>", "</div>", "<a href='/x' id=a>", "</a>", "<br>", "<b>", "</b>",
+    "<ol start=2>", "<li>", "</ol>", "<table>", "<td colspan=3>", "<pre>", "</pre>", "<script>", "</script>",
+    "<title>", "<textarea>", "<!--", "-->", "<![CDATA[", "]]>", "<?x?>", "<html>", "<body>", "</html>", "&amp;",
+    "&#0;", "&bogus", "<", ">", "&", "\x00", "\ufffd", " ", "\n", "word", "Wört", "中文", "🙂", "<x-y z=1>",
+    "<svg>", "<p style='display:none' hidden aria-hidden=true role=navigation itemprop=author>",
+]), max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKUP | st.text(max_size=200))
+def test_the_parse_events_are_the_same_either_way(page):
+    """libxml2's events handed over straight and through lxml's parser target give the same
+    blocks, or the same error, on any markup."""
+    straight = segmented(html, page)
+    saved, html._libxml2 = html._libxml2, None
+    try:
+        assert segmented(html, page) == straight
+    finally:
+        html._libxml2 = saved
 
 
 @pytest.mark.parametrize("make", [
