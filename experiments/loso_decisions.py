@@ -79,6 +79,12 @@ class ScoredPage(NamedTuple):
     extra: Any = None
 
 
+# The cache pickles ScoredPage as loso_decisions.ScoredPage, also when this file runs as a script,
+# so that the scripts that import it read the same cache.
+ScoredPage.__module__ = "loso_decisions"
+sys.modules.setdefault("loso_decisions", sys.modules[__name__])
+
+
 def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
                 extra: Callable[[list[Block]], Any] | None = None) -> dict:
     """{"pages": [ScoredPage], "models": [...]}, from the cache when it was made by the same models

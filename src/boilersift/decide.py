@@ -1,6 +1,6 @@
 """Probabilities -> decisions: what is decided for a page as a whole, after the classifier.
 
-The classifier scores each line with its neighbours in view. Three things are then
+The classifier scores each line with its neighbours in view. These are then
 decided over the page, by rule, because the training gold cannot teach them, each
 measured on the dev pages (docs/how-it-works.md, "Decisions over the page"), and each
 switched by a field of :class:`DecisionConfig`:
@@ -13,7 +13,9 @@ switched by a field of :class:`DecisionConfig`:
 3. the article's headline, just above its first content line, is content
    (:func:`headline`), although the gold of most training pages leaves it out;
 4. the comment thread under an article is noise, a forum's posts are left to the model, or
-   threads are excluded or included as asked (:func:`comment_verdict`).
+   threads are excluded or included as asked (:func:`comment_verdict`);
+5. a page of another kind than an article (a listing, a product, ...) is cut a little lower
+   (:data:`KIND_MARGIN`).
 
 :func:`decide` applies them all to one page.
 """
@@ -59,6 +61,11 @@ ARTICLE_WORDS = 50
 # The kinds of page (Model.page_types) whose comment-classed blocks are posts, not comments
 # on something else: left to the model.
 THREAD_KINDS = frozenset({"forum"})
+# On a page of another kind than an article (Model.page_types: a listing, a product, a forum,
+# documentation, a service page, a collection), a block is content from this much under the
+# threshold: more of such a page is content, in shorter blocks less like an article's prose, which
+# the classifier scores lower (leave one source out: experiments/results/loso_kind_threshold.md).
+KIND_MARGIN = 0.1
 # Lines that take their sentence on: lower case, or a clitic or punctuation ("'s criticism of").
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
@@ -75,6 +82,7 @@ class DecisionConfig:
     headline: bool = True  # the title-shaped line just above the first content line is content
     main_region: bool = True  # a larger page on which nothing is content keeps its main region
     comments: str = "auto"  # comment threads: dropped under an article, or "exclude" / "include" them (COMMENTS)
+    kind_margin: float = KIND_MARGIN  # content from threshold - kind_margin on a page that is no article
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
@@ -82,6 +90,8 @@ class DecisionConfig:
 
 
 DEFAULT_DECISIONS = DecisionConfig()
+# A text model's decisions: the lower threshold by kind of page is measured on HTML models only.
+TEXT_DECISIONS = DecisionConfig(kind_margin=0.0)
 
 
 class Decision(NamedTuple):
@@ -273,10 +283,13 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            kind: str | None = None, words: np.ndarray | None = None,
            content: tuple[np.ndarray, np.ndarray] | None = None) -> Decision:
     """The decisions over one page, given the classifier's probabilities of its blocks (and, for
-    an HTML page, which of them sit in a comment thread, and the kind of page if known).
+    an HTML page, which of them sit in a comment thread, and the kind of page if known: a page of
+    another kind than "article" is cut `config.kind_margin` under `threshold`).
     `words` and `content`, the lines' :func:`count_words` and content words
     (:func:`~boilersift.features.featurize.content_word_ids`), are computed here if not given."""
     words = count_words(texts) if words is None else words
     smoothed = smooth_runs(texts, probabilities, config, words)
+    if kind is not None and kind != "article":
+        threshold -= config.kind_margin
     keep = content_mask(texts, smoothed, threshold, config, words, content)
     return Decision(smoothed, comment_verdict(texts, keep, in_comments, config, kind, words))

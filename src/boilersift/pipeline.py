@@ -24,6 +24,7 @@ from .blocks.text import Block, segment_lines, segment_text
 from .decide import (
     DEFAULT_DECISIONS,
     LABELS,
+    TEXT_DECISIONS,
     Decision,
     DecisionConfig,
     decide,
@@ -125,11 +126,13 @@ class Model:
     """
 
     def __init__(self, classifier: Stages, threshold: float = DEFAULT_THRESHOLD, manifest: dict | None = None,
-                 decisions: DecisionConfig = DEFAULT_DECISIONS) -> None:
+                 decisions: DecisionConfig | None = None) -> None:
         self.classifier = classifier
         self.threshold = threshold
         self.manifest = manifest if manifest is not None else {}
-        self.decisions = decisions
+        # None: DEFAULT_DECISIONS for HTML pages, TEXT_DECISIONS for text scrapes
+        self.decisions = decisions if decisions is not None else \
+            DEFAULT_DECISIONS if classifier.input_format == "html" else TEXT_DECISIONS
 
     @property
     def input_format(self) -> str:
