@@ -264,3 +264,25 @@ def test_code_comments_are_no_thread(tiny_model):
     assert [b.dom.signals & comment > 0 for b in blocks] == [False, True, True]  # the code says "comment" too
     assert comment_threads(blocks).tolist() == [False, False, True]
     assert comment_threads([]) is None
+
+
+@pytest.mark.parametrize("kind, margin, kept", [
+    (None, 0.1, False),        # kind unknown: the threshold as it is
+    ("article", 0.1, False),   # an article: the threshold as it is
+    ("listing", 0.1, True),    # another kind: 0.1 lower, so 0.45 is content at 0.5
+    ("product", 0.0, False),   # no margin (a text model's decisions)
+    ("forum", 0.04, False),    # 0.46 still above 0.45
+], ids=["no kind", "article", "listing", "no margin", "small margin"])
+def test_pages_that_are_no_article_are_cut_lower(kind, margin, kept):
+    texts = ["A block of a page scored just under the threshold, at 0.45 here."]
+    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
+                            kind_margin=margin)
+    assert decide(texts, np.array([0.45]), 0.5, config, kind=kind).keep.tolist() == [kept]
+
+
+def test_only_html_models_cut_lower_by_kind(tiny_model):
+    from boilersift import Model
+    from boilersift.decide import DEFAULT_DECISIONS, KIND_MARGIN, TEXT_DECISIONS
+
+    assert tiny_model.decisions == TEXT_DECISIONS and TEXT_DECISIONS.kind_margin == 0.0
+    assert Model.load(input_format="html").decisions == DEFAULT_DECISIONS and DEFAULT_DECISIONS.kind_margin == KIND_MARGIN
