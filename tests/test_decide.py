@@ -285,4 +285,5 @@ def test_only_html_models_cut_lower_by_kind(tiny_model):
     from boilersift.decide import DEFAULT_DECISIONS, KIND_MARGIN, TEXT_DECISIONS
 
     assert tiny_model.decisions == TEXT_DECISIONS and TEXT_DECISIONS.kind_margin == 0.0
-    assert Model.load(input_format="html").decisions == DEFAULT_DECISIONS and DEFAULT_DECISIONS.kind_margin == KIND_MARGIN
+    assert Model.load(input_format="html").decisions == DEFAULT_DECISIONS
+    assert DEFAULT_DECISIONS.kind_margin == KIND_MARGIN
