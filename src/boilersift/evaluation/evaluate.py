@@ -49,6 +49,18 @@ def page_probabilities(model: Model, pages: list[LabeledPage], progress: bool = 
             for p in tqdm(pages, desc="scoring", unit="page", disable=None if progress else True)]
 
 
+def page_verdicts(model: Model, pages: list[LabeledPage], threshold: float,
+                  progress: bool = False) -> tuple[list[np.ndarray], list[list[int]]]:
+    """What `predict` reports of each page at `threshold`: its lines' probabilities and which are
+    content, with every decision over the page (the kind of page and comment threads included)."""
+    from tqdm import tqdm
+
+    verdicts = [model.verdicts([p.blocks], threshold)[0].lines
+                for p in tqdm(pages, desc="scoring", unit="page", disable=None if progress else True)]
+    return ([np.array([line.probability for line in lines], dtype=np.float64) for lines in verdicts],
+            [[int(line.is_content) for line in lines] for lines in verdicts])
+
+
 def _content_text(page: LabeledPage, keep: np.ndarray | list[int]) -> str:
     return "\n".join(b.text for b, k in zip(page.blocks, keep) if k)
 
@@ -208,10 +220,9 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     models = {PRIMARY: models} if isinstance(models, Model) else dict(models)
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
-    probabilities = {name: page_probabilities(model, pages, progress) for name, model in models.items()}
-    systems = {name: [content_mask(page.texts, p, cuts[name], models[name].decisions).astype(int).tolist()
-                     for page, p in zip(pages, probabilities[name])]
-               for name in models}
+    verdicts = {name: page_verdicts(model, pages, cuts[name], progress) for name, model in models.items()}
+    probabilities = {name: probabilities for name, (probabilities, _) in verdicts.items()}
+    systems = {name: keep for name, (_, keep) in verdicts.items()}
     for name, rule in BASELINES.items():
         systems[name] = [[rule(b.text) for b in page.blocks] for page in pages]
     report = {
