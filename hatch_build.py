@@ -1,7 +1,8 @@
-"""Compiles two modules with Cython when a wheel is built, so that ``pip install .`` gives them:
+"""Compiles three modules with Cython when a wheel is built, so that ``pip install .`` gives them:
 the per-line loops of src/boilersift/_compiled.pyx (the tree walk, the word hashing, the scans of
 the features), the HTML segmenter, src/boilersift/blocks/html.py itself (typed by html.pxd
-beside it), and src/boilersift/blocks/_libxml2.pyx, which hands it libxml2's parse events. Where they cannot be compiled (no C compiler) the install goes on with a warning and
+beside it), and src/boilersift/blocks/_libxml2.pyx, which hands it libxml2's parse events.
+Where they cannot be compiled (no C compiler) the install goes on with a warning and
 predicting computes the same in numpy and plain Python, slower.
 
     python hatch_build.py    # build them next to their sources, for working from src/ (after editing either)

@@ -197,11 +197,11 @@ cdef void _on_start(void* ctx, const xmlChar* name, const xmlChar** atts) noexce
     if target.error is not None:
         return
     try:
-        attributes = _read_attributes(atts) if atts != NULL else _NO_ATTRIBUTES
+        tag, attributes = _tag(name), _read_attributes(atts) if atts != NULL else _NO_ATTRIBUTES
         if target.segmenter is not None:
-            target.segmenter.start(_tag(name), attributes)
+            target.segmenter.start(tag, attributes)
         else:
-            target.start(_tag(name), attributes)
+            target.start(tag, attributes)
     except BaseException as exc:
         target.error = exc
         _stop(ctxt)
@@ -213,10 +213,11 @@ cdef void _on_end(void* ctx, const xmlChar* name) noexcept with gil:
     if target.error is not None:
         return
     try:
+        tag = _tag(name)
         if target.segmenter is not None:
-            target.segmenter.end(_tag(name))
+            target.segmenter.end(tag)
         else:
-            target.end(_tag(name))
+            target.end(tag)
     except BaseException as exc:
         target.error = exc
         _stop(ctxt)
@@ -228,10 +229,11 @@ cdef void _on_data(void* ctx, const xmlChar* text, int length) noexcept with gil
     if target.error is not None:
         return
     try:
+        decoded = PyUnicode_DecodeUTF8(<const char*>text, length, NULL)
         if target.segmenter is not None:  # its `data` is its pending list's append
-            target.segmenter.pending.append(PyUnicode_DecodeUTF8(<const char*>text, length, NULL))
+            target.segmenter.pending.append(decoded)
         else:
-            target.data(PyUnicode_DecodeUTF8(<const char*>text, length, NULL))
+            target.data(decoded)
     except BaseException as exc:
         target.error = exc
         _stop(ctxt)

@@ -427,9 +427,8 @@ def close_raw_text(html: str) -> str:
 
 def _parse(html: str, segmenter: _Segmenter) -> list[Block]:
     """`html` parsed by libxml2 into `segmenter`'s blocks: its events handed over straight by the
-    compiled :mod:`._libxml2` where the install built it for lxml's libxml2 (``_libxml2``
-    is then not None), else by lxml's parser
-    target (the same events, slower)."""
+    compiled :mod:`._libxml2` where the install built it for lxml's libxml2 (``_libxml2`` is then
+    not None), else by lxml's parser target (the same events, slower)."""
     if _libxml2 is not None and _libxml2.load(etree.__file__, etree.LIBXML_VERSION):
         _libxml2.feed(html, segmenter, READ_ATTRIBUTES)
         return segmenter.close()
