@@ -73,5 +73,6 @@ def build(root: Path, modules: dict[str, str], in_place: bool, libxml2: bool = F
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
-    for path in (build(here, MODULES, in_place=True) | build(here, LIBXML2_MODULES, in_place=True, libxml2=True)).values():
+    built = build(here, MODULES, in_place=True) | build(here, LIBXML2_MODULES, in_place=True, libxml2=True)
+    for path in built.values():
         print(path)
