@@ -23,6 +23,9 @@ from cpython.unicode cimport (
     Py_UNICODE_ISLOWER,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
+    PyUnicode_DATA,
+    PyUnicode_KIND,
+    PyUnicode_READ,
 )
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint32_t
@@ -402,15 +405,19 @@ def content_word_pairs(list pages, stop_words):
         free(last_row)
 
 
-def line_shapes(list texts, list lows, frozenset stop_words, str terminal, str bullet, str strip):
+def line_shapes(list texts, list lows, frozenset stop_words, Py_ssize_t longest, str terminal, str bullet,
+                str strip):
     """``features.featurize._line_shapes``: per line, its words (``str.split()``), whether it ends
     in `terminal` or ":", starts upper or lower case, with other punctuation or a `bullet`, has a
     "|", and the shares of its words that start upper case and of its lower-cased words that are
-    stop words once `strip` characters are stripped from their ends."""
+    stop words once `strip` characters are stripped from their ends (`longest`: the characters of
+    the longest stop word; a longer word is looked up in no set)."""
     cdef Py_ssize_t n = len(texts), i, j, length, start, end, words, title, stop
     cdef str text, low
     cdef Py_UCS4 code, first, last
     cdef bint in_word, pipe
+    cdef unsigned int kind
+    cdef void* data
     out = np.zeros((n, 10))
     cdef double[:, ::1] rows = out
     for i in range(n):
@@ -420,8 +427,7 @@ def line_shapes(list texts, list lows, frozenset stop_words, str terminal, str b
             raise ValueError("a line without text")
         words = title = 0
         in_word = pipe = False
-        for j in range(length):
-            code = text[j]
+        for code in text:
             if Py_UNICODE_ISSPACE(code):
                 in_word = False
                 continue
@@ -432,19 +438,20 @@ def line_shapes(list texts, list lows, frozenset stop_words, str terminal, str b
             pipe |= code == u"|"
         stop = 0
         length = len(low)
+        kind, data = PyUnicode_KIND(low), PyUnicode_DATA(low)  # read in place: no checks per character
         j = 0
         while j < length:
-            while j < length and Py_UNICODE_ISSPACE(low[j]):
+            while j < length and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
                 j += 1
             start = j
-            while j < length and not Py_UNICODE_ISSPACE(low[j]):
+            while j < length and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
                 j += 1
             end = j
-            while start < end and low[start] in strip:
+            while start < end and PyUnicode_READ(kind, data, start) in strip:
                 start += 1
-            while end > start and low[end - 1] in strip:
+            while end > start and PyUnicode_READ(kind, data, end - 1) in strip:
                 end -= 1
-            if end > start and low[start:end] in stop_words:
+            if 0 < end - start <= longest and low[start:end] in stop_words:
                 stop += 1
         first, last = text[0], text[len(text) - 1]
         rows[i, 0] = words
@@ -514,6 +521,7 @@ cdef class Scanner:
     first 256 code points; the longest phrase that fits wins, and the scan goes on after it).
     Phrases name their category by its number, from 0 to `n_categories` - 1."""
     cdef Py_UCS4[::1] marks
+    cdef const unsigned char[::1] ascii_marks  # of the first 128 code points, which are marks
     cdef Py_ssize_t[::1] first_edge, edge_count, category, edge_child
     cdef Py_UCS4[::1] edge_code
     cdef const unsigned char[::1] latin
@@ -540,6 +548,7 @@ cdef class Scanner:
         self.category, self.edge_child = np.array(categories, dtype=np.intp), np.array(children, dtype=np.intp)
         self.edge_code = np.array(codes, dtype=np.uint32)
         self.marks = np.array([ord(char) for char in marks], dtype=np.uint32)
+        self.ascii_marks = bytes(chr(code) in marks for code in range(128))
         self.latin = latin
         self.n_categories = n_categories
 
@@ -557,15 +566,16 @@ cdef class Scanner:
         return self.edge_child[low] if low < self.first_edge[node] + self.edge_count[node] \
             and self.edge_code[low] == code else -1
 
-    cdef Py_ssize_t _phrase_end(self, str low, Py_ssize_t p, Py_ssize_t n, Py_ssize_t* category):
-        """The end of the longest phrase at low[p] that no latin character follows; -1: none."""
+    cdef Py_ssize_t _phrase_end(self, unsigned int kind, void* low, Py_ssize_t p, Py_ssize_t n, Py_ssize_t* category):
+        """The end of the longest phrase at low[p] (a str's `kind` and data) that no latin character
+        follows; -1: none."""
         cdef Py_ssize_t node = 0, i = p, end = -1
         while i < n:
-            node = self._child(node, low[i])
+            node = self._child(node, PyUnicode_READ(kind, low, i))
             if node < 0:
                 break
             i += 1
-            if self.category[node] >= 0 and (i == n or not self._latin(low[i])):
+            if self.category[node] >= 0 and (i == n or not self._latin(PyUnicode_READ(kind, low, i))):
                 end, category[0] = i, self.category[node]
         return end
 
@@ -576,6 +586,8 @@ cdef class Scanner:
         cdef Py_ssize_t n = len(texts), i, j, length, end, category = -1, k
         cdef str text, low
         cdef Py_UCS4 code
+        cdef unsigned int kind
+        cdef void* data  # the characters of `text` or `low`, read in place (no checks per character)
         sentences_out, dated_out = np.zeros(n), np.zeros(n)
         lex_out = np.zeros((n, self.n_categories + 2))
         cdef double[::1] sentences = sentences_out, dated = dated_out
@@ -583,23 +595,28 @@ cdef class Scanner:
         for i in range(n):
             text = texts[i]
             length = len(text)
+            kind, data = PyUnicode_KIND(text), PyUnicode_DATA(text)
             for j in range(length):
-                code = text[j]
-                for k in range(self.marks.shape[0]):
-                    if code == self.marks[k]:
-                        if j + 1 == length or Py_UNICODE_ISSPACE(text[j + 1]):
-                            sentences[i] += 1
-                        break
-                if not dated[i] and Py_UNICODE_ISDECIMAL(code) \
-                        and (j == 0 or not (Py_UNICODE_ISALNUM(text[j - 1]) or text[j - 1] == u"_")) \
-                        and _dated_at(text, j, length):
+                code = PyUnicode_READ(kind, data, j)
+                if code < 128 and not self.ascii_marks[code]:  # most characters: no mark
+                    pass
+                else:
+                    for k in range(self.marks.shape[0]):
+                        if code == self.marks[k]:
+                            if j + 1 == length or Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j + 1)):
+                                sentences[i] += 1
+                            break
+                if not dated[i] and Py_UNICODE_ISDECIMAL(code) and (j == 0 or not (
+                        Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, j - 1))
+                        or PyUnicode_READ(kind, data, j - 1) == u"_")) and _dated_at(text, j, length):
                     dated[i] = 1.0
             low = lows[i]
             length = len(low)
+            kind, data = PyUnicode_KIND(low), PyUnicode_DATA(low)
             j = 0
             while j < length:
-                if j == 0 or not self._latin(low[j - 1]):
-                    end = self._phrase_end(low, j, length, &category)
+                if j == 0 or not self._latin(PyUnicode_READ(kind, data, j - 1)):
+                    end = self._phrase_end(kind, data, j, length, &category)
                     if end > j:
                         lex[i, category] = 1.0
                         lex[i, self.n_categories + 1] += end - j
@@ -632,7 +649,7 @@ cdef class CharClasses:
         self.table = table
 
     def counts(self, list texts):
-        cdef Py_ssize_t n = len(texts), i, j, c, columns = self.n_classes + 1
+        cdef Py_ssize_t n = len(texts), i, c, columns = self.n_classes + 1
         cdef unsigned char mask
         cdef Py_UCS4 code
         cdef str text
@@ -640,8 +657,7 @@ cdef class CharClasses:
         cdef int64_t[:, ::1] counts = out
         for i in range(n):
             text = texts[i]
-            for j in range(len(text)):
-                code = text[j]
+            for code in text:
                 mask = self.table[code] if code < 0x10000 else (1 << self.n_classes)
                 if mask:
                     for c in range(columns):

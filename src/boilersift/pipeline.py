@@ -85,9 +85,10 @@ def _location(block: Block) -> tuple[str, str]:
     return (block.dom.tag, block.dom.path) if block.dom else ("", "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineResult:
-    """The verdict on one line of a scrape."""
+    """The verdict on one line of a scrape. (Not frozen: a frozen dataclass costs four times as
+    much to make, and predict makes one per line; CHANGELOG.)"""
 
     text: str
     line_no: int  # line of a text scrape; block number of an HTML page
@@ -102,7 +103,7 @@ class LineResult:
         return LABELS[self.is_content]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ExplainedLine(LineResult):
     """A line's verdict with the features that moved its probability most (:meth:`Model.explain`);
     a subclass, so that `classify` builds exactly what it built before."""
@@ -204,8 +205,9 @@ class Model:
         verdicts = []
         for page, probabilities, kind, counted in zip(pages, scored, kinds, _counted(pages, columns)):
             decision = self.decide(page, probabilities, threshold, kind, counted)
-            lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
-                     for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
+            rows = zip(page, decision.probabilities.tolist(), decision.keep.tolist())  # Python values: cheaper
+            lines = ([LineResult(b.text, b.line_no, p, k, b.dom.tag, b.dom.path, b.dom) for b, p, k in rows]
+                     if page and page[0].dom is not None else [LineResult(b.text, b.line_no, p, k) for b, p, k in rows])
             verdicts.append(PageVerdict(lines, kind))
         return verdicts
 

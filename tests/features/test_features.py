@@ -361,6 +361,25 @@ def test_score_context_sees_neighbours():
     assert row[names.index("s_below3")] == pytest.approx(0.8)
 
 
+@pytest.mark.parametrize("lengths", [[1], [3, 1, 40], [0, 7, 0, 2], [100, 35]])
+def test_score_context_of_several_pages_is_each_page_to_the_bit(lengths):
+    from boilersift.features.featurize import score_context
+
+    scores = np.random.default_rng(len(lengths)).random(sum(lengths))
+    pages = np.split(scores, np.cumsum(lengths)[:-1])
+    one_by_one = np.vstack([score_context(page) for page in pages])
+    assert np.array_equal(score_context(scores, lengths), one_by_one)
+
+
+@pytest.mark.parametrize("n, radius", [(1, 5), (4, 5), (11, 5), (30, 5), (9, 1), (20, 3)])
+def test_window_max_is_the_maximum_of_each_window(n, radius):
+    from boilersift.features.featurize import _window_max
+
+    column = np.random.default_rng(n).random(n)
+    expected = [column[max(i - radius, 0):i + radius + 1].max() for i in range(n)]
+    assert np.array_equal(_window_max(column, radius), expected)
+
+
 @pytest.mark.parametrize("texts, scores, expected", [
     # a stranded paragraph shares the article's words ("swap", "Russia/Russian" by the 6-char stem)
     (["The Kremlin discussed a prisoner swap with Russia", "by Taboola",

@@ -242,13 +242,17 @@ def _scans(texts: list[str], lows: list[str]) -> tuple[np.ndarray, np.ndarray, n
     return sentences, dated, lex
 
 
+_LONGEST_STOP_WORD = max(map(len, STOP_WORDS))
+_TERMINAL, _BULLET = "".join(sorted(TERMINAL)), "".join(sorted(BULLET))
+
+
 def _line_shapes(texts: list[str], lows: list[str]) -> np.ndarray:
     """Per line (non-empty; `lows` lower-cased): its words, whether it ends in TERMINAL or ":",
     starts upper or lower case, with other punctuation or a BULLET, has a "|", and the shares of
     its words that start upper case and of its words that are stop words (once STRIP_PUNCT is
     stripped from their ends). Compiled where the install built it (:mod:`boilersift.compiled`)."""
     if compiled.loops is not None:
-        return compiled.loops.line_shapes(texts, lows, STOP_WORDS, "".join(TERMINAL), "".join(BULLET), STRIP_PUNCT)
+        return compiled.loops.line_shapes(texts, lows, STOP_WORDS, _LONGEST_STOP_WORD, _TERMINAL, _BULLET, STRIP_PUNCT)
     per_line: list[tuple] = []  # built as Python tuples: item assignment into numpy costs more
     is_stop_word = STOP_WORDS.__contains__
     for text, low in zip(texts, lows):
@@ -343,9 +347,16 @@ def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
 
 
 def _window_max(column: np.ndarray, radius: int) -> np.ndarray:
-    """Maximum of column over [i - radius, i + radius], clipped at the page edges."""
-    padded = np.concatenate((np.full(radius, -np.inf), column, np.full(radius, -np.inf)))
-    return np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
+    """Maximum of column over [i - radius, i + radius], clipped at the page edges: maxima of
+    windows of 1, 2, 4, ... values, then of two overlapping ones (a few numpy calls per page,
+    where `sliding_window_view` costs more than the rest of the context features)."""
+    width = 2 * radius + 1
+    out = np.concatenate((np.full(radius, -np.inf), column, np.full(radius, -np.inf)))
+    span = 1  # out[i]: the maximum of `span` values from i
+    while 2 * span <= width:
+        out = np.maximum(out[:-span], out[span:])
+        span *= 2
+    return np.maximum(out[:len(out) - (width - span)], out[width - span:]) if span < width else out
 
 
 def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
@@ -570,21 +581,36 @@ def score_context_names(prefix: str) -> tuple[str, ...]:
             + (f"{prefix}_page_mean", f"{prefix}_page_max"))
 
 
-def score_context(scores: np.ndarray) -> np.ndarray:
-    """Context features of one page's per-line scores, one row per line."""
+def score_context(scores: np.ndarray, lengths: Sequence[int] | None = None) -> np.ndarray:
+    """Context features of per-line scores, one row per line; `lengths`: the lines of each page
+    the scores run over (default: one page), as context never crosses a page. All pages in one
+    set of numpy calls; the values are those of a page at a time, to the bit (each page's
+    running sum and mean computed on its own)."""
     n = len(scores)
     if n == 0:
         return np.zeros((0, len(score_context_names("s"))))
-    columns = [scores] + [_shift(scores, o) for o in SCORE_OFFSETS]
-    cumulative = np.concatenate(([0.0], np.cumsum(scores)))
-    idx = np.arange(n)
+    sizes = np.array([n] if lengths is None else lengths, dtype=np.intp)
+    starts = np.cumsum(sizes) - sizes
+    pieces = np.split(scores, starts[1:])
+    page = np.repeat(np.arange(len(sizes)), sizes)
+    size = sizes[page]
+    row = np.arange(n)
+    idx = row - starts[page]  # the line's place on its page
+    columns = [scores] + [np.where((idx + o >= 0) & (idx + o < size), scores[np.clip(row + o, 0, n - 1)], -1.0)
+                          for o in SCORE_OFFSETS]
+    # Each page's running sum, after a 0 of its own: the page's k-th entry starts at `base` + k.
+    cumulative = np.concatenate([part for piece in pieces for part in ((0.0,), np.cumsum(piece))])
+    base = row - idx + page
     for radius in SCORE_WINDOWS:
-        lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, n)
-        above = (cumulative[idx] - cumulative[lo]) / np.maximum(idx - lo, 1)
-        below = (cumulative[hi] - cumulative[idx + 1]) / np.maximum(hi - idx - 1, 1)
+        lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, size)
+        above = (cumulative[base + idx] - cumulative[base + lo]) / np.maximum(idx - lo, 1)
+        below = (cumulative[base + hi] - cumulative[base + idx + 1]) / np.maximum(hi - idx - 1, 1)
         columns += [np.where(idx > lo, above, -1.0), np.where(hi > idx + 1, below, -1.0),
-                    (cumulative[hi] - cumulative[lo]) / (hi - lo)]
-    columns += [np.full(n, scores.mean()), np.full(n, scores.max())]
+                    (cumulative[base + hi] - cumulative[base + lo]) / (hi - lo)]
+    held = sizes > 0
+    means = np.zeros(len(sizes))
+    means[held] = [piece.mean() for piece in pieces if len(piece)]
+    columns += [means[page], np.maximum.reduceat(scores, starts[held])[np.cumsum(held)[page] - 1]]
     return np.column_stack(columns)
 
 

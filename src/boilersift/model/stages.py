@@ -91,7 +91,7 @@ def across_pages(rows: np.ndarray, ids: np.ndarray, pages: list[slice]) -> np.nd
 
 def contexts(scores: np.ndarray, pages: list[slice]) -> np.ndarray:
     """The context of a per-line score on each page (:func:`features.score_context`)."""
-    return np.vstack([score_context(scores[page]) for page in pages])
+    return score_context(scores, [page.stop - page.start for page in pages])
 
 
 def first_pass_input(shallow: np.ndarray, word_scores: np.ndarray, pages: list[slice]) -> np.ndarray:
