@@ -371,6 +371,15 @@ def test_score_context_of_several_pages_is_each_page_to_the_bit(lengths):
     assert np.array_equal(score_context(scores, lengths), one_by_one)
 
 
+@pytest.mark.parametrize("n", [1, 4, 11, 30])
+def test_window_means_of_several_columns_are_each_column_to_the_bit(n):
+    from boilersift.features.featurize import _window_mean
+
+    columns = np.log1p(np.random.default_rng(n).random((n, 3)) * 100)
+    together = _window_mean(columns, 5)
+    assert all(np.array_equal(together[:, i], _window_mean(np.ascontiguousarray(columns[:, i]), 5)) for i in range(3))
+
+
 @pytest.mark.parametrize("n, radius", [(1, 5), (4, 5), (11, 5), (30, 5), (9, 1), (20, 3)])
 def test_window_max_is_the_maximum_of_each_window(n, radius):
     from boilersift.features.featurize import _window_max

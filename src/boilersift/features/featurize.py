@@ -339,11 +339,13 @@ def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
 
 
 def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of column over [i - radius, i + radius], clipped at the page edges."""
-    padded = np.concatenate(([0.0], np.cumsum(column)))
-    idx = np.arange(len(column))
-    lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, len(column))
-    return (padded[hi] - padded[lo]) / (hi - lo)
+    """Mean of column over [i - radius, i + radius], clipped at the page edges (of each column of
+    a 2-D `column`: the same sums, in the same order, as one column at a time)."""
+    n = len(column)
+    padded = np.cumsum(np.concatenate((np.zeros((1, *column.shape[1:])), column)), axis=0)
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, n)
+    return (padded[hi] - padded[lo]) / (hi - lo).reshape(-1, *([1] * (column.ndim - 1)))
 
 
 def _window_max(column: np.ndarray, radius: int) -> np.ndarray:
@@ -376,24 +378,28 @@ def _distance_to(mask: np.ndarray, direction: int) -> np.ndarray:
     return np.where(found, np.minimum(distance, 50), 50).astype(np.float64)
 
 
+_NEIGHBOUR_COLUMNS = [(SHAPE_NAMES + LEXICON_NAMES).index(name) for name in NEIGHBOUR_BASE]  # of `base`
+_WINDOW_MEAN_COLUMNS = [(SHAPE_NAMES + LEXICON_NAMES).index(name) for name in ("log_words", "ends_terminal", "lex_any")]
+
+
 def _context_features(base: np.ndarray, page: np.ndarray) -> np.ndarray:
-    columns = []
-    neighbour_cols = [SHARED_NAMES.index(name) for name in NEIGHBOUR_BASE]
-    neighbours = np.column_stack([base, page])[:, neighbour_cols]
-    for offset in OFFSETS:
-        columns.append(_shift(neighbours, offset))
+    """The neighbours of each block, a few each way, and what surrounds it (`base`: the shape
+    and lexicon features, `page`: the page features)."""
+    n, reach = len(base), max(map(abs, OFFSETS))
+    padded = np.full((n + 2 * reach, len(NEIGHBOUR_BASE)), -1.0)  # -1 past the page edges
+    padded[reach:reach + n] = base[:, _NEIGHBOUR_COLUMNS]
+    columns = [padded[reach + offset:reach + offset + n] for offset in OFFSETS]
     log_words = base[:, SHAPE_NAMES.index("log_words")]
     terminal = base[:, SHAPE_NAMES.index("ends_terminal")]
-    lex_any = base[:, SHARED_NAMES.index("lex_any")]
     starts_lower = base[:, SHAPE_NAMES.index("starts_lower")]
     starts_punct = base[:, SHAPE_NAMES.index("starts_punct")]
     prose = page[:, PAGE_NAMES.index("is_prose")]
     # A sentence broken by inline links: this line starts in lower case or with
     # punctuation right after a line that did not end a sentence.
     joins = ((starts_lower + starts_punct) > 0) & (_shift(terminal, -1, 1.0) == 0)
+    means = _window_mean(base[:, _WINDOW_MEAN_COLUMNS], WINDOW)
     columns += [
-        _window_mean(log_words, WINDOW), _window_max(log_words, WINDOW),
-        _window_mean(terminal, WINDOW), _window_mean(lex_any, WINDOW),
+        means[:, 0], _window_max(log_words, WINDOW), means[:, 1], means[:, 2],
         np.log1p(_distance_to(prose > 0, -1)), np.log1p(_distance_to(prose > 0, +1)),
         joins.astype(np.float64), _shift(joins.astype(np.float64), 1, 0.0),
     ]
@@ -528,8 +534,8 @@ def _dom_features(page: _Columns, base: np.ndarray) -> np.ndarray:
         np.log1p(container_chars[container]), container_chars[container] / chars.sum(),
         np.log1p(per_container[container]), container_links[container] / container_chars[container],
         (container == container_chars.argmax()).astype(np.float64),
-        _shift(link_density, -1), _shift(link_density, 1), _window_mean(link_density, WINDOW),
-        _window_mean(content, WINDOW),
+        _shift(link_density, -1), _shift(link_density, 1),
+        _window_mean(np.column_stack([link_density, content]), WINDOW),
         np.log1p(per_path[path]), path_words[path] / page_words,
         np.bincount(path, weights=link_chars)[path] / path_chars[path], path_log_words[path],
         _main_region(dom, page.text, chars, link_chars),
