@@ -149,8 +149,9 @@ def test_the_tree_walk_reaches_the_same_leaves(make, monkeypatch):
     X_new = np.where(random.random(X.shape) < 0.15, np.nan, random.normal(size=X.shape))
     with pytest.raises(ValueError, match="fitted on 5 columns"):
         trees.leaves(X_new[:, :4])  # the compiled walk reads no column past the checked ones
-    fast, slow = both_ways(lambda: trees.leaves(X_new), monkeypatch)
-    assert np.array_equal(fast, slow)
+    fast, slow = both_ways(lambda: (trees.leaves(X_new), trees.predict_proba(X_new)), monkeypatch)
+    assert np.array_equal(fast[0], slow[0])
+    assert np.array_equal(fast[1], slow[1])  # boosted: the leaves' values summed as the walk goes, to the bit
 
 
 def test_the_word_scores_are_the_same(texts, monkeypatch):

@@ -4,7 +4,8 @@
 and Python (``tests/test_compiled.py`` checks both give the same to the bit):
 
 * :func:`leaves`: the tree walk of ``model.predictors.Trees.leaves``, each row down each tree node
-  by node, as scikit-learn's own predictors walk, with no numpy call per tree level;
+  by node, as scikit-learn's own predictors walk, with no numpy call per tree level; and
+  :func:`boosted_sums`, the same walk summing the leaves' values as it goes;
 * :func:`hashed_scores`: ``model.predictors.HashedWords.decision_function``, with no Python string
   per word or bigram and no Python call per term;
 * :func:`content_word_pairs`: ``features.featurize.content_word_ids``, with hash tables in C
@@ -38,16 +39,29 @@ cdef enum:
     ROWS_PER_TREE = 128
 
 
+cdef inline Py_ssize_t _leaf(const double[:, ::1] X, Py_ssize_t row, Py_ssize_t node,
+                             const Py_ssize_t[::1] feature, const double[::1] threshold, const Py_ssize_t[::1] left,
+                             const Py_ssize_t[::1] right, const unsigned char[::1] missing_left) noexcept nogil:
+    """The leaf row `row` of X reaches from `node` down: a node tests ``X[row, feature] <= threshold``;
+    NaN goes left where ``missing_left``; a leaf has ``left < 0``."""
+    cdef double x
+    while left[node] >= 0:
+        x = X[row, feature[node]]
+        if x <= threshold[node] or (x != x and missing_left[node]):
+            node = left[node]
+        else:
+            node = right[node]
+    return node
+
+
 def leaves(const double[:, ::1] X, const Py_ssize_t[::1] feature, const double[::1] threshold,
            const Py_ssize_t[::1] left, const Py_ssize_t[::1] right, const unsigned char[::1] missing_left,
            const Py_ssize_t[::1] roots):
-    """(rows, trees): the leaf each row of X reaches in each tree. A node tests
-    ``X[row, feature] <= threshold``; NaN goes left where ``missing_left``; a leaf has ``left < 0``.
-    The caller checks the arrays (``Trees._check``) and X's columns. Rows go through the trees
-    in blocks of ROWS_PER_TREE, tree by tree, so that a tree's nodes stay in the cache
-    (1.2-1.7x faster than each row through all trees)."""
-    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], row, tree, node, start = 0, stop
-    cdef double x
+    """(rows, trees): the leaf each row of X reaches in each tree (:func:`_leaf`), as scikit-learn's
+    own predictors walk. The caller checks the arrays (``Trees._check``) and X's columns. Rows go
+    through the trees in blocks of ROWS_PER_TREE, tree by tree, so that a tree's nodes stay in the
+    cache (1.2-1.7x faster than each row through all trees)."""
+    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], row, tree, start = 0, stop
     out = np.empty((rows, trees), dtype=np.intp)
     cdef Py_ssize_t[:, ::1] reached = out
     with nogil:
@@ -55,14 +69,26 @@ def leaves(const double[:, ::1] X, const Py_ssize_t[::1] feature, const double[:
             stop = start + ROWS_PER_TREE if start + ROWS_PER_TREE < rows else rows
             for tree in range(trees):
                 for row in range(start, stop):
-                    node = roots[tree]
-                    while left[node] >= 0:
-                        x = X[row, feature[node]]
-                        if x <= threshold[node] or (x != x and missing_left[node]):
-                            node = left[node]
-                        else:
-                            node = right[node]
-                    reached[row, tree] = node
+                    reached[row, tree] = _leaf(X, row, roots[tree], feature, threshold, left, right, missing_left)
+            start = stop
+    return out
+
+
+def boosted_sums(const double[:, ::1] X, const Py_ssize_t[::1] feature, const double[::1] threshold,
+                 const Py_ssize_t[::1] left, const Py_ssize_t[::1] right, const unsigned char[::1] missing_left,
+                 const Py_ssize_t[::1] roots, const double[::1] value, double baseline):
+    """Per row of X, `baseline` plus the `value` of the leaf it reaches in each tree, added tree by
+    tree in order (the sums ``model.predictors.Trees.predict_proba`` makes of :func:`leaves`, to
+    the bit, without the matrix of leaves)."""
+    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], row, tree, start = 0, stop
+    out = np.full(rows, baseline)
+    cdef double[::1] raw = out
+    with nogil:
+        while start < rows:
+            stop = start + ROWS_PER_TREE if start + ROWS_PER_TREE < rows else rows
+            for tree in range(trees):
+                for row in range(start, stop):
+                    raw[row] += value[_leaf(X, row, roots[tree], feature, threshold, left, right, missing_left)]
             start = stop
     return out
 

@@ -196,11 +196,16 @@ class Trees:
             internal = level[~leaf[level]]
             level = np.concatenate([self.left[internal], self.right[internal]])
 
-    def leaves(self, X: np.ndarray) -> np.ndarray:
-        """(rows, trees): the leaf each row reaches in each tree."""
+    def _checked(self, X: np.ndarray) -> np.ndarray:
+        """X as the walk reads it: float64 in rows, of the columns the trees were fitted on."""
         X = np.ascontiguousarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has shape {X.shape}, the trees were fitted on {self.n_features_in_} columns")
+        return X
+
+    def leaves(self, X: np.ndarray) -> np.ndarray:
+        """(rows, trees): the leaf each row reaches in each tree."""
+        X = self._checked(X)
         if not self.boosted:
             X = X.astype(np.float32).astype(np.float64)
         if compiled.loops is not None:
@@ -232,6 +237,10 @@ class Trees:
         return node.reshape(rows, len(self.roots))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        if self.boosted and compiled.loops is not None:  # the same sums, added as the trees are walked
+            return as_columns(logistic(compiled.loops.boosted_sums(self._checked(X), *self._compiled_walk,
+                                                                   np.ascontiguousarray(self.value, dtype=np.float64),
+                                                                   self.baseline)))
         values = self.value[self.leaves(X)]
         if not self.boosted:
             return as_columns(values.mean(axis=1))
