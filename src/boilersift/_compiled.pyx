@@ -624,9 +624,7 @@ cdef class Scanner:
             kind, data = PyUnicode_KIND(text), PyUnicode_DATA(text)
             for j in range(length):
                 code = PyUnicode_READ(kind, data, j)
-                if code < 128 and not self.ascii_marks[code]:  # most characters: no mark
-                    pass
-                else:
+                if code >= 128 or self.ascii_marks[code]:  # most characters: one lookup says no mark
                     for k in range(self.marks.shape[0]):
                         if code == self.marks[k]:
                             if j + 1 == length or Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j + 1)):
