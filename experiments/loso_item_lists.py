@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = [p._replace(threshold=0.5, kind=kinds.get(p.row["id"]) if p.row["source"] == "wcxb" else p.kind)
              for p in cached["pages"]]
     base = evaluate(pages, DEFAULT_DECISIONS)
-    print("| rule | word F1 | change per source | listing | collection | product | article |\n|---|---|---|---|---|---|---|")
     types = ("listing", "collection", "product", "article")
+    print("| rule | word F1 | change per source | " + " | ".join(types) + " |\n" + "|---" * 7 + "|")
     print(f"| none | {base['f1']:.4f} | | " + " | ".join(f"{base['per_page_type'][t]['f1']:.3f}" for t in types) + " |")
     for kind_set in (("listing", "collection"), ("listing", "collection", "product")):
         for run in (3, 5):
