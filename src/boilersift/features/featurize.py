@@ -606,7 +606,7 @@ def score_context(scores: np.ndarray, lengths: Sequence[int] | None = None) -> n
                           for o in SCORE_OFFSETS]
     # Each page's running sum, after a 0 of its own: the page's k-th entry starts at `base` + k.
     cumulative = np.concatenate([part for piece in pieces for part in ((0.0,), np.cumsum(piece))])
-    base = row - idx + page
+    base = starts[page] + page
     for radius in SCORE_WINDOWS:
         lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, size)
         above = (cumulative[base + idx] - cumulative[base + lo]) / np.maximum(idx - lo, 1)
