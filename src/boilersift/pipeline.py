@@ -205,9 +205,8 @@ class Model:
         verdicts = []
         for page, probabilities, kind, counted in zip(pages, scored, kinds, _counted(pages, columns)):
             decision = self.decide(page, probabilities, threshold, kind, counted)
-            rows = zip(page, decision.probabilities.tolist(), decision.keep.tolist())  # Python values: cheaper
-            lines = ([LineResult(b.text, b.line_no, p, k, b.dom.tag, b.dom.path, b.dom) for b, p, k in rows]
-                     if page and page[0].dom is not None else [LineResult(b.text, b.line_no, p, k) for b, p, k in rows])
+            lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
+                     for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
             verdicts.append(PageVerdict(lines, kind))
         return verdicts
 
