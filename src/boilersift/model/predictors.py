@@ -156,6 +156,7 @@ class Trees:
     baseline: float = 0.0  # boosted: the raw score before the first tree
     _walk: tuple = field(init=False, repr=False, compare=False)
     _compiled_walk: tuple = field(init=False, repr=False, compare=False)
+    _compiled_values: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._check()
@@ -167,6 +168,7 @@ class Trees:
         self._compiled_walk = (feature, np.ascontiguousarray(self.threshold, dtype=np.float64),
                           self.left.astype(np.intp), self.right.astype(np.intp),
                           np.ascontiguousarray(self.missing_left, dtype=np.uint8), self.roots.astype(np.intp))
+        self._compiled_values = np.ascontiguousarray(self.value, dtype=np.float64)
 
     @property
     def kind(self) -> str:
@@ -239,8 +241,7 @@ class Trees:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if self.boosted and compiled.loops is not None:  # the same sums, added as the trees are walked
             return as_columns(logistic(compiled.loops.boosted_sums(self._checked(X), *self._compiled_walk,
-                                                                   np.ascontiguousarray(self.value, dtype=np.float64),
-                                                                   self.baseline)))
+                                                                   self._compiled_values, self.baseline)))
         values = self.value[self.leaves(X)]
         if not self.boosted:
             return as_columns(values.mean(axis=1))
