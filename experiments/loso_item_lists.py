@@ -19,7 +19,7 @@ import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 from loso_decisions import evaluate, score_pages, scored_pages_arguments  # noqa: E402
-from loso_kind_threshold import cross_validated_kinds  # noqa: E402
+from loso_kind_threshold import held_out_pages  # noqa: E402
 
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
 from boilersift.features.featurize import feature_names, featurize  # noqa: E402
@@ -48,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     scored_pages_arguments(parser)
     args = parser.parse_args(argv)
     cached = score_pages(args.loso_models, args.datasets, args.cache.with_name("item_lists.pkl"), extra=item_columns)
-    kinds, _ = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz")
-    pages = [p._replace(threshold=0.5, kind=kinds.get(p.row["id"]) if p.row["source"] == "wcxb" else p.kind)
-             for p in cached["pages"]]
+    pages, _ = held_out_pages(cached, args.datasets, 0.5)
     base = evaluate(pages, DEFAULT_DECISIONS)
     types = ("listing", "collection", "product", "article")
     print("| rule | word F1 | change per source | " + " | ".join(types) + " |\n" + "|---" * 7 + "|")

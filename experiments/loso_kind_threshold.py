@@ -57,6 +57,14 @@ def cross_validated_kinds(path: Path, folds: int = 5) -> tuple[dict[str, str], f
     return kinds, float(np.mean([a == b for a, b in named]))
 
 
+def held_out_pages(cached: dict, datasets: Path, threshold: float) -> tuple[list, float]:
+    """The cached held-out pages at one `threshold`, WCXB's with their kinds cross-validated by
+    site (:func:`cross_validated_kinds`), and that accuracy."""
+    kinds, accuracy = cross_validated_kinds(datasets / "wcxb_dev.jsonl.gz")
+    return [p._replace(threshold=threshold, kind=kinds.get(p.row["id"]) if p.row["source"] == "wcxb" else p.kind)
+            for p in cached["pages"]], accuracy
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     scored_pages_arguments(parser)
@@ -65,9 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="one threshold for every model (default 0.5, the shipped HTML model's)")
     args = parser.parse_args(argv)
     cached = score_pages(args.loso_models, args.datasets, args.cache)
-    kinds, accuracy = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz")
-    pages = [p._replace(threshold=args.threshold, kind=kinds.get(p.row["id"]) if p.row["source"] == "wcxb" else p.kind)
-             for p in cached["pages"]]
+    pages, accuracy = held_out_pages(cached, args.datasets, args.threshold)
     systems = {f"kind margin {margin}" + (" (as before)" if margin == 0 else ""):
                evaluate(pages, dataclasses.replace(DEFAULT_DECISIONS, kind_margin=margin)) for margin in MARGINS}
     meta = {"command": shlex.join(["python", "experiments/loso_kind_threshold.py", "--loso-models",
