@@ -22,6 +22,7 @@ from compare_text import DATASETS
 
 from boilersift.cli import DEFAULT_STYLES
 from boilersift.labelled.data import load_pages
+from boilersift.training.estimators import PASS_ESTIMATORS
 from boilersift.training.train import train_model
 
 
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source-balance", type=float, default=0.0,
                         help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
     parser.add_argument("--unfamiliar-rate", type=float, help="train --unfamiliar-rate (default: train's)")
+    parser.add_argument("--estimator", choices=sorted(PASS_ESTIMATORS),
+                        help="train --estimator: the passes' estimator (default: the format's)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     styles = ["dom"] if args.input_format == "html" else DEFAULT_STYLES.split(",")
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         model = train_model(pages, input_format=args.input_format, dev_source=source,
                             source_balance=args.source_balance, folds=args.folds,
-                            unfamiliar_rate=args.unfamiliar_rate)
+                            unfamiliar_rate=args.unfamiliar_rate, estimator=args.estimator)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")
