@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source-balance", type=float, default=0.0,
                         help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
     parser.add_argument("--unfamiliar-rate", type=float, help="train --unfamiliar-rate (default: train's)")
+    parser.add_argument("--seed", type=int, default=0, help="train --seed: which pages tune, which fit")
     parser.add_argument("--estimator", choices=sorted(PASS_ESTIMATORS),
                         help="train --estimator: the passes' estimator (default: the format's)")
     args = parser.parse_args(argv)
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         model = train_model(pages, input_format=args.input_format, dev_source=source,
                             source_balance=args.source_balance, folds=args.folds,
-                            unfamiliar_rate=args.unfamiliar_rate, estimator=args.estimator)
+                            unfamiliar_rate=args.unfamiliar_rate, estimator=args.estimator, seed=args.seed)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")
