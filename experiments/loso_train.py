@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source-balance", type=float, default=0.0,
                         help="train --source-balance: weigh a page of a source of n pages n ** -POWER")
     parser.add_argument("--unfamiliar-rate", type=float, help="train --unfamiliar-rate (default: train's)")
-    parser.add_argument("--seed", type=int, default=0, help="train --seed: which pages tune, which fit")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="train --seed: the augmentation's and the unfamiliar-language pages' draws "
+                             "(HTML models draw nothing)")
     parser.add_argument("--estimator", choices=sorted(PASS_ESTIMATORS),
                         help="train --estimator: the passes' estimator (default: the format's)")
     args = parser.parse_args(argv)
