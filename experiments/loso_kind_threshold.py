@@ -40,19 +40,21 @@ from boilersift.training.estimators import fit_page_type  # noqa: E402
 MARGINS = (0.0, 0.1, 0.2, 0.3)
 
 
-def cross_validated_kinds(path: Path, folds: int = 5) -> tuple[dict[str, str], float]:
-    """The kind of each page of `path` (WCXB) from a page-type stage fitted on the pages of the
-    other sites (`folds` folds by site), and its accuracy on the pages that name their kind."""
-    pages = [p for p in load_pages([path], ["dom"]) if p.blocks]
+def cross_validated_kinds(path: Path, folds: int = 5, input_format: str = "html",
+                          styles: tuple[str, ...] = ("dom",)) -> tuple[dict[tuple[str, str], str], float]:
+    """The kind of each page of `path` (WCXB) in each of `styles`, keyed (id, style), from a
+    page-type stage of `input_format` fitted on the pages of the other sites (`folds` folds by
+    site), and its accuracy on the pages that name their kind."""
+    pages = [p for p in load_pages([path], list(styles)) if p.blocks]
     sites = [p.meta.get("site") or p.id for p in pages]
-    kinds: dict[str, str] = {}
+    kinds: dict[tuple[str, str], str] = {}
     for fit, held in GroupKFold(folds).split(pages, groups=sites):
-        stage = fit_page_type([pages[i] for i in fit], "html")
+        stage = fit_page_type([pages[i] for i in fit], input_format)
         blocks = [block for i in held for block in pages[i].blocks]
         slices = page_slices(blocks)
-        predicted = stage.predict(page_summaries(shallow_features(blocks, slices, "html"), slices))
-        kinds.update({pages[i].id.split("#")[0]: kind for i, kind in zip(held, predicted)})  # "id#dom": its style
-    named = [(kinds[p.id.split("#")[0]], p.meta.get("page_type")) for p in pages
+        predicted = stage.predict(page_summaries(shallow_features(blocks, slices, input_format), slices))
+        kinds.update({tuple(pages[i].id.split("#")): kind for i, kind in zip(held, predicted)})  # "id#style"
+    named = [(kinds[tuple(p.id.split("#"))], p.meta.get("page_type")) for p in pages
              if p.meta.get("page_type") not in (None, "unknown")]
     return kinds, float(np.mean([a == b for a, b in named]))
 
@@ -61,7 +63,8 @@ def held_out_pages(cached: dict, datasets: Path, threshold: float) -> tuple[list
     """The cached held-out pages at one `threshold`, WCXB's with their kinds cross-validated by
     site (:func:`cross_validated_kinds`), and that accuracy."""
     kinds, accuracy = cross_validated_kinds(datasets / "wcxb_dev.jsonl.gz")
-    return [p._replace(threshold=threshold, kind=kinds.get(p.row["id"]) if p.row["source"] == "wcxb" else p.kind)
+    return [p._replace(threshold=threshold,
+                       kind=kinds.get((p.row["id"], "dom")) if p.row["source"] == "wcxb" else p.kind)
             for p in cached["pages"]], accuracy
 
 

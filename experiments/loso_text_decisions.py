@@ -1,0 +1,151 @@
+"""Lower thresholds for text models, on pages that keep little or are no article, measured leave
+one source out.
+
+Every page of ../shared/datasets/ is rendered in both scrape styles and scored once by the text
+model that never saw its source (``experiments/loso_train.py --input-format text``); the scores
+are cached per model (``--cache``, not committed). Each variant of two decisions of
+:class:`boilersift.decide.DecisionConfig` is then scored against the gold (word F1, mean over the
+pages of both styles), overall and per source, page type and language: ``kind_margin`` (a page
+of another kind than an article is cut lower, as HTML models do; the kind from the model's
+page-type stage, or for WCXB, whose model has none, from one fitted on WCXB's other sites as in
+``loso_kind_threshold.py``) and ``thin_share`` / ``thin_margin`` (a page whose blocks at the
+threshold hold less than ``thin_share`` of its characters is cut ``thin_margin`` lower). The
+last table chooses the variant on the other sources' pages and scores it on the held-out
+source's (nested), so that no figure of a source comes from a choice made on it.
+
+    python experiments/loso_text_decisions.py --loso-models experiments/loso/text-*
+
+Writes ``loso_text_decisions.json`` and ``.md`` into --output-dir.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import json  # noqa: E402
+import pickle  # noqa: E402
+import shlex  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, markdown  # noqa: E402
+from loso_kind_threshold import cross_validated_kinds  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from boilersift import Model  # noqa: E402
+from boilersift.cli import DEFAULT_STYLES  # noqa: E402
+from boilersift.decide import TEXT_DECISIONS, DecisionConfig  # noqa: E402
+from boilersift.labelled.data import label_record, read_jsonl  # noqa: E402
+from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
+
+CACHE = Path(__file__).resolve().parent / "loso" / "text_scores"
+SHARES = (0.1, 0.2, 1.01)  # 1.01: every page (the threshold lowered throughout)
+MARGINS = (0.1, 0.15, 0.2)
+KIND_MARGINS = (0.05, 0.1, 0.15)
+BASELINE = "as shipped"
+
+
+def variants() -> dict[str, DecisionConfig]:
+    out = {BASELINE: TEXT_DECISIONS}
+    for margin in KIND_MARGINS:
+        out[f"kind margin {margin}"] = dataclasses.replace(TEXT_DECISIONS, kind_margin=margin)
+    for share in SHARES:
+        for margin in MARGINS:
+            name = f"every page, -{margin}" if share > 1 else f"share < {share}, -{margin}"
+            out[name] = dataclasses.replace(TEXT_DECISIONS, thin_share=share, thin_margin=margin)
+    out["kind margin 0.1 and share < 0.1, -0.15"] = dataclasses.replace(TEXT_DECISIONS, kind_margin=0.1,
+                                                                        thin_share=0.1, thin_margin=0.15)
+    return out
+
+
+def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list[ScoredPage]:
+    """Every page of the held-out sources in each scrape style, scored by the text model that never
+    saw it (cached per model in the directory `cache`, by the model's hash)."""
+    pages = []
+    for directory in model_dirs:
+        model = Model.load(directory, "text")
+        cached = cache / f"{model.manifest['model_sha256'][:16]}.pkl"
+        if not cached.exists():
+            source = model.manifest["split"]["dev_source"]
+            records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
+                       if r.get("source") == source]
+            scored = []
+            for style in DEFAULT_STYLES.split(","):
+                for start in tqdm(range(0, len(records), CHUNK_SIZE), desc=f"{source}, {style}", unit="chunk"):
+                    chunk = [(r, label_record(r, style)) for r in records[start:start + CHUNK_SIZE]]
+                    scores, kinds = model.score_and_type_pages([page.blocks for _, page in chunk])
+                    scored += [ScoredPage({**page_row(r), "style": style}, [b.text for b in page.blocks], score,
+                                          model.threshold, r.get("gold") or "", None, kind)
+                               for (r, page), score, kind in zip(chunk, scores, kinds)]
+            cache.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(pickle.dumps(scored))
+        pages += pickle.loads(cached.read_bytes())
+    return pages
+
+
+def nested(systems: dict, sources: list[str]) -> list[dict]:
+    """For each source, the variant with the best word F1 over the pages of the other sources, and
+    its held-out figure next to the baseline's."""
+    rows = []
+    for source in sources:
+        def others(name: str) -> float:
+            s = systems[name]["per_source"]
+            total = sum(v["pages"] for k, v in s.items() if k != source)
+            return sum(v["f1"] * v["pages"] for k, v in s.items() if k != source) / total if total else 0.0
+        chosen = max(systems, key=others)
+        held = systems[chosen]["per_source"][source]
+        rows.append({"source": source, "pages": held["pages"], "chosen": chosen, "f1": held["f1"],
+                     "baseline": systems[BASELINE]["per_source"][source]["f1"]})
+    return rows
+
+
+def nested_markdown(rows: list[dict]) -> str:
+    out = ["", "## Chosen on the other sources, scored on the held-out one", "",
+           "| held-out source | pages | chosen on the others | held-out word F1 | as shipped |",
+           "|---|---|---|---|---|"]
+    out += [f"| {r['source']} | {r['pages']} | {r['chosen']} | {r['f1']:.4f} | {r['baseline']:.4f} |" for r in rows]
+    total = sum(r["pages"] for r in rows)
+    pooled = [sum(r[k] * r["pages"] for r in rows) / total for k in ("f1", "baseline")]
+    out.append(f"| all, nested | {total} | | {pooled[0]:.4f} | {pooled[1]:.4f} |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"a directory for the scores (default {CACHE})")
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    pages = score_text_pages(args.loso_models, args.datasets, args.cache)
+    if any(p.row["source"] == "wcxb" for p in pages):
+        kinds, accuracy = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz", input_format="text",
+                                                styles=tuple(DEFAULT_STYLES.split(",")))
+        pages = [p._replace(kind=kinds.get((p.row["id"], p.row["style"]))) if p.row["source"] == "wcxb" else p
+                 for p in pages]
+        print(f"WCXB's kinds cross-validated by site: {accuracy:.3f} right")
+    systems = {name: evaluate(pages, config) for name, config in tqdm(variants().items(), desc="variants")}
+    rows = nested(systems, sorted(systems[BASELINE]["per_source"]))
+    meta = {"command": shlex.join(["python", "experiments/loso_text_decisions.py", "--loso-models",
+                                   *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
+            "models": [Path(d).name for d in args.loso_models]}
+    report = {"meta": meta, "systems": systems, "nested": rows}
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    (args.output_dir / "loso_text_decisions.json").write_text(json.dumps(report, indent=1))
+    text = markdown(report).replace(
+        "# Decisions over the page, leave one source out",
+        "# Lower thresholds for text models, leave one source out").replace(
+        "scored by the HTML model", "in both scrape styles, scored by the text model") + nested_markdown(rows)
+    (args.output_dir / "loso_text_decisions.md").write_text(text)
+    print(text[:6000])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
