@@ -1,17 +1,17 @@
-"""Lower thresholds for text models, on pages that keep little or are no article, measured leave
-one source out.
+"""Lower thresholds for text models on pages that are no article, measured leave one source out.
 
 Every page of ../shared/datasets/ is rendered in both scrape styles and scored once by the text
 model that never saw its source (``experiments/loso_train.py --input-format text``); the scores
-are cached per model (``--cache``, not committed). Each variant of two decisions of
-:class:`boilersift.decide.DecisionConfig` is then scored against the gold (word F1, mean over the
-pages of both styles), overall and per source, page type and language: ``kind_margin`` (a page
-of another kind than an article is cut lower, as HTML models do; the kind from the model's
-page-type stage, or for WCXB, whose model has none, from one fitted on WCXB's other sites as in
-``loso_kind_threshold.py``) and ``thin_share`` / ``thin_margin`` (a page whose blocks at the
-threshold hold less than ``thin_share`` of its characters is cut ``thin_margin`` lower). The
-last table chooses the variant on the other sources' pages and scores it on the held-out
-source's (nested), so that no figure of a source comes from a choice made on it.
+are cached per model (``--cache``, not committed). Each variant is then scored against the gold
+(word F1, mean over the pages of both styles), overall and per source, page type and language:
+``DecisionConfig.kind_margin`` (a page of another kind than an article cut lower, as HTML models
+do; the kind from the model's page-type stage, or for WCXB, whose model has none, from one fitted
+on WCXB's other sites as in ``loso_kind_threshold.py``), and as references each model's threshold
+lowered on every page. ``results/text_thin_pages.patch`` adds a decision for pages that keep
+little (``thin_share`` / ``thin_margin``: a page whose blocks at the threshold hold less than
+``thin_share`` of its characters is cut ``thin_margin`` lower) and its variants. The last table
+chooses a decision on the other sources' pages and scores it on the held-out source's (nested),
+so that no figure of a source comes from a choice made on it.
 
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-*
 
@@ -44,22 +44,18 @@ from boilersift.labelled.data import label_record, read_jsonl  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "loso" / "text_scores"
-SHARES = (0.1, 0.2, 1.01)  # 1.01: every page (the threshold lowered throughout)
-MARGINS = (0.1, 0.15, 0.2)
+MARGINS = (0.1, 0.15, 0.2)  # of the threshold lowered on every page (references)
 KIND_MARGINS = (0.05, 0.1, 0.15)
 BASELINE = "as shipped"
 
 
-def variants() -> dict[str, DecisionConfig]:
-    out = {BASELINE: TEXT_DECISIONS}
+def variants() -> dict[str, tuple[DecisionConfig, float]]:
+    """name -> (the decisions, how much lower than each model's threshold every page is cut)."""
+    out = {BASELINE: (TEXT_DECISIONS, 0.0)}
     for margin in KIND_MARGINS:
-        out[f"kind margin {margin}"] = dataclasses.replace(TEXT_DECISIONS, kind_margin=margin)
-    for share in SHARES:
-        for margin in MARGINS:
-            name = f"every page, -{margin}" if share > 1 else f"share < {share}, -{margin}"
-            out[name] = dataclasses.replace(TEXT_DECISIONS, thin_share=share, thin_margin=margin)
-    out["kind margin 0.1 and share < 0.1, -0.15"] = dataclasses.replace(TEXT_DECISIONS, kind_margin=0.1,
-                                                                        thin_share=0.1, thin_margin=0.15)
+        out[f"kind margin {margin}"] = (dataclasses.replace(TEXT_DECISIONS, kind_margin=margin), 0.0)
+    for margin in MARGINS:
+        out[f"every page, -{margin}"] = (TEXT_DECISIONS, margin)
     return out
 
 
@@ -132,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p._replace(kind=kinds.get((p.row["id"], p.row["style"]))) if p.row["source"] == "wcxb" else p
                  for p in pages]
         print(f"WCXB's kinds cross-validated by site: {accuracy:.3f} right")
-    systems = {name: evaluate(pages, config) for name, config in tqdm(variants().items(), desc="variants")}
+    systems = {name: evaluate([p._replace(threshold=p.threshold - shift) for p in pages], config)
+               for name, (config, shift) in tqdm(variants().items(), desc="variants")}
     rows = nested(systems, sorted(systems[BASELINE]["per_source"]))
     meta = {"command": shlex.join(["python", "experiments/loso_text_decisions.py", "--loso-models",
                                    *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),

@@ -280,19 +280,6 @@ def test_pages_that_are_no_article_are_cut_lower(kind, margin, kept):
     assert decide(texts, np.array([0.45]), 0.5, config, kind=kind).keep.tolist() == [kept]
 
 
-@pytest.mark.parametrize("share, margin, kept", [
-    (0.0, 0.0, [True, False, False]),    # off: the threshold as it is
-    (0.5, 0.2, [True, True, False]),     # 10 of 60 characters kept at 0.5: cut at 0.3
-    (0.1, 0.2, [True, False, False]),    # a sixth kept is not under a tenth
-    (0.5, 0.05, [True, False, False]),   # 0.45 is still above 0.4
-], ids=["off", "thin page", "share not reached", "small margin"])
-def test_pages_that_keep_little_are_cut_lower(share, margin, kept):
-    texts = ["0123456789", "a" * 20 + " " + "b" * 9, "c" * 20]
-    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
-                            thin_share=share, thin_margin=margin)
-    assert decide(texts, np.array([0.9, 0.4, 0.1]), 0.5, config).keep.tolist() == kept
-
-
 def test_only_html_models_cut_lower_by_kind(tiny_model):
     from boilersift import Model
     from boilersift.decide import DEFAULT_DECISIONS, KIND_MARGIN, TEXT_DECISIONS

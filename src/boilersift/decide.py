@@ -15,9 +15,7 @@ switched by a field of :class:`DecisionConfig`:
 4. the comment thread under an article is noise, a forum's posts are left to the model, or
    threads are excluded or included as asked (:func:`comment_verdict`);
 5. a page of another kind than an article (a listing, a product, ...) is cut a little lower
-   (:data:`KIND_MARGIN`);
-6. a page that keeps little of its text at the threshold is cut lower (``thin_share``,
-   ``thin_margin``; off unless asked).
+   (:data:`KIND_MARGIN`).
 
 :func:`decide` applies them all to one page.
 """
@@ -85,8 +83,6 @@ class DecisionConfig:
     main_region: bool = True  # a larger page on which nothing is content keeps its main region
     comments: str = "auto"  # comment threads: dropped under an article, or "exclude" / "include" them (COMMENTS)
     kind_margin: float = KIND_MARGIN  # content from threshold - kind_margin on a page that is no article
-    thin_share: float = 0.0  # a page keeping less than this share of its characters at the threshold ...
-    thin_margin: float = 0.0  # ... is cut this much lower
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
@@ -282,14 +278,6 @@ def is_article_with_comments(texts: Sequence[str], keep: np.ndarray, in_comments
     return outside >= ARTICLE_WORDS and outside >= inside
 
 
-def kept_share(texts: Sequence[str], keep: np.ndarray) -> float:
-    """The share of a page's characters in the blocks `keep` marks (characters, not words: a
-    line of Chinese is one white-space separated word)."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    total = int(lengths.sum())
-    return float(lengths[keep].sum()) / total if total else 1.0
-
-
 def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None,
            kind: str | None = None, words: np.ndarray | None = None,
@@ -303,7 +291,5 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
     smoothed = smooth_runs(texts, probabilities, config, words)
     if kind is not None and kind != "article":
         threshold -= config.kind_margin
-    if config.thin_margin and kept_share(texts, smoothed >= threshold) < config.thin_share:
-        threshold -= config.thin_margin
     keep = content_mask(texts, smoothed, threshold, config, words, content)
     return Decision(smoothed, comment_verdict(texts, keep, in_comments, config, kind, words))
