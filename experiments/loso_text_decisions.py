@@ -61,27 +61,26 @@ def variants() -> dict[str, tuple[DecisionConfig, float]]:
 
 def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list[ScoredPage]:
     """Every page of the held-out sources in each scrape style, scored by the text model that never
-    saw it (cached per model in the directory `cache`, by the model's hash)."""
-    pages = []
-    for directory in model_dirs:
-        model = Model.load(directory, "text")
-        cached = cache / f"{model.manifest['model_sha256'][:16]}.pkl"
-        if not cached.exists():
-            source = model.manifest["split"]["dev_source"]
-            records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
-                       if r.get("source") == source]
-            scored = []
-            for style in DEFAULT_STYLES.split(","):
-                for start in tqdm(range(0, len(records), CHUNK_SIZE), desc=f"{source}, {style}", unit="chunk"):
-                    chunk = [(r, label_record(r, style)) for r in records[start:start + CHUNK_SIZE]]
-                    scores, kinds = model.score_and_type_pages([page.blocks for _, page in chunk])
-                    scored += [ScoredPage({**page_row(r), "style": style}, [b.text for b in page.blocks], score,
-                                          model.threshold, r.get("gold") or "", None, kind)
-                               for (r, page), score, kind in zip(chunk, scores, kinds)]
-            cache.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(pickle.dumps(scored))
-        pages += pickle.loads(cached.read_bytes())
-    return pages
+    saw it (cached per model in the directory `cache`, by the model's hash; the datasets are read
+    once, for the models not cached yet)."""
+    models = [Model.load(d, "text") for d in model_dirs]
+    files = {id(m): cache / f"{m.manifest['model_sha256'][:16]}.pkl" for m in models}
+    missing = {m.manifest["split"]["dev_source"]: m for m in models if not files[id(m)].exists()}
+    records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
+               if r.get("source") in missing] if missing else []
+    for source, model in missing.items():
+        held = [r for r in records if r["source"] == source]
+        scored = []
+        for style in DEFAULT_STYLES.split(","):
+            for start in tqdm(range(0, len(held), CHUNK_SIZE), desc=f"{source}, {style}", unit="chunk"):
+                chunk = [(r, label_record(r, style)) for r in held[start:start + CHUNK_SIZE]]
+                scores, kinds = model.score_and_type_pages([page.blocks for _, page in chunk])
+                scored += [ScoredPage({**page_row(r), "style": style}, [b.text for b in page.blocks], score,
+                                      model.threshold, r.get("gold") or "", None, kind)
+                           for (r, page), score, kind in zip(chunk, scores, kinds)]
+        cache.mkdir(parents=True, exist_ok=True)
+        files[id(model)].write_bytes(pickle.dumps(scored))
+    return [page for m in models for page in pickle.loads(files[id(m)].read_bytes())]
 
 
 def nested(systems: dict, sources: list[str]) -> list[dict]:
