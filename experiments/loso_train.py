@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(HTML models draw nothing)")
     parser.add_argument("--estimator", choices=sorted(PASS_ESTIMATORS),
                         help="train --estimator: the passes' estimator (default: the format's)")
+    parser.add_argument("--widget-rate", type=float, help="train --widget-rate (text; default: train's)")
+    parser.add_argument("--related-rate", type=float, help="train --related-rate (text; default: train's)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     styles = ["dom"] if args.input_format == "html" else DEFAULT_STYLES.split(",")
@@ -52,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         model = train_model(pages, input_format=args.input_format, dev_source=source,
                             source_balance=args.source_balance, folds=args.folds,
-                            unfamiliar_rate=args.unfamiliar_rate, estimator=args.estimator, seed=args.seed)
+                            unfamiliar_rate=args.unfamiliar_rate, estimator=args.estimator, seed=args.seed,
+                            widget_rate=args.widget_rate, related_rate=args.related_rate)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started
         dev = model.manifest.get("dev_metrics", {}).get("boilersift", {}).get("word", {}).get("f1")
