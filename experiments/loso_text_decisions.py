@@ -64,11 +64,13 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
     saw it (cached per model in the directory `cache`, by the model's hash; the datasets are read
     once, for the models not cached yet)."""
     models = [Model.load(d, "text") for d in model_dirs]
-    files = {id(m): cache / f"{m.manifest['model_sha256'][:16]}.pkl" for m in models}
-    missing = {m.manifest["split"]["dev_source"]: m for m in models if not files[id(m)].exists()}
+    caches = [cache / f"{m.manifest['model_sha256'][:16]}.pkl" for m in models]
+    missing = [(m, cached) for m, cached in zip(models, caches) if not cached.exists()]
+    sources = {m.manifest["split"]["dev_source"] for m, _ in missing}
     records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
-               if r.get("source") in missing] if missing else []
-    for source, model in missing.items():
+               if r.get("source") in sources] if missing else []
+    for model, cached in missing:
+        source = model.manifest["split"]["dev_source"]
         held = [r for r in records if r["source"] == source]
         scored = []
         for style in DEFAULT_STYLES.split(","):
@@ -79,8 +81,8 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
                                       model.threshold, r.get("gold") or "", None, kind)
                            for (r, page), score, kind in zip(chunk, scores, kinds)]
         cache.mkdir(parents=True, exist_ok=True)
-        files[id(model)].write_bytes(pickle.dumps(scored))
-    return [page for m in models for page in pickle.loads(files[id(m)].read_bytes())]
+        cached.write_bytes(pickle.dumps(scored))
+    return [page for cached in caches for page in pickle.loads(cached.read_bytes())]
 
 
 def nested(systems: dict, sources: list[str]) -> list[dict]:
