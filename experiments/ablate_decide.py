@@ -74,8 +74,11 @@ def main() -> None:
     results = {}
     for name, config in VARIANTS.items():
         for style in styles:
-            scores = [word_prf("\n".join(t for t, k in zip(texts, decide(texts, raw, model.threshold, config).keep) if k),
-                               gold).f1 for s, texts, raw, gold in pages if s == style]
+            scores = []
+            for s, texts, raw, gold in pages:
+                if s == style:
+                    keep = decide(texts, raw, model.threshold, config).keep
+                    scores.append(word_prf("\n".join(t for t, k in zip(texts, keep) if k), gold).f1)
             results.setdefault(name, {})[style] = round(float(np.mean(scores)), 4)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     meta = {"command": shlex.join(["experiments/ablate_decide.py", *sys.argv[1:]]), "pages": len(records),

@@ -1,9 +1,10 @@
 """Start-up of a one-file `boilersift predict`: this checkout against a git revision, in one run.
 
 Times the whole command (process start to exit) on the bundled text sample and on a small HTML
-page, and `python -c "from boilersift import Model"`, taking turns between the two code bases (`--runs` each, median reported), with the same
-Python and packages; the baseline revision is checked out in a temporary git worktree and run
-from its source (PYTHONPATH). Also counts the modules each one-file predict imports.
+page, and `python -c "from boilersift import Model"`, taking turns between the two code bases
+(`--runs` each, median reported), with the same Python and packages; the baseline revision is
+checked out in a temporary git worktree and run from its source (PYTHONPATH). Also counts the modules each
+one-file predict imports.
 
     python experiments/bench_startup.py --baseline af0342a
 Results: experiments/results/startup.md
@@ -78,7 +79,8 @@ def main() -> None:
              "runs": [round(x, 3) for x in t], "modules_and_heavy_imports": modules[c, k]}
             for (c, k), t in times.items()]
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "startup.json").write_text(json.dumps({"baseline": args.baseline, "rows": rows}, indent=1) + "\n")
+    payload = {"baseline": args.baseline, "rows": rows}
+    (args.output_dir / "startup.json").write_text(json.dumps(payload, indent=1) + "\n")
     lines = [f"# One-file `boilersift predict`: start to exit (baseline {args.baseline}, {args.runs} runs each, "
              "taking turns)", "", "| code | input | median s | min s | modules loaded, heavy packages among them |",
              "|---|---|---|---|---|"]

@@ -29,10 +29,7 @@ from conftest import GATE_DEV, GATE_HTML  # noqa: E402
 
 from boilersift.labelled.data import load_pages  # noqa: E402
 from boilersift.model.stages import Stages  # noqa: E402
-from boilersift.pipeline import (
-    Model,  # noqa: E402
-    _numbered,  # noqa: E402
-)
+from boilersift.pipeline import Model, _numbered  # noqa: E402
 from boilersift.training.legacy import load_pickled  # noqa: E402
 
 MODELS = {"text-default": (GATE_DEV, None), "html-default": (GATE_HTML, ["dom"])}
@@ -61,7 +58,8 @@ def main() -> None:
             pickled, _ = load_pickled(old)
             blocks = gate_blocks(fixture, styles)
             stages = pickled.estimator_  # its fitted stages, chained as predict chains arrays
-            expected = Stages(stages.words_, stages.first_, stages.final_, stages.input_format).predict_proba(blocks)[:, 1]
+            chained = Stages(stages.words_, stages.first_, stages.final_, stages.input_format)
+            expected = chained.predict_proba(blocks)[:, 1]
             actual = Model.load(args.output_dir / name).classifier.predict_proba(blocks)[:, 1]
             print(f"{name}: {len(blocks)} blocks, largest difference {np.abs(expected - actual).max():.3g}")
 

@@ -42,12 +42,13 @@ def write_results(rows: list[dict], meta: dict, step: int, out: Path) -> None:
     lines = ["# Candidate classifiers (dev sites, word-F1 averaged over pages)", "",
              f"fit {meta['fit_pages']} pages (every {step}th fit-split page), threshold tuned on "
              f"{meta['tune_pages']} tune pages, scored on {meta['dev_pages']} dev pages (both scrape styles).", "",
-             "| pass estimator | second pass | word F1 | word P | word R | line F1 | threshold | fit s | dev predict s |",
+             "| pass estimator | second pass | word F1 | word P | word R | line F1 | threshold | fit s "
+             "| dev predict s |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['estimator']} | {r['second_pass']} | {r['word']['f1']:.3f} | {r['word']['precision']:.3f} | "
-                     f"{r['word']['recall']:.3f} | {r['line']['f1']:.3f} | {r['threshold']:.2f} | "
-                     f"{r['fit_seconds']} | {r['dev_predict_seconds']} |")
+        lines.append(f"| {r['estimator']} | {r['second_pass']} | {r['word']['f1']:.3f} | "
+                     f"{r['word']['precision']:.3f} | {r['word']['recall']:.3f} | {r['line']['f1']:.3f} | "
+                     f"{r['threshold']:.2f} | {r['fit_seconds']} | {r['dev_predict_seconds']} |")
     if rows:
         lines += ["", f"Word stage alone (vocabulary score >= 0.5): word F1 {rows[0]['words_only_word_f1']:.3f}."]
     (out / "compare_models.md").write_text("\n".join(lines) + "\n")

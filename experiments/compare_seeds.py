@@ -82,7 +82,8 @@ def main() -> None:
         print(json.dumps(rows[-1]), flush=True)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / f"{args.name}.json").write_text(json.dumps(rows, indent=2) + "\n")
-    lines = ["| seed | threshold | tune word F1 | dev word F1 | dev nodes | dev blocks | sample line P / R / F1 | sample lines wrong |",
+    lines = ["| seed | threshold | tune word F1 | dev word F1 | dev nodes | dev blocks | sample line P / R / F1 "
+             "| sample lines wrong |",
              "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['seed']} | {r['threshold']:.2f} | {r['tune_word_f1']:.4f} | {r['dev_word_f1']:.4f} | "
               f"{r['dev_nodes']:.4f} | {r['dev_blocks']:.4f} | {r['sample']['precision']:.2f} / "

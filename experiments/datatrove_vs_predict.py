@@ -4,11 +4,12 @@ The WARC holds the HTML fixture pages of tests/fixtures (gate_html.jsonl.gz and 
 42 pages), repeated under distinct URLs up to ``--records`` responses, UTF-8 with its HTTP
 charset, and typed text/html by a WARC-Identified-Payload-Type header as in Common Crawl's WARCs:
 without it datatrove's WarcReader sniffs the type with libmagic, which takes some HTML pages for
-JavaScript and skips them before any extractor sees them (the report counts those). Each path runs as its own process on one core, model loading included: ``boilersift
-predict crawl.warc.gz -o out.jsonl --jobs 1``, and a datatrove ``LocalPipelineExecutor`` (one task)
-of ``WarcReader`` -> ``BoilersiftExtractor`` -> ``JsonlWriter``. A page predict keeps nothing of
-is one the step drops (``no_content``), so the comparison is: the step's documents are exactly
-predict's records with a non-empty ``clean_text``, with the same text.
+JavaScript and skips them before any extractor sees them (the report counts those). Each path
+runs as its own process on one core, model loading included: ``boilersift predict crawl.warc.gz
+-o out.jsonl --jobs 1``, and a datatrove ``LocalPipelineExecutor`` (one task) of ``WarcReader``
+-> ``BoilersiftExtractor`` -> ``JsonlWriter``. A page predict keeps nothing of is one the step
+drops (``no_content``), so the comparison is: the step's documents are exactly predict's records
+with a non-empty ``clean_text``, with the same text.
 
 Rerun: ``.venv/bin/python experiments/datatrove_vs_predict.py`` (about a minute); writes
 ``datatrove_vs_predict.md`` into --output-dir (default experiments/results).

@@ -137,7 +137,8 @@ def evaluate(pages: list, config: DecisionConfig) -> dict:
         rows.append(row)
     groups = {g: [r[g] for r in rows] for g in GROUPS}
     langs, char_scores = zip(*chars) if chars else ((), ())
-    return {**summarise(scores, groups), "char_per_lang": summarise(list(char_scores), {"lang": list(langs)})["per_lang"],
+    char_per_lang = summarise(list(char_scores), {"lang": list(langs)})["per_lang"]
+    return {**summarise(scores, groups), "char_per_lang": char_per_lang,
             "empty_pages_with_text": sum(1 for page, s in zip(pages, scores) if page.texts and s.precision == 0
                                          and s.recall == 0)}
 

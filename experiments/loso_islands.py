@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         for (row, texts, *_), keep, gold in zip(pages, keeps, golds):
             f1 = word_prf("\n".join(t for t, k in zip(texts, keep) if k), gold).f1
             per.setdefault(row["source"], []).append(f1)
-        return float(np.mean([f for v in per.values() for f in v])), {k: float(np.mean(v)) for k, v in sorted(per.items())}
+        pooled = float(np.mean([f for v in per.values() for f in v]))
+        return pooled, {k: float(np.mean(v)) for k, v in sorted(per.items())}
 
     default, per_default = score(base)
     print("default", f"{default:.4f}", " ".join(f"{k} {v:.3f}" for k, v in per_default.items()))

@@ -230,7 +230,8 @@ def test_batch_output_name_collision_is_an_error_not_an_overwrite(tmp_path):
     proc = run("predict", in_dir, "--output-dir", out_dir, "--no-progress")
     assert proc.returncode == 1
     assert outputs(out_dir) == ["boilersift-errors.jsonl", "page.txt"]
-    assert f"{in_dir / 'page.txt'}: output {out_dir / 'page.txt'} is already taken by {in_dir / 'page.md'}" in proc.stderr
+    taken = f"{in_dir / 'page.txt'}: output {out_dir / 'page.txt'} is already taken by {in_dir / 'page.md'}"
+    assert taken in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -293,7 +294,8 @@ def test_model_file_not_arrays(bundle_copy):
     manifest = json.loads((bundle_copy / "manifest.json").read_text(encoding="utf-8"))
     manifest["model_sha256"] = hashlib.sha256(garbage).hexdigest()
     (bundle_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert_one_line_error(run("predict", SAMPLE_TXT, "--model", bundle_copy), "model.npz is not a file of numeric arrays")
+    assert_one_line_error(run("predict", SAMPLE_TXT, "--model", bundle_copy),
+                          "model.npz is not a file of numeric arrays")
 
 
 @pytest.mark.parametrize("make", ["empty dir", "missing dir", "file"])

@@ -59,7 +59,8 @@ def test_smoothing_raises_a_fragment_to_its_sentence_and_lowers_nothing():
 
 
 PARAGRAPH = "In the latest swap last month, a dual citizen was released from a jail where she was serving twelve years."
-LAST = "In exchange the United States freed a dual citizen accused of breaking sanctions by trying to export electronics to Russian companies."
+LAST = ("In exchange the United States freed a dual citizen accused of breaking sanctions by trying to export "
+        "electronics to Russian companies.")
 SHORT = "A short sentence ends here."
 
 

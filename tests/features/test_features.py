@@ -23,7 +23,8 @@ from boilersift.features.featurize import (
 LONG_SENTENCE = ("The Kremlin downplayed the spat when asked whether the US leader's comments "
                  "could disrupt plans for a nine-for-nine prisoner swap between Moscow and Washington.")
 
-CJK_LINE = "经过半年的改造，城市公园今天上午重新向市民开放，新增了儿童游乐区和自行车道，公园管理处表示改造期间共种植了三千多棵树木。"
+CJK_LINE = ("经过半年的改造，城市公园今天上午重新向市民开放，新增了儿童游乐区和自行车道，"
+            "公园管理处表示改造期间共种植了三千多棵树木。")
 
 PAGE = [
     "Home",

@@ -68,7 +68,8 @@ ALIGN_CASES = [
     ),
     (
         "order matters: the gold's last sentence is not matched before its first",
-        ["Second sentence of the story follows.", "First sentence of the story.", "Second sentence of the story follows."],
+        ["Second sentence of the story follows.", "First sentence of the story.",
+         "Second sentence of the story follows."],
         "First sentence of the story. Second sentence of the story follows.",
         [0, 1, 1],
     ),

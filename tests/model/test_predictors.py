@@ -270,7 +270,8 @@ def pickled_bundle(tmp_path_factory):
 
 def test_a_pickled_bundle_is_refused_with_what_to_do(pickled_bundle):
     path, _ = pickled_bundle
-    with pytest.raises(BoilersiftError, match=r"bundle format 1 is a pickle .*`boilersift convert-model .* --trust-pickle`"):
+    what_to_do = r"bundle format 1 is a pickle .*`boilersift convert-model .* --trust-pickle`"
+    with pytest.raises(BoilersiftError, match=what_to_do):
         Model.load(path)
 
 

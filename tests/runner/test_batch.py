@@ -67,7 +67,8 @@ def test_html_inputs_switch_to_the_html_bundle_once_it_exists(tmp_path, monkeypa
 
 
 def html_pages(n: int) -> list[str]:
-    return [GOLD_PAGES_BY_ID["handwritten-en-1"]["html"].replace("<body>", f"<body><p>Page {i} of the batch.</p>", 1) for i in range(n)]
+    html = GOLD_PAGES_BY_ID["handwritten-en-1"]["html"]
+    return [html.replace("<body>", f"<body><p>Page {i} of the batch.</p>", 1) for i in range(n)]
 
 
 @pytest.mark.parametrize("fmt", ["text", "html"])
@@ -95,7 +96,8 @@ def test_a_bad_document_in_a_chunk_fails_alone(default_model):
     docs.insert(1, Document("empty", Source("empty"), "text", "   \n"))
     results = attempt_many(docs, options)
     assert results[1] == Problem("empty", "no text to classify", "input")
-    assert [r[0] for i, r in enumerate(results) if i != 1] == [attempt(d, options)[0] for i, d in enumerate(docs) if i != 1]
+    others = [i for i in range(len(docs)) if i != 1]
+    assert [results[i][0] for i in others] == [attempt(docs[i], options)[0] for i in others]
 
 
 def test_when_the_shared_call_fails_each_document_is_classified_alone(default_model, monkeypatch):

@@ -127,6 +127,7 @@ def test_bad_arguments_raise_an_input_error_at_once(tmp_path, call, fragment):
 
 def test_the_entry_points_are_exported_lazily():
     assert boilersift.classify_dataset.__module__ == "boilersift.runner.hf"
-    code = "import sys; from boilersift import Model; print(any(m.startswith('boilersift.runner') for m in sys.modules))"
+    code = ("import sys; from boilersift import Model; "
+            "print(any(m.startswith('boilersift.runner') for m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"

@@ -106,7 +106,8 @@ def test_folds_by_site_keep_a_site_in_one_fold(small_pages):
 
     from boilersift.training.estimators import fit_classifier
 
-    pages = [dataclasses.replace(page, meta={**page.meta, "site": f"site{i // 3}"}) for i, page in enumerate(small_pages)]
+    pages = [dataclasses.replace(page, meta={**page.meta, "site": f"site{i // 3}"})
+             for i, page in enumerate(small_pages)]
     by_page, by_site = (fit_classifier(pages, ESTIMATOR, folds=folds) for folds in ("page", "site"))
     X = BlockFeaturizer().transform([b for page in pages for b in page.blocks])
     assert not np.array_equal(by_page.predict_proba(X), by_site.predict_proba(X))

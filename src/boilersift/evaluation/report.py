@@ -243,9 +243,10 @@ class _Page:
                 + "</tr>" for i, r in enumerate(self.report["threshold_sweep"])]
         cal_head = "<tr><th>probability from</th><th>to</th><th>lines</th><th>mean probability</th>" \
                    "<th>share content</th></tr>"
+        cal_keys, cal_base = ("low", "high", "lines", "mean_probability", "content_share"), ("calibration", "bins")
         cal_rows = [f'<tr data-path="calibration.bins.{i}">'
-                    + "".join(f'<td>{self.num(k, digits=2 if k in ("low", "high") else 3, base=("calibration", "bins", i))}'
-                              f"</td>" for k in ("low", "high", "lines", "mean_probability", "content_share"))
+                    + "".join(f"<td>{self.num(k, digits=2 if k in ('low', 'high') else 3, base=cal_base + (i,))}</td>"
+                              for k in cal_keys)
                     + "</tr>" for i in range(len(self.report["calibration"]["bins"]))]
         return (f"<details><summary>Threshold sweep table (the chosen threshold in bold)</summary>"
                 f"{_table(head, rows)}</details>"

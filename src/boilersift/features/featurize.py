@@ -323,7 +323,8 @@ def _is_prose(base: np.ndarray) -> np.ndarray:
     log_words = base[:, SHAPE_NAMES.index("log_words")]
     terminal = base[:, SHAPE_NAMES.index("ends_terminal")]
     stop = base[:, SHAPE_NAMES.index("stopword_share")]
-    cjk_long = (base[:, SHAPE_NAMES.index("cjk_share")] > 0.5) & (base[:, SHAPE_NAMES.index("log_chars")] > np.log1p(40))
+    log_chars = base[:, SHAPE_NAMES.index("log_chars")]
+    cjk_long = (base[:, SHAPE_NAMES.index("cjk_share")] > 0.5) & (log_chars > np.log1p(40))
     spaced_prose = (log_words >= np.log1p(12)) & (terminal > 0) & (stop >= 0.15)
     return (spaced_prose | cjk_long).astype(np.float64)
 

@@ -14,7 +14,8 @@ import re
 from difflib import SequenceMatcher
 
 # Word tokens; CJK text has no spaces, so each CJK character is its own token.
-TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+CJK = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
 MIN_RUN = 2
 MIN_MATCHED_SHARE = 0.5
 

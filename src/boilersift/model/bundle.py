@@ -124,7 +124,8 @@ def save_bundle(bundle: Bundle, path: str | Path) -> dict:
 def read_manifest(path: Path) -> dict:
     manifest_path = path / MANIFEST_FILE
     if not path.is_dir():
-        raise BoilersiftError(f"model {path}: not a bundle directory (expected {MANIFEST_FILE} and {MODEL_FILE} inside)")
+        raise BoilersiftError(f"model {path}: not a bundle directory "
+                              f"(expected {MANIFEST_FILE} and {MODEL_FILE} inside)")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -5,8 +5,8 @@ Every document ends as exactly one output or one recorded error, in input order
 read lazily and at most ``2 * jobs`` chunks are in flight. Worker processes load
 each model once (inherited from the parent where processes fork, else on first
 use). JSON Lines records travel to the workers undecoded (:class:`documents.Record`):
-decoding them is the biggest share of the reading process's work. A worker that dies (a crash in a C library) fails only the
-document that killed it; the pool is restarted and the batch goes on.
+decoding them is the biggest share of the reading process's work. A worker that
+dies (a crash in a C library) fails only the document that killed it; the pool is restarted and the batch goes on.
 
 Why not ``multiprocessing.Pool.imap``: its feeder thread drains the whole input
 iterator at once (memory grows with the input), and a worker killed by the OS

@@ -1,10 +1,11 @@
 """Documents from inputs: files, stdin, JSON Lines records, WARC responses, dataset rows.
 
 A batch is a stream of small items in input order: a :class:`Document` to
-classify (or a JSON Lines :class:`Record` that decodes into one), a :class:`Failure` (an input or record that could not be read), and a
-:class:`SourceEnd` after the last item of every input, so a sink knows when an
-output file is complete. Containers (JSON Lines, WARC, parquet, saved datasets) are
-read record by record: memory does not grow with the size of an input.
+classify (or a JSON Lines :class:`Record` that decodes into one), a :class:`Failure`
+(an input or record that could not be read), and a :class:`SourceEnd` after the
+last item of every input, so a sink knows when an output file is complete.
+Containers (JSON Lines, WARC, parquet, saved datasets) are read record by
+record: memory does not grow with the size of an input.
 """
 
 from __future__ import annotations

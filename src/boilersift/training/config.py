@@ -33,7 +33,8 @@ class TrainConfig:
     dev_source: str | None = None  # hold out every page of this source instead
     seed: int = 0  # of the augmentation, training's one random choice
     folds: str = "page"  # what the cross-fitting folds keep whole: each "page", or each "site" (as new sites are)
-    source_balance: float = 0.0  # a page of a source of n pages weighs n ** -source_balance: 0 pages alike, 1 sources alike
+    # A page of a source of n pages weighs n ** -source_balance: 0 pages alike, 1 sources alike.
+    source_balance: float = 0.0
     # Augmentation of text scrapes (augment.py); None: its default for text, none for HTML.
     widget_rate: float | None = None  # share of fit pages that get an ad widget inside the article
     start_rate: float | None = None  # ... that start at their first content line

@@ -68,7 +68,8 @@ def load_pickled(path: Path) -> tuple:
             f"model {path}: pickled with scikit-learn {trained_with}, but {sklearn.__version__} is installed; "
             f"convert it in an environment with scikit-learn=={trained_with}") from None
     except Exception as exc:  # a damaged pickle can raise almost anything
-        raise BoilersiftError(f"model {path}: cannot unpickle {pickle_file.name} ({type(exc).__name__}: {exc})") from None
+        raise BoilersiftError(f"model {path}: cannot unpickle {pickle_file.name} "
+                              f"({type(exc).__name__}: {exc})") from None
     finally:
         for name in names:
             delattr(model, name)
