@@ -3,14 +3,19 @@
 The CLI tests check the same contract end to end; these pin the details cheaply.
 """
 
+import contextlib
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from boilersift import BoilersiftError
+from boilersift import BoilersiftError, output
 from boilersift.blocks.decode import decode, decode_html
-from boilersift.output import TSV_HEADER, atomic_writer, format_results
+from boilersift.output import TSV_HEADER, atomic_writer, format_results, open_atomic
 from boilersift.pipeline import LineResult
 from boilersift.runner.limits import Limits
 from boilersift.runner.sources import Source, expand_inputs, read_source
@@ -127,16 +132,37 @@ def test_atomic_writer(tmp_path):
 
 
 def test_atomic_writer_gives_normal_permissions(tmp_path):
-    import os
-
-    from boilersift.output import atomic_writer
-
     target = tmp_path / "out.txt"
     with atomic_writer(target) as handle:
         handle.write("x")
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "kill"])
+def test_signal_while_opening_leaves_no_temporary_file(tmp_path, monkeypatch, signum):
+    """A stop that lands between creating the temporary file and the stack owning it is
+    held until the stack can discard it (a stray .tmp once failed a resumed batch)."""
+    real = output.tempfile.mkstemp
+
+    def mkstemp_then_stop(*args, **kwargs):
+        made = real(*args, **kwargs)
+        other = threading.Thread(target=time.sleep, args=(0.5,))  # as a BLAS thread may take the signal
+        other.start()
+        signal.pthread_kill(other.ident, signum)
+        other.join()
+        return made
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", mkstemp_then_stop)
+    previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        with pytest.raises(KeyboardInterrupt), contextlib.ExitStack() as stack:
+            open_atomic(stack, tmp_path / "out.txt")
+            pytest.fail("the held signal was not delivered")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("data", "http_charset", "expected"), [

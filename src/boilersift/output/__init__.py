@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -46,15 +47,29 @@ def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO]:
 
 def open_atomic(stack: contextlib.ExitStack, path: str | Path) -> IO[str]:
     """An atomic_writer entered on `stack`, with Ctrl-C and `kill` held back until the
-    stack owns it: a signal in between would leave the temporary file behind."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    block = hasattr(signal, "pthread_sigmask")
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if block else None
+    stack owns it: a signal in between would leave the temporary file behind. Held by
+    Python's handlers, not the thread's signal mask: the kernel may hand the signal to
+    another thread (a BLAS pool), which a mask on this one does not stop."""
+    if threading.current_thread() is not threading.main_thread():  # signals only reach the main thread
+        return stack.enter_context(atomic_writer(path))
+    caught: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         return stack.enter_context(atomic_writer(path))
     finally:
-        if block:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            _deliver(caught[0], previous[caught[0]])
+
+
+def _deliver(signum: int, handler) -> None:
+    """Act on a held signal as its own handler would have."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        os.kill(os.getpid(), signum)
 
 
 def _reasons_tsv(reasons) -> str:
