@@ -154,8 +154,11 @@ def test_signal_while_opening_leaves_no_temporary_file(tmp_path, monkeypatch, si
         other.join()
         return made
 
+    def stop_like_the_cli(signum, frame):  # `kill` stops as Ctrl-C does (cli._terminate)
+        raise KeyboardInterrupt
+
     monkeypatch.setattr(output.tempfile, "mkstemp", mkstemp_then_stop)
-    previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    previous = signal.signal(signal.SIGTERM, stop_like_the_cli)
     try:
         with pytest.raises(KeyboardInterrupt), contextlib.ExitStack() as stack:
             open_atomic(stack, tmp_path / "out.txt")
