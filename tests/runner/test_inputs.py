@@ -168,6 +168,21 @@ def test_signal_while_opening_leaves_no_temporary_file(tmp_path, monkeypatch, si
     assert list(tmp_path.iterdir()) == []
 
 
+def test_open_atomic_leaves_a_handler_installed_from_c_alone(tmp_path, monkeypatch):
+    """Python cannot put back a handler installed from C (``getsignal`` gives None; ``signal.signal``
+    refuses None): such a signal is not held, and opening the output neither fails nor replaces it."""
+    real = signal.getsignal
+    monkeypatch.setattr(output.signal, "getsignal", lambda signum: None if signum == signal.SIGTERM else real(signum))
+    replaced = []
+    set_handler = signal.signal
+    monkeypatch.setattr(output.signal, "signal", lambda signum, handler: replaced.append(signum) or set_handler(
+        signum, handler))
+    with contextlib.ExitStack() as stack:
+        open_atomic(stack, tmp_path / "out.txt").write("x")
+    assert (tmp_path / "out.txt").read_text() == "x"
+    assert signal.SIGTERM not in replaced and signal.SIGINT in replaced
+
+
 @pytest.mark.parametrize(("data", "http_charset", "expected"), [
     ('<meta charset="gbk"><p>中文</p>'.encode("gbk"), None, "中文"),
     ('<meta http-equiv="Content-Type" content="text/html; charset=shift_jis"><p>日本語'.encode("shift_jis"),

@@ -53,8 +53,9 @@ def open_atomic(stack: contextlib.ExitStack, path: str | Path) -> IO[str]:
     if threading.current_thread() is not threading.main_thread():  # signals only reach the main thread
         return stack.enter_context(atomic_writer(path))
     caught: list[int] = []
-    previous = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum))
-                for signum in (signal.SIGINT, signal.SIGTERM)}
+    # A handler installed from C (getsignal gives None) could not be put back: that signal is not held.
+    held = [signum for signum in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(signum) is not None]
+    previous = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum)) for signum in held}
     try:
         return stack.enter_context(atomic_writer(path))
     finally:
