@@ -62,6 +62,8 @@ VARIANTS: dict[str, DecisionConfig] = {
     "no sentences": dataclasses.replace(DEFAULT_DECISIONS, sentences=False),
     "comments left to the model": dataclasses.replace(DEFAULT_DECISIONS, comments="model"),
     "comments excluded": dataclasses.replace(DEFAULT_DECISIONS, comments="exclude"),
+    "bylines included": dataclasses.replace(DEFAULT_DECISIONS, bylines="include"),
+    "bylines excluded": dataclasses.replace(DEFAULT_DECISIONS, bylines="exclude"),
 }
 
 

@@ -56,6 +56,8 @@ def variants() -> dict[str, tuple[DecisionConfig, float]]:
         out[f"kind margin {margin}"] = (dataclasses.replace(TEXT_DECISIONS, kind_margin=margin), 0.0)
     for margin in MARGINS:
         out[f"every page, -{margin}"] = (TEXT_DECISIONS, margin)
+    for bylines in ("include", "exclude"):
+        out[f"bylines {bylines}d"] = (dataclasses.replace(TEXT_DECISIONS, bylines=bylines), 0.0)
     return out
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from boilersift.decide import (
     DecisionConfig,
+    byline_lines,
     comment_verdict,
     content_mask,
     continues,
@@ -288,3 +289,41 @@ def test_only_html_models_cut_lower_by_kind(tiny_model):
     assert tiny_model.decisions == TEXT_DECISIONS and TEXT_DECISIONS.kind_margin == 0.0
     assert Model.load(input_format="html").decisions == DEFAULT_DECISIONS
     assert DEFAULT_DECISIONS.kind_margin == KIND_MARGIN
+
+
+BODY = ("The harbour bridge reopened on Monday after six months of repairs to its deck and railings, "
+        "the city council said in a statement.")
+
+
+# (the lines of a page, which the model keeps, which are byline or date lines)
+@pytest.mark.parametrize("texts, kept, bylines", [
+    (["Home", "Harbour bridge reopens", "By Jane Doe", "June 3, 2024 14:07", BODY], [1, 4], [2, 3]),
+    (["Brücke wieder offen", "Von Eva Kirchner-Rätsch", "Do 25.04.24 | 14:07 Uhr", BODY], [0, 3], [1, 2]),
+    (["Harbour bridge reopens", "Published 3 June 2024", "5 min read", BODY], [0, 3], [1, 2]),
+    (["03.06.2024", "Harbour bridge reopens", BODY], [1, 2], [0]),  # a date above the headline
+    (["Harbour bridge reopens", "By 2030 it will be gone.", BODY], [0, 2], []),  # a sentence, not a byline
+    (["Harbour bridge reopens", "by the river", BODY], [0, 2], []),  # no name after "by"
+    (["Harbour bridge reopens", "Best bridges of 2024", BODY], [0, 2], []),  # a year alone is no date
+    (["Harbour bridge reopens", BODY, "By Jane Doe"], [0, 1], []),  # after the first paragraph
+    (["By Jane Doe", "June 3, 2024"], [], []),  # nothing kept: no article to head
+], ids=["english", "german", "published", "date above", "sentence", "no name", "a year", "after the body",
+     "nothing kept"])
+def test_byline_lines(texts, kept, bylines):
+    keep = np.isin(np.arange(len(texts)), kept)
+    assert byline_lines(texts, keep) == bylines
+
+
+@pytest.mark.parametrize("bylines, expected", [
+    ("model", [False, True, False, True, True]),
+    ("include", [False, True, True, True, True]),
+    ("exclude", [False, True, False, False, True]),
+])
+def test_bylines_choice(bylines, expected):
+    texts = ["Home", "Harbour bridge reopens after repairs", "By Jane Doe", "June 3, 2024 14:07", BODY]
+    probabilities = np.array([0.1, 0.2, 0.3, 0.6, 0.9])  # the headline is the headline rule's
+    assert decide(texts, probabilities, 0.5, DecisionConfig(bylines=bylines)).keep.tolist() == expected
+
+
+def test_unknown_bylines_choice():
+    with pytest.raises(ValueError, match="bylines=.maybe.: choose from model, include, exclude"):
+        DecisionConfig(bylines="maybe")

@@ -128,6 +128,26 @@ def test_comments_flag(tmp_path, comments, kept):
     assert (COMMENT in lines) is kept and "Reply" not in lines
 
 
-def test_comments_flag_is_checked():
-    proc = run("predict", "-", "--comments", "maybe", input="x")
-    assert proc.returncode == 2 and "argument --comments: invalid choice: 'maybe'" in proc.stderr
+BYLINED = ("<html><body><nav><a href='/'>Home</a></nav><article><h1>Harbour bridge reopens after repairs</h1>"
+           "<p class='byline'>By Jane Doe</p><p class='date'>Published June 3, 2024, 14:07</p>"
+           "<p>The harbour bridge reopened on Monday after six months of repairs, the city council said in a "
+           "statement on Monday evening.</p><p>Traffic is expected to return to normal levels by the end of the "
+           "week, according to the transport office, which will keep a ferry running until then.</p>"
+           "</article></body></html>")
+
+
+@pytest.mark.parametrize("bylines, kept", [("exclude", False), ("include", True)])
+def test_bylines_flag(tmp_path, bylines, kept):
+    page = tmp_path / "bylined.html"
+    page.write_text(BYLINED, encoding="utf-8")
+    proc = run("predict", str(page), "--bylines", bylines)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Harbour bridge reopens after repairs"
+    assert ("By Jane Doe" in lines) is kept and ("Published June 3, 2024, 14:07" in lines) is kept
+
+
+@pytest.mark.parametrize("option", ["--comments", "--bylines"])
+def test_decision_flags_are_checked(option):
+    proc = run("predict", "-", option, "maybe", input="x")
+    assert proc.returncode == 2 and f"argument {option}: invalid choice: 'maybe'" in proc.stderr

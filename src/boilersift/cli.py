@@ -17,7 +17,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from . import __version__, compiled
-from .decide import COMMENTS
+from .decide import BYLINES, COMMENTS
 from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
 from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "the thread under an article and leaves a forum's posts to the model; exclude drops them "
                         "all; include keeps every comment; model leaves them all to the model "
                         f"(default: {PREDICT.comments})")
+    p.add_argument("--bylines", choices=BYLINES, default=PREDICT.bylines,
+                   help="byline and date lines at the head of an article ('By Jane Doe', 'Published 3 June "
+                        "2024'), which benchmarks disagree on: model leaves them to the model, include keeps "
+                        f"them, exclude drops them (default: {PREDICT.bylines})")
     p.add_argument("--markdown-links", action="store_true",
                    help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
@@ -399,12 +403,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
         model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
         explain=args.explain or 0, markdown_links=args.markdown_links, comments=args.comments,
+        bylines=args.bylines,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
     # A broken model is one error, before any input. The model is loaded here when it is
     # known (inherited by forked workers); with --input-format auto the inputs decide which
     # shipped model runs, so both are only checked and a process loads the one it needs.
     if args.model or args.input_format != "auto":
-        cached_model(bundle_for(args.input_format, args.model), args.comments)
+        cached_model(bundle_for(args.input_format, args.model), args.comments, args.bylines)
     else:
         for input_format in ("text", "html"):
             check_bundle(bundle_for(input_format))

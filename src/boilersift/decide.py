@@ -15,13 +15,16 @@ switched by a field of :class:`DecisionConfig`:
 4. the comment thread under an article is noise, a forum's posts are left to the model, or
    threads are excluded or included as asked (:func:`comment_verdict`);
 5. a page of another kind than an article (a listing, a product, ...) is cut a little lower
-   (:data:`KIND_MARGIN`).
+   (:data:`KIND_MARGIN`);
+6. the byline and date lines at the head of the article are left to the model, or kept or dropped
+   as asked (:func:`byline_lines`): benchmarks disagree on them.
 
 :func:`decide` applies them all to one page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -70,6 +73,25 @@ KIND_MARGIN = 0.1
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
 PARAGRAPH_WORDS = 20
+# Byline and date lines ("By Jane Doe", "Published 3 June 2024, 14:07", "5 min read"): the gold of
+# news benchmarks leaves them out, CETD's keeps them (experiments/results/loso_bylines.md). "model"
+# leaves them to the classifier, "include" keeps and "exclude" drops them.
+BYLINES = ("model", "include", "exclude")
+# They are looked for from this many lines above the first content line (the headline, if kept) to the
+# first paragraph of the article (at most BYLINE_REACH lines below the first content line), ...
+BYLINE_WINDOW, BYLINE_REACH = 4, 8
+# ... have at most this many words (a bare date or time at most BYLINE_DATE_WORDS), ...
+BYLINE_WORDS, BYLINE_DATE_WORDS = 12, 6
+# ... and start with "by" and a name, or say when the article was published (or how long it reads), or
+# are a bare date or time (a year alone is no date: "5 Trends from Nutrition 2025").
+BYLINE_START = re.compile(r"^\W*(?:by|written by|posted by|von|par|por|di|door|av|af|przez|от|автор:?)\s+"
+                          r"(?-i:[A-ZÀ-ÖØ-ÞĀ-ŽА-Я])", re.IGNORECASE)
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+PUBLISHED = re.compile(r"\b(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|publié|mis à jour|"
+                       r"publicado|actualizado|pubblicato|aggiornato|opublikowano|min read|minute read|minutes read|"
+                       rf"lesezeit)\b|\b(?:{_MONTHS})\.? \d{{1,2}}\b|\b\d{{1,2}}\.? (?:{_MONTHS})\b", re.IGNORECASE)
+DATE_OR_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
 
 
 @dataclass(frozen=True)
@@ -83,10 +105,13 @@ class DecisionConfig:
     main_region: bool = True  # a larger page on which nothing is content keeps its main region
     comments: str = "auto"  # comment threads: dropped under an article, or "exclude" / "include" them (COMMENTS)
     kind_margin: float = KIND_MARGIN  # content from threshold - kind_margin on a page that is no article
+    bylines: str = "model"  # byline and date lines at the head of the article: the model's, or BYLINES
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
             raise ValueError(f"comments={self.comments!r}: choose from {', '.join(COMMENTS)}")
+        if self.bylines not in BYLINES:
+            raise ValueError(f"bylines={self.bylines!r}: choose from {', '.join(BYLINES)}")
 
 
 DEFAULT_DECISIONS = DecisionConfig()
@@ -245,7 +270,33 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     title = headline(texts, keep, words, content) if config.headline else None
     if title is not None:
         keep[title] = True
+    if config.bylines != "model":
+        lines = [i for i in byline_lines(texts, keep, words) if i != title]
+        keep[lines] = config.bylines == "include"
     return keep
+
+
+def byline_lines(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | None = None) -> list[int]:
+    """The byline and date lines at the head of the content `keep` marks: from BYLINE_WINDOW lines
+    above its first line to the first paragraph of running prose, short (BYLINE_WORDS words), and
+    saying when it was published (:data:`PUBLISHED`), or, if it is no sentence, starting with "By" and
+    a name or a bare date or time (BYLINE_DATE_WORDS words)."""
+    if not keep.any():
+        return []
+    words = count_words(texts) if words is None else words
+    first = int(np.argmax(keep))
+    stop = first
+    while stop < min(len(texts), first + BYLINE_REACH) and not is_paragraph(texts[stop]):
+        stop += 1
+    lines = []
+    for i in range(max(first - BYLINE_WINDOW, 0), stop):
+        text = texts[i]
+        if words[i] > BYLINE_WORDS:
+            continue
+        if PUBLISHED.search(text) or not ends_sentence(text) and (
+                BYLINE_START.match(text) or words[i] <= BYLINE_DATE_WORDS and DATE_OR_TIME.search(text)):
+            lines.append(i)
+    return lines
 
 
 def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,

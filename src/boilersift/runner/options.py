@@ -31,6 +31,7 @@ class PredictOptions:
     explain: int = 0  # add each line's K strongest reasons (jsonl/tsv); 0: none
     markdown_links: bool = False  # markdown output: links as [text](href); else their text
     comments: str = DEFAULT_DECISIONS.comments  # comment threads: dropped under an article, or as decide.COMMENTS
+    bylines: str = DEFAULT_DECISIONS.bylines  # byline and date lines: the model's, or as decide.BYLINES
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 

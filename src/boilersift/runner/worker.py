@@ -47,22 +47,23 @@ def bundle_for(input_format: str, model: str | None = None) -> Path:
     return default_bundle_path("text")
 
 
-def cached_model(path: Path, comments: str = DEFAULT_DECISIONS.comments) -> Model:
-    """The model of bundle `path` taking `comments` as asked, loaded once per process."""
+def cached_model(path: Path, comments: str = DEFAULT_DECISIONS.comments,
+                 bylines: str = DEFAULT_DECISIONS.bylines) -> Model:
+    """The model of bundle `path` taking comment threads and bylines as asked, loaded once per process."""
     with _LOCK:
-        if (path, comments) not in _MODELS:
+        if (path, comments, bylines) not in _MODELS:
             model = Model.load(path)
-            model.decisions = dataclasses.replace(model.decisions, comments=comments)
-            _MODELS[path, comments] = model
-        return _MODELS[path, comments]
+            model.decisions = dataclasses.replace(model.decisions, comments=comments, bylines=bylines)
+            _MODELS[path, comments, bylines] = model
+        return _MODELS[path, comments, bylines]
 
 
-def model_for(input_format: str, model: Model | str | None = None,
-              comments: str = DEFAULT_DECISIONS.comments) -> Model:
+def model_for(input_format: str, model: Model | str | None = None, comments: str = DEFAULT_DECISIONS.comments,
+              bylines: str = DEFAULT_DECISIONS.bylines) -> Model:
     """The model that classifies a document of `input_format`: a loaded :class:`Model` as given
     (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process, with its
-    comment threads taken as `comments` asks."""
-    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model), comments)
+    comment threads and bylines taken as `comments` and `bylines` ask."""
+    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model), comments, bylines)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     content, truncated, encoding = doc.content, doc.truncated, None
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits)
-    model = model_for(doc.input_format, options.model, options.comments)
+    model = model_for(doc.input_format, options.model, options.comments, options.bylines)
     if doc.input_format == "html":
         if isinstance(content, bytes):
             content, encoding = decode_html_page(content, doc.id, options.encoding or doc.charset)
