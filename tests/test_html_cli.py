@@ -117,17 +117,6 @@ THREADED = ("<html><body><article><h1>Bridge reopens after repairs</h1>"
 COMMENT = "Finally! I drove over it this morning and it is much smoother than before."
 
 
-@pytest.mark.parametrize("comments, kept", [("exclude", False), ("include", True)])
-def test_comments_flag(tmp_path, comments, kept):
-    page = tmp_path / "threaded.html"
-    page.write_text(THREADED, encoding="utf-8")
-    proc = run("predict", str(page), "--comments", comments)
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
-    assert "The council said the bridge reopened on Monday after three months of repairs to its deck." in lines
-    assert (COMMENT in lines) is kept and "Reply" not in lines
-
-
 BYLINED = ("<html><body><nav><a href='/'>Home</a></nav><article><h1>Harbour bridge reopens after repairs</h1>"
            "<p class='byline'>By Jane Doe</p><p class='date'>Published June 3, 2024, 14:07</p>"
            "<p>The harbour bridge reopened on Monday after six months of repairs, the city council said in a "
@@ -136,15 +125,24 @@ BYLINED = ("<html><body><nav><a href='/'>Home</a></nav><article><h1>Harbour brid
            "</article></body></html>")
 
 
-@pytest.mark.parametrize("bylines, kept", [("exclude", False), ("include", True)])
-def test_bylines_flag(tmp_path, bylines, kept):
-    page = tmp_path / "bylined.html"
-    page.write_text(BYLINED, encoding="utf-8")
-    proc = run("predict", str(page), "--bylines", bylines)
+DECK = "The council said the bridge reopened on Monday after three months of repairs to its deck."
+HEADLINE, BYLINE, DATELINE = "Harbour bridge reopens after repairs", "By Jane Doe", "Published June 3, 2024, 14:07"
+
+
+# (page, option, its value, lines in the output, lines not in it)
+@pytest.mark.parametrize("page, option, value, kept, dropped", [
+    (THREADED, "--comments", "exclude", [DECK], [COMMENT, "Reply"]),
+    (THREADED, "--comments", "include", [DECK, COMMENT], ["Reply"]),
+    (BYLINED, "--bylines", "exclude", [HEADLINE], [BYLINE, DATELINE]),
+    (BYLINED, "--bylines", "include", [HEADLINE, BYLINE, DATELINE], []),
+], ids=["comments excluded", "comments included", "bylines excluded", "bylines included"])
+def test_decision_flags(tmp_path, page, option, value, kept, dropped):
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    proc = run("predict", str(path), option, value)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "Harbour bridge reopens after repairs"
-    assert ("By Jane Doe" in lines) is kept and ("Published June 3, 2024, 14:07" in lines) is kept
+    assert all(line in lines for line in kept) and not any(line in lines for line in dropped), lines
 
 
 @pytest.mark.parametrize("option", ["--comments", "--bylines"])
