@@ -303,11 +303,12 @@ BODY = ("The harbour bridge reopened on Monday after six months of repairs to it
     (["03.06.2024", "Harbour bridge reopens", BODY], [1, 2], [0]),  # a date above the headline
     (["Harbour bridge reopens", "By 2030 it will be gone.", BODY], [0, 2], []),  # a sentence, not a byline
     (["Harbour bridge reopens", "by the river", BODY], [0, 2], []),  # no name after "by"
+    (["Door hinges", "Door Hinges", BODY], [0, 2], []),  # "door" is Dutch for "by", and English
     (["Harbour bridge reopens", "Best bridges of 2024", BODY], [0, 2], []),  # a year alone is no date
     (["Harbour bridge reopens", BODY, "By Jane Doe"], [0, 1], []),  # after the first paragraph
     (["By Jane Doe", "June 3, 2024"], [], []),  # nothing kept: no article to head
-], ids=["english", "german", "published", "date above", "sentence", "no name", "a year", "after the body",
-     "nothing kept"])
+], ids=["english", "german", "published", "date above", "sentence", "no name", "door", "a year",
+     "after the body", "nothing kept"])
 def test_byline_lines(texts, kept, bylines):
     keep = np.isin(np.arange(len(texts)), kept)
     assert byline_lines(texts, keep) == bylines
