@@ -117,16 +117,14 @@ THREADED = ("<html><body><article><h1>Bridge reopens after repairs</h1>"
 COMMENT = "Finally! I drove over it this morning and it is much smoother than before."
 
 
-BYLINED = ("<html><body><nav><a href='/'>Home</a></nav><article><h1>Harbour bridge reopens after repairs</h1>"
-           "<p class='byline'>By Jane Doe</p><p class='date'>Published June 3, 2024, 14:07</p>"
+DECK = "The council said the bridge reopened on Monday after three months of repairs to its deck."
+HEADLINE, BYLINE, DATELINE = "Harbour bridge reopens after repairs", "By Jane Doe", "Published June 3, 2024, 14:07"
+BYLINED = (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>{HEADLINE}</h1>"
+           f"<p class='byline'>{BYLINE}</p><p class='date'>{DATELINE}</p>"
            "<p>The harbour bridge reopened on Monday after six months of repairs, the city council said in a "
            "statement on Monday evening.</p><p>Traffic is expected to return to normal levels by the end of the "
            "week, according to the transport office, which will keep a ferry running until then.</p>"
            "</article></body></html>")
-
-
-DECK = "The council said the bridge reopened on Monday after three months of repairs to its deck."
-HEADLINE, BYLINE, DATELINE = "Harbour bridge reopens after repairs", "By Jane Doe", "Published June 3, 2024, 14:07"
 
 
 # (page, option, its value, lines in the output, lines not in it)

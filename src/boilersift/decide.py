@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .features.featurize import STRIP_PUNCT, content_word_ids, ends_sentence
+from .features.featurize import DATE_TIME, STRIP_PUNCT, content_word_ids, ends_sentence
 from .features.lexicon import STOP_WORDS
 
 # The label vocabulary of every input and output: predict's results, the training format,
@@ -92,7 +92,6 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 PUBLISHED = re.compile(r"\b(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|publié|mis à jour|"
                        r"publicado|actualizado|pubblicato|aggiornato|opublikowano|min read|minute read|minutes read|"
                        rf"lesezeit)\b|\b(?:{_MONTHS})\.? \d{{1,2}}\b|\b\d{{1,2}}\.? (?:{_MONTHS})\b", re.IGNORECASE)
-DATE_OR_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
 
 
 @dataclass(frozen=True)
@@ -295,9 +294,14 @@ def byline_lines(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | Non
         if words[i] > BYLINE_WORDS:
             continue
         if PUBLISHED.search(text) or not ends_sentence(text) and (
-                BYLINE_START.match(text) or words[i] <= BYLINE_DATE_WORDS and DATE_OR_TIME.search(text)):
+                BYLINE_START.match(text) or words[i] <= BYLINE_DATE_WORDS and _names_a_date(text)):
             lines.append(i)
     return lines
+
+
+def _names_a_date(text: str) -> bool:
+    """Has `text` a time or a date (the features' DATE_TIME), not only a year ("Best bridges of 2024")?"""
+    return any(not match.group().isdigit() for match in DATE_TIME.finditer(text))
 
 
 def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,
