@@ -126,11 +126,16 @@ def scored_pages_arguments(parser: argparse.ArgumentParser, cache: Path = CACHE)
     parser.add_argument("--cache", type=Path, default=cache, help=f"where the scores are kept (default {cache})")
 
 
-def evaluate(pages: list, config: DecisionConfig) -> dict:
-    """Word F1 (character F1 on unspaced languages) of `config`'s decisions on every cached page."""
+def evaluate(pages: list, config: DecisionConfig,
+             revise: Callable[[ScoredPage, np.ndarray], np.ndarray] | None = None) -> dict:
+    """Word F1 (character F1 on unspaced languages) of `config`'s decisions on every cached page
+    (then `revise`d: a rule tried on the decisions without being one of them)."""
     scores, chars, rows = [], [], []
-    for row, texts, probabilities, threshold, gold, in_comments, kind, _ in pages:
+    for page in pages:
+        row, texts, probabilities, threshold, gold, in_comments, kind, _ = page
         keep = decide(texts, probabilities, threshold, config, in_comments, kind).keep if texts else []
+        if revise is not None and texts:
+            keep = revise(page, keep)
         out = "\n".join(t for t, k in zip(texts, keep) if k)
         words, char_gold = gold_of({"gold": gold, "lang": row["lang"] if row["lang"] != "unknown" else None})
         scores.append(word_prf(out, words))
