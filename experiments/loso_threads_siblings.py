@@ -9,7 +9,7 @@ decisions (threshold 0.5):
 - **threads**: the shipped rule drops a page's comment threads when it keeps at least
   ARTICLE_WORDS words outside them and no fewer than inside (an article with comments, not a
   forum); here "no fewer than r times as many", for r below 1, so that an article under a
-  long thread loses it too (the issue's largest loss on WCXB; the thread of a Blogger post).
+  long thread loses it too (a blog post under a longer thread keeps it today).
 - **siblings**: a paragraph of running prose in the same container as a kept paragraph is
   kept (Readability's siblings of the top candidate), from a floor probability, anywhere in
   the container or only between or before its kept paragraphs; not in a comment thread and not
