@@ -1,8 +1,8 @@
-"""Two decision rules tried on the held-out HTML scores: longer comment threads dropped under
-articles, and Readability's sibling paragraphs.
+"""Decision rules tried on the held-out HTML scores: longer comment threads dropped under
+articles, Readability's sibling paragraphs, teaser cards after the article dropped.
 
 Every page of ../shared/datasets/ is scored by the HTML model that never saw its source (the
-cache of ``loso_decisions.py``, here with each block's container and DOM signals), WCXB's
+cache of ``loso_decisions.py``, here with each block's container, DOM signals and linked characters), WCXB's
 kinds cross-validated by site as in ``loso_kind_threshold.py``. Then, on top of the shipped
 decisions (threshold 0.5):
 
@@ -14,10 +14,13 @@ decisions (threshold 0.5):
   kept (Readability's siblings of the top candidate), from a floor probability, anywhere in
   the container or only between or before its kept paragraphs; not in a comment thread and not
   hidden.
+- **teasers**: after the article (the run of kept blocks with the most words of prose), pairs of a
+  short linked line and an unlinked paragraph (a teaser card: headline and summary), when there
+  are `n` or more of them, are dropped, on every page or on pages the page-type stage calls articles.
 
-    python experiments/loso_threads_siblings.py --loso-models experiments/loso/html-*
+    python experiments/loso_rule_trials.py --loso-models experiments/loso/html-*
 
-Writes ``loso_threads_siblings.json`` and ``.md`` into --output-dir.
+Writes ``loso_rule_trials.json`` and ``.md`` into --output-dir.
 """
 
 from __future__ import annotations
@@ -50,13 +53,19 @@ THREAD_RATIOS = (1.0, 0.5, 0.25, 0.0)  # 1.0: the shipped rule rebuilt here, a c
 # (floor probability, where in the container: "all", "lead" = before or between its kept paragraphs,
 # "inner" = between them)
 SIBLINGS = ((0.0, "all"), (0.25, "all"), (0.0, "lead"), (0.0, "inner"))
+# (fewest cards, the kinds of page it applies to; None: every page)
+TEASERS = ((3, None), (3, frozenset({"article"})), (5, frozenset({"article"})))
+# A card's headline: this many words at most, this share of its characters linked; its summary less than
+# TEASER_SUMMARY_LINKS linked.
+TEASER_WORDS, TEASER_LINKS, TEASER_SUMMARY_LINKS = 20, 0.8, 0.2
 
 
 def containers(blocks: list[Block]) -> np.ndarray | None:
-    """(container id, DOM signal bits) of each block of an HTML page."""
+    """(container id, DOM signal bits, linked characters, characters) of each block of an HTML page."""
     if not blocks or blocks[0].dom is None:
         return None
-    return np.array([(b.dom.container, b.dom.signals) for b in blocks], dtype=np.int64).reshape(-1, 2)
+    return np.array([(b.dom.container, b.dom.signals, b.dom.link_chars, len(b.text)) for b in blocks],
+                    dtype=np.int64).reshape(-1, 4)
 
 
 def threads_dropped(ratio: float) -> Callable[[ScoredPage, np.ndarray], np.ndarray]:
@@ -95,6 +104,34 @@ def siblings(floor: float, where: str) -> Callable[[ScoredPage, np.ndarray], np.
     return revise
 
 
+def teasers(fewest: int, kinds: frozenset[str] | None) -> Callable[[ScoredPage, np.ndarray], np.ndarray]:
+    """Drop the teaser cards after the article, if there are `fewest` or more (on pages of `kinds`)."""
+    def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
+        if page.extra is None or kinds is not None and page.kind not in kinds:
+            return keep
+        linked = page.extra[:, 2] / np.maximum(page.extra[:, 3], 1)
+        words = count_words(page.texts)
+        prose = np.array([is_paragraph(t) for t in page.texts])
+        best = run = 0
+        end = -1
+        for i, kept in enumerate(keep.tolist()):
+            run = run + words[i] * prose[i] if kept else 0
+            if run > best:
+                best, end = run, i
+        if best == 0:
+            return keep
+        headline = (linked >= TEASER_LINKS) & (words <= TEASER_WORDS)
+        summary = prose & (linked < TEASER_SUMMARY_LINKS)
+        cards = [i for i in range(end + 1, len(keep) - 1) if headline[i] and summary[i + 1]]
+        if len(cards) < fewest:
+            return keep
+        out = keep.copy()
+        out[cards] = False
+        out[[i + 1 for i in cards]] = False
+        return out
+    return revise
+
+
 def thread_gold_share(pages: list[ScoredPage]) -> dict[str, float]:
     """Per source, the share of the words in comment threads that its gold calls content."""
     inside: dict[str, list[int]] = {}
@@ -121,19 +158,21 @@ def main(argv: list[str] | None = None) -> int:
                 for r in THREAD_RATIOS}
     systems |= {f"siblings from {floor}, {where}": evaluate(pages, DEFAULT_DECISIONS, siblings(floor, where))
                 for floor, where in SIBLINGS}
-    meta = {"command": shlex.join(["python", "experiments/loso_threads_siblings.py", "--loso-models",
+    systems |= {f"teasers, {fewest}+ cards, {'articles' if kinds else 'every page'}":
+                evaluate(pages, DEFAULT_DECISIONS, teasers(fewest, kinds)) for fewest, kinds in TEASERS}
+    meta = {"command": shlex.join(["python", "experiments/loso_rule_trials.py", "--loso-models",
                                    *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
             "models": [Path(d).name for d in args.loso_models], "threshold": 0.5, "wcxb_kind_accuracy": accuracy,
             "thread_words_in_gold": thread_gold_share(pages)}
     report = {"meta": meta, "systems": systems}
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "loso_threads_siblings.json").write_text(json.dumps(report, indent=1))
+    (args.output_dir / "loso_rule_trials.json").write_text(json.dumps(report, indent=1))
     text = markdown(report).replace("# Decisions over the page, leave one source out",
-                                    "# Longer threads dropped, sibling paragraphs kept: leave one source out")
+                                    "# Decision rules tried, leave one source out")
     text += "\nShare of the words in comment threads that the gold keeps, per source: " + ", ".join(
         f"{source} {share}" for source, share in meta["thread_words_in_gold"].items()) + "\n"
-    (args.output_dir / "loso_threads_siblings.md").write_text(text)
+    (args.output_dir / "loso_rule_trials.md").write_text(text)
     print(text[:2500])
     return 0
 
