@@ -126,17 +126,27 @@ def scored_pages_arguments(parser: argparse.ArgumentParser, cache: Path = CACHE)
     parser.add_argument("--cache", type=Path, default=cache, help=f"where the scores are kept (default {cache})")
 
 
-def evaluate(pages: list, config: DecisionConfig,
-             revise: Callable[[ScoredPage, np.ndarray], np.ndarray] | None = None) -> dict:
-    """Word F1 (character F1 on unspaced languages) of `config`'s decisions on every cached page
-    (then `revise`d: a rule tried on the decisions without being one of them)."""
+Revision = Callable[[ScoredPage, np.ndarray], np.ndarray]
+
+
+def kept_text(page: ScoredPage, config: DecisionConfig, revise: Revision | None = None) -> str:
+    """What `config`'s decisions keep of a cached page (then `revise`d: a rule tried on the
+    decisions without being one of them)."""
+    if not page.texts:
+        return ""
+    keep = decide(page.texts, page.scores, page.threshold, config, page.in_comments, page.kind).keep
+    if revise is not None:
+        keep = revise(page, keep)
+    return "\n".join(t for t, k in zip(page.texts, keep) if k)
+
+
+def evaluate(pages: list, config: DecisionConfig, revise: Revision | None = None) -> dict:
+    """Word F1 (character F1 on unspaced languages) of `config`'s decisions (:func:`kept_text`)
+    on every cached page."""
     scores, chars, rows = [], [], []
     for page in pages:
-        row, texts, probabilities, threshold, gold, in_comments, kind, _ = page
-        keep = decide(texts, probabilities, threshold, config, in_comments, kind).keep if texts else []
-        if revise is not None and texts:
-            keep = revise(page, keep)
-        out = "\n".join(t for t, k in zip(texts, keep) if k)
+        row, gold = page.row, page.gold
+        out = kept_text(page, config, revise)
         words, char_gold = gold_of({"gold": gold, "lang": row["lang"] if row["lang"] != "unknown" else None})
         scores.append(word_prf(out, words))
         if char_gold is not None:

@@ -27,10 +27,10 @@ from collections import defaultdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from compare_text import RESULTS, gold_of  # noqa: E402
-from loso_decisions import score_pages, scored_pages_arguments  # noqa: E402
+from loso_decisions import kept_text, score_pages, scored_pages_arguments  # noqa: E402
 from loso_kind_threshold import held_out_pages  # noqa: E402
 
-from boilersift.decide import DEFAULT_DECISIONS, decide  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
 from boilersift.evaluation.metrics import word_prf  # noqa: E402
 
 OTHERS = ("trafilatura", "readability-lxml")
@@ -46,13 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     others = {r["id"]: r["word_f1"] for r in json.loads(args.others.read_text())["pages"]}
     pages, _ = held_out_pages(score_pages(args.loso_models, args.datasets, args.cache), args.datasets, 0.5)
-    cells: dict[tuple[str, str], list[tuple[float, str, str]]] = defaultdict(list)
+    cells: dict[tuple[str, str, str], list[tuple[float, str]]] = defaultdict(list)
     ours = best = 0.0
     for page in pages:
-        keep = decide(page.texts, page.scores, page.threshold, DEFAULT_DECISIONS, page.in_comments,
-                      page.kind).keep if page.texts else []
         gold = gold_of({"gold": page.gold})[0]
-        score = word_prf("\n".join(t for t, k in zip(page.texts, keep) if k), gold)
+        score = word_prf(kept_text(page, DEFAULT_DECISIONS), gold)
         other = max(others[page.row["id"]][name] for name in OTHERS)
         ours, best = ours + score.f1, best + max(score.f1, other)
         if other > score.f1:

@@ -34,13 +34,12 @@ import dataclasses  # noqa: E402
 import json  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import RESULTS  # noqa: E402
-from loso_decisions import CACHE, ScoredPage, evaluate, markdown, score_pages, scored_pages_arguments  # noqa: E402
+from loso_decisions import CACHE, Revision, ScoredPage, evaluate, markdown, score_pages, scored_pages_arguments  # noqa: E402
 from loso_kind_threshold import held_out_pages  # noqa: E402
 
 from boilersift.blocks.html import SIGNALS  # noqa: E402
@@ -68,7 +67,7 @@ def containers(blocks: list[Block]) -> np.ndarray | None:
                     dtype=np.int64).reshape(-1, 4)
 
 
-def threads_dropped(ratio: float) -> Callable[[ScoredPage, np.ndarray], np.ndarray]:
+def threads_dropped(ratio: float) -> Revision:
     """Drop the comment threads of a page that is no forum and keeps ARTICLE_WORDS words outside them
     and `ratio` times the words inside (the decisions' own rule, ``comments="model"`` first, at 1)."""
     def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
@@ -81,7 +80,7 @@ def threads_dropped(ratio: float) -> Callable[[ScoredPage, np.ndarray], np.ndarr
     return revise
 
 
-def siblings(floor: float, where: str) -> Callable[[ScoredPage, np.ndarray], np.ndarray]:
+def siblings(floor: float, where: str) -> Revision:
     """Keep the prose paragraphs (scored `floor` or more) of the containers of kept paragraphs."""
     def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
         if page.extra is None:
@@ -104,7 +103,7 @@ def siblings(floor: float, where: str) -> Callable[[ScoredPage, np.ndarray], np.
     return revise
 
 
-def teasers(fewest: int, kinds: frozenset[str] | None) -> Callable[[ScoredPage, np.ndarray], np.ndarray]:
+def teasers(fewest: int, kinds: frozenset[str] | None) -> Revision:
     """Drop the teaser cards after the article, if there are `fewest` or more (on pages of `kinds`)."""
     def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
         if page.extra is None or kinds is not None and page.kind not in kinds:
