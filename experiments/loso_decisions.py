@@ -87,6 +87,17 @@ ScoredPage.__module__ = "loso_decisions"
 sys.modules.setdefault("loso_decisions", sys.modules[__name__])
 
 
+def scored_page(model: Model, record: dict, extra: Callable[[list[Block]], Any] | None = None) -> ScoredPage:
+    """One dataset record as `model` scores it (a page the parser rejects has no blocks)."""
+    try:
+        blocks = model.html_blocks(record["html"], record["id"])
+    except InputError:
+        blocks = []
+    [scores], [kind] = model.score_and_type_pages([blocks])
+    return ScoredPage(page_row(record), [b.text for b in blocks], scores, model.threshold, record.get("gold") or "",
+                      comment_threads(blocks), kind, extra(blocks) if extra else None)
+
+
 def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
                 extra: Callable[[list[Block]], Any] | None = None) -> dict:
     """{"pages": [ScoredPage], "models": [...]}, from the cache when it was made by the same models
@@ -101,18 +112,9 @@ def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
     by_source = {m.manifest["split"]["dev_source"]: m for m in models}
     records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
                if r.get("source") in by_source]
-    pages = []
-    for start in tqdm(range(0, len(records), CHUNK_SIZE), desc="chunks of pages", unit="chunk"):
-        for record in records[start:start + CHUNK_SIZE]:
-            model = by_source[record["source"]]
-            try:
-                blocks = model.html_blocks(record["html"], record["id"])
-            except InputError:
-                blocks = []
-            [scores], [kind] = model.score_and_type_pages([blocks])
-            pages.append(ScoredPage(page_row(record), [b.text for b in blocks], scores, model.threshold,
-                                    record.get("gold") or "", comment_threads(blocks), kind,
-                                    extra(blocks) if extra else None))
+    pages = [scored_page(by_source[record["source"]], record, extra)
+             for start in tqdm(range(0, len(records), CHUNK_SIZE), desc="chunks of pages", unit="chunk")
+             for record in records[start:start + CHUNK_SIZE]]
     cached = {**key, "pages": pages, "models": model_dirs}
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(cached))
