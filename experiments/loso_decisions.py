@@ -176,6 +176,18 @@ def markdown(report: dict) -> str:
     return "\n".join(out + group_tables(systems)) + "\n"
 
 
+def write_report(report: dict, output_dir: Path, name: str, title: str | None = None) -> str:
+    """Write `report` ({"meta", "systems"}) to NAME.json and, as :func:`markdown` under `title`, to
+    NAME.md in `output_dir`; the markdown."""
+    text = markdown(report)
+    if title is not None:
+        text = text.replace("# Decisions over the page, leave one source out", f"# {title}", 1)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / f"{name}.json").write_text(json.dumps(report, indent=1))
+    (output_dir / f"{name}.md").write_text(text)
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     scored_pages_arguments(parser)
@@ -190,11 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "pages": len(pages), "models": args.loso_models, "threshold": args.threshold}
-    report = {"meta": meta, "systems": systems}
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1))
-    (args.output_dir / f"{args.name}.md").write_text(markdown(report))
-    print(markdown(report)[:3000])
+    print(write_report({"meta": meta, "systems": systems}, args.output_dir, args.name)[:3000])
     return 0
 
 

@@ -12,7 +12,7 @@ has no bundle format); then the shipped decisions at threshold 0.5 are applied a
 ``loso_rule_trials.py`` (WCXB's kinds cross-validated by site), beside the two-pass models.
 
     python experiments/loso_third_pass.py train --output-dir DIR [SOURCE ...]   # DIR/scores-SOURCE.pkl
-    python experiments/loso_third_pass.py compare --scores DIR
+    python experiments/loso_third_pass.py compare --scores DIR --loso-models experiments/loso/html-*
 
 Writes ``loso_third_pass.json`` and ``.md`` into --output-dir.
 """
@@ -25,7 +25,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
-import json  # noqa: E402
 import pickle  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
@@ -36,10 +35,11 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import evaluate, markdown, scored_page  # noqa: E402
+from loso_decisions import CACHE, evaluate, score_pages, scored_page, write_report  # noqa: E402
 from loso_kind_threshold import held_out_pages  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
+from boilersift import Model  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
 from boilersift.labelled.data import load_pages, read_jsonl  # noqa: E402
 from boilersift.model.stages import (  # noqa: E402
@@ -48,7 +48,6 @@ from boilersift.model.stages import (  # noqa: E402
     Cascade,
     Stages,
     chain_input,
-    first_pass_input,
     second_pass_input,
 )
 from boilersift.training import estimators  # noqa: E402
@@ -57,7 +56,6 @@ from boilersift.training.estimators import (  # noqa: E402
     _fit,
     export_pass,
     export_words,
-    page_balanced_weights,
 )
 from boilersift.training.train import train_model  # noqa: E402
 
@@ -79,9 +77,9 @@ class ThreePassStages(Stages):
         return stage if self.calibration is None else Calibrated(stage, self.calibration)
 
 
-def rescored(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """What a :class:`Cascade` predicts: `after` where `before` is unsure, else `before`."""
-    unsure = (before > RESCORE_BAND[0]) & (before < RESCORE_BAND[1])
+def rescored(before: np.ndarray, after: np.ndarray, band: tuple[float, float] = RESCORE_BAND) -> np.ndarray:
+    """What a :class:`Cascade` predicts: `after` where `before` is unsure (inside `band`), else `before`."""
+    unsure = (before > band[0]) & (before < band[1])
     return np.where(unsure, after, before)
 
 
@@ -90,15 +88,7 @@ class ThreePassClassifier(BlockClassifier):
 
     def fit(self, X, y, groups=None, sample_weight=None) -> ThreePassClassifier:
         pass_estimator = self._pass_estimator()
-        columns, hashed, page, words = self._unpack(X)
-        y = np.asarray(y, dtype=np.int64)
-        groups = page if groups is None else np.asarray(groups)
-        weights = page_balanced_weights(words, columns.pages)
-        if sample_weight is not None:
-            weights = weights * np.asarray(sample_weight)
-        word_scores, self.words_ = self._cross_fit(estimators.word_scorer(), hashed, y, weights, groups)
-        word_scores = self._unfamiliar_scores(hashed, word_scores, columns.pages)
-        first_X = first_pass_input(columns.shallow, word_scores, columns.pages)
+        columns, y, weights, groups, first_X = self._fit_words(X, y, groups, sample_weight)
         first_scores, self.first_ = self._cross_fit(pass_estimator, first_X, y, weights, groups)
         second_X = second_pass_input(columns, first_X, first_scores)
         second_scores, self.second_ = self._cross_fit(pass_estimator, second_X, y, weights, groups)
@@ -129,26 +119,22 @@ def train(args: argparse.Namespace) -> None:
 
 
 def compare(args: argparse.Namespace) -> None:
-    """The shipped decisions on the three-pass models' held-out scores, beside the two-pass
-    models' figures of the same decisions (`--baseline`: ``loso_rule_trials.json``, whose
-    "shipped decisions" row scored the nine two-pass folds this way)."""
+    """The shipped decisions on the held-out scores of the three-pass models and of the two-pass
+    models that hold out the same sources (`--loso-models`, ``loso_train.py``'s)."""
     third = [page for path in sorted(args.scores.glob("scores-*.pkl")) for page in pickle.loads(path.read_bytes())]
-    pages, _ = held_out_pages({"pages": third}, args.datasets, 0.5)
-    baseline = json.loads(args.baseline.read_text())
-    # The variant first: its sources are the rows of the tables (all nine, or those trained so far).
-    systems = {"three passes": evaluate(pages, DEFAULT_DECISIONS),
-               "two passes (shipped)": baseline["systems"]["shipped decisions"]}
-    meta = {"command": shlex.join(["python", "experiments/loso_third_pass.py", *sys.argv[1:]]),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
-            "models": sorted(path.stem.removeprefix("scores-") for path in args.scores.glob("scores-*.pkl")),
-            "threshold": 0.5, "baseline": baseline["meta"]["command"]}
-    report = {"meta": meta, "systems": systems}
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "loso_third_pass.json").write_text(json.dumps(report, indent=1))
-    text = markdown(report).replace("# Decisions over the page, leave one source out",
-                                    "# A third pass, leave one source out")
-    (args.output_dir / "loso_third_pass.md").write_text(text)
-    print(text[:2500])
+    sources = sorted({page.row["source"] for page in third})
+    two = [d for d in args.loso_models if Model.load(d, "html").manifest["split"]["dev_source"] in sources]
+    systems = {}
+    for name, cached in [("two passes (shipped)", score_pages(two, args.datasets, args.cache)),
+                         ("three passes", {"pages": third})]:
+        pages, _ = held_out_pages(cached, args.datasets, 0.5)
+        systems[name] = evaluate(pages, DEFAULT_DECISIONS)
+    meta = {"command": shlex.join(["python", "experiments/loso_third_pass.py", "compare", "--scores", "DIR",
+                                   "--loso-models", *[f"experiments/loso/{Path(d).name}" for d in two]]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(third),
+            "models": sources, "threshold": 0.5}
+    print(write_report({"meta": meta, "systems": systems}, args.output_dir, "loso_third_pass",
+                       "A third pass, leave one source out")[:2500])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,9 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     trainer.add_argument("--datasets", type=Path, default=DATASETS)
     comparer = commands.add_parser("compare", help="the decisions on both models' held-out scores")
     comparer.add_argument("--scores", type=Path, required=True, help="train's --output-dir")
-    comparer.add_argument("--baseline", type=Path, default=RESULTS / "loso_rule_trials.json",
-                          help="the two-pass models' figures (default: %(default)s)")
+    comparer.add_argument("--loso-models", nargs="+", metavar="DIR", required=True,
+                          help="two-pass models (loso_train.py's); those of the same sources are compared")
     comparer.add_argument("--datasets", type=Path, default=DATASETS)
+    comparer.add_argument("--cache", type=Path, default=CACHE.with_name("scores_two_passes.pkl"),
+                          help="where the two-pass models' scores are kept")
     comparer.add_argument("--output-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     train(args) if args.command == "train" else compare(args)

@@ -215,8 +215,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         scores[rows] = self.words_.predict_proba(shuffled)[:, 1]
         return scores
 
-    def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
-        pass_estimator = self._pass_estimator()
+    def _fit_words(self, X, y, groups, sample_weight: np.ndarray | None,
+                   ) -> tuple[PageColumns, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Fit the word stage; the page columns, labels, weights and cross-fitting groups of the
+        rows, and the first pass's input from the word stage's out-of-fold scores."""
         columns, hashed, page, words = self._unpack(X)
         y = np.asarray(y, dtype=np.int64)
         groups = page if groups is None else np.asarray(groups)
@@ -225,7 +227,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             weights = weights * np.asarray(sample_weight)
         word_scores, self.words_ = self._cross_fit(word_scorer(), hashed, y, weights, groups)
         word_scores = self._unfamiliar_scores(hashed, word_scores, columns.pages)
-        first_X = first_pass_input(columns.shallow, word_scores, columns.pages)
+        return columns, y, weights, groups, first_pass_input(columns.shallow, word_scores, columns.pages)
+
+    def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
+        pass_estimator = self._pass_estimator()
+        columns, y, weights, groups, first_X = self._fit_words(X, y, groups, sample_weight)
         if self.second_pass:
             first_scores, self.first_ = self._cross_fit(pass_estimator, first_X, y, weights, groups)
             final_X = second_pass_input(columns, first_X, first_scores)

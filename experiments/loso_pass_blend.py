@@ -1,0 +1,122 @@
+"""How much of the second pass to trust, leave one source out, without retraining.
+
+A third pass lost held out (``loso_third_pass.md``): more stacking fitted the training sources'
+conventions more closely. Here the other way: the HTML model's final probability made with less
+of its second pass. For every block the first pass's probability p1 and the second pass's p2
+are taken from the fold models of ``loso_train.py``; the variants are
+
+- **cascade** (shipped): p2 where p1 is unsure (inside ``RESCORE_BAND``), else p1
+  (``loso_third_pass.rescored``);
+- **rescore all**: p2 everywhere;
+- **band lo-hi**: the cascade with another band (fewer blocks rescored);
+- **blend a**: a * p1 + (1 - a) * cascade;
+- **first pass**: p1 alone.
+
+Each variant is calibrated as ``train`` calibrates (isotonic regression on the fold's tune pages,
+so that 0.5 means the same on every variant; the cascade's refit is the shipped calibration),
+then decided with the shipped decisions at 0.5, WCXB's kinds cross-validated by site as in
+``loso_rule_trials.py``.
+
+    python experiments/loso_pass_blend.py --loso-models experiments/loso/html-*
+
+Writes ``loso_pass_blend.json`` and ``.md`` into --output-dir.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import shlex  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, write_report  # noqa: E402
+from loso_kind_threshold import cross_validated_kinds  # noqa: E402
+from loso_third_pass import rescored  # noqa: E402
+from sklearn.isotonic import IsotonicRegression  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from boilersift import Model  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
+from boilersift.errors import InputError  # noqa: E402
+from boilersift.labelled.data import load_pages, read_jsonl  # noqa: E402
+from boilersift.pipeline import comment_threads  # noqa: E402
+from boilersift.training.config import TrainConfig  # noqa: E402
+from boilersift.training.train import split_pages  # noqa: E402
+
+
+def blend(share: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    return lambda p1, p2: share * p1 + (1.0 - share) * rescored(p1, p2)
+
+
+VARIANTS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "cascade (shipped)": rescored,
+    "rescore all": lambda p1, p2: p2,
+    "band 0.1-0.9": lambda p1, p2: rescored(p1, p2, (0.1, 0.9)),
+    "band 0.2-0.8": lambda p1, p2: rescored(p1, p2, (0.2, 0.8)),
+    "blend 0.25": blend(0.25),
+    "blend 0.5": blend(0.5),
+    "first pass": lambda p1, p2: p1,
+}
+
+
+def passes(model: Model, blocks: list) -> tuple[np.ndarray, np.ndarray]:
+    """The uncalibrated first- and second-pass probabilities of the blocks of one or more pages."""
+    if not blocks:
+        return np.zeros(0), np.zeros(0)
+    stages = model.classifier
+    X = stages.final_input(blocks)
+    return X[:, stages.first.n_features_in_], stages.final.predict_proba(X)[:, 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loso-models", nargs="+", metavar="DIR", required=True)
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    labelled = load_pages([str(p) for p in sorted(args.datasets.glob("*.jsonl.gz"))], ["dom"])
+    records = [r for path in sorted(args.datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)]
+    kinds, _ = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz")
+    config = TrainConfig()
+    pages: dict[str, list[ScoredPage]] = {name: [] for name in VARIANTS}
+    for model_dir in args.loso_models:
+        model = Model.load(model_dir, "html")
+        source = model.manifest["split"]["dev_source"]
+        _, tune, _ = split_pages(labelled, config.dev_percent, config.tune_percent, 0, source)
+        tune_p1, tune_p2 = passes(model, [block for page in tune for block in page.blocks])
+        labels = np.concatenate([np.asarray(page.labels, dtype=np.float64) for page in tune if page.blocks])
+        maps = {name: IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(f(tune_p1, tune_p2), labels)
+                for name, f in VARIANTS.items()}
+        for record in tqdm([r for r in records if r.get("source") == source], desc=source, unit="page"):
+            try:
+                blocks = model.html_blocks(record["html"], record["id"])
+            except InputError:
+                blocks = []
+            p1, p2 = passes(model, blocks)
+            [kind] = model.page_types([blocks])
+            if source == "wcxb":
+                kind = kinds.get((record["id"], "dom"))
+            for name, f in VARIANTS.items():
+                scores = maps[name].predict(f(p1, p2)) if len(blocks) else np.zeros(0)
+                pages[name].append(ScoredPage(page_row(record), [b.text for b in blocks], scores, 0.5,
+                                              record.get("gold") or "", comment_threads(blocks), kind))
+    systems = {name: evaluate(scored, DEFAULT_DECISIONS) for name, scored in pages.items()}
+    meta = {"command": shlex.join(["python", "experiments/loso_pass_blend.py", "--loso-models",
+                                   *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages["cascade (shipped)"]),
+            "models": [Path(d).name for d in args.loso_models], "threshold": 0.5}
+    print(write_report({"meta": meta, "systems": systems}, args.output_dir, "loso_pass_blend",
+                       "Less of the second pass, leave one source out")[:2500])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
