@@ -1,4 +1,4 @@
-"""How much of the second pass to trust, leave one source out, without retraining.
+"""How much of the second pass to trust, and how to calibrate, leave one source out, without retraining.
 
 A third pass lost held out (``loso_third_pass.md``): more stacking fitted the training sources'
 conventions more closely. Here the other way: the HTML model's final probability made with less
@@ -10,10 +10,13 @@ are taken from the fold models of ``loso_train.py``; the variants are
 - **rescore all**: p2 everywhere;
 - **band lo-hi**: the cascade with another band (fewer blocks rescored);
 - **blend a**: a * p1 + (1 - a) * cascade;
-- **first pass**: p1 alone.
+- **first pass**: p1 alone;
+- **cascade, tune sources alike / uncalibrated**: the shipped probability calibrated with each
+  source of the tune pages weighing alike (three quarters of the tune blocks are WCXB's), or not.
 
-Each variant is calibrated as ``train`` calibrates (isotonic regression on the fold's tune pages,
-so that 0.5 means the same on every variant; the cascade's refit is the shipped calibration),
+Each variant is calibrated as ``train`` calibrates, unless it says otherwise (isotonic regression
+on the fold's tune pages, so that 0.5 means the same on every variant; the cascade's refit is the
+shipped calibration),
 then decided with the shipped decisions at 0.5, WCXB's kinds cross-validated by site as in
 ``loso_rule_trials.py``.
 
@@ -34,6 +37,7 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
@@ -56,15 +60,38 @@ def blend(share: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     return lambda p1, p2: share * p1 + (1.0 - share) * rescored(p1, p2)
 
 
-VARIANTS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "cascade (shipped)": rescored,
-    "rescore all": lambda p1, p2: p2,
-    "band 0.1-0.9": lambda p1, p2: rescored(p1, p2, (0.1, 0.9)),
-    "band 0.2-0.8": lambda p1, p2: rescored(p1, p2, (0.2, 0.8)),
-    "blend 0.25": blend(0.25),
-    "blend 0.5": blend(0.5),
-    "first pass": lambda p1, p2: p1,
+class Variant(NamedTuple):
+    """How a block's final probability is made from p1 and p2, and calibrated: isotonic on the
+    fold's tune blocks, each block alike ("blocks", as ``train`` does) or each source alike
+    ("sources"), or not at all (None)."""
+
+    combine: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    calibration: str | None = "blocks"
+
+
+VARIANTS: dict[str, Variant] = {
+    "cascade (shipped)": Variant(rescored),
+    "rescore all": Variant(lambda p1, p2: p2),
+    "band 0.1-0.9": Variant(lambda p1, p2: rescored(p1, p2, (0.1, 0.9))),
+    "band 0.2-0.8": Variant(lambda p1, p2: rescored(p1, p2, (0.2, 0.8))),
+    "blend 0.25": Variant(blend(0.25)),
+    "blend 0.5": Variant(blend(0.5)),
+    "first pass": Variant(lambda p1, p2: p1),
+    "cascade, tune sources alike": Variant(rescored, "sources"),
+    "cascade, uncalibrated": Variant(rescored, None),
 }
+
+
+def calibration(variant: Variant, scores: np.ndarray, labels: np.ndarray,
+                sources: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """The map from `variant`'s probabilities onto the share of content, fitted on the tune blocks."""
+    if variant.calibration is None:
+        return lambda probabilities: probabilities
+    weights = None
+    if variant.calibration == "sources":
+        _, source, size = np.unique(sources, return_inverse=True, return_counts=True)
+        weights = 1.0 / size[source]
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels, weights).predict
 
 
 def passes(model: Model, blocks: list) -> tuple[np.ndarray, np.ndarray]:
@@ -93,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         _, tune, _ = split_pages(labelled, config.dev_percent, config.tune_percent, 0, source)
         tune_p1, tune_p2 = passes(model, [block for page in tune for block in page.blocks])
         labels = np.concatenate([np.asarray(page.labels, dtype=np.float64) for page in tune if page.blocks])
-        maps = {name: IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(f(tune_p1, tune_p2), labels)
-                for name, f in VARIANTS.items()}
+        sources = np.concatenate([[page.meta.get("source")] * len(page.blocks) for page in tune if page.blocks])
+        maps = {name: calibration(variant, variant.combine(tune_p1, tune_p2), labels, sources)
+                for name, variant in VARIANTS.items()}
         for record in tqdm([r for r in records if r.get("source") == source], desc=source, unit="page"):
             try:
                 blocks = model.html_blocks(record["html"], record["id"])
@@ -104,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             [kind] = model.page_types([blocks])
             if source == "wcxb":
                 kind = kinds.get((record["id"], "dom"))
-            for name, f in VARIANTS.items():
-                scores = maps[name].predict(f(p1, p2)) if len(blocks) else np.zeros(0)
+            for name, variant in VARIANTS.items():
+                scores = maps[name](variant.combine(p1, p2)) if len(blocks) else np.zeros(0)
                 pages[name].append(ScoredPage(page_row(record), [b.text for b in blocks], scores, 0.5,
                                               record.get("gold") or "", comment_threads(blocks), kind))
     systems = {name: evaluate(scored, DEFAULT_DECISIONS) for name, scored in pages.items()}
