@@ -1,9 +1,9 @@
 """How much of the second pass to trust, and how to calibrate, leave one source out, without retraining.
 
-A third pass lost held out (``loso_third_pass.md``): more stacking fitted the training sources'
-conventions more closely. Here the other way: the HTML model's final probability made with less
-of its second pass. For every block the first pass's probability p1 and the second pass's p2
-are taken from the fold models of ``loso_train.py``; the variants are
+A third pass lost held out (``loso_third_pass.md``). Here the other way: the HTML model's final
+probability made with less of its second pass, and calibrated otherwise. For every block the
+first pass's probability p1 and the second pass's p2 are taken from the fold models of
+``loso_train.py``; the variants are
 
 - **cascade** (shipped): p2 where p1 is unsure (inside ``RESCORE_BAND``), else p1
   (``loso_third_pass.rescored``);
@@ -16,9 +16,8 @@ are taken from the fold models of ``loso_train.py``; the variants are
 
 Each variant is calibrated as ``train`` calibrates, unless it says otherwise (isotonic regression
 on the fold's tune pages, so that 0.5 means the same on every variant; the cascade's refit is the
-shipped calibration),
-then decided with the shipped decisions at 0.5, WCXB's kinds cross-validated by site as in
-``loso_rule_trials.py``.
+shipped calibration), then decided with the shipped decisions at 0.5, WCXB's kinds
+cross-validated by site as in ``loso_rule_trials.py``.
 
     python experiments/loso_pass_blend.py --loso-models experiments/loso/html-*
 
