@@ -87,12 +87,17 @@ ScoredPage.__module__ = "loso_decisions"
 sys.modules.setdefault("loso_decisions", sys.modules[__name__])
 
 
-def scored_page(model: Model, record: dict, extra: Callable[[list[Block]], Any] | None = None) -> ScoredPage:
-    """One dataset record as `model` scores it (a page the parser rejects has no blocks)."""
+def page_blocks(model: Model, record: dict) -> list[Block]:
+    """The blocks of a dataset record's page (none if the parser rejects it)."""
     try:
-        blocks = model.html_blocks(record["html"], record["id"])
+        return model.html_blocks(record["html"], record["id"])
     except InputError:
-        blocks = []
+        return []
+
+
+def scored_page(model: Model, record: dict, extra: Callable[[list[Block]], Any] | None = None) -> ScoredPage:
+    """One dataset record as `model` scores it."""
+    blocks = page_blocks(model, record)
     [scores], [kind] = model.score_and_type_pages([blocks])
     return ScoredPage(page_row(record), [b.text for b in blocks], scores, model.threshold, record.get("gold") or "",
                       comment_threads(blocks), kind, extra(blocks) if extra else None)
@@ -176,10 +181,10 @@ def markdown(report: dict) -> str:
     return "\n".join(out + group_tables(systems)) + "\n"
 
 
-def write_report(report: dict, output_dir: Path, name: str, title: str | None = None) -> str:
-    """Write `report` ({"meta", "systems"}) to NAME.json and, as :func:`markdown` under `title`, to
-    NAME.md in `output_dir`; the markdown."""
-    text = markdown(report)
+def write_report(report: dict, output_dir: Path, name: str, title: str | None = None, footer: str = "") -> str:
+    """Write `report` ({"meta", "systems"}) to NAME.json and, as :func:`markdown` under `title` with
+    `footer` after it, to NAME.md in `output_dir`; the markdown."""
+    text = markdown(report) + footer
     if title is not None:
         text = text.replace("# Decisions over the page, leave one source out", f"# {title}", 1)
     output_dir.mkdir(parents=True, exist_ok=True)

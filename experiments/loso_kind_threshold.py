@@ -59,13 +59,18 @@ def cross_validated_kinds(path: Path, folds: int = 5, input_format: str = "html"
     return kinds, float(np.mean([a == b for a, b in named]))
 
 
+def with_wcxb_kinds(pages: list, kinds: dict[tuple[str, str], str], threshold: float) -> list:
+    """`pages` at one `threshold`, WCXB's with `kinds` (:func:`cross_validated_kinds`)."""
+    return [p._replace(threshold=threshold,
+                       kind=kinds.get((p.row["id"], "dom")) if p.row["source"] == "wcxb" else p.kind)
+            for p in pages]
+
+
 def held_out_pages(cached: dict, datasets: Path, threshold: float) -> tuple[list, float]:
     """The cached held-out pages at one `threshold`, WCXB's with their kinds cross-validated by
     site (:func:`cross_validated_kinds`), and that accuracy."""
     kinds, accuracy = cross_validated_kinds(datasets / "wcxb_dev.jsonl.gz")
-    return [p._replace(threshold=threshold,
-                       kind=kinds.get((p.row["id"], "dom")) if p.row["source"] == "wcxb" else p.kind)
-            for p in cached["pages"]], accuracy
+    return with_wcxb_kinds(cached["pages"], kinds, threshold), accuracy
 
 
 def main(argv: list[str] | None = None) -> int:

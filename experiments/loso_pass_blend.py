@@ -40,15 +40,14 @@ from typing import NamedTuple  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
-from loso_decisions import ScoredPage, evaluate, write_report  # noqa: E402
-from loso_kind_threshold import cross_validated_kinds  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, page_blocks, write_report  # noqa: E402
+from loso_kind_threshold import cross_validated_kinds, with_wcxb_kinds  # noqa: E402
 from loso_third_pass import rescored  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
-from boilersift.errors import InputError  # noqa: E402
 from boilersift.labelled.data import load_pages, read_jsonl  # noqa: E402
 from boilersift.pipeline import comment_threads  # noqa: E402
 from boilersift.training.config import TrainConfig  # noqa: E402
@@ -93,13 +92,14 @@ def calibration(variant: Variant, scores: np.ndarray, labels: np.ndarray,
     return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels, weights).predict
 
 
-def passes(model: Model, blocks: list) -> tuple[np.ndarray, np.ndarray]:
-    """The uncalibrated first- and second-pass probabilities of the blocks of one or more pages."""
+def passes(model: Model, blocks: list) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """The uncalibrated first- and second-pass probabilities of the blocks of one or more pages,
+    and the kind of each page, from one featurisation."""
     if not blocks:
-        return np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), [None]
     stages = model.classifier
-    X = stages.final_input(blocks)
-    return X[:, stages.first.n_features_in_], stages.final.predict_proba(X)[:, 1]
+    X, kinds = stages.final_input_and_kinds(blocks)
+    return X[:, stages.first.n_features_in_], stages.final.predict_proba(X)[:, 1], kinds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,25 +117,19 @@ def main(argv: list[str] | None = None) -> int:
         model = Model.load(model_dir, "html")
         source = model.manifest["split"]["dev_source"]
         _, tune, _ = split_pages(labelled, config.dev_percent, config.tune_percent, 0, source)
-        tune_p1, tune_p2 = passes(model, [block for page in tune for block in page.blocks])
+        tune_p1, tune_p2, _ = passes(model, [block for page in tune for block in page.blocks])
         labels = np.concatenate([np.asarray(page.labels, dtype=np.float64) for page in tune if page.blocks])
         sources = np.concatenate([[page.meta.get("source")] * len(page.blocks) for page in tune if page.blocks])
         maps = {name: calibration(variant, variant.combine(tune_p1, tune_p2), labels, sources)
                 for name, variant in VARIANTS.items()}
         for record in tqdm([r for r in records if r.get("source") == source], desc=source, unit="page"):
-            try:
-                blocks = model.html_blocks(record["html"], record["id"])
-            except InputError:
-                blocks = []
-            p1, p2 = passes(model, blocks)
-            [kind] = model.page_types([blocks])
-            if source == "wcxb":
-                kind = kinds.get((record["id"], "dom"))
+            blocks = page_blocks(model, record)
+            p1, p2, [kind] = passes(model, blocks)
             for name, variant in VARIANTS.items():
                 scores = maps[name](variant.combine(p1, p2)) if len(blocks) else np.zeros(0)
                 pages[name].append(ScoredPage(page_row(record), [b.text for b in blocks], scores, 0.5,
                                               record.get("gold") or "", comment_threads(blocks), kind))
-    systems = {name: evaluate(scored, DEFAULT_DECISIONS) for name, scored in pages.items()}
+    systems = {name: evaluate(with_wcxb_kinds(scored, kinds, 0.5), DEFAULT_DECISIONS) for name, scored in pages.items()}
     meta = {"command": shlex.join(["python", "experiments/loso_pass_blend.py", "--loso-models",
                                    *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages["cascade (shipped)"]),

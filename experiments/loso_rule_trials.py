@@ -31,7 +31,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
-import json  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
@@ -39,7 +38,15 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import RESULTS  # noqa: E402
-from loso_decisions import CACHE, Revision, ScoredPage, evaluate, markdown, score_pages, scored_pages_arguments  # noqa: E402
+from loso_decisions import (  # noqa: E402
+    CACHE,
+    Revision,
+    ScoredPage,
+    evaluate,
+    score_pages,
+    scored_pages_arguments,
+    write_report,
+)
 from loso_kind_threshold import held_out_pages  # noqa: E402
 
 from boilersift.blocks.html import SIGNALS  # noqa: E402
@@ -164,15 +171,10 @@ def main(argv: list[str] | None = None) -> int:
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
             "models": [Path(d).name for d in args.loso_models], "threshold": 0.5, "wcxb_kind_accuracy": accuracy,
             "thread_words_in_gold": thread_gold_share(pages)}
-    report = {"meta": meta, "systems": systems}
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "loso_rule_trials.json").write_text(json.dumps(report, indent=1))
-    text = markdown(report).replace("# Decisions over the page, leave one source out",
-                                    "# Decision rules tried, leave one source out")
-    text += "\nShare of the words in comment threads that the gold keeps, per source: " + ", ".join(
+    footer = "\nShare of the words in comment threads that the gold keeps, per source: " + ", ".join(
         f"{source} {share}" for source, share in meta["thread_words_in_gold"].items()) + "\n"
-    (args.output_dir / "loso_rule_trials.md").write_text(text)
-    print(text[:2500])
+    print(write_report({"meta": meta, "systems": systems}, args.output_dir, "loso_rule_trials",
+                       "Decision rules tried, leave one source out", footer)[:2500])
     return 0
 
 

@@ -36,7 +36,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
 from loso_decisions import CACHE, evaluate, score_pages, scored_page, write_report  # noqa: E402
-from loso_kind_threshold import held_out_pages  # noqa: E402
+from loso_kind_threshold import cross_validated_kinds, with_wcxb_kinds  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
 from boilersift import Model  # noqa: E402
@@ -49,6 +49,7 @@ from boilersift.model.stages import (  # noqa: E402
     Stages,
     chain_input,
     second_pass_input,
+    unsure,
 )
 from boilersift.training import estimators  # noqa: E402
 from boilersift.training.estimators import (  # noqa: E402
@@ -79,8 +80,7 @@ class ThreePassStages(Stages):
 
 def rescored(before: np.ndarray, after: np.ndarray, band: tuple[float, float] = RESCORE_BAND) -> np.ndarray:
     """What a :class:`Cascade` predicts: `after` where `before` is unsure (inside `band`), else `before`."""
-    unsure = (before > band[0]) & (before < band[1])
-    return np.where(unsure, after, before)
+    return np.where(unsure(before, band), after, before)
 
 
 class ThreePassClassifier(BlockClassifier):
@@ -124,11 +124,10 @@ def compare(args: argparse.Namespace) -> None:
     third = [page for path in sorted(args.scores.glob("scores-*.pkl")) for page in pickle.loads(path.read_bytes())]
     sources = sorted({page.row["source"] for page in third})
     two = [d for d in args.loso_models if Model.load(d, "html").manifest["split"]["dev_source"] in sources]
-    systems = {}
-    for name, cached in [("two passes (shipped)", score_pages(two, args.datasets, args.cache)),
-                         ("three passes", {"pages": third})]:
-        pages, _ = held_out_pages(cached, args.datasets, 0.5)
-        systems[name] = evaluate(pages, DEFAULT_DECISIONS)
+    kinds, _ = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz")
+    systems = {name: evaluate(with_wcxb_kinds(pages, kinds, 0.5), DEFAULT_DECISIONS)
+               for name, pages in [("two passes (shipped)", score_pages(two, args.datasets, args.cache)["pages"]),
+                                   ("three passes", third)]}
     meta = {"command": shlex.join(["python", "experiments/loso_third_pass.py", "compare", "--scores", "DIR",
                                    "--loso-models", *[f"experiments/loso/{Path(d).name}" for d in two]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(third),

@@ -128,6 +128,11 @@ def cascade(first: Any, final: Any) -> Any:
     return final if first is None else Cascade(final, first.n_features_in_)
 
 
+def unsure(probability: np.ndarray, band: tuple[float, float] = RESCORE_BAND) -> np.ndarray:
+    """Which probabilities lie inside `band`: the lines a :class:`Cascade`'s final stage scores again."""
+    return (probability > band[0]) & (probability < band[1])
+
+
 @dataclass(frozen=True)
 class Cascade:
     """The second pass as it predicts: a line the first pass is sure of (its score,
@@ -143,9 +148,9 @@ class Cascade:
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         probability = X[:, self.k].copy()
-        unsure = (probability > self.band[0]) & (probability < self.band[1])
-        if unsure.any():
-            probability[unsure] = self.final.predict_proba(X[unsure])[:, 1]
+        rescore = unsure(probability, self.band)
+        if rescore.any():
+            probability[rescore] = self.final.predict_proba(X[rescore])[:, 1]
         return np.column_stack([1.0 - probability, probability])
 
 
