@@ -1,0 +1,131 @@
+"""Text models averaged over augmentation draws, leave one source out: is the ensemble worth its cost?
+
+For each held-out source, the text models of several ``loso_train.py --input-format text --seed S``
+runs (one per seed, the same fit, tune and held-out pages) are put together two ways, each
+calibrated and given a threshold on the fold's tune pages as ``train`` does:
+
+- **stage mean**: every stage the mean of the members' (``boilersift.model.stages.averaged``),
+  what ``train --members N`` ships; saved as a bundle under ``--output-dir``/ensembles;
+- **probability mean**: the mean of the members' final probabilities (independent cascades,
+  the ensemble ``loso_text_thresholds.py --mean`` measured).
+
+Every model scores every page of the source it never saw in both scrape styles (cached as in
+``loso_text_decisions.py``), scored against the gold (word F1, character F1 on unspaced
+languages, mean over pages, the shipped text decisions) at its tuned threshold and at fixed ones.
+
+    python experiments/loso_text_ensemble.py --runs SEED0_DIR SEED1_DIR [SOURCE ...]
+
+Writes ``loso_text_ensemble.json`` and ``.md`` into --output-dir.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import json  # noqa: E402
+import shlex  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from compare_text import DATASETS, RESULTS  # noqa: E402
+from loso_decisions import evaluate  # noqa: E402
+from loso_text_decisions import CACHE, score_text_pages  # noqa: E402
+from loso_text_thresholds import THRESHOLDS  # noqa: E402
+
+from boilersift import Model  # noqa: E402
+from boilersift.cli import DEFAULT_STYLES  # noqa: E402
+from boilersift.decide import TEXT_DECISIONS, smooth_runs  # noqa: E402
+from boilersift.evaluation.evaluate import best_threshold  # noqa: E402
+from boilersift.labelled.data import LabeledPage, load_pages  # noqa: E402
+from boilersift.model.stages import averaged  # noqa: E402
+from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
+from boilersift.training.estimators import fit_calibration  # noqa: E402
+from boilersift.training.train import split_pages  # noqa: E402
+
+
+def tuned_threshold(models: list[Model], pages: list[LabeledPage]) -> float:
+    """The threshold `train` would choose on the tune `pages` for the mean of `models`' probabilities."""
+    blocks = [p.blocks for p in pages]
+    scored = [[s for start in range(0, len(blocks), CHUNK_SIZE)
+               for s in model.score_pages(blocks[start:start + CHUNK_SIZE])] for model in models]
+    mean = [np.mean(page_scores, axis=0) for page_scores in zip(*scored)]
+    return float(best_threshold(pages, [smooth_runs([b.text for b in p.blocks], s, TEXT_DECISIONS)
+                                        for p, s in zip(pages, mean)]))
+
+
+def stage_mean(members: list[Model], tune: list[LabeledPage]) -> Model:
+    """What ``train --members`` makes of `members`: their stages averaged, calibrated on `tune`."""
+    stages = averaged([dataclasses.replace(m.classifier, calibration=None) for m in members])
+    stages = dataclasses.replace(stages, calibration=fit_calibration(stages, tune))
+    manifest = {key: value for key, value in members[0].manifest.items() if key != "dev_metrics"}
+    model = Model(stages, 0.5, {**manifest, "split": {**manifest["split"], "members": len(members)}})
+    model.threshold = tuned_threshold([model], tune)
+    return model
+
+
+def f1s(pages: list, threshold: float) -> dict:
+    """Word F1 at `threshold` over all `pages` and over the `nodes` style's."""
+    pages = [page._replace(threshold=threshold) for page in pages]
+    nodes = [page for page in pages if page.row["style"] == "nodes"]
+    return {"all": round(evaluate(pages, TEXT_DECISIONS)["f1"], 4),
+            "nodes": round(evaluate(nodes, TEXT_DECISIONS)["f1"], 4), "pages": len(pages)}
+
+
+def row(name: str, source: str, pages: list, threshold: float) -> dict:
+    return {"system": name, "source": source, "threshold": threshold, "tuned": f1s(pages, threshold),
+            "fixed": {str(t): f1s(pages, t)["all"] for t in THRESHOLDS}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", nargs="*", default=["wcxb", "daniel"],
+                        help="held-out sources (default: wcxb daniel)")
+    parser.add_argument("--runs", nargs="+", type=Path, required=True, metavar="DIR",
+                        help="loso_train.py output directories, one per seed (each with text-SOURCE)")
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"a directory for the scores (default {CACHE})")
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    labelled = load_pages([str(p) for p in sorted(args.datasets.glob("*.jsonl.gz"))], DEFAULT_STYLES.split(","))
+    rows = []
+    for source in args.sources:
+        dirs = [run / f"text-{source}" for run in args.runs]
+        members = [Model.load(d, "text") for d in dirs]
+        split = members[0].manifest["split"]
+        _, tune, _ = split_pages(labelled, split["dev_percent"], split["tune_percent"], split["dev_fold"], source)
+        ensemble_dir = args.output_dir / "ensembles" / f"text-{source}"
+        stage_mean(members, tune).save(ensemble_dir)
+        pages = {d: score_text_pages([str(d)], args.datasets, args.cache) for d in [*dirs, ensemble_dir]}
+        for d, member in zip(dirs, members):
+            rows.append(row(f"seed {member.manifest['split']['seed']}", source, pages[d], member.threshold))
+        rows.append(row("stage mean", source, pages[ensemble_dir], Model.load(ensemble_dir, "text").threshold))
+        keyed = [{(p.row["id"], p.row["style"]): p for p in pages[d]} for d in dirs]
+        mean = [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
+                for key, page in keyed[0].items()]
+        rows.append(row("probability mean", source, mean, tuned_threshold(members, tune)))
+        print(*(json.dumps(r) for r in rows[-len(dirs) - 2:]), sep="\n", flush=True)
+    meta = {"command": shlex.join(["experiments/loso_text_ensemble.py", *(sys.argv[1:] if argv is None else argv)]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    (args.output_dir / "loso_text_ensemble.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    lines = ["# Text models averaged over augmentation draws, held out", "", f"- command: `{meta['command']}`",
+             f"- date: {meta['date']}",
+             "- word F1 (character F1 on zh, ja, th), mean over every page of the held-out source in both scrape "
+             "styles (`nodes`: one text node per line only), the shipped text decisions", "",
+             "| held-out | system | tuned threshold | at it | nodes | "
+             + " | ".join(f"at {t}" for t in THRESHOLDS) + " |", "|---" * (4 + len(THRESHOLDS)) + "|---|"]
+    lines += [f"| {r['source']} | {r['system']} | {r['threshold']:.2f} | {r['tuned']['all']:.4f} | "
+              f"{r['tuned']['nodes']:.4f} | " + " | ".join(f"{v:.4f}" for v in r["fixed"].values()) + " |"
+              for r in rows]
+    (args.output_dir / "loso_text_ensemble.md").write_text("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
