@@ -71,19 +71,21 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
     sources = {m.manifest["split"]["dev_source"] for m, _ in missing}
     records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
                if r.get("source") in sources] if missing else []
-    for model, cached in missing:
-        source = model.manifest["split"]["dev_source"]
+    scored: dict[Path, list[ScoredPage]] = {cached: [] for _, cached in missing}
+    for source in sorted(sources):  # each page labelled once, for every model that has not scored it
         held = [r for r in records if r["source"] == source]
-        scored = []
+        scoring = [(m, cached) for m, cached in missing if m.manifest["split"]["dev_source"] == source]
         for style in DEFAULT_STYLES.split(","):
             for start in tqdm(range(0, len(held), CHUNK_SIZE), desc=f"{source}, {style}", unit="chunk"):
                 chunk = [(r, label_record(r, style)) for r in held[start:start + CHUNK_SIZE]]
-                scores, kinds = model.score_and_type_pages([page.blocks for _, page in chunk])
-                scored += [ScoredPage({**page_row(r), "style": style}, [b.text for b in page.blocks], score,
-                                      model.threshold, r.get("gold") or "", None, kind)
-                           for (r, page), score, kind in zip(chunk, scores, kinds)]
+                for model, cached in scoring:
+                    scores, kinds = model.score_and_type_pages([page.blocks for _, page in chunk])
+                    scored[cached] += [ScoredPage({**page_row(r), "style": style}, [b.text for b in page.blocks],
+                                                  score, model.threshold, r.get("gold") or "", None, kind)
+                                       for (r, page), score, kind in zip(chunk, scores, kinds)]
+    for cached, pages in scored.items():
         cache.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(pickle.dumps(scored))
+        cached.write_bytes(pickle.dumps(pages))
     return [page for cached in caches for page in pickle.loads(cached.read_bytes())]
 
 

@@ -1,19 +1,21 @@
-"""Text models averaged over augmentation draws, leave one source out: is the ensemble worth its cost?
+"""Text models averaged over augmentation draws, leave one source out: is an ensemble worth its cost?
 
 For each held-out source, the text models of several ``loso_train.py --input-format text --seed S``
-runs (one per seed, the same fit, tune and held-out pages) are put together two ways, each
-calibrated and given a threshold on the fold's tune pages as ``train`` does:
+runs (one per seed: the same fit, tune and held-out pages, other draws of the augmentation and of
+the unfamiliar-language pages) are put together, calibrated and given a threshold on the fold's
+tune pages as ``train`` does:
 
-- **stage mean**: every stage the mean of the members' (``boilersift.model.stages.averaged``),
-  what ``train --members N`` ships; saved as a bundle under ``--output-dir``/ensembles;
-- **probability mean**: the mean of the members' final probabilities (independent cascades,
-  the ensemble ``loso_text_thresholds.py --mean`` measured).
+- **probability mean**: the mean of the members' (calibrated) final probabilities, independent
+  cascades, the ensemble ``loso_text_thresholds.py --mean`` measured; the threshold tuned on it;
+- **stage mean** (``--stage-mean``, with ``results/members_stage_mean.patch`` applied, which adds
+  ``train --members N``): every stage the mean of the members', so that the second pass reads the
+  mean first pass, calibrated again; saved as a bundle under ``--output-dir``/ensembles.
 
 Every model scores every page of the source it never saw in both scrape styles (cached as in
 ``loso_text_decisions.py``), scored against the gold (word F1, character F1 on unspaced
 languages, mean over pages, the shipped text decisions) at its tuned threshold and at fixed ones.
 
-    python experiments/loso_text_ensemble.py --runs SEED0_DIR SEED1_DIR [SOURCE ...]
+    python experiments/loso_text_ensemble.py --runs SEED0_DIR SEED1_DIR [--stage-mean] [SOURCE ...]
 
 Writes ``loso_text_ensemble.json`` and ``.md`` into --output-dir.
 """
@@ -42,11 +44,17 @@ from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
 from boilersift.decide import TEXT_DECISIONS, smooth_runs  # noqa: E402
 from boilersift.evaluation.evaluate import best_threshold  # noqa: E402
-from boilersift.labelled.data import LabeledPage, load_pages  # noqa: E402
-from boilersift.model.stages import averaged  # noqa: E402
+from boilersift.labelled.data import (  # noqa: E402
+    LabeledPage,
+    fingerprint,
+    is_dev_site,
+    label_record,
+    read_jsonl,
+    site_of,
+)
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 from boilersift.training.estimators import fit_calibration  # noqa: E402
-from boilersift.training.train import split_pages  # noqa: E402
+from boilersift.training.train import TUNE_SALT  # noqa: E402
 
 
 def tuned_threshold(models: list[Model], pages: list[LabeledPage]) -> float:
@@ -59,8 +67,23 @@ def tuned_threshold(models: list[Model], pages: list[LabeledPage]) -> float:
                                         for p, s in zip(pages, mean)]))
 
 
+def tune_pages(datasets: Path, split: dict) -> list[LabeledPage]:
+    """The tune pages of a leave-one-source-out fold (its `split` in the manifest), labelled in both
+    styles as ``loso_train.py`` labelled them, in the same order: only they are labelled, and their
+    fingerprint must be the manifest's."""
+    pages = [label_record(record, style) for path in sorted(datasets.glob("*.jsonl.gz")) for record in read_jsonl(path)
+             if record.get("source") != split["dev_source"]
+             and is_dev_site(TUNE_SALT + site_of(record), split["tune_percent"])
+             for style in DEFAULT_STYLES.split(",")]
+    if fingerprint(pages)["sha256"] != split["tune_data"]:
+        raise SystemExit(f"the tune pages of {split['dev_source']} differ from those the models were tuned on")
+    return pages
+
+
 def stage_mean(members: list[Model], tune: list[LabeledPage]) -> Model:
-    """What ``train --members`` makes of `members`: their stages averaged, calibrated on `tune`."""
+    """What ``train --members`` makes of `members`: their stages averaged, calibrated on `tune`
+    (needs ``results/members_stage_mean.patch``)."""
+    from boilersift.model.stages import averaged
     stages = averaged([dataclasses.replace(m.classifier, calibration=None) for m in members])
     stages = dataclasses.replace(stages, calibration=fit_calibration(stages, tune))
     manifest = {key: value for key, value in members[0].manifest.items() if key != "dev_metrics"}
@@ -88,28 +111,33 @@ def main(argv: list[str] | None = None) -> int:
                         help="held-out sources (default: wcxb daniel)")
     parser.add_argument("--runs", nargs="+", type=Path, required=True, metavar="DIR",
                         help="loso_train.py output directories, one per seed (each with text-SOURCE)")
+    parser.add_argument("--stage-mean", action="store_true",
+                        help="also the stage mean (apply results/members_stage_mean.patch first)")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"a directory for the scores (default {CACHE})")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    labelled = load_pages([str(p) for p in sorted(args.datasets.glob("*.jsonl.gz"))], DEFAULT_STYLES.split(","))
     rows = []
     for source in args.sources:
         dirs = [run / f"text-{source}" for run in args.runs]
         members = [Model.load(d, "text") for d in dirs]
         split = members[0].manifest["split"]
-        _, tune, _ = split_pages(labelled, split["dev_percent"], split["tune_percent"], split["dev_fold"], source)
+        tune = tune_pages(args.datasets, split)
         ensemble_dir = args.output_dir / "ensembles" / f"text-{source}"
-        stage_mean(members, tune).save(ensemble_dir)
-        pages = {d: score_text_pages([str(d)], args.datasets, args.cache) for d in [*dirs, ensemble_dir]}
+        if args.stage_mean and not (ensemble_dir / "manifest.json").exists():  # kept: its scores are cached
+            stage_mean(members, tune).save(ensemble_dir)
+        scored = [*dirs, ensemble_dir] if args.stage_mean else dirs
+        score_text_pages([str(d) for d in scored], args.datasets, args.cache)  # labels each page once
+        pages = {d: score_text_pages([str(d)], args.datasets, args.cache) for d in scored}
         for d, member in zip(dirs, members):
             rows.append(row(f"seed {member.manifest['split']['seed']}", source, pages[d], member.threshold))
-        rows.append(row("stage mean", source, pages[ensemble_dir], Model.load(ensemble_dir, "text").threshold))
+        if args.stage_mean:
+            rows.append(row("stage mean", source, pages[ensemble_dir], Model.load(ensemble_dir, "text").threshold))
         keyed = [{(p.row["id"], p.row["style"]): p for p in pages[d]} for d in dirs]
         mean = [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
                 for key, page in keyed[0].items()]
         rows.append(row("probability mean", source, mean, tuned_threshold(members, tune)))
-        print(*(json.dumps(r) for r in rows[-len(dirs) - 2:]), sep="\n", flush=True)
+        print(*(json.dumps(r) for r in rows[-len(scored) - 1:]), sep="\n", flush=True)
     meta = {"command": shlex.join(["experiments/loso_text_ensemble.py", *(sys.argv[1:] if argv is None else argv)]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     args.output_dir.mkdir(parents=True, exist_ok=True)

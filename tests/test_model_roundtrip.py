@@ -172,44 +172,6 @@ def test_every_estimator_fits_and_exports_exactly(small_pages, estimator, second
     assert np.abs(loaded.classifier.predict_proba(blocks) - proba).max() <= 1e-9
 
 
-@pytest.fixture(scope="module")
-def two_members(small_pages):
-    return train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=0, members=2)
-
-
-def test_members_are_averaged_stage_by_stage(two_members, tiny_model, small_pages):
-    """`members=2` fits the seed-0 classifier and a seed-1 one and averages each stage: the
-    first member is the one-member model's, and each stage scores the mean of its members."""
-    from boilersift.model.predictors import Mean
-
-    stages = two_members.classifier
-    assert all(isinstance(getattr(stages, name), Mean) and len(getattr(stages, name).members) == 2
-               for name in ("words", "first", "final"))
-    for name in ("words", "first", "final"):
-        first = getattr(stages, name).members[0].to_arrays(name)[0]
-        alone = getattr(tiny_model.classifier, name).to_arrays(name)[0]
-        assert all(np.array_equal(first[key], alone[key]) for key in alone)
-    texts = [b.text for b in small_pages[0].blocks]
-    members = [m.predict_proba(texts)[:, 1] for m in stages.words.members]
-    assert not np.array_equal(*members)  # the seed-1 member learned from other draws
-    assert np.array_equal(stages.words.predict_proba(texts)[:, 1], np.mean(members, axis=0))
-    assert two_members.manifest["split"]["members"] == 2
-
-
-def test_members_round_trip(two_members, small_pages, tmp_path):
-    from boilersift.training.config import TrainConfig
-
-    loaded = Model.load(two_members.save(tmp_path / "bundle"))
-    for page in small_pages:
-        assert np.array_equal(two_members.predict_proba_blocks(page.blocks), loaded.predict_proba_blocks(page.blocks))
-    assert TrainConfig.of_manifest(loaded.manifest).members == 2
-
-
-def test_no_members_is_an_error(small_pages):
-    with pytest.raises(ValueError, match="fit at least one classifier"):
-        train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=0, members=0)
-
-
 def test_unknown_estimator(small_pages):
     with pytest.raises(ValueError, match="unknown estimator"):
         fit_classifier(small_pages, "svm")

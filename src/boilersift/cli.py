@@ -181,10 +181,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=TRAIN.seed,
                    help=f"seed of the augmentation, training's one random choice (default {TRAIN.seed}); "
                         "dev word F1 spanned 0.854 to 0.861 over seeds 0-2")
-    p.add_argument("--members", type=int, default=TRAIN.members, metavar="N",
-                   help="fit N classifiers on the augmentation draws of seeds SEED .. SEED + N - 1 and average "
-                        "them stage by stage: steadier text models, N times the training and about 1 + 0.4 "
-                        f"(N - 1) times the prediction time (default {TRAIN.members})")
     p.add_argument("--folds", choices=("page", "site"), default=TRAIN.folds,
                    help="what the folds that cross-fit the later stages' inputs keep whole: each page, or each "
                         "site, so that the later stages learn from scores as they are on a site never seen "

@@ -18,7 +18,6 @@ Three kinds of stage:
   logistic function) or a forest (``RandomForestClassifier``: the trees' class-1
   shares averaged);
 * :class:`Linear`: standardisation and a logistic regression;
-* :class:`Mean`: several stages of one of these kinds, their probabilities averaged;
 
 and, around them, :class:`Softmax`, the kind of page (a multinomial logistic regression on
 a summary of the page's features), and :class:`Calibration`, a monotone map of the final probability onto the share of
@@ -367,47 +366,7 @@ class Calibration:
         return cls(_get(arrays, f"{prefix}.x", np.float64, 1), _get(arrays, f"{prefix}.y", np.float64, 1))
 
 
-@dataclass
-class Mean:
-    """Stages of one kind fitted on different draws of the training data, as one: the mean of
-    their probabilities of content (an ensemble over augmentation draws, which a single model
-    does not match; results/loso_text_ensemble.md)."""
-
-    members: tuple
-    kind = "mean"
-
-    def __post_init__(self) -> None:
-        widths = {getattr(member, "n_features_in_", None) for member in self.members}
-        if not self.members or len(widths) != 1 or len({member.kind for member in self.members}) != 1:
-            raise FormatError("a mean of stages needs members of one kind and width")
-
-    @property
-    def n_features_in_(self) -> int:
-        return self.members[0].n_features_in_
-
-    def predict_proba(self, X) -> np.ndarray:
-        return as_columns(np.mean([member.predict_proba(X)[:, 1] for member in self.members], axis=0))
-
-    def to_arrays(self, prefix: str) -> tuple[Arrays, dict]:
-        arrays, members = {}, []
-        for i, member in enumerate(self.members):
-            member_arrays, params = member.to_arrays(f"{prefix}.{i}")
-            arrays.update(member_arrays)
-            members.append(params)
-        return arrays, {"kind": self.kind, "members": members}
-
-    @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str, params: Mapping) -> "Mean":
-        members = params.get("members")
-        if not isinstance(members, list) or not members:
-            raise FormatError(f"parameter 'members' is {members!r}, expected a list of stages")
-        return cls(tuple(stage_from_arrays(arrays, f"{prefix}.{i}", member, MEMBER_KINDS)
-                         for i, member in enumerate(members)))
-
-
-MEMBER_KINDS: dict[str, type] = {"hashed_words": HashedWords, "boosted_trees": Trees, "forest": Trees,
-                                 "linear": Linear}
-STAGE_KINDS: dict[str, type] = {**MEMBER_KINDS, "mean": Mean}
+STAGE_KINDS: dict[str, type] = {"hashed_words": HashedWords, "boosted_trees": Trees, "forest": Trees, "linear": Linear}
 CALIBRATION_KINDS: dict[str, type] = {"isotonic": Calibration}
 PAGE_TYPE_KINDS: dict[str, type] = {"softmax": Softmax}
 

@@ -31,7 +31,6 @@ from ..features.featurize import (
     score_context,
     topic_overlap,
 )
-from .predictors import Mean
 
 # First-pass probabilities outside this band are final (see `Cascade`).
 RESCORE_BAND = (0.05, 0.95)
@@ -240,19 +239,3 @@ class Stages:
     def feature_names(self) -> tuple[str, ...]:
         """Names of the final stage's columns."""
         return model_feature_names(self.input_format)[:self.n_features_in_]
-
-
-def averaged(members: Sequence[Stages]) -> Stages:
-    """One set of stages from several fitted on different draws of the training data: each
-    stage the :class:`~boilersift.model.predictors.Mean` of the members' (so the second pass
-    reads the mean first pass, and explanations explain the mean), uncalibrated, with the first
-    member's page-type stage. One member is returned as it is."""
-    if len(members) == 1:
-        return members[0]
-    first = members[0]
-
-    def mean(name: str) -> Mean | None:
-        stages = [getattr(member, name) for member in members]
-        return None if stages[0] is None else Mean(tuple(stages))
-
-    return Stages(mean("words"), mean("first"), mean("final"), first.input_format, page_type=first.page_type)

@@ -32,9 +32,6 @@ class TrainConfig:
     dev_fold: int = 0  # which block of dev_percent of the sites is held out (cross-validation by site)
     dev_source: str | None = None  # hold out every page of this source instead
     seed: int = 0  # of the augmentation, training's one random choice
-    # Classifiers fitted on as many draws (seeds seed, seed + 1, ...) and averaged stage by stage
-    # (model.stages.averaged); text models gain held out, HTML models draw nothing to differ by.
-    members: int = 1
     folds: str = "page"  # what the cross-fitting folds keep whole: each "page", or each "site" (as new sites are)
     # A page of a source of n pages weighs n ** -source_balance: 0 pages alike, 1 sources alike.
     source_balance: float = 0.0

@@ -15,7 +15,6 @@ import time
 from ..evaluation.evaluate import best_threshold, evaluate, page_probabilities
 from ..labelled.data import LabeledPage, fingerprint, is_dev_site
 from ..model.bundle import library_versions
-from ..model.stages import averaged
 from ..pipeline import DEFAULT_THRESHOLD, Model
 from .augment import augment
 from .config import TrainConfig
@@ -83,12 +82,9 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
         raise ValueError(f"no pages of source {dev_source!r} to hold out")
     if not fit_pages:
         raise ValueError("no training pages left after the dev/tune split; lower --dev-percent")
-    if config.members < 1:
-        raise ValueError(f"members={config.members}: fit at least one classifier")
     started = time.perf_counter()
-    classifiers = [fit_stages(fit_pages, dataclasses.replace(config, seed=config.seed + i))
-                   for i in range(config.members)]
-    model = Model(averaged([c.export() for c in classifiers]), DEFAULT_THRESHOLD if threshold is None else threshold)
+    classifier = fit_stages(fit_pages, config)
+    model = Model(classifier.export(), DEFAULT_THRESHOLD if threshold is None else threshold)
     if config.calibrate and tune_pages:
         model.classifier = dataclasses.replace(model.classifier,
                                                calibration=fit_calibration(model.classifier, tune_pages))
@@ -98,14 +94,13 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
         model.threshold = float(best_threshold(tune_pages, page_probabilities(model, tune_pages)))
     model.manifest = {
         "estimator": estimator,
-        "estimator_params": classifiers[0].get_params(),
+        "estimator_params": classifier.get_params(),
         "libraries": library_versions(),
         "training_data": fingerprint(fit_pages),  # as given; augmentation is seeded, see split
         "split": {"dev_percent": dev_percent, "dev_fold": dev_fold, "dev_source": dev_source,
                   "tune_percent": config.tune_percent,
                   "fit_pages": len(fit_pages), "tune_pages": len(tune_pages), "dev_pages": len(dev_pages),
                   "widget_rate": widget_rate, "start_rate": start_rate, "seed": config.seed,
-                  "members": config.members,
                   "source_balance": config.source_balance, "folds": config.folds,
                   "calibrated": config.calibrate, "related_rate": related_rate, "tail_share": config.tail_share,
                   "unfamiliar_rate": unfamiliar_rate,
