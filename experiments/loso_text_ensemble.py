@@ -38,7 +38,7 @@ import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
 from loso_decisions import evaluate  # noqa: E402
 from loso_text_decisions import CACHE, score_text_pages  # noqa: E402
-from loso_text_thresholds import THRESHOLDS  # noqa: E402
+from loso_text_thresholds import THRESHOLDS, mean_scores  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
@@ -133,10 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row(f"seed {member.manifest['split']['seed']}", source, pages[d], member.threshold))
         if args.stage_mean:
             rows.append(row("stage mean", source, pages[ensemble_dir], Model.load(ensemble_dir, "text").threshold))
-        keyed = [{(p.row["id"], p.row["style"]): p for p in pages[d]} for d in dirs]
-        mean = [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
-                for key, page in keyed[0].items()]
-        rows.append(row("probability mean", source, mean, tuned_threshold(members, tune)))
+        rows.append(row("probability mean", source, mean_scores([pages[d] for d in dirs]),
+                        tuned_threshold(members, tune)))
         print(*(json.dumps(r) for r in rows[-len(scored) - 1:]), sep="\n", flush=True)
     meta = {"command": shlex.join(["experiments/loso_text_ensemble.py", *(sys.argv[1:] if argv is None else argv)]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}

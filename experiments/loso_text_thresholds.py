@@ -42,6 +42,13 @@ def f1_at(pages: list, threshold: float | None) -> float:
     return round(evaluate(pages, TEXT_DECISIONS)["f1"], 4)
 
 
+def mean_scores(runs: list[list]) -> list:
+    """The pages of the first run with the mean scores of all `runs` (models of one held-out source)."""
+    keyed = [{(p.row["id"], p.row["style"]): p for p in run} for run in runs]
+    return [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
+            for key, page in keyed[0].items()]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loso-models", nargs="+", required=True, metavar="DIR")
@@ -65,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for source, runs in by_source.items():
             if len(runs) < 2:
                 continue
-            keyed = [{(p.row["id"], p.row["style"]): p for p in run} for run in runs]
-            mean = [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
-                    for key, page in keyed[0].items()]
+            mean = mean_scores(runs)
             rows.append({"model": f"mean of the {len(runs)} models", "source": source, "seed": None,
                          "related_rate": None, "threshold": None, "pages": len(mean), "tuned": None,
                          "fixed": {str(t): f1_at(mean, t) for t in THRESHOLDS}})
