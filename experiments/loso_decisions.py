@@ -47,9 +47,17 @@ from boilersift.blocks.text import Block  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS, DecisionConfig, decide  # noqa: E402
 from boilersift.errors import InputError  # noqa: E402
 from boilersift.evaluation.metrics import char_prf, word_prf  # noqa: E402
-from boilersift.labelled.data import read_jsonl  # noqa: E402
+from boilersift.labelled.data import (  # noqa: E402
+    LabeledPage,
+    fingerprint,
+    is_dev_site,
+    label_record,
+    read_jsonl,
+    site_of,
+)
 from boilersift.pipeline import comment_threads  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
+from boilersift.training.train import TUNE_SALT  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "loso" / "scores.pkl"
 
@@ -93,6 +101,19 @@ def page_blocks(model: Model, record: dict) -> list[Block]:
         return model.html_blocks(record["html"], record["id"])
     except InputError:
         return []
+
+
+def fold_tune_pages(datasets: Path, split: dict, styles: list[str]) -> list[LabeledPage]:
+    """The tune pages of a leave-one-source-out fold (`split`, its manifest's), labelled in `styles`
+    as ``loso_train.py`` labelled them and in the same order: only they are labelled, and their
+    fingerprint must be the manifest's."""
+    pages = [label_record(record, style) for path in sorted(datasets.glob("*.jsonl.gz")) for record in read_jsonl(path)
+             if record.get("source") != split["dev_source"]
+             and is_dev_site(TUNE_SALT + site_of(record), split["tune_percent"])
+             for style in styles]
+    if fingerprint(pages)["sha256"] != split["tune_data"]:
+        raise SystemExit(f"the tune pages of {split['dev_source']} differ from those the models were tuned on")
+    return pages
 
 
 def scored_page(model: Model, record: dict, extra: Callable[[list[Block]], Any] | None = None) -> ScoredPage:

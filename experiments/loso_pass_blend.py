@@ -40,7 +40,7 @@ from typing import NamedTuple  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
-from loso_decisions import ScoredPage, evaluate, page_blocks, write_report  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, fold_tune_pages, page_blocks, write_report  # noqa: E402
 from loso_kind_threshold import cross_validated_kinds, with_wcxb_kinds  # noqa: E402
 from loso_third_pass import rescored  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
@@ -48,10 +48,8 @@ from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
-from boilersift.labelled.data import load_pages, read_jsonl  # noqa: E402
+from boilersift.labelled.data import read_jsonl  # noqa: E402
 from boilersift.pipeline import comment_threads  # noqa: E402
-from boilersift.training.config import TrainConfig  # noqa: E402
-from boilersift.training.train import split_pages  # noqa: E402
 
 
 def blend(share: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -108,15 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    labelled = load_pages([str(p) for p in sorted(args.datasets.glob("*.jsonl.gz"))], ["dom"])
     records = [r for path in sorted(args.datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)]
     kinds, _ = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz")
-    config = TrainConfig()
     pages: dict[str, list[ScoredPage]] = {name: [] for name in VARIANTS}
     for model_dir in args.loso_models:
         model = Model.load(model_dir, "html")
         source = model.manifest["split"]["dev_source"]
-        _, tune, _ = split_pages(labelled, config.dev_percent, config.tune_percent, 0, source)
+        tune = fold_tune_pages(args.datasets, model.manifest["split"], ["dom"])
         tune_p1, tune_p2, _ = passes(model, [block for page in tune for block in page.blocks])
         labels = np.concatenate([np.asarray(page.labels, dtype=np.float64) for page in tune if page.blocks])
         sources = np.concatenate([[page.meta.get("source")] * len(page.blocks) for page in tune if page.blocks])

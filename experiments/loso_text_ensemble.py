@@ -36,7 +36,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import evaluate  # noqa: E402
+from loso_decisions import evaluate, fold_tune_pages  # noqa: E402
 from loso_text_decisions import CACHE, score_text_pages  # noqa: E402
 from loso_text_thresholds import THRESHOLDS, mean_scores  # noqa: E402
 
@@ -44,17 +44,9 @@ from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
 from boilersift.decide import TEXT_DECISIONS, smooth_runs  # noqa: E402
 from boilersift.evaluation.evaluate import best_threshold  # noqa: E402
-from boilersift.labelled.data import (  # noqa: E402
-    LabeledPage,
-    fingerprint,
-    is_dev_site,
-    label_record,
-    read_jsonl,
-    site_of,
-)
+from boilersift.labelled.data import LabeledPage  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 from boilersift.training.estimators import fit_calibration  # noqa: E402
-from boilersift.training.train import TUNE_SALT  # noqa: E402
 
 
 def tuned_threshold(models: list[Model], pages: list[LabeledPage]) -> float:
@@ -65,19 +57,6 @@ def tuned_threshold(models: list[Model], pages: list[LabeledPage]) -> float:
     mean = [np.mean(page_scores, axis=0) for page_scores in zip(*scored)]
     return float(best_threshold(pages, [smooth_runs([b.text for b in p.blocks], s, TEXT_DECISIONS)
                                         for p, s in zip(pages, mean)]))
-
-
-def tune_pages(datasets: Path, split: dict) -> list[LabeledPage]:
-    """The tune pages of a leave-one-source-out fold (its `split` in the manifest), labelled in both
-    styles as ``loso_train.py`` labelled them, in the same order: only they are labelled, and their
-    fingerprint must be the manifest's."""
-    pages = [label_record(record, style) for path in sorted(datasets.glob("*.jsonl.gz")) for record in read_jsonl(path)
-             if record.get("source") != split["dev_source"]
-             and is_dev_site(TUNE_SALT + site_of(record), split["tune_percent"])
-             for style in DEFAULT_STYLES.split(",")]
-    if fingerprint(pages)["sha256"] != split["tune_data"]:
-        raise SystemExit(f"the tune pages of {split['dev_source']} differ from those the models were tuned on")
-    return pages
 
 
 def stage_mean(members: list[Model], tune: list[LabeledPage]) -> Model:
@@ -122,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         dirs = [run / f"text-{source}" for run in args.runs]
         members = [Model.load(d, "text") for d in dirs]
         split = members[0].manifest["split"]
-        tune = tune_pages(args.datasets, split)
+        tune = fold_tune_pages(args.datasets, split, DEFAULT_STYLES.split(","))
         ensemble_dir = args.output_dir / "ensembles" / f"text-{source}"
         if args.stage_mean and not (ensemble_dir / "manifest.json").exists():  # kept: its scores are cached
             stage_mean(members, tune).save(ensemble_dir)
