@@ -1,7 +1,7 @@
 """Which HTML block features tell the training benchmarks apart (adversarial validation).
 
 A random forest learns each block's source (the benchmark it comes from) from the shallow HTML
-features, a second one its label (content or noise); the features that name the source far
+features, a second one its label (content or noise); the features that name the source
 better than they name the label are where a model can learn one benchmark's conventions.
 Writes ``results/source_features.md``; ``loso_drop_features.md`` tests dropping the top ones.
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
              f"- {len(pages)} HTML pages, {len(labels)} blocks, {len(drawn)} drawn; "
              f"{time.perf_counter() - started:.0f} s", "",
              "Impurity importance of each feature in a random forest that learns the block's source, and in one "
-             "that learns its label; the first the features the source forest leans on most.", "",
+             "that learns its label, most important for the source first.", "",
              "| feature | importance for the source | for the label | ratio |", "|---|---|---|---|"]
     for i in np.argsort(-source)[:args.top]:
         lines.append(f"| {names[i]} | {source[i]:.4f} | {label[i]:.4f} | {source[i] / max(label[i], 1e-4):.1f} |")
