@@ -20,7 +20,7 @@ from sklearn.ensemble import RandomForestClassifier
 
 from boilersift.features.featurize import feature_names
 from boilersift.labelled.data import load_pages
-from boilersift.training.estimators import N_META, BlockFeaturizer
+from boilersift.model.stages import page_slices, shallow_features
 
 
 def importances(X: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pages = [p for p in load_pages([str(p) for p in sorted(args.datasets.glob("*.jsonl.gz"))], ["dom"]) if p.blocks]
     names = feature_names("html")
-    featurizer = BlockFeaturizer("html")
-    X = np.vstack([featurizer.transform(p.blocks)[:, N_META:N_META + len(names)].toarray() for p in pages])
+    blocks = [block for page in pages for block in page.blocks]
+    X = shallow_features(blocks, page_slices(blocks), "html")
     labels = np.concatenate([np.asarray(p.labels) for p in pages])
     sources = np.concatenate([np.full(len(p.blocks), str(p.meta.get("source"))) for p in pages])
     drawn = np.random.default_rng(0).choice(len(labels), min(args.blocks, len(labels)), replace=False)
