@@ -171,10 +171,15 @@ def kept_text(page: ScoredPage, config: DecisionConfig, revise: Revision | None 
 def evaluate(pages: list, config: DecisionConfig, revise: Revision | None = None) -> dict:
     """Word F1 (character F1 on unspaced languages) of `config`'s decisions (:func:`kept_text`)
     on every cached page."""
+    return score_outputs(pages, [kept_text(page, config, revise) for page in pages])
+
+
+def score_outputs(pages: list, outputs: list[str]) -> dict:
+    """Word F1 (character F1 on unspaced languages) of `outputs`, one extracted text per cached
+    page, overall and per source, page type and language (:func:`compare_text.summarise`)."""
     scores, chars, rows = [], [], []
-    for page in pages:
+    for page, out in zip(pages, outputs, strict=True):
         row, gold = page.row, page.gold
-        out = kept_text(page, config, revise)
         words, char_gold = gold_of({"gold": gold, "lang": row["lang"] if row["lang"] != "unknown" else None})
         scores.append(word_prf(out, words))
         if char_gold is not None:
@@ -188,11 +193,14 @@ def evaluate(pages: list, config: DecisionConfig, revise: Revision | None = None
                                          and s.recall == 0)}
 
 
+SCORED_BY = "each scored by the HTML model that never saw its source"
+
+
 def markdown(report: dict) -> str:
     systems, meta = report["systems"], report["meta"]
     out = ["# Decisions over the page, leave one source out", "",
            f"- command: `{meta['command']}`", f"- date: {meta['date']}",
-           f"- {meta['pages']} pages, each scored by the HTML model that never saw its source: "
+           f"- {meta['pages']} pages, {meta.get('scored_by', SCORED_BY)}: "
            + ", ".join(f"`{d}`" for d in meta["models"]),
            f"- threshold: {meta.get('threshold') or 'each model its own'}", "",
            "| variant | word F1 | word P | word R | pages with text that score 0 |", "|---|---|---|---|---|"]
