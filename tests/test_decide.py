@@ -106,6 +106,8 @@ def test_content_mask_tiny_pages(probabilities, expected):
     (ARTICLE[:1] + ARTICLE[2:], [0, 1, 1, 1, 1, 1, 1], 0),
     # three lines above: too far
     (ARTICLE[:1] + ["AP image", "Photo: AP"] + ARTICLE[2:], [0, 0, 0, 1, 1, 1, 1, 1, 1], None),
+    # three lines above, but two of them the byline and the date: they do not count
+    (ARTICLE[:1] + ["By Jane Doe", "Published June 3, 2024, 14:07"] + ARTICLE[2:], [0, 0, 0, 1, 1, 1, 1, 1, 1], 0),
     # off topic: a menu item, a teaser for another story
     (["Sports and weather", *ARTICLE[2:]], [0, 1, 1, 1, 1, 1, 1], None),
     (["Elon Musk regrets some of his posts", *ARTICLE[2:]], [0, 1, 1, 1, 1, 1, 1], None),

@@ -44,8 +44,8 @@ TINY_PAGE_BLOCKS = 3
 # words: a menu or a shop's grid, which some gold calls "no main content", rarely has so many
 # (leave-one-source-out: experiments/results/loso_decisions.md).
 MAIN_REGION_WORDS = 50
-# The headline is one of this many lines above the first content line (a photo
-# credit or a date often sits between), ...
+# The headline is one of this many lines above the first content line, not counting the byline
+# and date lines (at most BYLINE_WINDOW) between (a photo credit often sits there too), ...
 HEADLINE_WINDOW = 2
 # ... has this many words, no full stop at its end ...
 HEADLINE_WORDS = (3, 30)
@@ -210,7 +210,9 @@ def headline(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | None = 
     first = int(np.argmax(keep)) if keep.any() else 0
     best, best_overlap = None, HEADLINE_OVERLAP
     words = count_words(texts) if words is None else words
-    candidates = [i for i in range(max(first - HEADLINE_WINDOW, 0), first)
+    reach = range(first - 1, max(first - HEADLINE_WINDOW - BYLINE_WINDOW, 0) - 1, -1)  # bylines skipped
+    above = [i for i in reach if not is_byline(texts[i], int(words[i]))][:HEADLINE_WINDOW]
+    candidates = [i for i in sorted(above)
                   if HEADLINE_WORDS[0] <= words[i] <= HEADLINE_WORDS[1] and texts[i][-1] not in HEADLINE_ENDS]
     if not candidates:
         return None
@@ -288,15 +290,15 @@ def byline_lines(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | Non
     stop = first
     while stop < min(len(texts), first + BYLINE_REACH) and not is_paragraph(texts[stop]):
         stop += 1
-    lines = []
-    for i in range(max(first - BYLINE_WINDOW, 0), stop):
-        text = texts[i]
-        if words[i] > BYLINE_WORDS:
-            continue
-        if PUBLISHED.search(text) or not ends_sentence(text) and (
-                BYLINE_START.match(text) or words[i] <= BYLINE_DATE_WORDS and _names_a_date(text)):
-            lines.append(i)
-    return lines
+    return [i for i in range(max(first - BYLINE_WINDOW, 0), stop) if is_byline(texts[i], int(words[i]))]
+
+
+def is_byline(text: str, words: int) -> bool:
+    """Is `text`, of `words` words, a byline or date line: short (BYLINE_WORDS words) and saying
+    when it was published (:data:`PUBLISHED`), or, if it is no sentence, starting with "By" and a
+    name or a bare date or time (BYLINE_DATE_WORDS words)?"""
+    return words <= BYLINE_WORDS and bool(PUBLISHED.search(text) or not ends_sentence(text) and (
+        BYLINE_START.match(text) or words <= BYLINE_DATE_WORDS and _names_a_date(text)))
 
 
 def _names_a_date(text: str) -> bool:
