@@ -200,8 +200,9 @@ def raise_to_run_means(texts: Sequence[str], probabilities: np.ndarray, runs: np
 
 def headline(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | None = None,
              content: tuple[np.ndarray, np.ndarray] | None = None) -> int | None:
-    """The index of the article's headline, if the lines above the first content line
-    have one: title-shaped (HEADLINE_WORDS words, no full stop) and on topic (at least
+    """The index of the article's headline, if the HEADLINE_WINDOW lines above the first content
+    line (byline and date lines between skipped: :func:`is_byline`) have one: title-shaped
+    (HEADLINE_WORDS words, no full stop) and on topic (at least
     HEADLINE_OVERLAP of its content words recur in the content). The headline is what a
     reader of a scrape wants first; the training gold leaves it out on two thirds of
     the pages that have one (experiments/results/headline_in_gold.md), so the model
