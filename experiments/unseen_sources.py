@@ -27,8 +27,8 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from compare_extractors import systems as extractor_systems  # noqa: E402
-from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import evaluate, score_outputs, scored_page, write_report  # noqa: E402
+from compare_text import DATASETS, RESULTS, timed  # noqa: E402
+from loso_decisions import kept_text, score_outputs, scored_page, write_report  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
@@ -49,19 +49,16 @@ def records_to_score(datasets: Path, dev_percent: int, limit: int | None = None)
                       or is_dev_site(site_of(r), dev_percent)][:limit]]
 
 
-def tool_output(tool, record: dict) -> str:
-    """What `tool` extracts from a record's page; nothing if it fails (scored as an empty output)."""
-    try:
-        return tool(record["html"], record)
-    except Exception:  # noqa: BLE001 - a tool's failure on one page is that page's empty output
-        return ""
+def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
+    """:func:`~loso_decisions.score_outputs` of `outputs` (one text per page) over all `pages`, and
+    its word F1 over the unseen sources' pages and over the dev sites' pages."""
+    unseen = [p.row["source"] in UNSEEN for p in pages]
 
+    def f1(among_unseen: bool) -> float:
+        chosen = [i for i, u in enumerate(unseen) if u == among_unseen]
+        return score_outputs([pages[i] for i in chosen], [outputs[i] for i in chosen])["f1"]
 
-def split_summary(pages: list, summary_of) -> dict:
-    """`summary_of` (pages -> summary) over the unseen sources' pages and the dev sites' pages."""
-    unseen = [p for p in pages if p.row["source"] in UNSEEN]
-    seen = [p for p in pages if p.row["source"] not in UNSEEN]
-    return {"unseen_sources": summary_of(unseen)["f1"], "dev_sites": summary_of(seen)["f1"]}
+    return score_outputs(pages, outputs), {"unseen_sources": f1(True), "dev_sites": f1(False)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,20 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     if len(dev_percents) != 1:
         raise SystemExit("the bundles hold out different shares of dev sites; compare bundles of one split")
     records = records_to_score(args.datasets, dev_percents.pop(), args.limit)
-    systems, splits, reference = {}, {}, None  # reference: the first bundle's pages (rows, gold)
+    extracted = {}  # system -> (its pages as scored, the text it keeps of each)
     for directory, model in zip(dirs, models):
         pages = [scored_page(model, r) for r in tqdm(records, desc=Path(directory).name, unit="page")]
-        reference = reference or pages
-        name = f"boilersift {Path(directory).name}"
-        systems[name] = evaluate(pages, DEFAULT_DECISIONS)
-        splits[name] = split_summary(pages, lambda subset: evaluate(subset, DEFAULT_DECISIONS))
+        extracted[f"boilersift {Path(directory).name}"] = (pages, [kept_text(p, DEFAULT_DECISIONS) for p in pages])
+    reference = next(iter(extracted.values()))[0]  # the rows and gold the tools are scored against
     tools = {} if args.no_tools else {name: fn for name, fn in extractor_systems(lambda _: models[0], None).items()
                                       if name in TOOLS}
-    for name, tool in tools.items():
-        outputs = {p.row["id"]: tool_output(tool, r) for p, r in zip(reference, tqdm(records, desc=name, unit="page"))}
-        systems[name] = score_outputs(reference, [outputs[p.row["id"]] for p in reference])
-        splits[name] = split_summary(reference, lambda subset: score_outputs(subset, [outputs[p.row["id"]]
-                                                                                   for p in subset]))
+    for name, tool in tools.items():  # a page a tool fails on scores as an empty output
+        extracted[name] = (reference, [timed(lambda html, r=r: tool(html, r), r["html"])[0] or ""
+                                       for r in tqdm(records, desc=name, unit="page")])
+    systems, splits = {}, {}
+    for name, (pages, outputs) in extracted.items():
+        systems[name], splits[name] = summaries(pages, outputs)
     meta = {"command": shlex.join(["python", "experiments/unseen_sources.py", *sys.argv[1:]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(records),
             "models": dirs, "threshold": None, "splits": splits,
