@@ -7,9 +7,11 @@ each fold on all the other sources, the unlicensed ones included; this script in
 HTML bundles trained as the shipped one is (default: the shipped one) on every page of those three
 sources and on the dev sites of the others, with the shipped decisions at each bundle's threshold,
 beside trafilatura and readability-lxml on the same pages in the same run (word F1, mean over
-pages; character F1 for unspaced languages).
+pages; character F1 for unspaced languages). A text bundle scores each page rendered one text node
+per line (the ``nodes`` scrape style), against the tools on the page's HTML.
 
     python experiments/unseen_sources.py models/html-default DIR ...   # ~2 min a bundle, ~4 min the tools
+    python experiments/unseen_sources.py models/text-default DIR ...   # text bundles, the same way
 
 Writes ``unseen_sources.json`` and ``.md`` (``--name``) into --output-dir.
 """
@@ -27,13 +29,13 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from compare_extractors import systems as extractor_systems  # noqa: E402
-from compare_text import DATASETS, RESULTS, timed  # noqa: E402
-from loso_decisions import kept_text, score_outputs, scored_page, write_report  # noqa: E402
+from compare_text import DATASETS, RESULTS, page_row, timed  # noqa: E402
+from loso_decisions import ScoredPage, kept_text, score_outputs, scored_page, write_report  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
-from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
-from boilersift.labelled.data import is_dev_site, read_jsonl, site_of  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS  # noqa: E402
+from boilersift.labelled.data import is_dev_site, label_record, read_jsonl, site_of  # noqa: E402
 from boilersift.model.bundle import default_bundle_path  # noqa: E402
 
 # No shipped model learns from these (their licences; experiments/train_default.sh).
@@ -47,6 +49,13 @@ def records_to_score(datasets: Path, dev_percent: int, limit: int | None = None)
     return [r for path in sorted(datasets.glob("*.jsonl.gz"))
             for r in [r for r in read_jsonl(path) if r.get("source") in UNSEEN
                       or is_dev_site(site_of(r), dev_percent)][:limit]]
+
+
+def scored_text_page(model: Model, record: dict) -> ScoredPage:
+    """One dataset record rendered one text node per line, as the text `model` scores it."""
+    page = label_record(record, "nodes")
+    [scores], [kind] = model.score_and_type_pages([page.blocks])
+    return ScoredPage(page_row(record), [b.text for b in page.blocks], scores, model.threshold, page.gold, None, kind)
 
 
 def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
@@ -63,7 +72,8 @@ def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("models", nargs="*", metavar="DIR", help="HTML bundles (default: the shipped one)")
+    parser.add_argument("models", nargs="*", metavar="DIR",
+                        help="HTML or text bundles (default: the shipped HTML one)")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--name", default="unseen_sources", help="stem of the output files")
@@ -71,15 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages of each file (smoke run)")
     args = parser.parse_args(argv)
     dirs = args.models or [str(default_bundle_path("html"))]
-    models = [Model.load(d, "html") for d in dirs]
+    models = [Model.load(d) for d in dirs]
     dev_percents = {int(m.manifest.get("split", {}).get("dev_percent", 20)) for m in models}
     if len(dev_percents) != 1:
         raise SystemExit("the bundles hold out different shares of dev sites; compare bundles of one split")
     records = records_to_score(args.datasets, dev_percents.pop(), args.limit)
     extracted = {}  # system -> (its pages as scored, the text it keeps of each)
     for directory, model in zip(dirs, models):
-        pages = [scored_page(model, r) for r in tqdm(records, desc=Path(directory).name, unit="page")]
-        extracted[f"boilersift {Path(directory).name}"] = (pages, [kept_text(p, DEFAULT_DECISIONS) for p in pages])
+        text = model.input_format == "text"
+        score, decisions = (scored_text_page, TEXT_DECISIONS) if text else (scored_page, DEFAULT_DECISIONS)
+        pages = [score(model, r) for r in tqdm(records, desc=Path(directory).name, unit="page")]
+        name = f"boilersift {Path(directory).name}{', nodes' if text else ''}"
+        extracted[name] = (pages, [kept_text(p, decisions) for p in pages])
     reference = next(iter(extracted.values()))[0]  # the rows and gold the tools are scored against
     tools = {} if args.no_tools else {name: fn for name, fn in extractor_systems(lambda _: models[0], None).items()
                                       if name in TOOLS}
