@@ -124,6 +124,15 @@ def scored_page(model: Model, record: dict, extra: Callable[[list[Block]], Any] 
                       comment_threads(blocks), kind, extra(blocks) if extra else None)
 
 
+def scored_text_pages(model: Model, labelled: list[tuple[dict, LabeledPage]]) -> list[ScoredPage]:
+    """Dataset records with their pages in one scrape style (:func:`label_record`), as the text
+    `model` scores them, all in one call."""
+    scores, kinds = model.score_and_type_pages([page.blocks for _, page in labelled])
+    return [ScoredPage({**page_row(r), "style": page.meta["style"]}, [b.text for b in page.blocks], score,
+                       model.threshold, r.get("gold") or "", None, kind)
+            for (r, page), score, kind in zip(labelled, scores, kinds)]
+
+
 def score_pages(model_dirs: list[str], datasets: Path, cache: Path = CACHE,
                 extra: Callable[[list[Block]], Any] | None = None) -> dict:
     """{"pages": [ScoredPage], "models": [...]}, from the cache when it was made by the same models

@@ -32,8 +32,8 @@ import shlex  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
-from loso_decisions import ScoredPage, evaluate, markdown  # noqa: E402
+from compare_text import DATASETS, RESULTS  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, markdown, scored_text_pages  # noqa: E402
 from loso_kind_threshold import cross_validated_kinds  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
@@ -79,10 +79,7 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
             for start in tqdm(range(0, len(held), CHUNK_SIZE), desc=f"{source}, {style}", unit="chunk"):
                 chunk = [(r, label_record(r, style)) for r in held[start:start + CHUNK_SIZE]]
                 for model, cached in scoring:
-                    scores, kinds = model.score_and_type_pages([page.blocks for _, page in chunk])
-                    scored[cached] += [ScoredPage({**page_row(r), "style": style}, [b.text for b in page.blocks],
-                                                  score, model.threshold, r.get("gold") or "", None, kind)
-                                       for (r, page), score, kind in zip(chunk, scores, kinds)]
+                    scored[cached] += scored_text_pages(model, chunk)
     for cached, pages in scored.items():
         cache.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(pickle.dumps(pages))

@@ -29,8 +29,8 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from compare_extractors import systems as extractor_systems  # noqa: E402
-from compare_text import DATASETS, RESULTS, page_row, timed  # noqa: E402
-from loso_decisions import ScoredPage, kept_text, score_outputs, scored_page, write_report  # noqa: E402
+from compare_text import DATASETS, RESULTS, timed  # noqa: E402
+from loso_decisions import ScoredPage, kept_text, score_outputs, scored_page, scored_text_pages, write_report  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
@@ -53,9 +53,7 @@ def records_to_score(datasets: Path, dev_percent: int, limit: int | None = None)
 
 def scored_text_page(model: Model, record: dict) -> ScoredPage:
     """One dataset record rendered one text node per line, as the text `model` scores it."""
-    page = label_record(record, "nodes")
-    [scores], [kind] = model.score_and_type_pages([page.blocks])
-    return ScoredPage(page_row(record), [b.text for b in page.blocks], scores, model.threshold, page.gold, None, kind)
+    return scored_text_pages(model, [(record, label_record(record, "nodes"))])[0]
 
 
 def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
