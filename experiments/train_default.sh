@@ -19,7 +19,8 @@ $BOILERSIFT label "${pages[@]}" -o data/labeled/all.jsonl.gz
 labelled=$(date +%s)
 # Both models weigh a page of a source of n pages n ** -0.5 (--source-balance 0.5), so that WCXB,
 # three quarters of these pages, does not set the conventions alone (the text model:
-# experiments/results/unseen_text_source_balance.md).
+# experiments/results/unseen_text_source_balance.md; against it, held out over all sources,
+# experiments/results/loso_text_source_balance.md).
 $BOILERSIFT train data/labeled/all.jsonl.gz --source-balance 0.5 -o models/text-default
 text_trained=$(date +%s)
 # The HTML model keeps 0.5, not the threshold best on its tune pages (three quarters of them
