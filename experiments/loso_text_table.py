@@ -6,7 +6,9 @@ the same sources' figures of trafilatura and the HTML model from
 ``results/compare_extractors_loso.json``, and prints a Markdown table. With ``--against DIR``,
 each figure is followed by its change from the model of the same source in DIR (another run,
 e.g. without a training option). (For every system in one run, use
-``compare_extractors.py --loso-models ... --loso-text-models ...``.)
+``compare_extractors.py --loso-models ... --loso-text-models ...``.) The last row pools the
+pages of the listed sources (each source's mean weighed by its pages), its changes over the
+sources both runs have.
 
     python experiments/loso_text_table.py experiments/loso/text-* > experiments/results/loso_text.md
 """
@@ -39,17 +41,35 @@ def main(argv: list[str] | None = None) -> int:
     print("| held-out source | pages | text model, nodes | text model, blocks | its threshold | trafilatura (HTML) "
           "| HTML model |")
     print("|---|---|---|---|---|---|---|")
+    totals = {name: 0.0 for name in (*STYLES, "trafilatura", html)}
+    paired = {key: 0.0 for key in (*STYLES, *(f"before {style}" for style in STYLES), "pages")}
+    pages = 0
     for directory in sorted(args.models):
         manifest, styles = held_out(directory)
         source = manifest["split"]["dev_source"]
+        n = styles["nodes"]["pages"]
+        pages += n
         figures = [f"{styles[style]['f1']:.3f}" for style in STYLES]
         if args.against and (args.against / directory.name).exists():  # else a source the other run lacks
             _, before = held_out(args.against / directory.name)
             figures = [f"{figure} ({styles[style]['f1'] - before[style]['f1']:+.3f})"
                        for figure, style in zip(figures, STYLES)]
+            paired["pages"] += n
+            for style in STYLES:
+                paired[style] += n * styles[style]["f1"]
+                paired[f"before {style}"] += n * before[style]["f1"]
+        for style in STYLES:
+            totals[style] += n * styles[style]["f1"]
+        for name in ("trafilatura", html):
+            totals[name] += n * systems[name]["per_source"][source]["f1"]
         others = [f"{systems[name]['per_source'][source]['f1']:.3f}" for name in ("trafilatura", html)]
-        print(f"| {source} | {styles['nodes']['pages']} | {' | '.join(figures)} | {manifest['threshold']} | "
-              f"{' | '.join(others)} |")
+        print(f"| {source} | {n} | {' | '.join(figures)} | {manifest['threshold']} | {' | '.join(others)} |")
+    pooled = [f"{totals[style] / pages:.3f}" for style in STYLES]
+    if paired["pages"]:
+        pooled = [f"{figure} ({(paired[style] - paired[f'before {style}']) / paired['pages']:+.3f} "
+                  f"on {paired['pages']:.0f} pages)" for figure, style in zip(pooled, STYLES)]
+    others = [f"{totals[name] / pages:.3f}" for name in ("trafilatura", html)]
+    print(f"| pooled | {pages} | {' | '.join(pooled)} | | {' | '.join(others)} |")
     return 0
 
 
