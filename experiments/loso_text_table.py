@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 RESULTS = Path(__file__).resolve().parent / "results"
 STYLES = ("nodes", "blocks")
@@ -27,6 +30,16 @@ def held_out(directory: Path) -> tuple[dict, dict]:
     """A text model's manifest and its held-out figures per scrape style."""
     manifest = json.loads((directory / "manifest.json").read_text())
     return manifest, manifest["dev_metrics"]["boilersift"]["per_style"]
+
+
+def cells(figures: Sequence[float], changes: np.ndarray | None, paired_pages: int = 0) -> tuple[str, str]:
+    """A row's cells of the text model's figure per style (each with its change from the other
+    run, over `paired_pages` if pooled), and of trafilatura's and the HTML model's figures."""
+    text = [f"{figure:.3f}" for figure in figures[:len(STYLES)]]
+    if changes is not None:
+        on = f" on {paired_pages} pages" if paired_pages else ""
+        text = [f"{figure} ({change:+.3f}{on})" for figure, change in zip(text, changes)]
+    return " | ".join(text), " | ".join(f"{figure:.3f}" for figure in figures[len(STYLES):])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,35 +54,26 @@ def main(argv: list[str] | None = None) -> int:
     print("| held-out source | pages | text model, nodes | text model, blocks | its threshold | trafilatura (HTML) "
           "| HTML model |")
     print("|---|---|---|---|---|---|---|")
-    totals = {name: 0.0 for name in (*STYLES, "trafilatura", html)}
-    paired = {key: 0.0 for key in (*STYLES, *(f"before {style}" for style in STYLES), "pages")}
-    pages = 0
+    rows = []  # per source: its pages, its figures, its changes from the other run (None: not in it)
     for directory in sorted(args.models):
         manifest, styles = held_out(directory)
         source = manifest["split"]["dev_source"]
-        n = styles["nodes"]["pages"]
-        pages += n
-        figures = [f"{styles[style]['f1']:.3f}" for style in STYLES]
-        if args.against and (args.against / directory.name).exists():  # else a source the other run lacks
-            _, before = held_out(args.against / directory.name)
-            figures = [f"{figure} ({styles[style]['f1'] - before[style]['f1']:+.3f})"
-                       for figure, style in zip(figures, STYLES)]
-            paired["pages"] += n
-            for style in STYLES:
-                paired[style] += n * styles[style]["f1"]
-                paired[f"before {style}"] += n * before[style]["f1"]
-        for style in STYLES:
-            totals[style] += n * styles[style]["f1"]
-        for name in ("trafilatura", html):
-            totals[name] += n * systems[name]["per_source"][source]["f1"]
-        others = [f"{systems[name]['per_source'][source]['f1']:.3f}" for name in ("trafilatura", html)]
-        print(f"| {source} | {n} | {' | '.join(figures)} | {manifest['threshold']} | {' | '.join(others)} |")
-    pooled = [f"{totals[style] / pages:.3f}" for style in STYLES]
-    if paired["pages"]:
-        pooled = [f"{figure} ({(paired[style] - paired[f'before {style}']) / paired['pages']:+.3f} "
-                  f"on {paired['pages']:.0f} pages)" for figure, style in zip(pooled, STYLES)]
-    others = [f"{totals[name] / pages:.3f}" for name in ("trafilatura", html)]
-    print(f"| pooled | {pages} | {' | '.join(pooled)} | | {' | '.join(others)} |")
+        other = args.against / directory.name if args.against else None
+        before = held_out(other)[1] if other and other.exists() else None  # else a source the other run lacks
+        pages = styles["nodes"]["pages"]
+        figures = [styles[style]["f1"] for style in STYLES] + [
+            systems[name]["per_source"][source]["f1"] for name in ("trafilatura", html)]
+        change = np.subtract(figures[:len(STYLES)], [before[style]["f1"] for style in STYLES]) if before else None
+        rows.append((pages, figures, change))
+        text, others = cells(figures, change)
+        print(f"| {source} | {pages} | {text} | {manifest['threshold']} | {others} |")
+    weights = [pages for pages, _, _ in rows]
+    paired = [(pages, change) for pages, _, change in rows if change is not None]
+    changes = (np.average([change for _, change in paired], axis=0, weights=[pages for pages, _ in paired])
+               if paired else None)
+    pooled = np.average([figures for _, figures, _ in rows], axis=0, weights=weights)
+    text, others = cells(pooled, changes, sum(pages for pages, _ in paired))
+    print(f"| pooled | {sum(weights)} | {text} | | {others} |")
     return 0
 
 
