@@ -62,13 +62,16 @@ def first_input_sha256(model, blocks: list) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("formats", nargs="*", choices=("text", "html"), default=["text", "html"],
+    parser.add_argument("formats", nargs="*", metavar="{text,html}",
                         help="the shipped models to fit again (default: both)")
     args = parser.parse_args(argv)
+    if set(args.formats) - {"text", "html"}:  # not `choices`: argparse checks an empty list against them
+        parser.error(f"formats are text and html, not {' '.join(args.formats)}")
+    formats = args.formats or ["text", "html"]
     kept = dict(np.load(REFERENCE)) if REFERENCE.exists() else {}
-    reference = {key: value for key, value in kept.items() if key.split("-")[0] not in args.formats}
+    reference = {key: value for key, value in kept.items() if key.split("-")[0] not in formats}
     for input_format, fixture, styles in (("text", GATE_DEV, None), ("html", GATE_HTML, ["dom"])):
-        if input_format not in args.formats:
+        if input_format not in formats:
             continue
         model, classifier = refit(input_format)
         shipped = np.load(default_bundle_path(input_format) / MODEL_FILE)

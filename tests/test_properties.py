@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilersift import BoilersiftError
-from boilersift.blocks.decode import decode, decode_html
+from boilersift.blocks.decode import decode, decode_html, repair_mojibake
 from boilersift.blocks.render import render_blocks
 from boilersift.blocks.text import segment_lines, segment_text
 from boilersift.features.featurize import N_FEATURES, featurize
@@ -29,9 +29,15 @@ def test_segment_any_text(text):
     assert [b.index for b in blocks] == list(range(len(blocks)))
     assert all(b.text and b.text == b.text.strip() for b in blocks)
     assert [b.line_no for b in blocks] == sorted({b.line_no for b in blocks})
-    lines = text.splitlines()
+    lines = repair_mojibake(text).splitlines()
     assert all(lines[b.line_no - 1].strip() == b.text for b in blocks)
     assert segment_lines(lines) == blocks
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_utf8_read_as_latin1_always_comes_back(text):
+    assert repair_mojibake(text.encode("utf-8").decode("latin-1")) == text
 
 
 @FUZZ

@@ -258,11 +258,11 @@ class Model:
     def html_blocks(self, html: str | bytes, name: str = "<html>") -> list[Block]:
         """The blocks this model sees of an HTML page (str, or bytes in any declared
         encoding): DOM blocks for an HTML model, the page rendered as text for a text model.
-        `name` names the page in error messages."""
-        if isinstance(html, bytes):
-            from .blocks.decode import decode_html
+        `name` names the page in error messages; a page some earlier step decoded with the wrong
+        codec is read as what it says (:func:`~boilersift.blocks.decode.repair_mojibake`)."""
+        from .blocks.decode import decode_html, repair_mojibake
 
-            html = decode_html(html, name)
+        html = repair_mojibake(decode_html(html, name) if isinstance(html, bytes) else html)
         if self.input_format == "html":
             from .blocks.html import segment_html
 

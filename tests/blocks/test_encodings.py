@@ -12,8 +12,9 @@ import pytest
 from conftest import run
 
 from boilersift import BoilersiftError
-from boilersift.blocks.decode import Decoded, decode_html_page, decode_page
+from boilersift.blocks.decode import Decoded, decode_html_page, decode_page, repair_mojibake
 from boilersift.blocks.text import segment_text
+from boilersift.labelled.data import page_blocks
 
 
 class Scrape(NamedTuple):
@@ -218,3 +219,82 @@ def test_a_batch_of_legacy_scrapes_needs_no_flag(tmp_path) -> None:
     assert [page["encoding"] for page in pages] == [scrape.detected for scrape in SCRAPES]
     for page, scrape in zip(pages, SCRAPES):  # blocks have their white space collapsed
         assert {" ".join(line.split()) for line in scrape.text.splitlines()} <= set(page["lines"])
+
+
+# Mojibake: a page an earlier step decoded with the wrong codec, handed over as text.
+LEGACY = [s for s in SCRAPES if s.encoding not in ("cp1252", "latin-1")]
+
+
+@BY_ID
+def test_utf8_read_as_latin1_is_repaired(scrape: Scrape) -> None:
+    """What a client makes of a UTF-8 page whose HTTP header names no charset (requests' ``.text``)."""
+    page = html_page(scrape.text, head='<meta charset="utf-8">')
+    assert repair_mojibake(page.encode("utf-8").decode("latin-1")) == page
+
+
+def as_windows_1252(data: bytes) -> str:
+    """`data` read as a browser reads windows-1252: its five undefined bytes are C1 controls."""
+    return "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in data)
+
+
+@pytest.mark.parametrize("scrape", SCRAPES[:3], ids=[s.id for s in SCRAPES[:3]])
+def test_utf8_read_as_windows_1252_is_repaired(scrape: Scrape) -> None:
+    """“ ” ’ – € read as windows-1252 become â€œ â€\x9d â€™ â€“ â‚¬: not Latin-1, repaired all the same."""
+    page = html_page(scrape.text + "Preis: 12 €\n")
+    assert repair_mojibake(as_windows_1252(page.encode("utf-8"))) == page
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "detected"])
+@pytest.mark.parametrize("scrape", LEGACY, ids=[s.id for s in LEGACY])
+def test_a_legacy_encoding_read_as_latin1_is_repaired(scrape: Scrape, declared: bool) -> None:
+    """GBK, Shift-JIS, EUC-KR or KOI8-R bytes read one character per byte: read again in the
+    encoding the page declares, else in the one detected."""
+    page = html_page(scrape.text, head=f'<meta charset="{scrape.encoding}">' if declared else "")
+    assert repair_mojibake(page.encode(scrape.encoding).decode("latin-1")) == page
+
+
+@BY_ID
+def test_text_that_was_read_right_is_left_alone(scrape: Scrape) -> None:
+    page = html_page(scrape.text)
+    assert repair_mojibake(page) is page
+    latin = page.encode(scrape.encoding).decode("latin-1")  # right if the page was Latin-1 text
+    if scrape.encoding in ("cp1252", "latin-1"):
+        assert repair_mojibake(latin) is latin
+
+
+@pytest.mark.parametrize("text", ["Prix : 12 € à Genève, « déjà » vu", "SÃO PAULO – Ã©", "Straße © 2024 " * 3],
+                         ids=["euro-and-accents", "capital-a-tilde", "latin-1-only"])
+def test_latin_text_with_the_marks_of_mojibake_is_left_alone(text: str) -> None:
+    page = html_page(text + "\nMore text.")
+    assert repair_mojibake(page) is page
+
+
+def test_a_model_reads_a_repaired_page(default_html_model) -> None:
+    page = html_page(SCRAPES[4].text, head='<meta charset="gbk">')
+    mojibake = page.encode("gbk").decode("latin-1")
+    blocks = default_html_model.html_blocks(page)
+    assert [b.text for b in default_html_model.html_blocks(mojibake)] == [b.text for b in blocks]
+    assert [b.text for b in default_html_model.html_blocks(mojibake.encode("latin-1"))] == [b.text for b in blocks]
+
+
+def test_a_stray_bad_byte_in_the_declared_encoding_is_read_as_a_browser_reads_it() -> None:
+    """One byte that is no GBK (a page cut and pasted together) becomes U+FFFD; the rest is read."""
+    page = html_page(SCRAPES[4].text * 20, head='<meta charset="gb18030">')
+    data = page.encode("gb18030")
+    cut = data.index("分享".encode("gb18030"))
+    broken = data[:cut] + b"\xb0" + data[cut:]
+    assert repair_mojibake(broken.decode("latin-1")) == broken.decode("gb18030", errors="replace")
+
+
+@pytest.mark.parametrize("scrape", [SCRAPES[1], SCRAPES[4]], ids=[SCRAPES[1].id, SCRAPES[4].id])
+def test_a_text_scrape_is_repaired_before_it_is_split(scrape: Scrape) -> None:
+    mojibake = scrape.text.encode("utf-8").decode("latin-1")
+    assert segment_text(mojibake) == segment_text(scrape.text)
+
+
+@pytest.mark.parametrize("style", ["dom", "nodes", "blocks"])
+def test_training_pages_are_repaired_as_predicted_pages_are(style: str) -> None:
+    """`label` and `train` segment an (HTML, gold) page as `predict` does: its gold then aligns."""
+    page = html_page(SCRAPES[4].text, head='<meta charset="gbk">')
+    mojibake = page.encode("gbk").decode("latin-1")
+    assert [b.text for b in page_blocks(mojibake, style)] == [b.text for b in page_blocks(page, style)]

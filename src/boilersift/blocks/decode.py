@@ -2,7 +2,8 @@
 
 A text scrape is UTF-8 unless a byte-order mark (or the user) says otherwise, and if it is
 not valid UTF-8 its encoding is detected (charset-normalizer). An HTML page says its
-encoding (HTTP header, <meta>), else it is UTF-8, else detected the same way.
+encoding (HTTP header, <meta>), else it is UTF-8, else detected the same way. A page handed
+over as text that an earlier step decoded with the wrong codec is repaired (:func:`repair_mojibake`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,18 @@ DETECTION_SAMPLE = 64 * 1024
 # charset-normalizer rates an encoding on `steps` chunks of `chunk_size` bytes, 5 x 512 by
 # default; rated on all of the sample, in chunks of this size, its verdicts are steadier.
 DETECTION_CHUNK = 4096
+# A page held as text, all of it in U+0000-U+00FF, with at least this share of its characters in
+# U+0080-U+00FF, is a multi-byte encoding read byte for byte as Latin-1: accented letters amid the
+# markup of real Latin-1 pages stay under 0.5% (experiments/results/mojibake.md).
+MOJIBAKE_SHARE = 0.05
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# A page read in its declared encoding may have this share of bad bytes (each read as U+FFFD).
+MAX_REPLACED = 0.001
+# Encodings in which any bytes read as Latin-1 text do: never the page's true one in a repair.
+_LATIN = frozenset({"latin_1", "cp1252", "iso8859_15", "ascii"})
+# UTF-8 read as windows-1252 holds one of these: the second byte of ’ “ ” – — (80), or the lead byte
+# of most accented Latin letters (C3). (Single characters: a longer needle is searched for slower.)
+_CP1252_MARKERS = ("\u20ac", "\u00c3")
 # Without a byte-order mark UTF-16/32 text has NUL bytes (refused as binary) or is all
 # CJK, which is far likelier a legacy CJK encoding.
 NOT_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
@@ -134,6 +147,72 @@ def _utf8_or_detected(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         return detect_encoding(_sample(data, exc.start)) or "cp1252"
     return "utf-8"
+
+
+def repair_mojibake(text: str) -> str:
+    """A page (HTML or a text scrape) that an earlier step decoded with the wrong codec (a client
+    that read the bytes as Latin-1 because the HTTP header named no charset, or a page saved so),
+    as its right text: UTF-8 read as Latin-1 or windows-1252 ("Ã©tÃ©" for "été"), or a legacy
+    encoding such as GBK read as Latin-1 ("Ç§ÁúÍø"; the encoding an HTML page declares, else the
+    one detected). Any other text comes back as it is: one that does not encode back into bytes
+    of another encoding."""
+    if text.isascii():
+        return text
+    for codec in ("latin-1", "cp1252"):
+        if codec == "cp1252" and not any(marker in text for marker in _CP1252_MARKERS):
+            break  # encoding to windows-1252 is slow: only on a sign of UTF-8 read so
+        try:
+            data = text.encode(codec, errors=_C1_BYTES)
+        except UnicodeEncodeError:
+            continue
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        if codec == "latin-1" and len(data) - len(data.translate(None, _HIGH_BYTES)) >= MOJIBAKE_SHARE * len(data):
+            return _legacy_text(data) or text
+    return text
+
+
+def _c1_as_bytes(error: UnicodeError) -> tuple[bytes, int]:
+    """windows-1252 as browsers read it: the five bytes it leaves undefined (81, 8D, 8F, 90, 9D) are
+    the C1 controls of the same number."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start:error.end]
+    if not all("\x80" <= char <= "\x9f" for char in chunk):
+        raise error
+    return chunk.encode("latin-1"), error.end
+
+
+_C1_BYTES = "boilersift-c1-bytes"
+codecs.register_error(_C1_BYTES, _c1_as_bytes)
+
+
+def _legacy_text(data: bytes) -> str | None:
+    """`data` in the encoding it declares, read as a browser reads it (a stray bad byte becomes
+    U+FFFD, if at most MAX_REPLACED of the characters do), else in the encoding detected, if either
+    is no Latin code page; else None."""
+    from w3lib.encoding import html_body_declared_encoding
+
+    codec = _non_latin(html_body_declared_encoding(data[:DETECTION_SAMPLE]))
+    if codec:
+        text = data.decode(codec, errors="replace")
+        if text.count("\ufffd") <= MAX_REPLACED * len(text):
+            return text
+    codec = _non_latin(detect_encoding(data[:DETECTION_SAMPLE]))
+    try:
+        return data.decode(codec) if codec else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _non_latin(name: str | None) -> str | None:
+    """The Python codec of encoding `name`, unless it is none or a Latin code page."""
+    from w3lib.encoding import resolve_encoding
+
+    codec = resolve_encoding(name) if name else None
+    return codec if codec not in _LATIN else None
 
 
 def decode_html_page(data: bytes, name: str, http_charset: str | None = None) -> Decoded:

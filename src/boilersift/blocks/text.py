@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from .decode import repair_mojibake
+
 if TYPE_CHECKING:  # dom builds on this module
     from .html import DomInfo
 
@@ -50,5 +52,6 @@ def segment_lines(lines: list[str]) -> list[Block]:
 
 
 def segment_text(text: str) -> list[Block]:
-    """Split a whole scrape (one text node or paragraph per line) into blocks."""
-    return segment_lines(text.splitlines())
+    """Split a whole scrape (one text node or paragraph per line) into blocks, its mojibake
+    repaired first (:func:`~boilersift.blocks.decode.repair_mojibake`)."""
+    return segment_lines(repair_mojibake(text).splitlines())

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..blocks.decode import repair_mojibake
 from ..blocks.html import segment_html
 from ..blocks.render import STYLES
 from ..blocks.text import Block, segment_text
@@ -161,7 +162,9 @@ SEGMENTATIONS: tuple[str, ...] = (*STYLES, "dom")
 
 
 def page_blocks(html: str, style: str) -> list[Block]:
-    """The blocks of an HTML page in a segmentation of :data:`SEGMENTATIONS`."""
+    """The blocks of an HTML page in a segmentation of :data:`SEGMENTATIONS` (as a model sees it:
+    mojibake repaired, :func:`~boilersift.blocks.decode.repair_mojibake`)."""
+    html = repair_mojibake(html)
     if style == "dom":
         return segment_html(html)
     return segment_text(STYLES[style](html))
