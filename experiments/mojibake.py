@@ -48,6 +48,7 @@ def held_out_models(dirs: list[Path], input_format: str) -> dict[str, Model]:
 
 
 def kept(model: Model, blocks: list, threshold: float | None) -> str:
+    """The content `model` keeps of a page's `blocks` (at `threshold`, else its own), one block a line."""
     return "\n".join(r.text for r in model.classify_blocks(blocks, threshold) if r.is_content)
 
 
