@@ -158,20 +158,27 @@ def repair_mojibake(text: str) -> str:
     of another encoding."""
     if text.isascii():
         return text
-    for codec in ("latin-1", "cp1252"):
-        if codec == "cp1252" and not any(marker in text for marker in _CP1252_MARKERS):
-            break  # encoding to windows-1252 is slow: only on a sign of UTF-8 read so
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:  # not all Latin-1: UTF-8 read as windows-1252 is all left to check
+        if not any(marker in text for marker in _CP1252_MARKERS):
+            return text  # encoding to windows-1252 is slow: only on a sign of UTF-8 read so
         try:
-            data = text.encode(codec, errors=_C1_BYTES)
+            return _utf8(text.encode("cp1252", errors=_C1_BYTES)) or text
         except UnicodeEncodeError:
-            continue
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        if codec == "latin-1" and len(data) - len(data.translate(None, _HIGH_BYTES)) >= MOJIBAKE_SHARE * len(data):
-            return _legacy_text(data) or text
-    return text
+            return text
+    repaired = _utf8(data)
+    if repaired is None and len(data) - len(data.translate(None, _HIGH_BYTES)) >= MOJIBAKE_SHARE * len(data):
+        repaired = _legacy_text(data)
+    return repaired or text
+
+
+def _utf8(data: bytes) -> str | None:
+    """`data` read as UTF-8, if it is UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _c1_as_bytes(error: UnicodeError) -> tuple[bytes, int]:
