@@ -231,7 +231,7 @@ def _positive(kind):
 
 def _styles(value: str | None, input_format: str = "text") -> list[str]:
     """The segmentations asked for; an HTML model always learns from DOM blocks."""
-    from .labelled.data import SEGMENTATIONS
+    from .blocks.page import SEGMENTATIONS
 
     if input_format == "html":
         return ["dom"]

@@ -257,19 +257,12 @@ class Model:
 
     def html_blocks(self, html: str | bytes, name: str = "<html>") -> list[Block]:
         """The blocks this model sees of an HTML page (str, or bytes in any declared
-        encoding): DOM blocks for an HTML model, the page rendered as text for a text model.
-        `name` names the page in error messages; a page some earlier step decoded with the wrong
-        codec is read as what it says (:func:`~boilersift.blocks.decode.repair_mojibake`)."""
-        from .blocks.decode import decode_html, repair_mojibake
+        encoding, mojibake repaired: :func:`~boilersift.blocks.page.page_blocks`): DOM blocks
+        for an HTML model, the page rendered as text for a text model. `name` names the page
+        in error messages."""
+        from .blocks.page import page_blocks  # here: lxml and html-text cost a text model's start-up
 
-        html = repair_mojibake(decode_html(html, name) if isinstance(html, bytes) else html)
-        if self.input_format == "html":
-            from .blocks.html import segment_html
-
-            return segment_html(html, name)
-        from .blocks.render import render_blocks
-
-        return segment_text(render_blocks(html))
+        return page_blocks(html, "dom" if self.input_format == "html" else "blocks", name)
 
     def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
         """Classify the blocks of an HTML page (see :meth:`html_blocks`)."""

@@ -13,8 +13,8 @@ from conftest import run
 
 from boilersift import BoilersiftError
 from boilersift.blocks.decode import Decoded, decode_html_page, decode_page, repair_mojibake
+from boilersift.blocks.page import page_blocks
 from boilersift.blocks.text import segment_text
-from boilersift.labelled.data import page_blocks
 
 
 class Scrape(NamedTuple):

@@ -27,9 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..blocks.decode import repair_mojibake
-from ..blocks.html import segment_html
-from ..blocks.render import STYLES
+from ..blocks.page import page_blocks
 from ..blocks.text import Block, segment_text
 from ..decide import LABELS
 from ..errors import BoilersiftError, InputError
@@ -154,20 +152,6 @@ def page_from_record(record: dict, where: str = "record") -> LabeledPage:
     meta = {k: record.get(k) for k in METADATA_FIELDS}
     meta["site"] = site_of(record)
     return LabeledPage(str(record.get("id", where)), blocks, label_values, meta, record.get("gold"))
-
-
-# How an (HTML, gold) page becomes blocks: rendered as a text scrape in one of
-# render.STYLES, or segmented on its DOM ("dom", what HTML models learn from).
-SEGMENTATIONS: tuple[str, ...] = (*STYLES, "dom")
-
-
-def page_blocks(html: str, style: str) -> list[Block]:
-    """The blocks of an HTML page in a segmentation of :data:`SEGMENTATIONS` (as a model sees it:
-    mojibake repaired, :func:`~boilersift.blocks.decode.repair_mojibake`)."""
-    html = repair_mojibake(html)
-    if style == "dom":
-        return segment_html(html)
-    return segment_text(STYLES[style](html))
 
 
 def label_record(record: dict, style: str) -> LabeledPage:
