@@ -298,3 +298,14 @@ def test_training_pages_are_repaired_as_predicted_pages_are(style: str) -> None:
     page = html_page(SCRAPES[4].text, head='<meta charset="gbk">')
     mojibake = page.encode("gbk").decode("latin-1")
     assert [b.text for b in page_blocks(mojibake, style)] == [b.text for b in page_blocks(page, style)]
+
+
+@pytest.mark.parametrize("style", ["dom", "nodes", "blocks"])
+def test_a_page_in_bytes_is_read_in_its_declared_encoding(style: str) -> None:
+    page = html_page(SCRAPES[4].text, head='<meta charset="gbk">')
+    assert [b.text for b in page_blocks(page.encode("gbk"), style)] == [b.text for b in page_blocks(page, style)]
+
+
+def test_an_unknown_segmentation_is_refused() -> None:
+    with pytest.raises(ValueError, match="choose from nodes, blocks, dom"):
+        page_blocks("<p>text</p>", "paragraphs")

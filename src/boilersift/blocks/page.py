@@ -18,6 +18,8 @@ def page_blocks(html: str | bytes, segmentation: str = "dom", name: str = "<html
     :data:`SEGMENTATIONS`, mojibake repaired (:func:`~boilersift.blocks.decode.repair_mojibake`;
     a rendered scrape once more, as mojibake written as character references only shows
     there). `name` names the page in error messages."""
+    if segmentation not in SEGMENTATIONS:
+        raise ValueError(f"segmentation {segmentation!r}: choose from {', '.join(SEGMENTATIONS)}")
     html = repair_mojibake(decode_html(html, name) if isinstance(html, bytes) else html)
     if segmentation == "dom":
         return segment_html(html, name)
