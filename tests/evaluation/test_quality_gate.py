@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve().parents[1]  # tests/
 
 class Gate(NamedTuple):
     fixture: Path
-    segmentation: str  # how (HTML, gold) pages become blocks (data.SEGMENTATIONS)
+    segmentation: str  # how (HTML, gold) pages become blocks (blocks.page.SEGMENTATIONS)
     floors_file: str
     model_fixture: str
     pages: int
