@@ -1,7 +1,10 @@
 """Segmentation: one block per non-empty line, with the layout around it."""
 
+import warnings
+
 import pytest
 
+from boilersift.blocks.render import render_nodes
 from boilersift.blocks.text import Block, segment_lines, segment_text
 
 # (text, expected blocks as (text, index, line_no, blank_before, blank_after, indent))
@@ -64,3 +67,12 @@ def test_blocks_are_frozen():
     assert isinstance(block, Block)
     with pytest.raises(AttributeError):
         block.text = "b"  # type: ignore[misc]
+
+
+def test_a_page_with_an_xml_declaration_renders_as_html_without_a_warning():
+    """`label` renders thousands of pages: a feed or XHTML page is read as a browser reads it,
+    not with a BeautifulSoup warning for each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = render_nodes('<?xml version="1.0" encoding="utf-8"?>\n<rss><channel><item>Hello</item></channel></rss>')
+    assert text == "Hello" and not caught

@@ -12,6 +12,7 @@ rendered in the two styles scrapes come in:
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Callable
 
 import html_text
@@ -24,12 +25,17 @@ _BLANK_RUNS = re.compile(r"\n[ \t\r\f\v\xa0]*(?:\n[ \t\r\f\v\xa0]*)+")
 
 
 def render_nodes(html: str) -> str:
-    """One text node per line; runs of blank lines collapse to one blank line."""
-    from bs4 import (
-        BeautifulSoup,  # here: importing it is 60 ms of every predict's start-up otherwise
+    """One text node per line; runs of blank lines collapse to one blank line. (A page that
+    starts with an XML declaration is still read as HTML, as a browser reads it, without
+    BeautifulSoup's warning for each such page.)"""
+    from bs4 import (  # here: importing it is 60 ms of every predict's start-up otherwise
+        BeautifulSoup,
+        XMLParsedAsHTMLWarning,
     )
 
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
     for tag in soup(INVISIBLE_TAGS):
         tag.decompose()
     text = soup.get_text("\n")
