@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
           "| HTML model |")
     print("|---|---|---|---|---|---|---|")
     rows = []  # per source: its pages, its figures, its changes from the other run (None: not in it)
-    for directory in sorted(args.models):
+    for directory in sorted(args.models, key=lambda d: d.name):  # by source, also across runs
         manifest, styles = held_out(directory)
         source = manifest["split"]["dev_source"]
         other = args.against / directory.name if args.against else None
