@@ -9,6 +9,12 @@ tune pages in each of the ways of :data:`CALIBRATIONS`, and the pages are decide
 shipped decisions at each threshold of a sweep. A difference between two trials smaller than the
 difference between such runs is not evidence.
 
+Two rows per run do without the threshold (isotonic calibration, a sweep of 0.1-0.9): the
+best threshold of each source (how well the model orders one source's blocks, its convention
+chosen for it) and the best threshold of each page (how well it orders one page's blocks). Where
+the model's placement of a threshold moves between runs, these hardly do
+(``results/loso_ranking.md``): they judge a change's ordering with less noise, not its figure.
+
     python experiments/loso_noise.py --run current=DIR/html-canola,DIR/html-cetd,... --run before=OLD/html-wcxb
 
 Writes ``loso_noise.json`` and ``loso_noise.md`` (``--name``) into --output-dir.
@@ -32,15 +38,17 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import ScoredPage, evaluate, fold_tune_pages, scored_page  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, fold_tune_pages, kept_text, scored_page  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from boilersift import Model  # noqa: E402
-from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS, DecisionConfig  # noqa: E402
+from boilersift.evaluation.metrics import word_prf  # noqa: E402
 from boilersift.labelled.data import read_jsonl  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+SWEEP = tuple(np.round(np.arange(0.1, 0.91, 0.05), 2))  # for the rows without a threshold
 Calibrator = Callable[[np.ndarray], np.ndarray]
 
 
@@ -113,12 +121,36 @@ def run_scores(dirs: list[str], datasets: Path, thresholds: tuple[float, ...]) -
             out[f"{name} at {threshold:g}"] = {
                 "pooled": report["f1"], "pages": report["pages"],
                 **{source: row["f1"] for source, row in report["per_source"].items()}}
+        if name == "isotonic":
+            out.update(best_thresholds(pages))
     return out
+
+
+def f1_curves(pages: list[ScoredPage], thresholds: tuple[float, ...] = SWEEP,
+              config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
+    """Each page's word F1 with `config`'s decisions at each threshold: one row per page."""
+    return np.array([[word_prf(kept_text(p._replace(threshold=t), config), p.gold or "").f1
+                      for t in thresholds] for p in pages])
+
+
+def best_thresholds(pages: list[ScoredPage]) -> dict[str, dict]:
+    """Word F1 at the best threshold of :data:`SWEEP` for each source, and for each page."""
+    f1 = f1_curves(pages)
+    sources = np.array([p.row["source"] for p in pages])
+    per_source = {s: f1[sources == s].mean(0) for s in sorted(set(sources))}
+    best = {s: float(curve.max()) for s, curve in per_source.items()}
+    return {
+        "best threshold per source": {
+            "pooled": sum(best[s] * (sources == s).sum() for s in best) / len(pages), "pages": len(pages), **best,
+            "thresholds": {s: SWEEP[int(curve.argmax())] for s, curve in per_source.items()}},
+        "best threshold per page": {
+            "pooled": float(f1.max(1).mean()), "pages": len(pages),
+            **{s: float(f1[sources == s].max(1).mean()) for s in best}}}
 
 
 def markdown(report: dict) -> str:
     sources = sorted({s for run in report["runs"].values() for row in run.values() for s in row}
-                     - {"pooled", "pages"})
+                     - {"pooled", "pages", "thresholds"})
     lines = ["# Leave one source out: how far runs of one configuration differ, by calibration", "",
              f"- command: `{report['meta']['command']}`", f"- date: {report['meta']['date']}",
              "- word F1 (character F1 on zh, ja, th), mean over pages, the shipped decisions; "
@@ -129,6 +161,9 @@ def markdown(report: dict) -> str:
         for variant, row in run.items():
             cells = [f"{row[s]:.3f}" if s in row else "" for s in sources]
             lines.append(f"| {name} | {variant} | {row['pooled']:.4f} ({row['pages']}) | " + " | ".join(cells) + " |")
+    lines += ["", "The best threshold of each source (isotonic):", ""]
+    lines += [f"- {name}: " + ", ".join(f"{s} {t:g}" for s, t in run["best threshold per source"]["thresholds"].items())
+              for name, run in report["runs"].items()]
     return "\n".join(lines) + "\n"
 
 
