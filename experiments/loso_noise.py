@@ -50,6 +50,7 @@ from boilersift.labelled.data import read_jsonl  # noqa: E402
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
 SWEEP = tuple(np.round(np.arange(0.1, 0.91, 0.05), 2))  # for the rows without a threshold
 Calibrator = Callable[[np.ndarray], np.ndarray]
+Fit = Callable[[np.ndarray, np.ndarray], Calibrator]  # tune scores and labels -> a calibration
 
 
 def isotonic(scores: np.ndarray, labels: np.ndarray) -> Calibrator:
@@ -78,7 +79,7 @@ def sigmoid(scores: np.ndarray, labels: np.ndarray) -> Calibrator:
     return lambda p: fitted.predict_proba(logit(p))[:, 1]
 
 
-CALIBRATIONS: dict[str, Callable[[np.ndarray, np.ndarray], Calibrator]] = {
+CALIBRATIONS: dict[str, Fit] = {
     "isotonic": isotonic, "centred": centred, "sigmoid": sigmoid, "none": lambda scores, labels: (lambda p: p)}
 
 
@@ -106,16 +107,23 @@ def fold_scores(directory: str, datasets: Path) -> dict:
     return result
 
 
+def calibrated_pages(folds: list[dict], fit: Fit = isotonic) -> list[ScoredPage]:
+    """The held-out pages of the folds (:func:`fold_scores`), each fold's scores calibrated by
+    `fit` on its own tune pages."""
+    pages: list[ScoredPage] = []
+    for fold in folds:
+        calibrate = fit(*fold["tune"])
+        pages += [p._replace(scores=calibrate(p.scores) if len(p.scores) else p.scores) for p in fold["pages"]]
+    return pages
+
+
 def run_scores(dirs: list[str], datasets: Path, thresholds: tuple[float, ...]) -> dict[str, dict]:
     """Per calibration and threshold, the word F1 of each held-out source of the run and of all
     its pages pooled."""
     folds = [fold_scores(d, datasets) for d in dirs]
     out: dict[str, dict] = {}
     for name, fit in CALIBRATIONS.items():
-        pages: list[ScoredPage] = []
-        for fold in folds:
-            calibrate = fit(*fold["tune"])
-            pages += [p._replace(scores=calibrate(p.scores) if len(p.scores) else p.scores) for p in fold["pages"]]
+        pages = calibrated_pages(folds, fit)
         for threshold in thresholds:
             report = evaluate([p._replace(threshold=threshold) for p in pages], DEFAULT_DECISIONS)
             out[f"{name} at {threshold:g}"] = {

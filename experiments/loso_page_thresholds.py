@@ -30,7 +30,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
 from loso_decisions import ScoredPage  # noqa: E402
-from loso_noise import f1_curves, fold_scores, isotonic  # noqa: E402
+from loso_noise import calibrated_pages, f1_curves, fold_scores  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingRegressor  # noqa: E402
 
 from boilersift.decide import count_words  # noqa: E402
@@ -82,11 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    pages: list[ScoredPage] = []
-    for directory in args.loso_models:
-        fold = fold_scores(directory, args.datasets)
-        calibrate = isotonic(*fold["tune"])
-        pages += [p._replace(scores=calibrate(p.scores) if len(p.scores) else p.scores) for p in fold["pages"]]
+    pages = calibrated_pages([fold_scores(directory, args.datasets) for directory in args.loso_models])
     f1 = f1_curves(pages, CANDIDATES)
     X = np.array([page_features(p) for p in pages])
     sources = np.array([p.row["source"] for p in pages])
