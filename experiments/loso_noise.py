@@ -17,6 +17,9 @@ the model's placement of a threshold moves between runs, these hardly do
 
     python experiments/loso_noise.py --run current=DIR/html-canola,DIR/html-cetd,... --run before=OLD/html-wcxb
 
+``--mean`` adds the runs' mean probabilities as one more run: what an ensemble of the trainings
+would score.
+
 Writes ``loso_noise.json`` and ``loso_noise.md`` (``--name``) into --output-dir.
 """
 
@@ -123,15 +126,30 @@ def run_scores(dirs: list[str], datasets: Path, thresholds: tuple[float, ...]) -
     folds = [fold_scores(d, datasets) for d in dirs]
     out: dict[str, dict] = {}
     for name, fit in CALIBRATIONS.items():
-        pages = calibrated_pages(folds, fit)
-        for threshold in thresholds:
-            report = evaluate([p._replace(threshold=threshold) for p in pages], DEFAULT_DECISIONS)
-            out[f"{name} at {threshold:g}"] = {
-                "pooled": report["f1"], "pages": report["pages"],
-                **{source: row["f1"] for source, row in report["per_source"].items()}}
-        if name == "isotonic":
-            out.update(best_thresholds(pages))
+        out.update(page_rows(calibrated_pages(folds, fit), thresholds, name))
     return out
+
+
+def page_rows(pages: list[ScoredPage], thresholds: tuple[float, ...], calibration: str) -> dict[str, dict]:
+    """The rows of one run's calibrated pages: at each threshold, and (isotonic) at each source's
+    and each page's best."""
+    out: dict[str, dict] = {}
+    for threshold in thresholds:
+        report = evaluate([p._replace(threshold=threshold) for p in pages], DEFAULT_DECISIONS)
+        out[f"{calibration} at {threshold:g}"] = {
+            "pooled": report["f1"], "pages": report["pages"],
+            **{source: row["f1"] for source, row in report["per_source"].items()}}
+    return out | (best_thresholds(pages) if calibration == "isotonic" else {})
+
+
+def mean_run(runs: list[list[str]], datasets: Path, thresholds: tuple[float, ...]) -> dict[str, dict]:
+    """The rows of an ensemble of runs that hold out the same sources: each page's isotonic
+    probabilities averaged over the runs."""
+    pages = [calibrated_pages([fold_scores(d, datasets) for d in dirs]) for dirs in runs]
+    if len({tuple(p.row["id"] for p in run) for run in pages}) != 1:
+        raise SystemExit("--mean: the runs do not hold out the same pages")
+    mean = [p._replace(scores=np.mean([run[i].scores for run in pages], axis=0)) for i, p in enumerate(pages[0])]
+    return page_rows(mean, thresholds, "isotonic")
 
 
 def f1_curves(pages: list[ScoredPage], thresholds: tuple[float, ...] = SWEEP,
@@ -191,10 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--name", default="loso_noise", help="stem of the output files")
+    parser.add_argument("--mean", action="store_true",
+                        help="also the runs' mean probabilities as one run (the runs hold out the same sources)")
     args = parser.parse_args(argv)
+    thresholds = tuple(args.thresholds)
     report = {"meta": {"command": shlex.join(["python", *sys.argv]),
                        "date": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-              "runs": {name: run_scores(dirs, args.datasets, tuple(args.thresholds)) for name, dirs in args.run}}
+              "runs": {name: run_scores(dirs, args.datasets, thresholds) for name, dirs in args.run}}
+    if args.mean:
+        report["runs"]["mean of the runs"] = mean_run([dirs for _, dirs in args.run], args.datasets, thresholds)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     text = markdown(report)
