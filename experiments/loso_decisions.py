@@ -171,6 +171,14 @@ def scored_pages_arguments(parser: argparse.ArgumentParser, cache: Path = CACHE)
 Revision = Callable[[ScoredPage, np.ndarray], np.ndarray]
 
 
+def mean_scores(runs: list[list[ScoredPage]]) -> list[ScoredPage]:
+    """The pages of the first run with the mean scores of all `runs` (models that hold out the
+    same source), a page matched by its id and scrape style."""
+    keyed = [{(p.row["id"], p.row.get("style")): p for p in run} for run in runs]
+    return [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
+            for key, page in keyed[0].items()]
+
+
 def kept_text(page: ScoredPage, config: DecisionConfig, revise: Revision | None = None) -> str:
     """What `config`'s decisions keep of a cached page (then `revise`d: a rule tried on the
     decisions without being one of them)."""

@@ -41,7 +41,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import ScoredPage, evaluate, fold_tune_pages, kept_text, scored_page  # noqa: E402
+from loso_decisions import ScoredPage, evaluate, fold_tune_pages, kept_text, mean_scores, scored_page  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -120,10 +120,9 @@ def calibrated_pages(folds: list[dict], fit: Fit = isotonic) -> list[ScoredPage]
     return pages
 
 
-def run_scores(dirs: list[str], datasets: Path, thresholds: tuple[float, ...]) -> dict[str, dict]:
-    """Per calibration and threshold, the word F1 of each held-out source of the run and of all
-    its pages pooled."""
-    folds = [fold_scores(d, datasets) for d in dirs]
+def run_scores(folds: list[dict], thresholds: tuple[float, ...]) -> dict[str, dict]:
+    """Per calibration and threshold, the word F1 of each held-out source of the run (its
+    :func:`fold_scores`) and of all its pages pooled."""
     out: dict[str, dict] = {}
     for name, fit in CALIBRATIONS.items():
         out.update(page_rows(calibrated_pages(folds, fit), thresholds, name))
@@ -142,14 +141,13 @@ def page_rows(pages: list[ScoredPage], thresholds: tuple[float, ...], calibratio
     return out | (best_thresholds(pages) if calibration == "isotonic" else {})
 
 
-def mean_run(runs: list[list[str]], datasets: Path, thresholds: tuple[float, ...]) -> dict[str, dict]:
-    """The rows of an ensemble of runs that hold out the same sources: each page's isotonic
-    probabilities averaged over the runs."""
-    pages = [calibrated_pages([fold_scores(d, datasets) for d in dirs]) for dirs in runs]
+def mean_run(runs: list[list[dict]], thresholds: tuple[float, ...]) -> dict[str, dict]:
+    """The rows of an ensemble of runs (their folds) that hold out the same sources: each page's
+    isotonic probabilities averaged over the runs."""
+    pages = [calibrated_pages(folds) for folds in runs]
     if len({tuple(p.row["id"] for p in run) for run in pages}) != 1:
         raise SystemExit("--mean: the runs do not hold out the same pages")
-    mean = [p._replace(scores=np.mean([run[i].scores for run in pages], axis=0)) for i, p in enumerate(pages[0])]
-    return page_rows(mean, thresholds, "isotonic")
+    return page_rows(mean_scores(pages), thresholds, "isotonic")
 
 
 def f1_curves(pages: list[ScoredPage], thresholds: tuple[float, ...] = SWEEP,
@@ -213,11 +211,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="also the runs' mean probabilities as one run (the runs hold out the same sources)")
     args = parser.parse_args(argv)
     thresholds = tuple(args.thresholds)
+    runs = {name: [fold_scores(d, args.datasets) for d in dirs] for name, dirs in args.run}
     report = {"meta": {"command": shlex.join(["python", *sys.argv]),
                        "date": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-              "runs": {name: run_scores(dirs, args.datasets, thresholds) for name, dirs in args.run}}
+              "runs": {name: run_scores(folds, thresholds) for name, folds in runs.items()}}
     if args.mean:
-        report["runs"]["mean of the runs"] = mean_run([dirs for _, dirs in args.run], args.datasets, thresholds)
+        report["runs"]["mean of the runs"] = mean_run(list(runs.values()), thresholds)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     text = markdown(report)

@@ -36,9 +36,9 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import evaluate, fold_tune_pages  # noqa: E402
+from loso_decisions import evaluate, fold_tune_pages, mean_scores  # noqa: E402
 from loso_text_decisions import CACHE, score_text_pages  # noqa: E402
-from loso_text_thresholds import THRESHOLDS, mean_scores  # noqa: E402
+from loso_text_thresholds import THRESHOLDS  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402

@@ -27,9 +27,8 @@ import sys  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import evaluate  # noqa: E402
+from loso_decisions import evaluate, mean_scores  # noqa: E402
 from loso_noise import SWEEP, f1_curves  # noqa: E402
 from loso_text_decisions import CACHE, score_text_pages  # noqa: E402
 
@@ -51,13 +50,6 @@ def best_of_sweep(pages: list) -> dict:
     curve = f1.mean(0)
     return {"best_threshold": SWEEP[int(curve.argmax())], "at_best": round(float(curve.max()), 4),
             "best_per_page": round(float(f1.max(1).mean()), 4)}
-
-
-def mean_scores(runs: list[list]) -> list:
-    """The pages of the first run with the mean scores of all `runs` (models of one held-out source)."""
-    keyed = [{(p.row["id"], p.row["style"]): p for p in run} for run in runs]
-    return [page._replace(scores=np.mean([np.asarray(k[key].scores) for k in keyed], axis=0))
-            for key, page in keyed[0].items()]
 
 
 def main(argv: list[str] | None = None) -> int:
