@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0,
                         help="train --seed: the augmentation's and the unfamiliar-language pages' draws "
                              "(HTML models draw nothing)")
+    parser.add_argument("--bags", type=int, default=1, help="train --bags")
     parser.add_argument("--estimator", choices=sorted(PASS_ESTIMATORS),
                         help="train --estimator: the passes' estimator (default: the format's)")
     parser.add_argument("--widget-rate", type=float, help="train --widget-rate (text; default: train's)")
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         model = train_model(pages, input_format=args.input_format, dev_source=source,
                             source_balance=args.source_balance, folds=args.folds,
                             unfamiliar_rate=args.unfamiliar_rate, estimator=args.estimator, seed=args.seed,
+                            bags=args.bags,
                             widget_rate=args.widget_rate, related_rate=args.related_rate)
         model.save(args.output_dir / f"{args.input_format}-{source}")
         seconds = time.perf_counter() - started

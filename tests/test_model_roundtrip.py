@@ -154,6 +154,11 @@ def test_dev_fold_out_of_range_is_an_error(small_pages):
         train_model(small_pages, estimator=TEST_ESTIMATOR, dev_fold=5)
 
 
+def test_no_bags_is_an_error(small_pages):
+    with pytest.raises(ValueError, match="bags=0: a pass needs at least one member"):
+        train_model(small_pages, estimator=TEST_ESTIMATOR, bags=0)
+
+
 def test_no_fit_pages_is_an_error(small_pages):
     with pytest.raises(ValueError, match="no training pages"):
         train_model(small_pages, estimator=TEST_ESTIMATOR, dev_percent=100)

@@ -188,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-balance", type=float, default=TRAIN.source_balance, metavar="POWER",
                    help="a page of a source of n pages (the records' 'source') weighs n ** -POWER: 0 weighs every "
                         f"page alike, 1 every source (default {TRAIN.source_balance})")
+    p.add_argument("--bags", type=int, default=TRAIN.bags, metavar="N",
+                   help="fit each gradient-boosting pass N times, each without a random tenth of the pages, and "
+                        "average their log-odds: steadier rankings for N times the trees "
+                        f"(default {TRAIN.bags})")
     p.add_argument("--no-calibration", dest="calibrate", action="store_false",
                    help="keep the final stage's probabilities as they are (default: map them onto the share of "
                         "content lines of the tune pages, an isotonic calibration; docs/how-it-works.md)")

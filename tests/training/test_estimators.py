@@ -133,3 +133,25 @@ def test_unfamiliar_pages_get_the_word_scores_of_shuffled_buckets(data):
     again = BlockClassifier(estimator=ESTIMATOR, unfamiliar_rate=1.0, random_state=3).fit(X, y)
     assert np.array_equal(again.predict_proba(X), every.predict_proba(X))
     assert not np.array_equal(plain.predict_proba(X), every.predict_proba(X))
+
+
+def test_bagged_passes_average_their_members_and_export_the_same_probabilities(data):
+    blocks, y, _ = data
+    X = BlockFeaturizer().transform(blocks)
+    bagged = BlockClassifier(estimator="hgb-small", bags=3).fit(X, y)
+    members = bagged.final_.members_
+    assert len(members) == 3 and len(bagged.first_.members_) == 3
+    assert not np.array_equal(members[0].decision_function(bagged_input := _final_input(bagged, X)),
+                              members[1].decision_function(bagged_input))  # fitted without other pages
+    mean = 1.0 / (1.0 + np.exp(-np.mean([m.decision_function(bagged_input) for m in members], axis=0)))
+    assert np.allclose(bagged.final_.predict_proba(bagged_input)[:, 1], mean)
+    exported = bagged.export().predict_proba(blocks)[:, 1]
+    assert np.abs(exported - bagged.predict_proba(X)[:, 1]).max() <= 1e-9
+    with pytest.raises(ValueError, match="only gradient-boosting"):
+        BlockClassifier(estimator=ESTIMATOR, bags=2).fit(X, y)
+
+
+def _final_input(classifier: BlockClassifier, X) -> np.ndarray:
+    from boilersift.model.stages import chain_input
+    columns, hashed, _, _ = classifier._unpack(X)
+    return chain_input(columns, classifier.words_.predict_proba(hashed)[:, 1], classifier.first_)

@@ -35,6 +35,7 @@ class TrainConfig:
     folds: str = "page"  # what the cross-fitting folds keep whole: each "page", or each "site" (as new sites are)
     # A page of a source of n pages weighs n ** -source_balance: 0 pages alike, 1 sources alike.
     source_balance: float = 0.0
+    bags: int = 1  # boosted members of each pass, each fitted without a tenth of the pages, log-odds averaged
     # Augmentation of text scrapes (augment.py); None: its default for text, none for HTML.
     widget_rate: float | None = None  # share of fit pages that get an ad widget inside the article
     start_rate: float | None = None  # ... that start at their first content line
@@ -61,4 +62,5 @@ class TrainConfig:
         split, params = manifest["split"], manifest["estimator_params"]
         recorded = {field.name: split[field.name] for field in fields(cls) if field.name in split}
         return cls(**{**recorded, "input_format": params["input_format"], "estimator": manifest["estimator"],
-                      "second_pass": params["second_pass"], "calibrate": split.get("calibrated", True)})
+                      "second_pass": params["second_pass"], "bags": params.get("bags", 1),
+                      "calibrate": split.get("calibrated", True)})
