@@ -22,6 +22,7 @@ load on the (shared) machine falls on all alike. Ratios are to trafilatura's med
 
     python experiments/bench_speed.py                     # about 3 minutes
     python experiments/bench_speed.py --pages 40 --rounds 1 --output-dir /tmp/smoke
+    python experiments/bench_speed.py --html-model before=DIR   # another HTML bundle beside the shipped one
 
 Writes ``bench_speed.json`` and ``bench_speed.md`` into --output-dir (default experiments/results).
 """
@@ -104,8 +105,10 @@ def resiliparse(html: str) -> str:
     return extract_plain_text(HTMLTree.parse(html), main_content=True)
 
 
-def systems(html_model: Model, text_model: Model, pages: list[str],
-            scrapes: list[str]) -> dict[str, Callable[[], None]]:
+def systems(html_model: Model, text_model: Model, pages: list[str], scrapes: list[str],
+            other_html_models: dict[str, Model]) -> dict[str, Callable[[], None]]:
+    others = {f"boilersift/html {name}, {CHUNK_SIZE} pages per call":
+              (lambda m=model: html_pages(m, pages, CHUNK_SIZE)) for name, model in other_html_models.items()}
     return {
         "boilersift/html, 1 page per call": lambda: html_pages(html_model, pages, 1),
         f"boilersift/html, {CHUNK_SIZE} pages per call": lambda: html_pages(html_model, pages, CHUNK_SIZE),
@@ -117,6 +120,7 @@ def systems(html_model: Model, text_model: Model, pages: list[str],
             without_compiled_code(lambda: html_pages(html_model, pages, CHUNK_SIZE)),
         f"boilersift/text, {CHUNK_SIZE} pages per call, without compiled code":
             without_compiled_code(lambda: text_pages(text_model, scrapes)),
+        **others,
     }
 
 
@@ -144,17 +148,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument("--html-model", action="append", default=[], metavar="NAME=DIR",
+                        help="another HTML bundle to time beside the shipped one (repeatable)")
     args = parser.parse_args(argv)
+    other_html_models = {name: Model.load(path) for name, path in (a.split("=", 1) for a in args.html_model)}
     records = dev_records(args.datasets, 20, None)
     records = random.Random(args.seed).sample(records, min(args.pages, len(records)))
     pages = [r["html"] for r in records]
     scrapes = [render_nodes(html) for html in pages]
     lines = sum(len(segment_text(s)) for s in scrapes)
     html_model, text_model = Model.load(input_format="html"), Model.load()
-    runs = systems(html_model, text_model, pages[:2], scrapes[:2])
+    runs = systems(html_model, text_model, pages[:2], scrapes[:2], other_html_models)
     for run in runs.values():  # warm up: imports, caches
         run()
-    runs = systems(html_model, text_model, pages, scrapes)
+    runs = systems(html_model, text_model, pages, scrapes, other_html_models)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     times: dict[str, list[float]] = {name: [] for name in runs}
     names = list(runs)
@@ -174,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                        "pages": len(pages), "lines": lines, "seed": args.seed, "rounds": args.rounds,
                        "load": load, "html_model": html_model.manifest.get("model_sha256"),
                        "text_model": text_model.manifest.get("model_sha256"),
+                       "other_html_models": {name: model.manifest.get("model_sha256")
+                                             for name, model in other_html_models.items()},
                        "trafilatura": trafilatura.__version__},
               "systems": rows, "text_lines_per_second": lines / len(pages) / (text_ms / 1000),
               "text_lines_per_second_numpy": lines / len(pages) / (numpy_ms / 1000)}

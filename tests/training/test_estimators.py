@@ -142,7 +142,7 @@ def test_bagged_passes_average_their_members_and_export_the_same_probabilities(d
     members = bagged.final_.members_
     assert len(members) == 3 and len(bagged.first_.members_) == 3
     assert not np.array_equal(members[0].decision_function(bagged_input := _final_input(bagged, X)),
-                              members[1].decision_function(bagged_input))  # fitted without other pages
+                              members[1].decision_function(bagged_input))  # fitted on other folds
     mean = 1.0 / (1.0 + np.exp(-np.mean([m.decision_function(bagged_input) for m in members], axis=0)))
     assert np.allclose(bagged.final_.predict_proba(bagged_input)[:, 1], mean)
     exported = bagged.export().predict_proba(blocks)[:, 1]

@@ -147,16 +147,9 @@ def _fit(estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray) -> C
     return estimator.fit(X, y, sample_weight=weights)
 
 
-# Share of the groups (pages) each bagged member is fitted without.
-BAG_DROP = 0.1
-
-
 class MeanLogits:
-    """Gradient-boosting members, each fitted without a different share of the pages, scored as
-    the mean of their log-odds: one boosted ensemble whose leaf values are divided by the number
-    of members (:func:`export_pass`). Trainings that differ in 1% of their pages disagree on the
-    blocks near the threshold; averaging them orders the blocks better on every held-out source
-    (results/loso_ensemble.md)."""
+    """Gradient-boosting members scored as the mean of their log-odds: one boosted ensemble
+    whose leaf values are divided by the number of members (:func:`export_pass`)."""
 
     def __init__(self, members: list[HistGradientBoostingClassifier]) -> None:
         self.members_ = members
@@ -176,9 +169,12 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     (default: each page); `sample_weight` scales the page-balanced weights (:func:`page_balanced_weights`).
     A share `unfamiliar_rate` of the pages (drawn with `random_state`) get word scores as on a
     language the word stage never saw (:meth:`_unfamiliar_scores`), so that the passes learn to
-    fall back on shape and context where the vocabulary says nothing. With `bags` above 1 each
-    pass the model keeps is a :class:`MeanLogits` of `bags` members, each fitted without a random
-    share :data:`BAG_DROP` of the groups."""
+    fall back on shape and context where the vocabulary says nothing.
+
+    With `bags` above 1, the passes are fitted `bags` times, each time on out-of-fold scores of
+    another draw of the cross-fitting folds, and each pass the model keeps is the
+    :class:`MeanLogits` of its fits. The passes of two trainings averaged order the held-out
+    blocks better than either (results/loso_bags.md)."""
 
     def __init__(self, input_format: str = "text", estimator: str | None = None, cv: int = 3,
                  second_pass: bool = True, unfamiliar_rate: float = 0.0, bags: int = 1,
@@ -216,31 +212,17 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
                               content.col.astype(np.int64), markup)
         return columns, hashed, page, dense[:, 1]
 
-    def _cross_fit(self, estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray,
-                   groups: np.ndarray, bags: int = 1) -> tuple[np.ndarray, ClassifierMixin | MeanLogits]:
-        """Out-of-fold probabilities (folds by group) and the estimator fitted on all (in `bags`
-        members, :meth:`_fit_kept`)."""
+    def _out_of_fold(self, estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray,
+                     groups: np.ndarray, draw: int) -> np.ndarray:
+        """Out-of-fold probabilities, folds by group: scikit-learn's ``GroupKFold`` for `draw`
+        0, its shuffled folds (seeded by `random_state` and `draw`) for the others."""
+        folds = GroupKFold(self.cv, shuffle=True, random_state=self.random_state + draw) if draw \
+            else GroupKFold(self.cv)
         scores = np.zeros(len(y))
-        for train, test in GroupKFold(self.cv).split(np.zeros(len(y)), y, groups):
+        for train, test in folds.split(np.zeros(len(y)), y, groups):
             fitted = _fit(clone(estimator), X[train], y[train], weights[train])
             scores[test] = fitted.predict_proba(X[test])[:, 1]
-        return scores, self._fit_kept(estimator, X, y, weights, groups, bags)
-
-    def _fit_kept(self, estimator: ClassifierMixin, X, y: np.ndarray, weights: np.ndarray,
-                  groups: np.ndarray, bags: int) -> ClassifierMixin | MeanLogits:
-        """A stage the model keeps: `estimator` fitted on all rows, or (`bags` > 1) a
-        :class:`MeanLogits` of members each fitted without a random :data:`BAG_DROP` of the groups."""
-        if bags <= 1:
-            return _fit(clone(estimator), X, y, weights)
-        if not isinstance(estimator, HistGradientBoostingClassifier):
-            raise ValueError(f"bags={bags}: only gradient-boosting passes can be bagged")
-        rng = np.random.default_rng(self.random_state)
-        group = np.unique(groups, return_inverse=True)[1]
-        members = []
-        for _ in range(bags):
-            kept = (rng.random(group.max() + 1) >= BAG_DROP)[group]
-            members.append(_fit(clone(estimator), X[kept], y[kept], weights[kept]))
-        return MeanLogits(members)
+        return scores
 
     def _unfamiliar_scores(self, hashed: sparse.csr_matrix, scores: np.ndarray,
                            pages: list[slice]) -> np.ndarray:
@@ -259,29 +241,37 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         scores[rows] = self.words_.predict_proba(shuffled)[:, 1]
         return scores
 
-    def _fit_words(self, X, y, groups, sample_weight: np.ndarray | None,
-                   ) -> tuple[PageColumns, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Fit the word stage; the page columns, labels, weights and cross-fitting groups of the
-        rows, and the first pass's input from the word stage's out-of-fold scores."""
+    def _fit_passes(self, estimator: ClassifierMixin, columns: PageColumns, hashed: sparse.csr_matrix,
+                    y: np.ndarray, weights: np.ndarray, groups: np.ndarray,
+                    draw: int) -> tuple[ClassifierMixin | None, ClassifierMixin]:
+        """The first and final pass, fitted on the out-of-fold scores of the folds of `draw`."""
+        word_scores = self._out_of_fold(word_scorer(), hashed, y, weights, groups, draw)
+        word_scores = self._unfamiliar_scores(hashed, word_scores, columns.pages)
+        first_X = first_pass_input(columns.shallow, word_scores, columns.pages)
+        if not self.second_pass:
+            return None, _fit(clone(estimator), first_X, y, weights)
+        first_scores = self._out_of_fold(estimator, first_X, y, weights, groups, draw)
+        final_X = second_pass_input(columns, first_X, first_scores)
+        return _fit(clone(estimator), first_X, y, weights), _fit(clone(estimator), final_X, y, weights)
+
+    def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
+        pass_estimator = self._pass_estimator()
+        if self.bags > 1 and not isinstance(pass_estimator, HistGradientBoostingClassifier):
+            raise ValueError(f"bags={self.bags}: only gradient-boosting passes can be bagged")
         columns, hashed, page, words = self._unpack(X)
         y = np.asarray(y, dtype=np.int64)
         groups = page if groups is None else np.asarray(groups)
         weights = page_balanced_weights(words, columns.pages)
         if sample_weight is not None:
             weights = weights * np.asarray(sample_weight)
-        word_scores, self.words_ = self._cross_fit(word_scorer(), hashed, y, weights, groups)
-        word_scores = self._unfamiliar_scores(hashed, word_scores, columns.pages)
-        return columns, y, weights, groups, first_pass_input(columns.shallow, word_scores, columns.pages)
-
-    def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
-        pass_estimator = self._pass_estimator()
-        columns, y, weights, groups, first_X = self._fit_words(X, y, groups, sample_weight)
-        if self.second_pass:
-            first_scores, self.first_ = self._cross_fit(pass_estimator, first_X, y, weights, groups, self.bags)
-            final_X = second_pass_input(columns, first_X, first_scores)
+        self.words_ = _fit(word_scorer(), hashed, y, weights)
+        fits = [self._fit_passes(pass_estimator, columns, hashed, y, weights, groups, draw)
+                for draw in range(self.bags)]
+        if self.bags == 1:
+            self.first_, self.final_ = fits[0]
         else:
-            self.first_, final_X = None, first_X
-        self.final_ = self._fit_kept(pass_estimator, final_X, y, weights, groups, self.bags)
+            self.first_ = MeanLogits([first for first, _ in fits]) if self.second_pass else None
+            self.final_ = MeanLogits([final for _, final in fits])
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = X.shape[1]
         return self
