@@ -189,8 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a page of a source of n pages (the records' 'source') weighs n ** -POWER: 0 weighs every "
                         f"page alike, 1 every source (default {TRAIN.source_balance})")
     p.add_argument("--bags", type=int, default=TRAIN.bags, metavar="N",
-                   help="fit each gradient-boosting pass N times, each without a random tenth of the pages, and "
-                        "average their log-odds: steadier rankings for N times the trees "
+                   help="fit the gradient-boosting passes N times, each on another draw of the cross-fitting "
+                        "folds, and average their log-odds: a steadier ordering for N times the trees "
                         f"(default {TRAIN.bags})")
     p.add_argument("--no-calibration", dest="calibrate", action="store_false",
                    help="keep the final stage's probabilities as they are (default: map them onto the share of "

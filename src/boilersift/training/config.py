@@ -35,7 +35,7 @@ class TrainConfig:
     folds: str = "page"  # what the cross-fitting folds keep whole: each "page", or each "site" (as new sites are)
     # A page of a source of n pages weighs n ** -source_balance: 0 pages alike, 1 sources alike.
     source_balance: float = 0.0
-    bags: int = 1  # boosted members of each pass, each fitted without a tenth of the pages, log-odds averaged
+    bags: int = 1  # fits of the boosted passes, each on another draw of the cross-fitting folds, log-odds averaged
     # Augmentation of text scrapes (augment.py); None: its default for text, none for HTML.
     widget_rate: float | None = None  # share of fit pages that get an ad widget inside the article
     start_rate: float | None = None  # ... that start at their first content line
