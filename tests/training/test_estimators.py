@@ -14,7 +14,6 @@ from sklearn.pipeline import make_pipeline
 
 from boilersift.features.featurize import feature_names
 from boilersift.labelled.data import load_pages
-from boilersift.model.stages import chain_input
 from boilersift.pipeline import _numbered
 from boilersift.training.estimators import (
     N_HASH_FEATURES,
@@ -142,7 +141,7 @@ def test_bagged_passes_average_their_members_and_export_the_same_probabilities(d
     bagged = BlockClassifier(estimator="hgb-small", bags=3).fit(X, y)
     members = bagged.final_.members_
     assert len(members) == 3 and len(bagged.first_.members_) == 3
-    final_X = _final_input(bagged, X)
+    final_X = bagged.final_input(X)
     logits = [m.decision_function(final_X) for m in members]
     assert not np.array_equal(logits[0], logits[1])  # fitted on other draws of the folds
     assert np.allclose(bagged.final_.predict_proba(final_X)[:, 1], 1.0 / (1.0 + np.exp(-np.mean(logits, axis=0))))
@@ -150,8 +149,3 @@ def test_bagged_passes_average_their_members_and_export_the_same_probabilities(d
     assert np.abs(exported - bagged.predict_proba(X)[:, 1]).max() <= 1e-9
     with pytest.raises(ValueError, match="only gradient-boosting"):
         BlockClassifier(estimator=ESTIMATOR, bags=2).fit(X, y)
-
-
-def _final_input(classifier: BlockClassifier, X) -> np.ndarray:
-    columns, hashed, _, _ = classifier._unpack(X)
-    return chain_input(columns, classifier.words_.predict_proba(hashed)[:, 1], classifier.first_)

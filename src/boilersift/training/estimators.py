@@ -257,6 +257,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y, groups=None, sample_weight: np.ndarray | None = None) -> BlockClassifier:
         pass_estimator = self._pass_estimator()
+        if self.bags < 1:
+            raise ValueError(f"bags={self.bags}: a pass needs at least one member")
         if self.bags > 1 and not isinstance(pass_estimator, HistGradientBoostingClassifier):
             raise ValueError(f"bags={self.bags}: only gradient-boosting passes can be bagged")
         columns, hashed, page, words = self._unpack(X)
@@ -277,10 +279,13 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
+    def final_input(self, X) -> np.ndarray:
+        """The matrix the final pass scores for the featuriser's rows X."""
         columns, hashed, _, _ = self._unpack(X)
-        final_X = chain_input(columns, self.words_.predict_proba(hashed)[:, 1], self.first_)
-        return cascade(self.first_, self.final_).predict_proba(final_X)
+        return chain_input(columns, self.words_.predict_proba(hashed)[:, 1], self.first_)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return cascade(self.first_, self.final_).predict_proba(self.final_input(X))
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -394,10 +399,9 @@ def _hgb_trees(models: list[HistGradientBoostingClassifier]) -> Trees:
     trees = [predictors[0].nodes for m in models for predictors in m._predictors]
     if any(t["is_categorical"].any() for t in trees):
         raise ExportError("only binary gradient boosting without categorical features can be exported")
-    share = 1.0 / len(models)
-    value = (lambda t: t["value"]) if len(models) == 1 else (lambda t: t["value"] * share)
     return _concatenate(trees, lambda t: (t["feature_idx"], t["num_threshold"], t["is_leaf"].astype(bool),
-                                          t["left"], t["right"], t["missing_go_to_left"].astype(bool), value(t)),
+                                          t["left"], t["right"], t["missing_go_to_left"].astype(bool),
+                                          t["value"] / len(models)),
                         models[0].n_features_in_, boosted=True,
                         baseline=float(np.mean([m._baseline_prediction.ravel()[0] for m in models])))
 

@@ -76,8 +76,6 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     if not 0 <= dev_fold < max(100 // max(dev_percent, 1), 1):
         raise ValueError(f"dev fold {dev_fold} out of range: folds are 0 .. {100 // max(dev_percent, 1) - 1} "
                          f"with {dev_percent}% of the sites per fold")
-    if config.bags < 1:
-        raise ValueError(f"bags={config.bags}: a pass needs at least one member")
     estimator = config.estimator or DEFAULT_ESTIMATORS[input_format]
     dev_source, threshold = config.dev_source, config.threshold
     fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, config.tune_percent, dev_fold, dev_source)
