@@ -374,6 +374,20 @@ def test_label(tmp_path):
     assert labels["Jane Doe"] == "content" and labels["No comments yet..."] == "noise" and labels["Home"] == "noise"
 
 
+def die_labelling(args):
+    """Like cli._label_one, but the worker process dies, as one the system kills for memory."""
+    os._exit(1)
+
+
+def test_label_reports_a_dead_worker_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "_label_one", die_labelling)  # forked workers inherit it
+    out = tmp_path / "labeled.jsonl.gz"
+    assert cli.main(["label", str(GOLD_PAGES), "-o", str(out), "--jobs", "2"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("boilersift: error: a labelling process died") and "\n" not in err
+    assert list(tmp_path.iterdir()) == []  # no output, no temporary file
+
+
 def test_label_rejects_training_format(tmp_path):
     proc = run("label", SMALL_LABELED, "-o", tmp_path / "x.jsonl", "--jobs", "1")
     assert_one_line_error(proc, f"{SMALL_LABELED}:1: no 'html' and 'gold' fields")

@@ -13,7 +13,7 @@ import functools
 import os
 import signal
 import sys
-from multiprocessing import Pool
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import __version__, compiled
@@ -262,6 +262,7 @@ def _label_one(args: tuple[dict, list[str]]) -> list[dict]:
 
 def cmd_label(args: argparse.Namespace) -> int:
     from .labelled.data import is_gold_record, read_jsonl, write_jsonl
+    from .runner.batch import ordered_map
 
     styles = _styles(args.styles)
 
@@ -273,11 +274,14 @@ def cmd_label(args: argparse.Namespace) -> int:
                 yield record, styles
 
     def labelled():
-        with Pool(max(args.jobs, 1)) as pool:
-            for group in _progress(pool.imap(_label_one, records(), chunksize=4), None, "labelling"):
-                yield from group
+        for group in _progress(ordered_map(_label_one, records(), args.jobs), None, "labelling"):
+            yield from group
 
-    n = write_jsonl(labelled(), args.output)
+    try:
+        n = write_jsonl(labelled(), args.output)
+    except BrokenProcessPool:
+        raise BoilersiftError(f"a labelling process died (out of memory?); nothing was written to {args.output}; "
+                              "try fewer --jobs") from None
     print(f"wrote {n} labelled scrapes to {args.output}", file=sys.stderr)
     return 0
 
@@ -445,7 +449,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def _terminate(owner: int, signum: int, frame) -> None:
     """`kill` stops like Ctrl-C: temporary outputs are removed, nothing half-written stays.
     A worker process forked from `owner` writes no outputs: it dies quietly, as by default
-    (``Pool.terminate()`` signals its workers, which must not print tracebacks)."""
+    (a signal to the process group reaches the workers too, which must not print tracebacks)."""
     if os.getpid() != owner:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)

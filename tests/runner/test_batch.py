@@ -53,6 +53,24 @@ def test_a_dead_worker_fails_only_the_document_that_killed_it(default_model, mon
     assert all(o.text for o in docs if not o.error)
 
 
+def square_or_die(n: int) -> int:
+    """n squared; the process dies on 13."""
+    if n == 13:
+        os._exit(1)
+    return n * n
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ordered_map_keeps_the_input_order(jobs):
+    numbers = [n for n in range(40) if n != 13]
+    assert list(batch.ordered_map(square_or_die, numbers, jobs)) == [n * n for n in numbers]
+
+
+def test_ordered_map_reports_a_dead_worker_instead_of_waiting_for_ever():
+    with pytest.raises(batch.BrokenProcessPool):
+        list(batch.ordered_map(square_or_die, range(9, 30), jobs=2))
+
+
 def test_html_inputs_switch_to_the_html_bundle_once_it_exists(tmp_path, monkeypatch):
     from boilersift.runner import worker
 

@@ -21,10 +21,11 @@ import itertools
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..errors import InputError, Problem
 from .documents import Document, Failure, Item, Record, documents
@@ -36,6 +37,7 @@ from .worker import Outcome, process, process_chunk
 # Documents per chunk: a worker's unit of work, classified in one model call
 # (Model.classify_pages: 14.4 -> 11.7 ms/page from one to four HTML pages, 11.1 at sixteen).
 CHUNK_SIZE = 8
+T, R = TypeVar("T"), TypeVar("R")
 
 
 @dataclass
@@ -129,9 +131,33 @@ def _parallel(items: Iterable[Item], options: PredictOptions, jobs: int) -> Iter
         _close(pool)
 
 
-def chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+def chunks(items: Iterable[T]) -> Iterator[list[T]]:
     """The items in lists of CHUNK_SIZE (the last one shorter)."""
     return iter(lambda it=iter(items): list(itertools.islice(it, CHUNK_SIZE)), [])
+
+
+def _map_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [fn(item) for item in chunk]
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> Iterator[R]:
+    """`fn` of every item, in input order, in `jobs` processes with a bounded window of chunks
+    ahead (`fn` must be picklable: a module-level function). Unlike ``Pool.imap`` (see above), a
+    worker that dies raises ``BrokenProcessPool`` rather than waiting for ever: what a batch that
+    has no documents to fail one by one (``label``) needs."""
+    if jobs <= 1:
+        yield from map(fn, items)
+        return
+    pool = _new_pool(jobs)
+    pending: deque[Future] = deque()
+    try:
+        for chunk in itertools.chain(chunks(items), [None]):
+            if chunk is not None:
+                pending.append(pool.submit(_map_chunk, fn, chunk))
+            while pending and (chunk is None or len(pending) >= 2 * jobs):
+                yield from pending.popleft().result()
+    finally:
+        _close(pool)
 
 
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:
