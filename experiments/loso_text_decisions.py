@@ -9,13 +9,17 @@ do; the kind from the model's page-type stage, or for WCXB, whose model has none
 on WCXB's other sites as in ``loso_kind_threshold.py``), and as references each model's threshold
 lowered on every page. ``results/text_thin_pages.patch`` adds a decision for pages that keep
 little (``thin_share`` / ``thin_margin``: a page whose blocks at the threshold hold less than
-``thin_share`` of its characters is cut ``thin_margin`` lower) and its variants. The last table
-chooses a decision on the other sources' pages and scores it on the held-out source's (nested),
-so that no figure of a source comes from a choice made on it.
+``thin_share`` of its characters is cut ``thin_margin`` lower) and its variants. Two more trials:
+articles cut higher than the other kinds (every page's threshold raised by the kind margin, which
+then lowers the other kinds back), and a two-state smoothing of the lines along the page
+(:func:`switch_cost_smoothing`: a content/noise sequence that pays for every switch, so that a
+lone line does not flip against the lines around it). The last table chooses a decision on the
+other sources' pages and scores it on the held-out source's (nested), so that no figure of a
+source comes from a choice made on it.
 
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-*
 
-Writes ``loso_text_decisions.json`` and ``.md`` into --output-dir.
+Writes ``loso_text_decisions.json`` and ``.md`` (``--name``) into --output-dir.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ import shlex  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
-from loso_decisions import ScoredPage, evaluate, markdown, scored_text_pages  # noqa: E402
+from loso_decisions import Revision, ScoredPage, evaluate, markdown, scored_text_pages  # noqa: E402
 from loso_kind_threshold import cross_validated_kinds  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
@@ -46,19 +51,55 @@ from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 CACHE = Path(__file__).resolve().parent / "loso" / "text_scores"
 MARGINS = (0.1, 0.15, 0.2)  # of the threshold lowered on every page (references)
 KIND_MARGINS = (0.05, 0.1, 0.15)
+SWITCH_COSTS = (0.5, 1.0, 2.0)  # of switch_cost_smoothing, in log-odds
 BASELINE = "as shipped"
+Variant = tuple[DecisionConfig, float, Revision | None]
 
 
-def variants() -> dict[str, tuple[DecisionConfig, float]]:
-    """name -> (the decisions, how much lower than each model's threshold every page is cut)."""
-    out = {BASELINE: (TEXT_DECISIONS, 0.0)}
+def variants() -> dict[str, Variant]:
+    """name -> (the decisions, how much lower than each model's threshold every page is cut, and
+    a revision of the decided lines, if any)."""
+    out: dict[str, Variant] = {BASELINE: (TEXT_DECISIONS, 0.0, None)}
     for margin in KIND_MARGINS:
-        out[f"kind margin {margin}"] = (dataclasses.replace(TEXT_DECISIONS, kind_margin=margin), 0.0)
+        kinds = dataclasses.replace(TEXT_DECISIONS, kind_margin=margin)
+        out[f"kind margin {margin}"] = (kinds, 0.0, None)
+        out[f"articles +{margin}"] = (kinds, -margin, None)
     for margin in MARGINS:
-        out[f"every page, -{margin}"] = (TEXT_DECISIONS, margin)
+        out[f"every page, -{margin}"] = (TEXT_DECISIONS, margin, None)
     for bylines in ("include", "exclude"):
-        out[f"bylines {bylines}d"] = (dataclasses.replace(TEXT_DECISIONS, bylines=bylines), 0.0)
+        out[f"bylines {bylines}d"] = (dataclasses.replace(TEXT_DECISIONS, bylines=bylines), 0.0, None)
+    for cost in SWITCH_COSTS:
+        out[f"switch cost {cost}"] = (TEXT_DECISIONS, 0.0, switch_cost_smoothing(cost))
     return out
+
+
+def switch_cost_smoothing(cost: float) -> Revision:
+    """A revision that decides each line as the best content/noise sequence of the page: a line
+    brings its log-odds over the threshold's (positive: content), and every switch between
+    content and noise costs `cost` (Viterbi, two states). Lines the decisions keep under the
+    threshold (a headline, a raised run) stay kept."""
+    def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
+        p = np.clip(np.asarray(page.scores, dtype=np.float64), 1e-6, 1 - 1e-6)
+        t = min(max(page.threshold, 1e-6), 1 - 1e-6)
+        gain = np.log(p / (1 - p)) - np.log(t / (1 - t))
+        return two_state_path(gain, cost) | (keep & (p < page.threshold))
+    return revise
+
+
+def two_state_path(gain: np.ndarray, cost: float) -> np.ndarray:
+    """The content (True) / noise sequence that maximises the summed `gain` of its content lines
+    less `cost` per switch."""
+    noise, content = 0.0, 0.0
+    from_other = np.zeros((len(gain), 2), dtype=bool)  # [line, state]: reached from the other state
+    for i, g in enumerate(gain.tolist()):
+        from_other[i] = (content - cost > noise, noise - cost > content)
+        noise, content = max(noise, content - cost), max(content, noise - cost) + g
+    path = np.zeros(len(gain), dtype=bool)
+    state = int(content >= noise)
+    for i in range(len(gain) - 1, -1, -1):
+        path[i] = state
+        state = 1 - state if from_other[i, state] else state
+    return path
 
 
 def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list[ScoredPage]:
@@ -122,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"a directory for the scores (default {CACHE})")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="loso_text_decisions", help="of the .json and .md written")
     args = parser.parse_args(argv)
     pages = score_text_pages(args.loso_models, args.datasets, args.cache)
     if any(p.row["source"] == "wcxb" for p in pages):
@@ -130,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p._replace(kind=kinds.get((p.row["id"], p.row["style"]))) if p.row["source"] == "wcxb" else p
                  for p in pages]
         print(f"WCXB's kinds cross-validated by site: {accuracy:.3f} right")
-    systems = {name: evaluate([p._replace(threshold=p.threshold - shift) for p in pages], config)
-               for name, (config, shift) in tqdm(variants().items(), desc="variants")}
+    systems = {name: evaluate([p._replace(threshold=p.threshold - shift) for p in pages], config, revise)
+               for name, (config, shift, revise) in tqdm(variants().items(), desc="variants")}
     rows = nested(systems, sorted(systems[BASELINE]["per_source"]))
     meta = {"command": shlex.join(["python", "experiments/loso_text_decisions.py", "--loso-models",
                                    *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),
@@ -139,12 +181,12 @@ def main(argv: list[str] | None = None) -> int:
             "models": [Path(d).name for d in args.loso_models]}
     report = {"meta": meta, "systems": systems, "nested": rows}
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "loso_text_decisions.json").write_text(json.dumps(report, indent=1))
+    (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1))
     text = markdown(report).replace(
         "# Decisions over the page, leave one source out",
         "# Lower thresholds for text models, leave one source out").replace(
         "scored by the HTML model", "in both scrape styles, scored by the text model") + nested_markdown(rows)
-    (args.output_dir / "loso_text_decisions.md").write_text(text)
+    (args.output_dir / f"{args.name}.md").write_text(text)
     print(text[:6000])
     return 0
 
