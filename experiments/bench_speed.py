@@ -23,6 +23,7 @@ load on the (shared) machine falls on all alike. Ratios are to trafilatura's med
     python experiments/bench_speed.py                     # about 3 minutes
     python experiments/bench_speed.py --pages 40 --rounds 1 --output-dir /tmp/smoke
     python experiments/bench_speed.py --html-model before=DIR   # another HTML bundle beside the shipped one
+    python experiments/bench_speed.py --text-model before=DIR   # another text bundle beside the shipped one
 
 Writes ``bench_speed.json`` and ``bench_speed.md`` into --output-dir (default experiments/results).
 """
@@ -106,9 +107,10 @@ def resiliparse(html: str) -> str:
 
 
 def systems(html_model: Model, text_model: Model, pages: list[str], scrapes: list[str],
-            other_html_models: dict[str, Model]) -> dict[str, Callable[[], None]]:
-    others = {f"boilersift/html {name}, {CHUNK_SIZE} pages per call":
-              (lambda m=model: html_pages(m, pages, CHUNK_SIZE)) for name, model in other_html_models.items()}
+            other_models: dict[str, Model]) -> dict[str, Callable[[], None]]:
+    others = {f"boilersift/{model.input_format} {name}, {CHUNK_SIZE} pages per call":
+              (lambda m=model: html_pages(m, pages, CHUNK_SIZE) if m.input_format == "html" else text_pages(m, scrapes))
+              for name, model in other_models.items()}
     return {
         "boilersift/html, 1 page per call": lambda: html_pages(html_model, pages, 1),
         f"boilersift/html, {CHUNK_SIZE} pages per call": lambda: html_pages(html_model, pages, CHUNK_SIZE),
@@ -150,18 +152,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--html-model", action="append", default=[], metavar="NAME=DIR",
                         help="another HTML bundle to time beside the shipped one (repeatable)")
+    parser.add_argument("--text-model", action="append", default=[], metavar="NAME=DIR",
+                        help="another text bundle to time beside the shipped one (repeatable)")
     args = parser.parse_args(argv)
-    other_html_models = {name: Model.load(path) for name, path in (a.split("=", 1) for a in args.html_model)}
+    other_models = {name: Model.load(path)  # timed as its manifest's format says
+                    for name, path in (a.split("=", 1) for a in args.html_model + args.text_model)}
     records = dev_records(args.datasets, 20, None)
     records = random.Random(args.seed).sample(records, min(args.pages, len(records)))
     pages = [r["html"] for r in records]
     scrapes = [render_nodes(html) for html in pages]
     lines = sum(len(segment_text(s)) for s in scrapes)
     html_model, text_model = Model.load(input_format="html"), Model.load()
-    runs = systems(html_model, text_model, pages[:2], scrapes[:2], other_html_models)
+    runs = systems(html_model, text_model, pages[:2], scrapes[:2], other_models)
     for run in runs.values():  # warm up: imports, caches
         run()
-    runs = systems(html_model, text_model, pages, scrapes, other_html_models)
+    runs = systems(html_model, text_model, pages, scrapes, other_models)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     times: dict[str, list[float]] = {name: [] for name in runs}
     names = list(runs)
@@ -181,8 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                        "pages": len(pages), "lines": lines, "seed": args.seed, "rounds": args.rounds,
                        "load": load, "html_model": html_model.manifest.get("model_sha256"),
                        "text_model": text_model.manifest.get("model_sha256"),
-                       "other_html_models": {name: model.manifest.get("model_sha256")
-                                             for name, model in other_html_models.items()},
+                       "other_models": {name: model.manifest.get("model_sha256")
+                                        for name, model in other_models.items()},
                        "trafilatura": trafilatura.__version__},
               "systems": rows, "text_lines_per_second": lines / len(pages) / (text_ms / 1000),
               "text_lines_per_second_numpy": lines / len(pages) / (numpy_ms / 1000)}
