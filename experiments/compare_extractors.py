@@ -237,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loso-threshold", type=float, metavar="T",
                         help="with --loso-models: classify at this threshold instead of each model's own "
                              "(the shipped HTML model keeps 0.5; experiments/train_default.sh)")
+    parser.add_argument("--loso-text-threshold", type=float, metavar="T",
+                        help="with --loso-text-models: classify at this threshold instead of each model's own "
+                             "(the shipped text model keeps 0.4)")
     parser.add_argument("--systems", nargs="+", metavar="NAME",
                         help="only these per-page systems (default: all; boilersift in chunks of pages always runs)")
     args = parser.parse_args(argv)
@@ -265,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         pick: Picker = lambda record: by_source[record["source"]]  # noqa: E731
         text_by_source = {m.manifest["split"]["dev_source"]: m
                           for m in (Model.load(d) for d in args.loso_text_models or ())}
+        for model in text_by_source.values():
+            model.threshold = model.threshold if args.loso_text_threshold is None else args.loso_text_threshold
         if args.loso_text_models and set(text_by_source) != set(by_source):
             raise SystemExit("--loso-text-models: need a text model for each source of --loso-models")
         text_pick = (lambda record: text_by_source[record["source"]]) if text_by_source else None  # noqa: E731
@@ -274,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         models = {"loso_models": [{"dir": d, "dev_source": m.manifest["split"]["dev_source"], "threshold": m.threshold,
                                    "model_sha256": m.manifest.get("model_sha256")}
                                   for d, m in zip(args.loso_models, loaded)],
-                  "loso_text_models": args.loso_text_models or []}
+                  "loso_text_models": args.loso_text_models or [], "loso_text_threshold": args.loso_text_threshold}
         name = "compare_extractors_loso"
     elif args.cv_models:
         folds = cv_folds([Model.load(d, "html") for d in args.cv_models])

@@ -70,12 +70,12 @@ PASS_ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
     "forest": lambda: RandomForestClassifier(
         n_estimators=100, min_samples_leaf=5, max_features="sqrt", n_jobs=-1, random_state=0),
     "hgb": hgb(150, 63, 0.1),
-    # Half the predict time of "hgb" at the same HTML dev F1. Text models keep "hgb": "hgb-small"
-    # lost on their dev split (experiments/results/compare_hgb_sizes.md); held out it orders as
-    # well and predicts 16% faster (loso_text_small_trees.md), a candidate not yet shipped.
+    # Half the predict time of "hgb" at the same HTML dev F1. On text it lost on the dev split of
+    # the training sources (experiments/results/compare_hgb_sizes.md), but held out it orders as
+    # well and predicts 16% faster (loso_text_small_trees.md): the default for both formats.
     "hgb-small": hgb(100, 31, 0.15),
 }
-DEFAULT_ESTIMATORS = {"text": "hgb", "html": "hgb-small"}  # what `train` uses per input format
+DEFAULT_ESTIMATORS = {"text": "hgb-small", "html": "hgb-small"}  # what `train` uses per input format
 N_HASH_FEATURES = 2**18
 # Columns of the featuriser's rows: the page number, the words (for the sample weights), the
 # two markup codes of an HTML block (0 for a text line), the shallow features, the hashed words
