@@ -382,7 +382,11 @@ def die_labelling(args):
 def test_label_reports_a_dead_worker_and_writes_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "_label_one", die_labelling)  # forked workers inherit it
     out = tmp_path / "labeled.jsonl.gz"
-    assert cli.main(["label", str(GOLD_PAGES), "-o", str(out), "--jobs", "2"]) == 1
+    handler = signal.getsignal(signal.SIGTERM)  # main() installs its own, in this process
+    try:
+        assert cli.main(["label", str(GOLD_PAGES), "-o", str(out), "--jobs", "2"]) == 1
+    finally:
+        signal.signal(signal.SIGTERM, handler)
     err = capsys.readouterr().err.strip()
     assert err.startswith("boilersift: error: a labelling process died") and "\n" not in err
     assert list(tmp_path.iterdir()) == []  # no output, no temporary file
