@@ -13,7 +13,6 @@ import functools
 import os
 import signal
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import __version__, compiled
@@ -261,7 +260,7 @@ def _label_one(args: tuple[dict, list[str]]) -> list[dict]:
 
 def cmd_label(args: argparse.Namespace) -> int:
     from .labelled.data import is_gold_record, read_jsonl, write_jsonl
-    from .runner.batch import ordered_map
+    from .runner.batch import BrokenProcessPool, ordered_map
 
     styles = _styles(args.styles)
 

@@ -75,7 +75,7 @@ PASS_ESTIMATORS: dict[str, Callable[[], ClassifierMixin]] = {
     # well and predicts 16% faster (loso_text_small_trees.md): the default for both formats.
     "hgb-small": hgb(100, 31, 0.15),
 }
-DEFAULT_ESTIMATORS = {"text": "hgb-small", "html": "hgb-small"}  # what `train` uses per input format
+DEFAULT_ESTIMATOR = "hgb-small"  # what `train` uses for either input format
 N_HASH_FEATURES = 2**18
 # Columns of the featuriser's rows: the page number, the words (for the sample weights), the
 # two markup codes of an HTML block (0 for a text line), the shallow features, the hashed words
@@ -190,7 +190,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _pass_estimator(self) -> ClassifierMixin:
-        name = self.estimator or DEFAULT_ESTIMATORS[self.input_format]
+        name = self.estimator or DEFAULT_ESTIMATOR
         if name not in PASS_ESTIMATORS:
             raise ValueError(f"unknown estimator {name!r}; choose from {', '.join(PASS_ESTIMATORS)}")
         return PASS_ESTIMATORS[name]()

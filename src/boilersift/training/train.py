@@ -19,7 +19,7 @@ from ..pipeline import DEFAULT_THRESHOLD, Model
 from .augment import augment
 from .config import TrainConfig
 from .estimators import (
-    DEFAULT_ESTIMATORS,
+    DEFAULT_ESTIMATOR,
     BlockClassifier,
     fit_calibration,
     fit_classifier,
@@ -51,7 +51,7 @@ def fit_stages(fit_pages: list[LabeledPage], config: TrainConfig) -> BlockClassi
     :func:`train_model` calibrates and puts a threshold on)."""
     widget_rate, start_rate, related_rate, unfamiliar_rate = config.rates()
     augmented = augment(fit_pages, widget_rate, config.seed, start_rate, related_rate, config.tail_share)
-    return fit_classifier(augmented, config.estimator or DEFAULT_ESTIMATORS[config.input_format], config.second_pass,
+    return fit_classifier(augmented, config.estimator or DEFAULT_ESTIMATOR, config.second_pass,
                           config.input_format, config.source_balance, config.folds, unfamiliar_rate, config.seed,
                           config.bags)
 
@@ -76,7 +76,7 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     if not 0 <= dev_fold < max(100 // max(dev_percent, 1), 1):
         raise ValueError(f"dev fold {dev_fold} out of range: folds are 0 .. {100 // max(dev_percent, 1) - 1} "
                          f"with {dev_percent}% of the sites per fold")
-    estimator = config.estimator or DEFAULT_ESTIMATORS[input_format]
+    estimator = config.estimator or DEFAULT_ESTIMATOR
     dev_source, threshold = config.dev_source, config.threshold
     fit_pages, tune_pages, dev_pages = split_pages(pages, dev_percent, config.tune_percent, dev_fold, dev_source)
     if dev_source and not dev_pages:
