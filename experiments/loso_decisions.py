@@ -134,7 +134,7 @@ def scored_text_pages(model: Model, labelled: list[tuple[dict, LabeledPage]]) ->
     `model` scores them, all in one call."""
     scores, kinds = model.score_and_type_pages([page.blocks for _, page in labelled])
     return [ScoredPage({**page_row(r), "style": page.meta["style"]}, [b.text for b in page.blocks], score,
-                       model.threshold, r.get("gold") or "", None, kind)
+                       model.threshold, r.get("gold") or "", comment_threads(page.blocks), kind)
             for (r, page), score, kind in zip(labelled, scores, kinds)]
 
 

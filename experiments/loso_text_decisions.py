@@ -45,6 +45,7 @@ from tqdm import tqdm  # noqa: E402
 from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
 from boilersift.decide import TEXT_DECISIONS, DecisionConfig  # noqa: E402
+from boilersift.features.threads import text_threads  # noqa: E402
 from boilersift.labelled.data import label_record, read_jsonl  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
 
@@ -124,7 +125,9 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
     for cached, pages in scored.items():
         cache.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(pickle.dumps(pages))
-    return [page for cached in caches for page in pickle.loads(cached.read_bytes())]
+    # the threads again: caches written before text scrapes had them hold None
+    return [page._replace(in_comments=text_threads(page.texts))
+            for cached in caches for page in pickle.loads(cached.read_bytes())]
 
 
 def nested(systems: dict, sources: list[str]) -> list[dict]:

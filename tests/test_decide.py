@@ -256,6 +256,18 @@ def test_a_model_finds_the_comment_thread_in_the_markup(tiny_model):
     assert model.decide(blocks, np.array([0.9, 0.8]), kind="forum").keep.tolist() == [True, True]
 
 
+def test_a_model_finds_the_comment_thread_in_the_lines_of_a_text_scrape(tiny_model):
+    from boilersift import Model
+    from boilersift.blocks.text import segment_lines
+
+    article = ["The council said the old river bridge reopened on Monday after two years of repairs."] * 9
+    thread = ["3 Comments"] + ["Great news, I drove over it this morning at last.", "Reply"] * 3
+    blocks = segment_lines(article + thread)
+    probabilities = np.array([0.9] * 9 + [0.1] + [0.8, 0.1] * 3)
+    kept = {comments: Model(tiny_model.classifier, 0.5, decisions=DecisionConfig(comments=comments))
+            .decide(blocks, probabilities).keep.tolist()[9:] for comments in ("auto", "include", "model")}
+    assert kept == {"auto": [False] * 7, "include": [False] + [True, False] * 3, "model": [False] + [True, False] * 3}
+
 def test_code_comments_are_no_thread(tiny_model):
     from boilersift.blocks.html import SIGNALS, segment_html
     from boilersift.pipeline import comment_threads

@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "content (+) or noise (-), as the probability change when the feature is set to "
                    "its page median")
     p.add_argument("--comments", choices=COMMENTS, default=PREDICT.comments,
-                   help="comment threads of HTML pages (elements whose class or id says comment): auto drops "
+                   help="comment threads (of HTML pages, elements whose class or id says comment; of text scrapes, a "
+                        "'Comments' header, then the same short lines after every comment): auto drops "
                         "the thread under an article and leaves a forum's posts to the model; exclude drops them "
                         "all; include keeps every comment; model leaves them all to the model "
                         f"(default: {PREDICT.comments})")

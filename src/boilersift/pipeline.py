@@ -31,6 +31,7 @@ from .decide import (
     smooth_runs,
 )
 from .features.featurize import word_counts
+from .features.threads import text_threads
 from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
 from .model.explain import Reason, occlusion, top_reasons
 from .model.stages import PageColumns, Stages
@@ -58,13 +59,17 @@ def _by_page(pages: Sequence[list[Block]], kinds: list[str | None]) -> list[str 
     return [next(filled) if page else None for page in pages]
 
 
-def comment_threads(blocks: list[Block]) -> np.ndarray | None:
-    """Which blocks of an HTML page sit in an element whose class or id says "comment", but not
-    in code (a highlighter's `token comment` is no thread); None for a text scrape."""
+def comment_threads(blocks: list[Block], words: np.ndarray | None = None) -> np.ndarray | None:
+    """Which blocks of a page sit in a comment thread: of an HTML page, those in an element whose
+    class or id says "comment", but not in code (a highlighter's `token comment` is no thread);
+    of a text scrape, the lines of :func:`~boilersift.features.threads.text_threads` (`words`: the
+    lines' word counts, if known)."""
+    if not blocks:
+        return None
+    if blocks[0].dom is None:
+        return text_threads([b.text for b in blocks], words)
     from .blocks.html import SIGNALS
 
-    if not blocks or blocks[0].dom is None:
-        return None
     comment, code = 1 << SIGNALS.index("cls_comment"), 1 << SIGNALS.index("code")
     return np.fromiter((b.dom.signals & (comment | code) == comment for b in blocks), dtype=bool, count=len(blocks))
 
@@ -197,7 +202,7 @@ class Model:
         the kind of page, :meth:`page_types`, which decides what its comment threads are;
         `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known)."""
         return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
-                      self.decisions, comment_threads(blocks), kind, *counted)
+                      self.decisions, comment_threads(blocks, counted[0]), kind, *counted)
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports)."""
