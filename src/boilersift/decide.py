@@ -310,7 +310,7 @@ def _names_a_date(text: str) -> bool:
 def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,
                     config: DecisionConfig = DEFAULT_DECISIONS, kind: str | None = None,
                     words: np.ndarray | None = None) -> np.ndarray:
-    """`keep` with the blocks of comment threads (`in_comments`, from the page's markup) taken
+    """`keep` with the blocks of comment threads (`in_comments`: `pipeline.comment_threads`) taken
     out ("exclude") or, where they read as a comment, put in ("include"), or left to the model
     ("model"), as `config` asks. By default ("auto") they are taken out of an article
     (:func:`is_article_with_comments`): the model keeps a thread at 0.5-0.9 when its comments
@@ -341,8 +341,8 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None,
            kind: str | None = None, words: np.ndarray | None = None,
            content: tuple[np.ndarray, np.ndarray] | None = None) -> Decision:
-    """The decisions over one page, given the classifier's probabilities of its blocks (and, for
-    an HTML page, which of them sit in a comment thread, and the kind of page if known: a page of
+    """The decisions over one page, given the classifier's probabilities of its blocks (and which
+    of them sit in a comment thread, and the kind of page if known: a page of
     another kind than "article" is cut `config.kind_margin` under `threshold`).
     `words` and `content`, the lines' :func:`count_words` and content words
     (:func:`~boilersift.features.featurize.content_word_ids`), are computed here if not given."""
