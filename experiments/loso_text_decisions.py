@@ -125,9 +125,10 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
     for cached, pages in scored.items():
         cache.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(pickle.dumps(pages))
-    # the threads again: caches written before text scrapes had them hold None
-    return [page._replace(in_comments=text_threads(page.texts))
-            for cached in caches for page in pickle.loads(cached.read_bytes())]
+    pages = [page for cached in caches for page in pickle.loads(cached.read_bytes())]
+    # caches written before text scrapes had comment threads hold None for them
+    return [page if page.in_comments is not None else page._replace(in_comments=text_threads(page.texts))
+            for page in pages]
 
 
 def nested(systems: dict, sources: list[str]) -> list[dict]:

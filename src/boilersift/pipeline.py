@@ -27,6 +27,7 @@ from .decide import (
     TEXT_DECISIONS,
     Decision,
     DecisionConfig,
+    count_words,
     decide,
     smooth_runs,
 )
@@ -201,8 +202,11 @@ class Model:
         """The decisions over one page, given the classifier's probabilities of its blocks (and
         the kind of page, :meth:`page_types`, which decides what its comment threads are;
         `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known)."""
-        return decide([b.text for b in blocks], probabilities, self.threshold if threshold is None else threshold,
-                      self.decisions, comment_threads(blocks, counted[0]), kind, *counted)
+        texts = [b.text for b in blocks]
+        words, content = counted
+        words = count_words(texts) if words is None else words  # once, for the threads and the decisions
+        return decide(texts, probabilities, self.threshold if threshold is None else threshold,
+                      self.decisions, comment_threads(blocks, words), kind, words, content)
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports)."""

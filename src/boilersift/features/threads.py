@@ -35,7 +35,8 @@ PROSE_WORDS = 8
 _HEADER = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, BOILERPLATE_PHRASES["comment"])), re.IGNORECASE)
 _NONE_YET = re.compile(r"(?<![\d.,])0\b|\(0\)|\bno\b", re.IGNORECASE)  # "0 Comments", "No comments yet"
 _LETTER = re.compile(r"[^\W\d_]")
-# What a header must hold, as plain substrings: a first test of the whole page, much faster than _HEADER.
+# What a header must hold, as plain substrings: a first test of all the short lines at once,
+# much faster than _HEADER line by line.
 _HEADER_STEMS = tuple(p.lower() for p in BOILERPLATE_PHRASES["comment"]
                       if not any(q != p and q.lower() in p.lower() for q in BOILERPLATE_PHRASES["comment"]))
 _DIGITS = re.compile(r"\d+")
