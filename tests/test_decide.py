@@ -296,17 +296,32 @@ def test_pages_that_are_no_article_are_cut_lower(kind, margin, kept):
     assert decide(texts, np.array([0.45]), 0.5, config, kind=kind).keep.tolist() == [kept]
 
 
-def test_only_html_models_cut_lower_by_kind(tiny_model):
+def test_html_models_cut_lower_by_kind_and_text_models_paragraphs(tiny_model):
     from boilersift import Model
-    from boilersift.decide import DEFAULT_DECISIONS, KIND_MARGIN, TEXT_DECISIONS
+    from boilersift.decide import DEFAULT_DECISIONS, KIND_MARGIN, PARAGRAPH_MARGIN, TEXT_DECISIONS
 
     assert tiny_model.decisions == TEXT_DECISIONS and TEXT_DECISIONS.kind_margin == 0.0
     assert Model.load(input_format="html").decisions == DEFAULT_DECISIONS
     assert DEFAULT_DECISIONS.kind_margin == KIND_MARGIN
+    assert TEXT_DECISIONS.paragraph_margin == PARAGRAPH_MARGIN and DEFAULT_DECISIONS.paragraph_margin == 0.0
 
 
 BODY = ("The harbour bridge reopened on Monday after six months of repairs to its deck and railings, "
         "the city council said in a statement.")
+
+
+@pytest.mark.parametrize("text, probability, margin, threshold, kept", [
+    (BODY, 0.35, 0.2, 0.5, True),                 # a paragraph of running prose: content from 0.3
+    (BODY, 0.25, 0.2, 0.5, False),                # under that
+    (BODY, 0.35, 0.0, 0.5, False),                # no margin
+    ("A short line, scored 0.35 at 0.5.", 0.35, 0.2, 0.5, False),  # too few words for a paragraph
+    (BODY.rstrip("."), 0.35, 0.2, 0.5, False),    # no sentence end
+    (BODY, 0.95, 0.2, 1.01, False),               # a threshold above 1 asks for nothing
+], ids=["paragraph", "under the margin", "no margin", "short line", "no sentence end", "nothing asked"])
+def test_paragraphs_are_cut_lower(text, probability, margin, threshold, kept):
+    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
+                            paragraph_margin=margin)
+    assert decide([text], np.array([probability]), threshold, config).keep.tolist() == [kept]
 
 
 # (the lines of a page, which the model keeps, which are byline or date lines)

@@ -52,15 +52,16 @@ EXPECTATIONS = [
 # from this set. Keep it empty when you can; the issue is not done while it is not.
 KNOWN_MISSES: dict[str, str] = {
     "In the latest swap": (
-        "the first paragraph stranded after the ad widget: 0.19, under the 0.40 threshold, since the model "
+        "the first paragraph stranded after the ad widget: 0.19, under 0.20 (the 0.40 threshold less the paragraph "
+        "margin), since the model "
         "learns with unfamiliar-language word scores on half its pages (0.38 at 0.30 with a quarter; "
         "experiments/results/loso_unfamiliar_rate.md) and weighs its sources n ** -0.5 (0.30 before; "
         "experiments/results/unseen_text_source_balance.md; 0.12 with larger passes)"),
     "In exchange the United States": (
-        "the second paragraph stranded after the ad widget: 0.14 with its passage, under the 0.40 "
-        "threshold, since the model learns with unfamiliar-language word scores (it leans less on the "
-        "words; 0.50 before; experiments/results/loso_unfamiliar.md) and weighs its sources (0.25 before; "
-        "0.09 with larger passes)"),
+        "the second paragraph stranded after the ad widget: 0.14 with its passage, under 0.20 (the 0.40 "
+        "threshold less the paragraph margin), since the model learns with unfamiliar-language word "
+        "scores (it leans less on the words; 0.50 before; experiments/results/loso_unfamiliar.md) and "
+        "weighs its sources (0.25 before; 0.09 with larger passes)"),
 }
 
 

@@ -15,7 +15,8 @@ switched by a field of :class:`DecisionConfig`:
 4. the comment thread under an article is noise, a forum's posts are left to the model, or
    threads are excluded or included as asked (:func:`comment_verdict`);
 5. a page of another kind than an article (a listing, a product, ...) is cut a little lower
-   (:data:`KIND_MARGIN`);
+   (:data:`KIND_MARGIN`, HTML models), and a paragraph of running prose on any page
+   (:data:`PARAGRAPH_MARGIN`, text models);
 6. the byline and date lines at the head of the article are left to the model, or kept or dropped
    as asked (:func:`byline_lines`): benchmarks disagree on them.
 
@@ -69,6 +70,12 @@ THREAD_KINDS = frozenset({"forum"})
 # threshold: more of such a page is content, in shorter blocks less like an article's prose, which
 # the classifier scores lower (leave one source out: experiments/results/loso_kind_threshold.md).
 KIND_MARGIN = 0.1
+# For a text model, a paragraph of running prose (:func:`is_paragraph`) is content from this much
+# under the threshold: on a site it never saw, the text model grows unsure of whole articles, and
+# what it is unsure of in long sentence-ending lines is mostly content, in short lines mostly not.
+# An HTML model, which sees the markup too, keeps one threshold: held out, the margin chosen on the
+# other sources loses (experiments/results/loso_paragraph_margin.md).
+PARAGRAPH_MARGIN = 0.2
 # Lines that take their sentence on: lower case, or a clitic or punctuation ("'s criticism of").
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence.
@@ -105,6 +112,7 @@ class DecisionConfig:
     main_region: bool = True  # a larger page on which nothing is content keeps its main region
     comments: str = "auto"  # comment threads: dropped under an article, or "exclude" / "include" them (COMMENTS)
     kind_margin: float = KIND_MARGIN  # content from threshold - kind_margin on a page that is no article
+    paragraph_margin: float = 0.0  # a paragraph of running prose: content from this much lower
     bylines: str = "model"  # byline and date lines at the head of the article: the model's, or BYLINES
 
     def __post_init__(self) -> None:
@@ -115,8 +123,9 @@ class DecisionConfig:
 
 
 DEFAULT_DECISIONS = DecisionConfig()
-# A text model's decisions: the lower threshold by kind of page is measured on HTML models only.
-TEXT_DECISIONS = DecisionConfig(kind_margin=0.0)
+# A text model's decisions: no lower threshold by kind of page (measured on HTML models only), a
+# lower one for paragraphs of running prose.
+TEXT_DECISIONS = DecisionConfig(kind_margin=0.0, paragraph_margin=PARAGRAPH_MARGIN)
 
 
 class Decision(NamedTuple):
@@ -145,6 +154,15 @@ def continues(previous: str, line: str) -> bool:
 def is_paragraph(text: str) -> bool:
     """Running prose: PARAGRAPH_WORDS words or more, ending a sentence."""
     return ends_sentence(text) and len(text.split()) >= PARAGRAPH_WORDS
+
+
+def paragraph_lines(texts: Sequence[str], words: np.ndarray) -> np.ndarray:
+    """:func:`is_paragraph` of each line, given their :func:`count_words` (only the long lines are
+    tested for a sentence end)."""
+    paragraph = np.zeros(len(texts), dtype=bool)
+    for i in np.flatnonzero(words >= PARAGRAPH_WORDS):
+        paragraph[i] = ends_sentence(texts[i])
+    return paragraph
 
 
 def count_words(texts: Sequence[str]) -> np.ndarray:
@@ -249,9 +267,10 @@ def main_region(texts: Sequence[str], probabilities: np.ndarray, words: np.ndarr
 def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
                  config: DecisionConfig = DEFAULT_DECISIONS, words: np.ndarray | None = None,
                  content: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Which blocks of one page are content: those scored at least `threshold`, plus
-    the headline above them. But a tiny page (at most `config.tiny_page_blocks` blocks) on
-    which none is, is kept whole: so little text has no boilerplate to tell apart,
+    """Which blocks of one page are content: those scored at least `threshold` (a paragraph of
+    running prose: `config.paragraph_margin` less), plus the headline above them. But a tiny
+    page (at most `config.tiny_page_blocks` blocks) on which none is, is kept whole: so little
+    text has no boilerplate to tell apart,
     and an empty answer for a page with text helps no one. In the 5-fold
     cross-validation by site this changed 6 of 1,959 pages (5 of them Readability's
     one-paragraph test pages), none for the worse: word F1 0.8716 -> 0.8741
@@ -259,6 +278,9 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     its :func:`main_region`, if that holds MAIN_REGION_WORDS words or more. (`words`, `content`:
     see :func:`headline`.)"""
     keep = np.asarray(probabilities) >= threshold
+    if config.paragraph_margin and threshold <= 1.0:  # a threshold above 1 asks for nothing
+        words = count_words(texts) if words is None else words
+        keep |= paragraph_lines(texts, words) & (np.asarray(probabilities) >= threshold - config.paragraph_margin)
     if not keep.any():
         if len(keep) <= config.tiny_page_blocks:
             keep[:] = True
