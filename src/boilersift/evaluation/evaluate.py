@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
-from ..decide import content_mask
+from ..decide import DEFAULT_DECISIONS, DecisionConfig, content_mask
 from ..labelled.data import LabeledPage
 from ..model.explain import mean_abs_contributions, top_reasons
 from ..pipeline import Model
@@ -87,13 +87,14 @@ def score_system(pages: list[LabeledPage], predictions: list[list[int]]) -> dict
 
 
 def threshold_sweep(pages: list[LabeledPage], probabilities: list[np.ndarray],
-                    thresholds: tuple[float, ...] = SWEEP) -> list[dict]:
-    """Word-F1 and line scores at each threshold; gold counts are computed once."""
+                    thresholds: tuple[float, ...] = SWEEP, config: DecisionConfig = DEFAULT_DECISIONS) -> list[dict]:
+    """Word-F1 and line scores at each threshold, the lines cut as `config` cuts them (a text
+    model's paragraphs lower); gold counts are computed once."""
     gold = [word_counts(p.gold_text) for p in pages]
     y_true = [y for p in pages for y in p.labels]
     rows = []
     for t in thresholds:
-        keeps = [content_mask(p.texts, proba, t).astype(int).tolist() for p, proba in zip(pages, probabilities)]
+        keeps = [content_mask(p.texts, proba, t, config).astype(int).tolist() for p, proba in zip(pages, probabilities)]
         words = mean_prf([word_prf(_content_text(p, k), g) for p, k, g in zip(pages, keeps, gold)])
         line = line_prf(y_true, [y for k in keeps for y in k])
         rows.append({"threshold": t, "word_f1": words.f1, "word_precision": words.precision,
@@ -102,9 +103,10 @@ def threshold_sweep(pages: list[LabeledPage], probabilities: list[np.ndarray],
     return rows
 
 
-def best_threshold(pages: list[LabeledPage], probabilities: list[np.ndarray]) -> float:
+def best_threshold(pages: list[LabeledPage], probabilities: list[np.ndarray],
+                   config: DecisionConfig = DEFAULT_DECISIONS) -> float:
     """The sweep threshold with the best mean word-F1 (ties: the one nearest 0.5)."""
-    rows = threshold_sweep(pages, probabilities)
+    rows = threshold_sweep(pages, probabilities, config=config)
     return max(rows, key=lambda r: (round(r["word_f1"], 4), -abs(r["threshold"] - 0.5)))["threshold"]
 
 
@@ -231,7 +233,7 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
                  "content_lines": sum(sum(p.labels) for p in pages)},
         "page_ids": [p.id for p in pages],
         "systems": {name: score_system(pages, preds) for name, preds in systems.items()},
-        "threshold_sweep": threshold_sweep(pages, probabilities[primary]),
+        "threshold_sweep": threshold_sweep(pages, probabilities[primary], config=models[primary].decisions),
         "calibration": calibration(pages, probabilities[primary]),
     }
     stages = models[primary].classifier

@@ -92,7 +92,7 @@ def train_model(pages: list[LabeledPage], config: TrainConfig | None = None, pro
     model.classifier = dataclasses.replace(model.classifier, page_type=fit_page_type(fit_pages, input_format))
     fit_seconds = time.perf_counter() - started
     if threshold is None and tune_pages:
-        model.threshold = float(best_threshold(tune_pages, page_probabilities(model, tune_pages)))
+        model.threshold = float(best_threshold(tune_pages, page_probabilities(model, tune_pages), model.decisions))
     model.manifest = {
         "estimator": estimator,
         "estimator_params": classifier.get_params(),
