@@ -277,10 +277,11 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     (experiments/results/compare_extractors_cv.md). A larger page on which none is keeps
     its :func:`main_region`, if that holds MAIN_REGION_WORDS words or more. (`words`, `content`:
     see :func:`headline`.)"""
-    keep = np.asarray(probabilities) >= threshold
+    probabilities = np.asarray(probabilities)
+    keep = probabilities >= threshold
     if config.paragraph_margin and threshold <= 1.0:  # a threshold above 1 asks for nothing
         words = count_words(texts) if words is None else words
-        keep |= paragraph_lines(texts, words) & (np.asarray(probabilities) >= threshold - config.paragraph_margin)
+        keep |= paragraph_lines(texts, words) & (probabilities >= threshold - config.paragraph_margin)
     if not keep.any():
         if len(keep) <= config.tiny_page_blocks:
             keep[:] = True
@@ -288,7 +289,7 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
             return keep
         else:
             words = count_words(texts) if words is None else words
-            region = main_region(texts, np.asarray(probabilities), words)
+            region = main_region(texts, probabilities, words)
             if words[region].sum() < MAIN_REGION_WORDS:
                 return keep
             keep[region] = True

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
-from ..decide import DEFAULT_DECISIONS, DecisionConfig, content_mask
+from ..decide import DEFAULT_DECISIONS, DecisionConfig, content_mask, count_words
 from ..labelled.data import LabeledPage
 from ..model.explain import mean_abs_contributions, top_reasons
 from ..pipeline import Model
@@ -89,12 +89,14 @@ def score_system(pages: list[LabeledPage], predictions: list[list[int]]) -> dict
 def threshold_sweep(pages: list[LabeledPage], probabilities: list[np.ndarray],
                     thresholds: tuple[float, ...] = SWEEP, config: DecisionConfig = DEFAULT_DECISIONS) -> list[dict]:
     """Word-F1 and line scores at each threshold, the lines cut as `config` cuts them (a text
-    model's paragraphs lower); gold counts are computed once."""
+    model's paragraphs lower); gold and line word counts are computed once."""
     gold = [word_counts(p.gold_text) for p in pages]
+    counts = [count_words(p.texts) for p in pages]  # for the paragraphs and the headline, once a page
     y_true = [y for p in pages for y in p.labels]
     rows = []
     for t in thresholds:
-        keeps = [content_mask(p.texts, proba, t, config).astype(int).tolist() for p, proba in zip(pages, probabilities)]
+        keeps = [content_mask(p.texts, proba, t, config, words).astype(int).tolist()
+                 for p, proba, words in zip(pages, probabilities, counts)]
         words = mean_prf([word_prf(_content_text(p, k), g) for p, k, g in zip(pages, keeps, gold)])
         line = line_prf(y_true, [y for k in keeps for y in k])
         rows.append({"threshold": t, "word_f1": words.f1, "word_precision": words.precision,
