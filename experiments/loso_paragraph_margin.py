@@ -49,20 +49,25 @@ from boilersift.decide import (  # noqa: E402
 MARGINS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 
+def sweep_rows(pages: list, outputs: dict, label: str, name: str, shipped) -> dict[str, dict]:
+    """The scores on `pages` of each value's `outputs` (value -> the kept text of every page), and
+    of the value chosen for each source on the other sources' pages."""
+    rows = {f"{label}, {name} {v}" + (" (shipped)" if v == shipped else ""): score_outputs(pages, out)
+            for v, out in outputs.items()}
+    picks = {}
+    for source in sorted({p.row["source"] for p in pages}):  # the value best on the other sources' pages
+        others = [i for i, p in enumerate(pages) if p.row["source"] != source]
+        picks[source] = max(outputs, key=lambda v: score_outputs([pages[i] for i in others],
+                                                                 [outputs[v][i] for i in others])["f1"])
+    chosen = [outputs[picks[p.row["source"]]][i] for i, p in enumerate(pages)]
+    rows[f"{label}, {name} chosen on the others"] = {**score_outputs(pages, chosen), "picks": picks}
+    return rows
+
+
 def margin_rows(pages: list, config: DecisionConfig, label: str) -> dict[str, dict]:
     """Each margin's scores on `pages`, and the margin chosen on the other sources for each."""
-    configs = {m: dataclasses.replace(config, paragraph_margin=m) for m in MARGINS}
-    outputs = {m: [kept_text(p, c) for p in pages] for m, c in configs.items()}
-    rows = {f"{label}, margin {m}" + (" (shipped)" if m == config.paragraph_margin else ""): score_outputs(pages, out)
-            for m, out in outputs.items()}
-    picks = {}
-    for source in sorted({p.row["source"] for p in pages}):  # the margin best on the other sources' pages
-        others = [i for i, p in enumerate(pages) if p.row["source"] != source]
-        picks[source] = max(MARGINS, key=lambda m: score_outputs([pages[i] for i in others],
-                                                                 [outputs[m][i] for i in others])["f1"])
-    chosen = [outputs[picks[p.row["source"]]][i] for i, p in enumerate(pages)]
-    rows[f"{label}, margin chosen on the others"] = {**score_outputs(pages, chosen), "picks": picks}
-    return rows
+    outputs = {m: [kept_text(p, dataclasses.replace(config, paragraph_margin=m)) for p in pages] for m in MARGINS}
+    return sweep_rows(pages, outputs, label, "margin", config.paragraph_margin)
 
 
 def beside_content(page, keep: np.ndarray) -> np.ndarray:
@@ -79,8 +84,9 @@ def beside_content(page, keep: np.ndarray) -> np.ndarray:
     return keep | (paragraph & beside & (smoothed >= page.threshold - PARAGRAPH_MARGIN))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def fold_arguments(description: str) -> argparse.ArgumentParser:
+    """The options of :func:`held_out_folds` (and --output-dir)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--loso-models", nargs="+", required=True, metavar="DIR", help="the HTML folds")
     parser.add_argument("--loso-text-models", nargs="+", required=True, metavar="DIR", help="the text folds")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
@@ -88,13 +94,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text-cache", type=Path, default=TEXT_CACHE, help=f"the text scores (default {TEXT_CACHE})")
     parser.add_argument("--text-threshold", type=float, default=0.4, help="for every text model (default 0.4)")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def held_out_folds(args: argparse.Namespace) -> tuple[list, float, list]:
+    """Every page scored by the fold that never saw its source: the HTML pages at 0.5, WCXB's
+    kind-of-page accuracy, and the text pages in both styles at --text-threshold (WCXB's kinds
+    cross-validated by site)."""
     html, accuracy = held_out_pages(score_pages(args.loso_models, args.datasets, args.cache), args.datasets, 0.5)
     kinds, _ = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz", input_format="text",
                                      styles=tuple(DEFAULT_STYLES.split(",")))
     text = [p._replace(threshold=args.text_threshold,
                        kind=kinds.get((p.row["id"], p.row["style"])) if p.row["source"] == "wcxb" else p.kind)
             for p in score_text_pages(args.loso_text_models, args.datasets, args.text_cache)]
+    return html, accuracy, text
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = fold_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
+    html, accuracy, text = held_out_folds(args)
     nodes = [p for p in text if p.row["style"] == "nodes"]
     systems = {**margin_rows(html, DEFAULT_DECISIONS, "HTML"), **margin_rows(text, TEXT_DECISIONS, "text"),
                **margin_rows(nodes, TEXT_DECISIONS, "text, nodes")}

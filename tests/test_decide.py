@@ -65,12 +65,36 @@ LAST = ("In exchange the United States freed a dual citizen accused of breaking 
 SHORT = "A short sentence ends here."
 
 
+# Chinese and Japanese are written without spaces: a paragraph is counted in their characters.
+ZH_PARAGRAPH = ("据新华社报道，国家统计局今天发布的数据显示，今年前三个季度全国居民人均可支配收入比上年同期名义增长"
+                "百分之六点三，扣除价格因素实际增长百分之五点九，增速比上半年加快零点一个百分点。")  # 84 Han characters
+JA_PARAGRAPH = ("気象庁によりますと、発達した低気圧の影響で、北日本を中心に今夜から明日にかけて大雪や暴風となるおそれが"
+                "あり、交通機関への影響に十分な注意が必要だということです。")  # 76 kana and Han
+# Korean is written with spaces: 11 words, however many characters.
+KO_SENTENCE = "서울시는 오늘 오후 시청에서 기자회견을 열고 내년부터 대중교통 요금을 인상한다고 발표했다."
+
+
 @pytest.mark.parametrize("text, expected", [
     (PARAGRAPH, True), (LAST, True), (SHORT, False),
     (PARAGRAPH.rstrip("."), False),  # no sentence end: a title or a fragment
+    (ZH_PARAGRAPH, True), (JA_PARAGRAPH, True),
+    ("气象台发布大风预警，今天夜间到明天白天本市有六级左右偏北大风，请注意防范。", False),  # 34 characters
+    (ZH_PARAGRAPH.rstrip("。"), False),
+    (KO_SENTENCE, False),  # Korean is spaced: its words count, not its characters
+    ("Überschrift: Straßenbahn-Verlängerung für Köln-Mülheim genehmigt, sagt die Stadtverwaltung.", False),
 ])
 def test_is_paragraph(text, expected):
     assert is_paragraph(text) is expected
+
+
+def test_paragraph_lines_is_is_paragraph_of_each_line():
+    from boilersift.decide import count_words, paragraph_lines
+
+    texts = [PARAGRAPH, SHORT, ZH_PARAGRAPH, KO_SENTENCE, JA_PARAGRAPH, PARAGRAPH.rstrip(".")]
+    expected = [is_paragraph(t) for t in texts]
+    assert paragraph_lines(texts, count_words(texts)).tolist() == expected == [True, False, True, False, True, False]
+    # consecutive Chinese paragraphs are one passage, as English ones are
+    assert text_runs(["首页", ZH_PARAGRAPH, ZH_PARAGRAPH, "评论"]).tolist() == [0, 1, 1, 2]
 
 
 def test_consecutive_paragraphs_are_one_passage():
@@ -317,7 +341,8 @@ BODY = ("The harbour bridge reopened on Monday after six months of repairs to it
     ("A short line, scored 0.35 at 0.5.", 0.35, 0.2, 0.5, False),  # too few words for a paragraph
     (BODY.rstrip("."), 0.35, 0.2, 0.5, False),    # no sentence end
     (BODY, 0.95, 0.2, 1.01, False),               # a threshold above 1 asks for nothing
-], ids=["paragraph", "under the margin", "no margin", "short line", "no sentence end", "nothing asked"])
+    (ZH_PARAGRAPH, 0.35, 0.2, 0.5, True),         # a paragraph in Chinese
+], ids=["paragraph", "under the margin", "no margin", "short line", "no sentence end", "nothing asked", "Chinese"])
 def test_paragraphs_are_cut_lower(text, probability, margin, threshold, kept):
     config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
                             paragraph_margin=margin)

@@ -54,7 +54,8 @@ def _add_model_options(parser: argparse.ArgumentParser, several: bool = False) -
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="probability at or above which a line is content (default: the model's); "
                         "on an HTML page of another kind than an article, 0.1 lower; for a text "
-                        "scrape's paragraph of running prose (20 words or more, ending a sentence), 0.2 lower")
+                        "scrape's paragraph of running prose (20 words or more, or 60 Chinese or Japanese "
+                        "characters, ending a sentence), 0.2 lower")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,67 @@
+"""A paragraph of running prose in Chinese and Japanese: how many of their characters
+(``decide.PARAGRAPH_CHARACTERS``) count as long, leave one source out, HTML and text models.
+
+A paragraph (``decide.is_paragraph``) is a long line ending a sentence: 20 white-space separated
+words, which a line written without spaces never has. So a Chinese or Japanese paragraph got
+neither the text models' paragraph margin nor the passages' smoothing. Every page of the nine
+sources, scored by the model that never saw its source (as in ``loso_paragraph_margin.py``), is
+decided with each count (none: the words alone), all else as shipped; then the count is chosen on
+the other eight sources and scored on the ninth. Word F1 (character F1 on unspaced languages),
+mean over pages.
+
+    python experiments/loso_cjk_paragraphs.py --loso-models DIR/html-* --loso-text-models TDIR/text-*
+
+Writes ``loso_cjk_paragraphs.json`` and ``.md`` into --output-dir.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import shlex  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+
+from loso_decisions import kept_text, write_report  # noqa: E402
+from loso_paragraph_margin import fold_arguments, held_out_folds, sweep_rows  # noqa: E402
+
+from boilersift import decide  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS, DecisionConfig  # noqa: E402
+
+COUNTS = (None, 30, 40, 60, 80, 100, 150)  # None: no line is long by its characters
+
+
+def count_rows(pages: list, config: DecisionConfig, label: str) -> dict[str, dict]:
+    """Each count's scores on `pages`, and the count chosen on the other sources for each."""
+    shipped, outputs = decide.PARAGRAPH_CHARACTERS, {}
+    try:
+        for count in COUNTS:
+            decide.PARAGRAPH_CHARACTERS = count if count is not None else float("inf")
+            outputs[count] = [kept_text(p, config) for p in pages]
+    finally:
+        decide.PARAGRAPH_CHARACTERS = shipped
+    return sweep_rows(pages, outputs, label, "characters", shipped)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = fold_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
+    html, accuracy, text = held_out_folds(args)
+    nodes = [p for p in text if p.row["style"] == "nodes"]
+    systems = {**count_rows(html, DEFAULT_DECISIONS, "HTML"), **count_rows(text, TEXT_DECISIONS, "text"),
+               **count_rows(nodes, TEXT_DECISIONS, "text, nodes")}
+    arguments = argv if argv is not None else sys.argv[1:]
+    meta = {"command": shlex.join(["python", "experiments/loso_cjk_paragraphs.py", *arguments]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "pages": f"{len(html)} HTML, {len(text)} text ({len(nodes)} nodes)",
+            "models": [*args.loso_models, *args.loso_text_models],
+            "threshold": f"0.5 (HTML), {args.text_threshold} (text)", "wcxb_kind_accuracy": round(accuracy, 3),
+            "scored_by": "each scored by the model that never saw its source"}
+    title = "A Chinese or Japanese paragraph by its characters, leave one source out"
+    print(write_report({"meta": meta, "systems": systems}, args.output_dir, "loso_cjk_paragraphs", title)[:6000])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
