@@ -20,15 +20,11 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import shlex  # noqa: E402
-import sys  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-
 from loso_decisions import kept_text, write_report  # noqa: E402
-from loso_paragraph_margin import fold_arguments, held_out_folds, sweep_rows  # noqa: E402
+from loso_paragraph_margin import fold_arguments, fold_meta, held_out_folds, rows_per_set, sweep_rows  # noqa: E402
 
 from boilersift import decide  # noqa: E402
-from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS, DecisionConfig  # noqa: E402
+from boilersift.decide import DecisionConfig  # noqa: E402
 
 COUNTS = (None, 30, 40, 60, 80, 100, 150)  # None: no line is long by its characters
 
@@ -48,18 +44,10 @@ def count_rows(pages: list, config: DecisionConfig, label: str) -> dict[str, dic
 def main(argv: list[str] | None = None) -> int:
     args = fold_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
     html, accuracy, text = held_out_folds(args)
-    nodes = [p for p in text if p.row["style"] == "nodes"]
-    systems = {**count_rows(html, DEFAULT_DECISIONS, "HTML"), **count_rows(text, TEXT_DECISIONS, "text"),
-               **count_rows(nodes, TEXT_DECISIONS, "text, nodes")}
-    arguments = argv if argv is not None else sys.argv[1:]
-    meta = {"command": shlex.join(["python", "experiments/loso_cjk_paragraphs.py", *arguments]),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "pages": f"{len(html)} HTML, {len(text)} text ({len(nodes)} nodes)",
-            "models": [*args.loso_models, *args.loso_text_models],
-            "threshold": f"0.5 (HTML), {args.text_threshold} (text)", "wcxb_kind_accuracy": round(accuracy, 3),
-            "scored_by": "each scored by the model that never saw its source"}
+    systems = rows_per_set(count_rows, html, text)
+    report = {"meta": fold_meta("loso_cjk_paragraphs.py", args, argv, html, text, accuracy), "systems": systems}
     title = "A Chinese or Japanese paragraph by its characters, leave one source out"
-    print(write_report({"meta": meta, "systems": systems}, args.output_dir, "loso_cjk_paragraphs", title)[:6000])
+    print(write_report(report, args.output_dir, "loso_cjk_paragraphs", title)[:6000])
     return 0
 
 

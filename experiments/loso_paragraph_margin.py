@@ -25,6 +25,7 @@ import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -110,23 +111,35 @@ def held_out_folds(args: argparse.Namespace) -> tuple[list, float, list]:
     return html, accuracy, text
 
 
+def rows_per_set(rows: Callable[[list, DecisionConfig, str], dict[str, dict]], html: list, text: list) -> dict:
+    """`rows` of the HTML pages with the HTML decisions, and of the text pages (both styles, then
+    one text node per line) with a text model's."""
+    nodes = [p for p in text if p.row["style"] == "nodes"]
+    return {**rows(html, DEFAULT_DECISIONS, "HTML"), **rows(text, TEXT_DECISIONS, "text"),
+            **rows(nodes, TEXT_DECISIONS, "text, nodes")}
+
+
+def fold_meta(script: str, args: argparse.Namespace, argv: list[str] | None, html: list, text: list,
+              accuracy: float) -> dict:
+    """The report's header for a run of `script` on :func:`held_out_folds`."""
+    nodes = sum(p.row["style"] == "nodes" for p in text)
+    return {"command": shlex.join(["python", f"experiments/{script}", *(argv if argv is not None else sys.argv[1:])]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "pages": f"{len(html)} HTML, {len(text)} text ({nodes} nodes)",
+            "models": [*args.loso_models, *args.loso_text_models],
+            "threshold": f"0.5 (HTML), {args.text_threshold} (text)", "wcxb_kind_accuracy": round(accuracy, 3),
+            "scored_by": "each scored by the model that never saw its source"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = fold_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
     html, accuracy, text = held_out_folds(args)
     nodes = [p for p in text if p.row["style"] == "nodes"]
-    systems = {**margin_rows(html, DEFAULT_DECISIONS, "HTML"), **margin_rows(text, TEXT_DECISIONS, "text"),
-               **margin_rows(nodes, TEXT_DECISIONS, "text, nodes")}
+    systems = rows_per_set(margin_rows, html, text)
     without = dataclasses.replace(TEXT_DECISIONS, paragraph_margin=0.0)
     for label, scored in (("text", text), ("text, nodes", nodes)):
         systems[f"{label}, margin {PARAGRAPH_MARGIN} beside content only"] = evaluate(scored, without, beside_content)
-    arguments = argv if argv is not None else sys.argv[1:]
-    meta = {"command": shlex.join(["python", "experiments/loso_paragraph_margin.py", *arguments]),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "pages": f"{len(html)} HTML, {len(text)} text ({len(nodes)} nodes)",
-            "models": [*args.loso_models, *args.loso_text_models],
-            "threshold": f"0.5 (HTML), {args.text_threshold} (text)", "wcxb_kind_accuracy": round(accuracy, 3),
-            "scored_by": "each scored by the model that never saw its source"}
-    report = {"meta": meta, "systems": systems}
+    report = {"meta": fold_meta("loso_paragraph_margin.py", args, argv, html, text, accuracy), "systems": systems}
     title = "A paragraph of running prose cut lower, leave one source out"
     print(write_report(report, args.output_dir, "loso_paragraph_margin", title)[:6000])
     return 0
