@@ -80,7 +80,7 @@ PARAGRAPH_MARGIN = 0.2
 CONTINUATION_STARTS = frozenset("'’,;)")
 # A paragraph of running prose has at least this many (white-space separated) words and ends a sentence;
 # in Chinese and Japanese, written without spaces, at least PARAGRAPH_CHARACTERS of their characters
-# (held out, 60 of them keep what 20 words keep elsewhere: experiments/results/loso_cjk_paragraphs.md).
+# (the count the other sources choose for eight of nine held out: experiments/results/loso_cjk_paragraphs.md).
 PARAGRAPH_WORDS = 20
 PARAGRAPH_CHARACTERS = 60
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # runs of kana and Han
@@ -164,7 +164,7 @@ def is_paragraph(text: str) -> bool:
 def paragraph_lines(texts: Sequence[str], words: np.ndarray, ends: Sequence[bool] | None = None) -> np.ndarray:
     """:func:`is_paragraph` of each line, given their :func:`count_words` (and whether each ends a
     sentence, if known). Only the lines of PARAGRAPH_WORDS words or PARAGRAPH_CHARACTERS characters
-    are tested, and the characters of a script are counted only in a line that is not all ASCII."""
+    are tested, and Chinese and Japanese characters are counted only in a line that is not all ASCII."""
     wordy = words >= PARAGRAPH_WORDS
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     paragraph = np.zeros(len(texts), dtype=bool)
