@@ -20,8 +20,14 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from loso_decisions import kept_text, write_report  # noqa: E402
-from loso_paragraph_margin import fold_arguments, fold_meta, held_out_folds, rows_per_set, sweep_rows  # noqa: E402
+from loso_decisions import kept_text  # noqa: E402
+from loso_paragraph_margin import (  # noqa: E402
+    fold_arguments,
+    held_out_folds,
+    rows_per_set,
+    sweep_rows,
+    write_fold_report,
+)
 
 from boilersift import decide  # noqa: E402
 from boilersift.decide import DecisionConfig  # noqa: E402
@@ -43,11 +49,9 @@ def count_rows(pages: list, config: DecisionConfig, label: str) -> dict[str, dic
 
 def main(argv: list[str] | None = None) -> int:
     args = fold_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
-    html, accuracy, text = held_out_folds(args)
-    systems = rows_per_set(count_rows, html, text)
-    report = {"meta": fold_meta("loso_cjk_paragraphs.py", args, argv, html, text, accuracy), "systems": systems}
-    title = "A Chinese or Japanese paragraph by its characters, leave one source out"
-    print(write_report(report, args.output_dir, "loso_cjk_paragraphs", title)[:6000])
+    folds = html, _, text = held_out_folds(args)
+    write_fold_report("loso_cjk_paragraphs", "A Chinese or Japanese paragraph by its characters, leave one source out",
+                      args, argv, folds, rows_per_set(count_rows, html, text))
     return 0
 
 

@@ -119,29 +119,31 @@ def rows_per_set(rows: Callable[[list, DecisionConfig, str], dict[str, dict]], h
             **rows(nodes, TEXT_DECISIONS, "text, nodes")}
 
 
-def fold_meta(script: str, args: argparse.Namespace, argv: list[str] | None, html: list, text: list,
-              accuracy: float) -> dict:
-    """The report's header for a run of `script` on :func:`held_out_folds`."""
+def write_fold_report(name: str, title: str, args: argparse.Namespace, argv: list[str] | None,
+                      folds: tuple[list, float, list], systems: dict) -> None:
+    """Write `systems`, scored on :func:`held_out_folds`' `folds`, as ``NAME.json`` and ``.md``
+    (the run of ``experiments/NAME.py``) into --output-dir, and print the report's head."""
+    html, accuracy, text = folds
     nodes = sum(p.row["style"] == "nodes" for p in text)
-    return {"command": shlex.join(["python", f"experiments/{script}", *(argv if argv is not None else sys.argv[1:])]),
+    meta = {"command": shlex.join(["python", f"experiments/{name}.py", *(argv if argv is not None else sys.argv[1:])]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "pages": f"{len(html)} HTML, {len(text)} text ({nodes} nodes)",
             "models": [*args.loso_models, *args.loso_text_models],
             "threshold": f"0.5 (HTML), {args.text_threshold} (text)", "wcxb_kind_accuracy": round(accuracy, 3),
             "scored_by": "each scored by the model that never saw its source"}
+    print(write_report({"meta": meta, "systems": systems}, args.output_dir, name, title)[:6000])
 
 
 def main(argv: list[str] | None = None) -> int:
     args = fold_arguments(__doc__.split("\n\n")[0]).parse_args(argv)
-    html, accuracy, text = held_out_folds(args)
+    folds = html, _, text = held_out_folds(args)
     nodes = [p for p in text if p.row["style"] == "nodes"]
     systems = rows_per_set(margin_rows, html, text)
     without = dataclasses.replace(TEXT_DECISIONS, paragraph_margin=0.0)
     for label, scored in (("text", text), ("text, nodes", nodes)):
         systems[f"{label}, margin {PARAGRAPH_MARGIN} beside content only"] = evaluate(scored, without, beside_content)
-    report = {"meta": fold_meta("loso_paragraph_margin.py", args, argv, html, text, accuracy), "systems": systems}
-    title = "A paragraph of running prose cut lower, leave one source out"
-    print(write_report(report, args.output_dir, "loso_paragraph_margin", title)[:6000])
+    write_fold_report("loso_paragraph_margin", "A paragraph of running prose cut lower, leave one source out",
+                      args, argv, folds, systems)
     return 0
 
 
