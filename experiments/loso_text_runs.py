@@ -33,8 +33,7 @@ from loso_noise import SWEEP
 
 from boilersift.decide import TEXT_DECISIONS
 from boilersift.evaluation.metrics import char_prf, word_prf
-
-UNSPACED = frozenset({"zh", "ja", "th"})
+from boilersift.features.threads import text_threads
 
 
 def cached_pages(model_dirs: list[str], cache: Path) -> list:
@@ -43,7 +42,9 @@ def cached_pages(model_dirs: list[str], cache: Path) -> list:
     for directory in model_dirs:
         sha = json.loads((Path(directory) / "manifest.json").read_text())["model_sha256"][:16]
         pages += pickle.loads((cache / f"{sha}.pkl").read_bytes())
-    return pages
+    # as score_text_pages reads them: older caches hold no comment threads of text scrapes
+    return [page if page.in_comments is not None else page._replace(in_comments=text_threads(page.texts))
+            for page in pages]
 
 
 def f1_by_threshold(pages: list) -> np.ndarray:
@@ -54,8 +55,7 @@ def f1_by_threshold(pages: list) -> np.ndarray:
         lang = page.row["lang"] if page.row["lang"] != "unknown" else None
         words, chars = gold_of({"gold": page.gold, "lang": lang})
         outputs = [kept_text(page._replace(threshold=t), TEXT_DECISIONS) for t in SWEEP]
-        rows.append([char_prf(out, chars).f1 if chars is not None and lang in UNSPACED else word_prf(out, words).f1
-                     for out in outputs])
+        rows.append([char_prf(out, chars).f1 if chars is not None else word_prf(out, words).f1 for out in outputs])
     return np.array(rows).reshape(len(pages), len(SWEEP))
 
 
