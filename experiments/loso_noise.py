@@ -40,14 +40,14 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from compare_text import DATASETS, RESULTS  # noqa: E402
+from compare_text import DATASETS, RESULTS, gold_of  # noqa: E402
 from loso_decisions import ScoredPage, evaluate, fold_tune_pages, kept_text, mean_scores, scored_page  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS, DecisionConfig  # noqa: E402
-from boilersift.evaluation.metrics import word_prf  # noqa: E402
+from boilersift.evaluation.metrics import char_prf, word_prf  # noqa: E402
 from boilersift.labelled.data import read_jsonl  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
@@ -151,10 +151,15 @@ def mean_run(runs: list[list[dict]], thresholds: tuple[float, ...]) -> dict[str,
 
 
 def f1_curves(pages: list[ScoredPage], thresholds: tuple[float, ...] = SWEEP,
-              config: DecisionConfig = DEFAULT_DECISIONS) -> np.ndarray:
-    """Each page's word F1 with `config`'s decisions at each threshold: one row per page."""
-    return np.array([[word_prf(kept_text(p._replace(threshold=t), config), p.gold or "").f1
-                      for t in thresholds] for p in pages])
+              config: DecisionConfig = DEFAULT_DECISIONS, characters: bool = False) -> np.ndarray:
+    """Each page's word F1 with `config`'s decisions at each threshold: one row per page. With
+    `characters`, character F1 on the unspaced languages, where a sentence is one `\\w+` word."""
+    rows = []
+    for p in pages:
+        words, chars = gold_of({"gold": p.gold or "", "lang": p.row["lang"] if p.row["lang"] != "unknown" else None})
+        prf, gold = (char_prf, chars) if characters and chars is not None else (word_prf, words)
+        rows.append([prf(kept_text(p._replace(threshold=t), config), gold).f1 for t in thresholds])
+    return np.array(rows).reshape(len(pages), len(thresholds))
 
 
 def best_thresholds(pages: list[ScoredPage]) -> dict[str, dict]:

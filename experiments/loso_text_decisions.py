@@ -108,7 +108,7 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
     saw it (cached per model in the directory `cache`, by the model's hash; the datasets are read
     once, for the models not cached yet)."""
     models = [Model.load(d, "text") for d in model_dirs]
-    caches = [cache / f"{m.manifest['model_sha256'][:16]}.pkl" for m in models]
+    caches = [cache_file(cache, m.manifest) for m in models]
     missing = [(m, cached) for m, cached in zip(models, caches) if not cached.exists()]
     sources = {m.manifest["split"]["dev_source"] for m, _ in missing}
     records = [r for path in sorted(datasets.glob("*.jsonl.gz")) for r in read_jsonl(path)
@@ -125,6 +125,16 @@ def score_text_pages(model_dirs: list[str], datasets: Path, cache: Path) -> list
     for cached, pages in scored.items():
         cache.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(pickle.dumps(pages))
+    return read_cached(caches)
+
+
+def cache_file(cache: Path, manifest: dict) -> Path:
+    """Where :func:`score_text_pages` keeps the scores of the model of `manifest`."""
+    return cache / f"{manifest['model_sha256'][:16]}.pkl"
+
+
+def read_cached(caches: list[Path]) -> list[ScoredPage]:
+    """The scored pages of :func:`score_text_pages`' cache files `caches`."""
     pages = [page for cached in caches for page in pickle.loads(cached.read_bytes())]
     # caches written before text scrapes had comment threads hold None for them
     return [page if page.in_comments is not None else page._replace(in_comments=text_threads(page.texts))

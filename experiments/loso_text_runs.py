@@ -19,44 +19,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import shlex
 import sys
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
-from compare_text import RESULTS, gold_of
-from loso_decisions import kept_text
-from loso_noise import SWEEP
+from compare_text import RESULTS
+from loso_noise import SWEEP, f1_curves
+from loso_text_decisions import cache_file, read_cached
 
 from boilersift.decide import TEXT_DECISIONS
-from boilersift.evaluation.metrics import char_prf, word_prf
-from boilersift.features.threads import text_threads
 
 
 def cached_pages(model_dirs: list[str], cache: Path) -> list:
     """The held-out pages of `model_dirs` as ``loso_text_thresholds.py`` cached their scores."""
-    pages = []
-    for directory in model_dirs:
-        sha = json.loads((Path(directory) / "manifest.json").read_text())["model_sha256"][:16]
-        pages += pickle.loads((cache / f"{sha}.pkl").read_bytes())
-    # as score_text_pages reads them: older caches hold no comment threads of text scrapes
-    return [page if page.in_comments is not None else page._replace(in_comments=text_threads(page.texts))
-            for page in pages]
-
-
-def f1_by_threshold(pages: list) -> np.ndarray:
-    """Each page's F1 at each threshold of the sweep: ``loso_noise.f1_curves``, but character F1 on
-    unspaced languages, where a sentence is one `\\w+` word."""
-    rows = []
-    for page in pages:
-        lang = page.row["lang"] if page.row["lang"] != "unknown" else None
-        words, chars = gold_of({"gold": page.gold, "lang": lang})
-        outputs = [kept_text(page._replace(threshold=t), TEXT_DECISIONS) for t in SWEEP]
-        rows.append([char_prf(out, chars).f1 if chars is not None else word_prf(out, words).f1 for out in outputs])
-    return np.array(rows).reshape(len(pages), len(SWEEP))
+    return read_cached([cache_file(cache, json.loads((Path(d) / "manifest.json").read_text())) for d in model_dirs])
 
 
 def groups_of(pages: list) -> dict[str, list[int]]:
@@ -78,7 +56,8 @@ def compare(before: list, after: list, threshold: float) -> list[dict]:
     index = {key(page): i for i, page in enumerate(before)}
     after = [page for page in after if key(page) in index]
     before = [before[index[key(page)]] for page in after]
-    curves = {"before": f1_by_threshold(before), "after": f1_by_threshold(after)}
+    curves = {run: f1_curves(pages, SWEEP, TEXT_DECISIONS, characters=True)
+              for run, pages in (("before", before), ("after", after))}
     column = SWEEP.index(threshold)
     rows = []
     for name, idx in sorted(groups_of(after).items(), key=lambda item: (item[0] != "all", item[0])):
