@@ -3,7 +3,7 @@
 Every page of ../shared/datasets/ is rendered in both scrape styles and scored once by the text
 model that never saw its source (``experiments/loso_train.py --input-format text``); the scores
 are cached per model (``--cache``, not committed). Each variant is then scored against the gold
-(word F1, mean over the pages of both styles), overall and per source, page type and language:
+(word F1, mean over the pages of both styles or of ``--style``), overall and per source, page type and language:
 ``DecisionConfig.kind_margin`` (a page of another kind than an article cut lower, as HTML models
 do; the kind from the model's page-type stage, or for WCXB, whose model has none, from one fitted
 on WCXB's other sites as in ``loso_kind_threshold.py``), and as references each model's threshold
@@ -13,11 +13,13 @@ little (``thin_share`` / ``thin_margin``: a page whose blocks at the threshold h
 articles cut higher than the other kinds (every page's threshold raised by the kind margin, which
 then lowers the other kinds back), and a two-state smoothing of the lines along the page
 (:func:`switch_cost_smoothing`: a content/noise sequence that pays for every switch, so that a
-lone line does not flip against the lines around it). The last table chooses a decision on the
-other sources' pages and scores it on the held-out source's (nested), so that no figure of a
-source comes from a choice made on it.
+lone line does not flip against the lines around it). And the shipped decisions with a paragraph
+that repeats one above it kept again (``DecisionConfig.repeats`` off). The last table chooses a
+decision on the other sources' pages and scores it on the held-out source's (nested), so that no
+figure of a source comes from a choice made on it.
 
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-*
+    python experiments/loso_text_decisions.py --loso-models experiments/loso/text-* --style nodes --threshold 0.4
 
 Writes ``loso_text_decisions.json`` and ``.md`` (``--name``) into --output-dir.
 """
@@ -69,6 +71,7 @@ def variants() -> dict[str, Variant]:
         out[f"every page, -{margin}"] = (TEXT_DECISIONS, margin, None)
     for bylines in ("include", "exclude"):
         out[f"bylines {bylines}d"] = (dataclasses.replace(TEXT_DECISIONS, bylines=bylines), 0.0, None)
+    out["repeated paragraphs kept"] = (dataclasses.replace(TEXT_DECISIONS, repeats=False), 0.0, None)
     for cost in SWITCH_COSTS:
         out[f"switch cost {cost}"] = (TEXT_DECISIONS, 0.0, switch_cost_smoothing(cost))
     return out
@@ -178,8 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"a directory for the scores (default {CACHE})")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--name", default="loso_text_decisions", help="of the .json and .md written")
+    parser.add_argument("--style", choices=DEFAULT_STYLES.split(","), help="score the pages of this scrape style only")
+    parser.add_argument("--threshold", type=float, help="every model at this threshold (default: each its own)")
     args = parser.parse_args(argv)
-    pages = score_text_pages(args.loso_models, args.datasets, args.cache)
+    pages = [p._replace(threshold=args.threshold or p.threshold)
+             for p in score_text_pages(args.loso_models, args.datasets, args.cache)
+             if args.style in (None, p.row["style"])]
     if any(p.row["source"] == "wcxb" for p in pages):
         kinds, accuracy = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz", input_format="text",
                                                 styles=tuple(DEFAULT_STYLES.split(",")))
@@ -190,16 +197,19 @@ def main(argv: list[str] | None = None) -> int:
                for name, (config, shift, revise) in tqdm(variants().items(), desc="variants")}
     rows = nested(systems, sorted(systems[BASELINE]["per_source"]))
     meta = {"command": shlex.join(["python", "experiments/loso_text_decisions.py", "--loso-models",
-                                   *[f"experiments/loso/{Path(d).name}" for d in args.loso_models]]),
+                                   *[f"experiments/loso/{Path(d).name}" for d in args.loso_models],
+                                   *(["--style", args.style] if args.style else []),
+                                   *(["--threshold", str(args.threshold)] if args.threshold else [])]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
-            "models": [Path(d).name for d in args.loso_models]}
+            "models": [Path(d).name for d in args.loso_models], "threshold": args.threshold}
     report = {"meta": meta, "systems": systems, "nested": rows}
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1))
+    styles = f"the {args.style} scrape style" if args.style else "both scrape styles"
     text = markdown(report).replace(
         "# Decisions over the page, leave one source out",
         "# Lower thresholds for text models, leave one source out").replace(
-        "scored by the HTML model", "in both scrape styles, scored by the text model") + nested_markdown(rows)
+        "scored by the HTML model", f"in {styles}, scored by the text model") + nested_markdown(rows)
     (args.output_dir / f"{args.name}.md").write_text(text)
     print(text[:6000])
     return 0

@@ -1,5 +1,7 @@
 """The page-level decisions after the classifier: sentence runs, the tiny-page rule, the headline."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from boilersift.decide import (
     headline,
     is_paragraph,
     main_region,
+    repeated_paragraphs,
     smooth_runs,
     text_runs,
 )
@@ -328,6 +331,7 @@ def test_html_models_cut_lower_by_kind_and_text_models_paragraphs(tiny_model):
     assert Model.load(input_format="html").decisions == DEFAULT_DECISIONS
     assert DEFAULT_DECISIONS.kind_margin == KIND_MARGIN
     assert TEXT_DECISIONS.paragraph_margin == PARAGRAPH_MARGIN and DEFAULT_DECISIONS.paragraph_margin == 0.0
+    assert TEXT_DECISIONS.repeats and not DEFAULT_DECISIONS.repeats
 
 
 BODY = ("The harbour bridge reopened on Monday after six months of repairs to its deck and railings, "
@@ -347,6 +351,28 @@ def test_paragraphs_are_cut_lower(text, probability, margin, threshold, kept):
     config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
                             paragraph_margin=margin)
     assert decide([text], np.array([probability]), threshold, config).keep.tolist() == [kept]
+
+
+NOTICE = "Comments are moderated and may take a day to appear; please keep to the topic and be civil to others."
+
+
+@pytest.mark.parametrize("texts, probabilities, kept", [
+    ([BODY, "Share", BODY], [0.9, 0.1, 0.9], [True, False, False]),        # the article's print copy
+    ([NOTICE, "Reply", NOTICE, "Reply", NOTICE], [0.6, 0.1, 0.6, 0.1, 0.6], [True, False, False, False, False]),
+    ([BODY, BODY], [0.9, 0.9], [True, True]),                              # within one run of kept lines
+    (["Read more", BODY, "Share", "Read more"], [0.9, 0.9, 0.1, 0.9], [True, True, False, True]),  # a short line
+    ([BODY.rstrip("."), "Share", BODY.rstrip(".")], [0.9, 0.1, 0.9], [True, False, True]),  # no sentence end
+    ([ZH_PARAGRAPH, "分享", ZH_PARAGRAPH], [0.9, 0.1, 0.9], [True, False, False]),  # a paragraph in Chinese
+], ids=["print copy", "notice under every comment", "one run", "short line", "no sentence end", "Chinese"])
+def test_a_repeated_paragraph_is_content_once(texts, probabilities, kept):
+    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
+                            repeats=True)
+    probabilities = np.array(probabilities)
+    assert decide(texts, probabilities, 0.5, config).keep.tolist() == kept
+    off = dataclasses.replace(config, repeats=False)
+    assert decide(texts, probabilities, 0.5, off).keep.tolist() == (probabilities >= 0.5).tolist()
+    repeated = repeated_paragraphs(texts, probabilities >= 0.5)
+    assert repeated.tolist() == [not k and p >= 0.5 for k, p in zip(kept, probabilities)]
 
 
 # (the lines of a page, which the model keeps, which are byline or date lines)

@@ -117,6 +117,7 @@ class DecisionConfig:
     comments: str = "auto"  # comment threads: dropped under an article, or "exclude" / "include" them (COMMENTS)
     kind_margin: float = KIND_MARGIN  # content from threshold - kind_margin on a page that is no article
     paragraph_margin: float = 0.0  # a paragraph of running prose: content from this much lower
+    repeats: bool = False  # a paragraph of running prose that repeats one above it is no content
     bylines: str = "model"  # byline and date lines at the head of the article: the model's, or BYLINES
 
     def __post_init__(self) -> None:
@@ -128,8 +129,10 @@ class DecisionConfig:
 
 DEFAULT_DECISIONS = DecisionConfig()
 # A text model's decisions: no lower threshold by kind of page (measured on HTML models only), a
-# lower one for paragraphs of running prose.
-TEXT_DECISIONS = DecisionConfig(kind_margin=0.0, paragraph_margin=PARAGRAPH_MARGIN)
+# lower one for paragraphs of running prose, and a paragraph repeated on the page kept once (an
+# HTML model gains nothing by it and loses Readability's test pages, which repeat their paragraphs:
+# experiments/results/loso_repeated_paragraphs.md).
+TEXT_DECISIONS = DecisionConfig(kind_margin=0.0, paragraph_margin=PARAGRAPH_MARGIN, repeats=True)
 
 
 class Decision(NamedTuple):
@@ -173,6 +176,26 @@ def paragraph_lines(texts: Sequence[str], words: np.ndarray, ends: Sequence[bool
         paragraph[i] = (ends[i] if ends is not None else ends_sentence(text)) and bool(
             wordy[i] or not text.isascii() and sum(map(len, UNSPACED.findall(text))) >= PARAGRAPH_CHARACTERS)
     return paragraph
+
+
+def repeated_paragraphs(texts: Sequence[str], keep: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
+    """Which lines are a paragraph of running prose (:func:`is_paragraph`) that repeats a line
+    above it on the page with a line between them that `keep` does not keep: the article's print
+    copy, the same notice under every comment. A gold text holds it once; the classifier, which
+    scores the copy as it scores the original, would keep it twice. (A paragraph repeated within
+    one run of kept lines is the article's own.) (`words`: :func:`count_words`.)"""
+    repeats = np.zeros(len(texts), dtype=bool)
+    if len(set(texts)) == len(texts):  # most pages: no line comes twice
+        return repeats
+    first: dict[str, int] = {}
+    dropped = np.cumsum(~keep)  # lines not kept up to each line
+    for i, text in enumerate(texts):
+        j = first.setdefault(text, i)
+        repeats[i] = j < i and dropped[i] > dropped[j]
+    rows = np.flatnonzero(repeats)
+    words = count_words(texts) if words is None else words
+    repeats[rows] = paragraph_lines([texts[i] for i in rows], np.asarray(words)[rows])
+    return repeats
 
 
 def count_words(texts: Sequence[str]) -> np.ndarray:
@@ -277,7 +300,8 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
                  config: DecisionConfig = DEFAULT_DECISIONS, words: np.ndarray | None = None,
                  content: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Which blocks of one page are content: those scored at least `threshold` (a paragraph of
-    running prose: `config.paragraph_margin` less), plus the headline above them. But a tiny
+    running prose: `config.paragraph_margin` less; but not one that repeats a line above it,
+    :func:`repeated_paragraphs`, if `config.repeats`), plus the headline above them. But a tiny
     page (at most `config.tiny_page_blocks` blocks) on which none is, is kept whole: so little
     text has no boilerplate to tell apart,
     and an empty answer for a page with text helps no one. In the 5-fold
@@ -291,6 +315,8 @@ def content_mask(texts: Sequence[str], probabilities: np.ndarray, threshold: flo
     if config.paragraph_margin and threshold <= 1.0:  # a threshold above 1 asks for nothing
         words = count_words(texts) if words is None else words
         keep |= paragraph_lines(texts, words) & (probabilities >= threshold - config.paragraph_margin)
+    if config.repeats:
+        keep &= ~repeated_paragraphs(texts, keep, words)
     if not keep.any():
         if len(keep) <= config.tiny_page_blocks:
             keep[:] = True
