@@ -3,11 +3,11 @@
 Every page of ../shared/datasets/ is rendered in both scrape styles and scored once by the text
 model that never saw its source (``experiments/loso_train.py --input-format text``); the scores
 are cached per model (``--cache``, not committed). Each variant is then scored against the gold
-(word F1, mean over the pages of both styles or of ``--style``), overall and per source, page type and language:
-``DecisionConfig.kind_margin`` (a page of another kind than an article cut lower, as HTML models
-do; the kind from the model's page-type stage, or for WCXB, whose model has none, from one fitted
-on WCXB's other sites as in ``loso_kind_threshold.py``), and as references each model's threshold
-lowered on every page. ``results/text_thin_pages.patch`` adds a decision for pages that keep
+(word F1, mean over the pages of both styles or of ``--style``), overall and per source, page type
+and language: ``DecisionConfig.kind_margin`` (a page of another kind than an article cut lower, as
+HTML models do; the kind from the model's page-type stage, or for WCXB, whose model has none, from
+one fitted on WCXB's other sites as in ``loso_kind_threshold.py``), and as references each model's
+threshold lowered on every page. ``results/text_thin_pages.patch`` adds a decision for pages that keep
 little (``thin_share`` / ``thin_margin``: a page whose blocks at the threshold hold less than
 ``thin_share`` of its characters is cut ``thin_margin`` lower) and its variants. Two more trials:
 articles cut higher than the other kinds (every page's threshold raised by the kind margin, which
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--style", choices=DEFAULT_STYLES.split(","), help="score the pages of this scrape style only")
     parser.add_argument("--threshold", type=float, help="every model at this threshold (default: each its own)")
     args = parser.parse_args(argv)
-    pages = [p._replace(threshold=args.threshold or p.threshold)
+    pages = [p._replace(threshold=p.threshold if args.threshold is None else args.threshold)
              for p in score_text_pages(args.loso_models, args.datasets, args.cache)
              if args.style in (None, p.row["style"])]
     if any(p.row["source"] == "wcxb" for p in pages):
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"command": shlex.join(["python", "experiments/loso_text_decisions.py", "--loso-models",
                                    *[f"experiments/loso/{Path(d).name}" for d in args.loso_models],
                                    *(["--style", args.style] if args.style else []),
-                                   *(["--threshold", str(args.threshold)] if args.threshold else [])]),
+                                   *(["--threshold", str(args.threshold)] if args.threshold is not None else [])]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
             "models": [Path(d).name for d in args.loso_models], "threshold": args.threshold}
     report = {"meta": meta, "systems": systems, "nested": rows}

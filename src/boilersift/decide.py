@@ -194,7 +194,7 @@ def repeated_paragraphs(texts: Sequence[str], keep: np.ndarray, words: np.ndarra
         repeats[i] = j < i and dropped[i] > dropped[j]
     rows = np.flatnonzero(repeats)
     words = count_words(texts) if words is None else words
-    repeats[rows] = paragraph_lines([texts[i] for i in rows], np.asarray(words)[rows])
+    repeats[rows] = paragraph_lines([texts[i] for i in rows], words[rows])
     return repeats
 
 
