@@ -14,7 +14,8 @@ articles cut higher than the other kinds (every page's threshold raised by the k
 then lowers the other kinds back), and a two-state smoothing of the lines along the page
 (:func:`switch_cost_smoothing`: a content/noise sequence that pays for every switch, so that a
 lone line does not flip against the lines around it). And the shipped decisions with a paragraph
-that repeats one above it kept again (``DecisionConfig.repeats`` off). The last table chooses a
+that repeats one above it kept again (``DecisionConfig.repeats`` off), and short lines that a page
+repeats dropped (:func:`short_repeats_dropped`). The last table chooses a
 decision on the other sources' pages and scores it on the held-out source's (nested), so that no
 figure of a source comes from a choice made on it.
 
@@ -35,6 +36,7 @@ import dataclasses  # noqa: E402
 import json  # noqa: E402
 import pickle  # noqa: E402
 import shlex  # noqa: E402
+from collections import Counter  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -47,6 +49,7 @@ from tqdm import tqdm  # noqa: E402
 from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
 from boilersift.decide import TEXT_DECISIONS, DecisionConfig  # noqa: E402
+from boilersift.features.featurize import ends_sentence  # noqa: E402
 from boilersift.features.threads import text_threads  # noqa: E402
 from boilersift.labelled.data import label_record, read_jsonl  # noqa: E402
 from boilersift.runner.batch import CHUNK_SIZE  # noqa: E402
@@ -55,6 +58,7 @@ CACHE = Path(__file__).resolve().parent / "loso" / "text_scores"
 MARGINS = (0.1, 0.15, 0.2)  # of the threshold lowered on every page (references)
 KIND_MARGINS = (0.05, 0.1, 0.15)
 SWITCH_COSTS = (0.5, 1.0, 2.0)  # of switch_cost_smoothing, in log-odds
+SHORT_REPEATS = (3, 3)  # of short_repeats_dropped: at most 3 words, 3 times or more on the page
 BASELINE = "as shipped"
 Variant = tuple[DecisionConfig, float, Revision | None]
 
@@ -72,9 +76,22 @@ def variants() -> dict[str, Variant]:
     for bylines in ("include", "exclude"):
         out[f"bylines {bylines}d"] = (dataclasses.replace(TEXT_DECISIONS, bylines=bylines), 0.0, None)
     out["repeated paragraphs kept"] = (dataclasses.replace(TEXT_DECISIONS, repeats=False), 0.0, None)
+    out[f"short lines repeated {SHORT_REPEATS}x dropped"] = (TEXT_DECISIONS, 0.0, short_repeats_dropped(*SHORT_REPEATS))
     for cost in SWITCH_COSTS:
         out[f"switch cost {cost}"] = (TEXT_DECISIONS, 0.0, switch_cost_smoothing(cost))
     return out
+
+
+def short_repeats_dropped(words: int, times: int) -> Revision:
+    """A revision that drops every kept line of at most `words` words, not a sentence, that the page
+    holds `times` times or more ("Article content" between every paragraph of a Postmedia page)."""
+    def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
+        lines = [text.strip() for text in page.texts]
+        counts = Counter(lines)
+        short = np.fromiter((counts[line] >= times and len(line.split()) <= words and not ends_sentence(line)
+                             for line in lines), dtype=bool, count=len(lines))
+        return keep & ~short
+    return revise
 
 
 def switch_cost_smoothing(cost: float) -> Revision:
@@ -139,9 +156,9 @@ def cache_file(cache: Path, manifest: dict) -> Path:
 def read_cached(caches: list[Path]) -> list[ScoredPage]:
     """The scored pages of :func:`score_text_pages`' cache files `caches`."""
     pages = [page for cached in caches for page in pickle.loads(cached.read_bytes())]
-    # caches written before text scrapes had comment threads hold None for them
-    return [page if page.in_comments is not None else page._replace(in_comments=text_threads(page.texts))
-            for page in pages]
+    # the comment threads as today's features/threads.py finds them: a decision over the lines,
+    # not a score of the model the cache keeps (older caches hold another version's, or None)
+    return [page._replace(in_comments=text_threads(page.texts)) for page in pages]
 
 
 def nested(systems: dict, sources: list[str]) -> list[dict]:

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .features.featurize import DATE_TIME, STRIP_PUNCT, content_word_ids, ends_sentence
+from .features.featurize import STRIP_PUNCT, content_word_ids, ends_sentence, names_a_date
 from .features.lexicon import STOP_WORDS
 
 # The label vocabulary of every input and output: predict's results, the training format,
@@ -357,12 +357,7 @@ def is_byline(text: str, words: int) -> bool:
     when it was published (:data:`PUBLISHED`), or, if it is no sentence, starting with "By" and a
     name or a bare date or time (BYLINE_DATE_WORDS words)?"""
     return words <= BYLINE_WORDS and bool(PUBLISHED.search(text) or not ends_sentence(text) and (
-        BYLINE_START.match(text) or words <= BYLINE_DATE_WORDS and _names_a_date(text)))
-
-
-def _names_a_date(text: str) -> bool:
-    """Has `text` a time or a date (the features' DATE_TIME), not only a year ("Best bridges of 2024")?"""
-    return any(not match.group().isdigit() for match in DATE_TIME.finditer(text))
+        BYLINE_START.match(text) or words <= BYLINE_DATE_WORDS and names_a_date(text)))
 
 
 def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndarray | None,

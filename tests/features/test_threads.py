@@ -42,8 +42,24 @@ def test_a_thread_under_an_article_runs_from_its_header_to_its_last_mark():
     assert thread(lines) == list(range(len(ARTICLE), len(ARTICLE) + len(COMMENTS)))
 
 
+@pytest.mark.parametrize("header", ["17 комментариев", "Wasze komentarze (3)", "Σχόλια (2)", "Komentáře",
+                                    "Reacties", "Yorumlar", "Kommentare", "Commentaires", "评论"])
+def test_a_header_in_another_language_names_a_thread(header):
+    lines = ARTICLE + [header] + COMMENTS[1:] + FOOTER
+    assert thread(lines) == list(range(len(ARTICLE), len(ARTICLE) + len(COMMENTS)))
+
+
+def test_the_date_of_each_comment_marks_a_thread():
+    dated = ["Komentarze (3)"] + [line for i, (name, text) in enumerate(zip(("Anna", "Jo", "Sam"), COMMENTS[1::4]))
+                                  for line in (f"0{i + 5}.01.2012, 2{i}:14", name, text)]
+    assert thread(ARTICLE + dated + FOOTER) == list(range(len(ARTICLE), len(ARTICLE) + len(dated) - 2))
+
+
 @pytest.mark.parametrize("lines", [
     pytest.param(ARTICLE + FOOTER, id="no thread"),
+    pytest.param(ARTICLE + ["Comments"] + [line for text in COMMENTS[1::4] for line in (".", text)],
+                 id="marks of punctuation only"),
+    pytest.param(ARTICLE + ["Reactions"] + COMMENTS[1:], id="a header that names no comments"),
     pytest.param(COMMENTS + ARTICLE, id="comments before any prose"),
     pytest.param(ARTICLE + ["0 Comments"] + COMMENTS[1:], id="a header that says there are none"),
     pytest.param(ARTICLE + ["Comments", "No comments yet..."] + COMMENTS[1:], id="a thread said to be empty"),

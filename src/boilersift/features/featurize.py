@@ -121,6 +121,11 @@ DOM_NAMES: tuple[str, ...] = (
 FEATURE_SCHEMAS = {"text": FEATURE_SCHEMA_VERSION, "html": HTML_FEATURE_SCHEMA_VERSION}
 
 
+def names_a_date(text: str) -> bool:
+    """Has `text` a time or a date (DATE_TIME), not only a year ("Best bridges of 2024")?"""
+    return any(not match.group().isdigit() for match in DATE_TIME.finditer(text))
+
+
 def feature_names(input_format: str = "text") -> tuple[str, ...]:
     """The columns of :func:`featurize` for "text" scrapes or "html" blocks."""
     return SHARED_NAMES + DOM_NAMES if input_format == "html" else FEATURE_NAMES

@@ -3,9 +3,10 @@
 A text scrape has no markup to say "comment", but a thread still shows in its lines: a short
 header that names comments ("12 Comments", "Leave a reply", "Add your comments"), then, comment
 after comment, the same short lines ("Reply", "Report abuse", "Click to rate") with a comment's
-words between two of them. The thread runs from the header to the last of those marks. The
-decisions then treat it as they treat an HTML page's comment-classed blocks (``--comments``);
-what that does to each benchmark is in ``experiments/results/text_threads.md``.
+words between two of them, or the date each comment was posted ("07.01.2012, 23:14"). The thread
+runs from the header to the last of those marks. The decisions then treat it as they treat an HTML
+page's comment-classed blocks (``--comments``); what that does to each benchmark is in
+``experiments/results/text_threads.md`` and ``text_thread_headers.md``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .featurize import names_a_date
 from .lexicon import BOILERPLATE_PHRASES
 
 # A mark is a line of at most MARK_WORDS words that comes back at least MARK_REPEATS times, each
 # time at most MARK_GAP lines after the last, with a line of COMMENT_WORDS words or more between.
+# Digits do not count ("Rating 15" and "Rating 4" are one mark); a mark without letters must be a
+# date or time each time (not a "." or "|" a scrape repeats).
 MARK_WORDS = 4
 MARK_REPEATS = 3
 MARK_GAP = 25
@@ -32,13 +36,23 @@ HEADER_REACH = 15
 PROSE_ABOVE = 100
 PROSE_WORDS = 8
 
-_HEADER = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, BOILERPLATE_PHRASES["comment"])), re.IGNORECASE)
+# What names a thread: the lexicon's comment phrases and the word for comments in more languages
+# (Slavic, Greek, Portuguese, Dutch, Nordic, Turkish, Romanian, Hungarian, Finnish, with the
+# inflections a header takes: "17 комментариев", "Wasze komentarze"). They are kept here, not in
+# the lexicon, as the lexicon's phrases are features and adding them there means training again.
+HEADER_PHRASES = BOILERPLATE_PHRASES["comment"] + (
+    "комментарии", "комментариев", "комментарий", "комментария", "коментарі", "коментарів",
+    "коментар", "komentarze", "komentarzy", "komentarz", "skomentuj", "komentáře", "komentářů",
+    "komentář", "σχόλια", "σχόλιο", "σχολίων", "comentários", "comentário", "reacties", "reactie",
+    "kommentarer", "kommentit", "yorumlar", "yorum", "comentarii", "hozzászólások",
+)
+_HEADER = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, HEADER_PHRASES)), re.IGNORECASE)
 _NONE_YET = re.compile(r"(?<![\d.,])0\b|\(0\)|\bno\b", re.IGNORECASE)  # "0 Comments", "No comments yet"
 _LETTER = re.compile(r"[^\W\d_]")
 # What a header must hold, as plain substrings: a first test of all the short lines at once,
 # much faster than _HEADER line by line.
-_HEADER_STEMS = tuple(p.lower() for p in BOILERPLATE_PHRASES["comment"]
-                      if not any(q != p and q.lower() in p.lower() for q in BOILERPLATE_PHRASES["comment"]))
+_HEADER_STEMS = tuple(p.lower() for p in HEADER_PHRASES
+                      if not any(q != p and q.lower() in p.lower() for q in HEADER_PHRASES))
 _DIGITS = re.compile(r"\d+")
 _SEPARATOR = "\x1f"
 _CARRIES_ON = frozenset(",.;:)")
@@ -93,7 +107,7 @@ def text_threads(texts: Sequence[str], words: Sequence[int] | None = None) -> np
     runs = []
     for key, found in places.items():
         found = [i for i in found if _standalone(texts, i)]
-        if len(found) >= MARK_REPEATS and _LETTER.search(key):
+        if len(found) >= MARK_REPEATS and (_LETTER.search(key) or all(names_a_date(texts[i]) for i in found)):
             runs += [run for run in _runs(found, words) if len(run) >= MARK_REPEATS]
     if not runs:
         return in_thread
