@@ -15,9 +15,9 @@ then lowers the other kinds back), and a two-state smoothing of the lines along 
 (:func:`switch_cost_smoothing`: a content/noise sequence that pays for every switch, so that a
 lone line does not flip against the lines around it). And the shipped decisions with a paragraph
 that repeats one above it kept again (``DecisionConfig.repeats`` off), and short lines that a page
-repeats dropped (:func:`short_repeats_dropped`). The last table chooses a
-decision on the other sources' pages and scores it on the held-out source's (nested), so that no
-figure of a source comes from a choice made on it.
+repeats dropped (:func:`short_repeats_dropped`). The last table chooses a decision on the other
+sources' pages and scores it on the held-out source's (nested), so that no figure of a source comes
+from a choice made on it.
 
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-*
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-* --style nodes --threshold 0.4
