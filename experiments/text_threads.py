@@ -39,7 +39,6 @@ from tqdm import tqdm  # noqa: E402
 from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
 from boilersift.decide import TEXT_DECISIONS  # noqa: E402
-from boilersift.features.threads import text_threads  # noqa: E402
 from boilersift.labelled.data import read_jsonl  # noqa: E402
 from boilersift.pipeline import comment_threads  # noqa: E402
 
@@ -85,10 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kinds, accuracy = cross_validated_kinds(args.datasets / "wcxb_dev.jsonl.gz", input_format="text",
                                             styles=tuple(DEFAULT_STYLES.split(",")))
-    pages = [p._replace(threshold=args.threshold, in_comments=None,
-                        kind=kinds.get((p.row["id"], p.row["style"])) if p.row["source"] == "wcxb" else p.kind)
-             for p in score_text_pages(args.loso_models, args.datasets, args.cache)]
-    threaded = [p._replace(in_comments=text_threads(p.texts)) for p in pages]
+    # the cached pages come with the threads today's code finds (loso_text_decisions.read_cached)
+    threaded = [p._replace(threshold=args.threshold,
+                           kind=kinds.get((p.row["id"], p.row["style"])) if p.row["source"] == "wcxb" else p.kind)
+                for p in score_text_pages(args.loso_models, args.datasets, args.cache)]
+    pages = [p._replace(in_comments=None) for p in threaded]
     systems = {"no threads (before)": evaluate(pages, TEXT_DECISIONS)}
     for choice in ("auto", "exclude", "include", "model"):
         config = dataclasses.replace(TEXT_DECISIONS, comments=choice)
