@@ -53,6 +53,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, before numpy/sklearn are imported
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -75,6 +76,7 @@ from compare_text import (  # noqa: E402
     timed,
     write_results,
 )
+from loso_kind_threshold import site_fold_page_types  # noqa: E402
 from readability import Document  # noqa: E402
 from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -179,6 +181,10 @@ def markdown(report: dict) -> str:
                     "model that never saw its source (leave one source out):"] + [
             f"  - {m['dev_source']}: `{m['dir']}`, threshold {m['threshold']}, sha256 `{m['model_sha256']}`"
             for m in meta["loso_models"]]
+        if meta.get("site_page_types"):
+            held_out.append("  - the pages of a source whose model has no page-type stage (WCXB: no other source names "
+                            "the kinds of page) get the kind from a stage fitted on the source's other sites, five "
+                            "folds by site (`--site-page-types`), so that the decisions by kind of page count")
     elif "cv_models" in meta:
         held_out = [f"- every page of the datasets (limit={meta['limit']}), each classified by the HTML model of "
                     f"the {len(meta['cv_models'])}-fold cross-validation by site that held its site out: "] + [
@@ -240,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loso-text-threshold", type=float, metavar="T",
                         help="with --loso-text-models: classify at this threshold instead of each model's own "
                              "(the shipped text model keeps 0.4)")
+    parser.add_argument("--site-page-types", action=argparse.BooleanOptionalAction, default=True,
+                        help="with --loso-models: a source whose model has no page-type stage (WCXB: no other "
+                             "source names the kind of its pages) gets, for each page, the stage fitted on the "
+                             "source's other sites, as train fits it (five folds by site), so that the decisions by "
+                             "kind of page are measured too (default: on)")
     parser.add_argument("--systems", nargs="+", metavar="NAME",
                         help="only these per-page systems (default: all; boilersift in chunks of pages always runs)")
     args = parser.parse_args(argv)
@@ -259,27 +270,31 @@ def main(argv: list[str] | None = None) -> int:
         if None in by_source or len(by_source) != len(loaded):
             raise SystemExit("--loso-models: need one model per source, each trained with --dev-source")
         per_source: dict[str, list[dict]] = {source: [] for source in sorted(by_source)}
+        typed_paths: dict[str, Path] = {}  # the file of a source whose pages name their kind
         for path in sorted(args.datasets.glob("*.jsonl.gz")):
             for record in read_jsonl(path):
+                if args.site_page_types and record.get("page_type") not in (None, "unknown", "article"):
+                    typed_paths[record.get("source")] = path
                 kept = per_source.get(record.get("source"))
                 if kept is not None and (args.limit is None or len(kept) < args.limit):
                     kept.append(record)
         records = [record for kept in per_source.values() for record in kept]
-        pick: Picker = lambda record: by_source[record["source"]]  # noqa: E731
         text_by_source = {m.manifest["split"]["dev_source"]: m
                           for m in (Model.load(d) for d in args.loso_text_models or ())}
         for model in text_by_source.values():
             model.threshold = model.threshold if args.loso_text_threshold is None else args.loso_text_threshold
         if args.loso_text_models and set(text_by_source) != set(by_source):
             raise SystemExit("--loso-text-models: need a text model for each source of --loso-models")
-        text_pick = (lambda record: text_by_source[record["source"]]) if text_by_source else None  # noqa: E731
+        pick = loso_picker(by_source, typed_paths, "html")
+        text_pick = loso_picker(text_by_source, typed_paths, "text") if text_by_source else None
         report = run(records, chosen(systems(pick, text_pick, "boilersift/text, nodes", render_nodes)),
                      batch_system(pick))
         dev_percent = 0
         models = {"loso_models": [{"dir": d, "dev_source": m.manifest["split"]["dev_source"], "threshold": m.threshold,
                                    "model_sha256": m.manifest.get("model_sha256")}
                                   for d, m in zip(args.loso_models, loaded)],
-                  "loso_text_models": args.loso_text_models or [], "loso_text_threshold": args.loso_text_threshold}
+                  "loso_text_models": args.loso_text_models or [], "loso_text_threshold": args.loso_text_threshold,
+                  "site_page_types": args.site_page_types}
         name = "compare_extractors_loso"
     elif args.cv_models:
         folds = cv_folds([Model.load(d, "html") for d in args.cv_models])
@@ -309,6 +324,23 @@ def main(argv: list[str] | None = None) -> int:
     }
     write_results({"meta": meta, **report}, args.output_dir, name, markdown)
     return 0
+
+
+def loso_picker(by_source: dict[str, Model], typed_paths: dict[str, Path], input_format: str) -> Picker:
+    """The held-out model of a page's source; where that model has no page-type stage and the
+    source's pages name their kinds (in the file `typed_paths` gives), a copy of it with the stage
+    fitted on the source's other sites (:func:`loso_kind_threshold.site_fold_page_types`): the
+    page type as the shipped model would tell it on a site it never saw."""
+    by_page: dict[str, Model] = {}
+    for source, model in by_source.items():
+        if model.classifier.page_type is not None or source not in typed_paths:
+            continue
+        style = "dom" if input_format == "html" else "nodes"
+        stages, _ = site_fold_page_types(typed_paths[source], input_format=input_format, styles=(style,))
+        copies = {id(stage): Model(dataclasses.replace(model.classifier, page_type=stage), model.threshold,
+                                   model.manifest, model.decisions) for stage in stages.values()}
+        by_page.update({key.split("#")[0]: copies[id(stage)] for key, stage in stages.items()})
+    return lambda record: by_page.get(record["id"]) or by_source[record["source"]]
 
 
 def cv_folds(models: list[Model]) -> dict[int, Model]:

@@ -26,6 +26,7 @@ import shlex  # noqa: E402
 import sys  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import RESULTS  # noqa: E402
@@ -33,27 +34,38 @@ from loso_decisions import evaluate, markdown, score_pages, scored_pages_argumen
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
-from boilersift.labelled.data import load_pages  # noqa: E402
+from boilersift.labelled.data import LabeledPage, load_pages  # noqa: E402
 from boilersift.model.stages import page_slices, page_summaries, shallow_features  # noqa: E402
 from boilersift.training.estimators import fit_page_type  # noqa: E402
 
 MARGINS = (0.0, 0.1, 0.2, 0.3)
 
 
+def site_fold_page_types(path: Path, folds: int = 5, input_format: str = "html",
+                         styles: tuple[str, ...] = ("dom",)) -> tuple[dict[str, Any], list[LabeledPage]]:
+    """For each page of `path` (WCXB), keyed "id#style" for each of `styles`, a page-type stage of
+    `input_format` fitted as ``train`` fits it (``fit_page_type``) on the pages of the other sites
+    (`folds` folds by site); and the pages."""
+    pages = [p for p in load_pages([path], list(styles)) if p.blocks]
+    sites = [p.meta.get("site") or p.id for p in pages]
+    stages: dict[str, Any] = {}
+    for fit, held in GroupKFold(folds).split(pages, groups=sites):
+        stage = fit_page_type([pages[i] for i in fit], input_format)
+        stages.update({pages[i].id: stage for i in held})
+    return stages, pages
+
+
 def cross_validated_kinds(path: Path, folds: int = 5, input_format: str = "html",
                           styles: tuple[str, ...] = ("dom",)) -> tuple[dict[tuple[str, str], str], float]:
     """The kind of each page of `path` (WCXB) in each of `styles`, keyed (id, style), from a
-    page-type stage of `input_format` fitted on the pages of the other sites (`folds` folds by
-    site), and its accuracy on the pages that name their kind."""
-    pages = [p for p in load_pages([path], list(styles)) if p.blocks]
-    sites = [p.meta.get("site") or p.id for p in pages]
+    page-type stage of `input_format` fitted on the pages of the other sites
+    (:func:`site_fold_page_types`), and its accuracy on the pages that name their kind."""
+    stages, pages = site_fold_page_types(path, folds, input_format, styles)
     kinds: dict[tuple[str, str], str] = {}
-    for fit, held in GroupKFold(folds).split(pages, groups=sites):
-        stage = fit_page_type([pages[i] for i in fit], input_format)
-        blocks = [block for i in held for block in pages[i].blocks]
-        slices = page_slices(blocks)
-        predicted = stage.predict(page_summaries(shallow_features(blocks, slices, input_format), slices))
-        kinds.update({tuple(pages[i].id.split("#")): kind for i, kind in zip(held, predicted)})  # "id#style"
+    for page in pages:
+        slices = page_slices(page.blocks)
+        [kind] = stages[page.id].predict(page_summaries(shallow_features(page.blocks, slices, input_format), slices))
+        kinds[tuple(page.id.split("#"))] = kind  # "id#style"
     named = [(kinds[tuple(p.id.split("#"))], p.meta.get("page_type")) for p in pages
              if p.meta.get("page_type") not in (None, "unknown")]
     return kinds, float(np.mean([a == b for a, b in named]))
