@@ -34,6 +34,8 @@ Leave one source out (``--loso-models``): every page of the datasets, each class
 the model of ``experiments/loso_train.py`` that never saw its source (``train
 --dev-source``): the estimate of a new benchmark, per source, page type and language
 (character F1 too for Chinese, Japanese, Thai); written as ``compare_extractors_loso.*``.
+A source whose model has no page-type stage (WCXB, the only source that names its pages' kinds)
+gets each page's kind from a stage fitted on its other sites (``--site-page-types``).
 
 Rerun (a few minutes for the ~390 dev pages, five times that with --cv-models)::
 

@@ -14,7 +14,7 @@ from conftest import SAMPLE_TXT
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "boilersift"
 # The stages in the order of the flow; a module's stage is its folder, or its name at the top.
-STAGES = ("errors", "compiled", "blocks", "features", "model", "decide", "pipeline", "output", "runner",
+STAGES = ("errors", "compiled", "blocks", "features", "model", "decide", "sites", "pipeline", "output", "runner",
           "labelled", "evaluation", "training", "cli", "integrations")
 
 

@@ -18,7 +18,9 @@ switched by a field of :class:`DecisionConfig`:
    (:data:`KIND_MARGIN`, HTML models), and a paragraph of running prose on any page
    (:data:`PARAGRAPH_MARGIN`, text models);
 6. the byline and date lines at the head of the article are left to the model, or kept or dropped
-   as asked (:func:`byline_lines`): benchmarks disagree on them.
+   as asked (:func:`byline_lines`): benchmarks disagree on them;
+7. when the pages of a site are decided together, a line that TEMPLATE_PAGES of them hold is the
+   site's template, not content, unless it is a paragraph of running prose (:mod:`boilersift.sites`).
 
 :func:`decide` applies them all to one page.
 """
@@ -84,6 +86,10 @@ CONTINUATION_STARTS = frozenset("'’,;)")
 PARAGRAPH_WORDS = 20
 PARAGRAPH_CHARACTERS = 60
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # runs of kana and Han
+# The pages of a site decided together: a line (not a paragraph of running prose) that this many of
+# them hold is the site's template (boilersift.sites; the held-out sources with each site's pages
+# decided together: experiments/results/loso_site_repeats.md).
+TEMPLATE_PAGES = 2
 # Byline and date lines ("By Jane Doe", "Published 3 June 2024, 14:07", "5 min read"): the gold of
 # news benchmarks leaves them out, CETD's keeps them (experiments/results/bylines_in_gold.md,
 # loso_bylines.md). "model" leaves them to the classifier, "include" keeps and "exclude" drops them.
@@ -119,6 +125,7 @@ class DecisionConfig:
     paragraph_margin: float = 0.0  # a paragraph of running prose: content from this much lower
     repeats: bool = False  # a paragraph of running prose that repeats one above it is no content
     bylines: str = "model"  # byline and date lines at the head of the article: the model's, or BYLINES
+    template_pages: int = TEMPLATE_PAGES  # a line on this many pages of a site decided together is noise; 0: off
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
@@ -393,15 +400,17 @@ def is_article_with_comments(texts: Sequence[str], keep: np.ndarray, in_comments
 def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None,
            kind: str | None = None, words: np.ndarray | None = None,
-           content: tuple[np.ndarray, np.ndarray] | None = None) -> Decision:
+           content: tuple[np.ndarray, np.ndarray] | None = None, template: np.ndarray | None = None) -> Decision:
     """The decisions over one page, given the classifier's probabilities of its blocks (and which
-    of them sit in a comment thread, and the kind of page if known: a page of
-    another kind than "article" is cut `config.kind_margin` under `threshold`).
+    of them sit in a comment thread, the kind of page if known: a page of
+    another kind than "article" is cut `config.kind_margin` under `threshold`; and which lines
+    are its site's `template`, :func:`boilersift.sites.template_mask`, all noise).
     `words` and `content`, the lines' :func:`count_words` and content words
     (:func:`~boilersift.features.featurize.content_word_ids`), are computed here if not given."""
     words = count_words(texts) if words is None else words
     smoothed = smooth_runs(texts, probabilities, config, words)
     if kind is not None and kind != "article":
         threshold -= config.kind_margin
-    keep = content_mask(texts, smoothed, threshold, config, words, content)
-    return Decision(smoothed, comment_verdict(texts, keep, in_comments, config, kind, words))
+    keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config, words, content),
+                           in_comments, config, kind, words)
+    return Decision(smoothed, keep if template is None else keep & ~template)

@@ -36,6 +36,7 @@ from .features.threads import text_threads
 from .model.bundle import Bundle, default_bundle_path, load_bundle, save_bundle
 from .model.explain import Reason, occlusion, top_reasons
 from .model.stages import PageColumns, Stages
+from .sites import template_lines, template_mask
 
 if TYPE_CHECKING:  # imported when segmenting HTML, not for text
     from .blocks.html import DomInfo
@@ -198,30 +199,43 @@ class Model:
         return self.predict_proba_pages([blocks])[0]
 
     def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None,
-               kind: str | None = None, counted: Counted = (None, None)) -> Decision:
+               kind: str | None = None, counted: Counted = (None, None),
+               template: frozenset[str] | None = None) -> Decision:
         """The decisions over one page, given the classifier's probabilities of its blocks (and
         the kind of page, :meth:`page_types`, which decides what its comment threads are;
-        `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known)."""
+        `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known;
+        `template`: the lines its site repeats, :func:`~boilersift.sites.template_lines`)."""
         texts = [b.text for b in blocks]
         words, content = counted
         words = count_words(texts) if words is None else words  # once, for the threads and the decisions
         return decide(texts, probabilities, self.threshold if threshold is None else threshold,
-                      self.decisions, comment_threads(blocks, words), kind, words, content)
+                      self.decisions, comment_threads(blocks, words), kind, words, content,
+                      None if template is None else template_mask(texts, template, words))
 
-    def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[PageVerdict]:
-        """Every block of each page classified, and the kind of each page (what `predict` reports)."""
+    def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None,
+                 sites: Sequence[str | None] | None = None) -> list[PageVerdict]:
+        """Every block of each page classified, and the kind of each page (what `predict` reports).
+        Given the `sites` of the pages (a host name, say; None: not known), the lines that
+        ``decisions.template_pages`` pages of a site hold are its template (:mod:`boilersift.sites`)."""
+        if sites is not None and len(sites) != len(pages):
+            raise ValueError(f"{len(sites)} sites for {len(pages)} pages: give one site (or None) per page")
+        page_sites = [None] * len(pages) if sites is None else sites
+        templates = template_lines([[b.text for b in page] for page in pages], page_sites,
+                                   self.decisions.template_pages) if self.decisions.template_pages else {}
         scored, kinds, columns = self._score(pages)
         verdicts = []
-        for page, probabilities, kind, counted in zip(pages, scored, kinds, _counted(pages, columns)):
-            decision = self.decide(page, probabilities, threshold, kind, counted)
+        for page, site, probabilities, kind, counted in zip(pages, page_sites, scored, kinds, _counted(pages, columns)):
+            decision = self.decide(page, probabilities, threshold, kind, counted, templates.get(site))
             lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                      for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
             verdicts.append(PageVerdict(lines, kind))
         return verdicts
 
-    def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None) -> list[list[LineResult]]:
-        """:meth:`classify_blocks` for several pages at once (faster; see :meth:`score_pages`)."""
-        return [verdict.lines for verdict in self.verdicts(pages, threshold)]
+    def classify_pages(self, pages: Sequence[list[Block]], threshold: float | None = None,
+                       sites: Sequence[str | None] | None = None) -> list[list[LineResult]]:
+        """:meth:`classify_blocks` for several pages at once (faster; see :meth:`score_pages`), given
+        their `sites`, with each site's template dropped (see :meth:`verdicts`)."""
+        return [verdict.lines for verdict in self.verdicts(pages, threshold, sites)]
 
     def classify_blocks(self, blocks: list[Block], threshold: float | None = None) -> list[LineResult]:
         return self.classify_pages([blocks], threshold)[0]

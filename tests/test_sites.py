@@ -1,0 +1,93 @@
+"""The lines a site repeats on its pages, decided together, are its template (boilersift.sites)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from boilersift import Model
+from boilersift.blocks.text import segment_lines
+from boilersift.decide import TEXT_DECISIONS, decide
+from boilersift.sites import normal, template_lines, template_mask
+
+PROSE = ("Our newsletter brings you the day's most important stories every morning, and you can simply leave "
+         "it at any time.")  # a notice in running prose on every page
+MENU, TEASER = "Home | News | Sport", "Celebrity stuns in red dress at the gala: see the pictures"
+
+
+def page(story: str, *extra: str) -> list[str]:
+    return [MENU, story, PROSE, TEASER, *extra]
+
+
+STORIES = [f"The town's {word} reopened on Monday after repairs that took most of the year, and the first "
+           f"visitors, {n} of them before noon, said it had been worth the wait." for n, word in
+           enumerate(["bridge", "museum", "pool"])]
+
+
+@pytest.mark.parametrize("sites, min_pages, expected", [
+    (["a.com", "a.com", "a.com"], 2, {"a.com": {MENU, PROSE, TEASER}}),
+    (["a.com", "a.com", "b.com"], 2, {"a.com": {MENU, PROSE, TEASER}, "b.com": set()}),
+    (["a.com", "a.com", "a.com"], 4, {"a.com": set()}),
+    (["a.com", None, "b.com"], 2, {"a.com": set(), "b.com": set()}),  # None: a page of no known site
+])
+def test_template_lines_are_those_on_enough_pages_of_the_site(sites, min_pages, expected):
+    found = template_lines([page(s) for s in STORIES], sites, min_pages)
+    assert found == {site: frozenset(map(normal, lines)) for site, lines in expected.items()}
+
+
+def test_copies_of_a_page_count_once():
+    # the same article under three addresses shares every line, yet none of them is a template;
+    # another article of the site makes the lines all four share a template
+    copies = [page(STORIES[0])] * 3
+    assert template_lines(copies, ["a.com"] * 3) == {"a.com": frozenset()}
+    template = frozenset(map(normal, [MENU, PROSE, TEASER]))
+    assert template_lines([*copies, page(STORIES[1])], ["a.com"] * 4) == {"a.com": template}
+
+
+def test_lines_compare_without_case_and_punctuation():
+    assert normal("Most READ -- today!") == normal("most read today") == "most read today"
+
+
+def test_a_paragraph_of_running_prose_is_never_template():
+    texts = page(STORIES[0])
+    template = frozenset(map(normal, [MENU, PROSE, TEASER]))
+    assert template_mask(texts, template).tolist() == [True, False, False, True]
+
+
+def test_decide_drops_the_template_lines_it_would_keep():
+    texts = page(STORIES[0])
+    everything = np.ones(len(texts))
+    mask = np.array([True, False, False, True])
+    assert decide(texts, everything, 0.5, TEXT_DECISIONS).keep.all()
+    assert decide(texts, everything, 0.5, TEXT_DECISIONS, template=mask).keep.tolist() == [False, True, True, False]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return Model.load()
+
+
+def kept(results):
+    return [[line.text for line in lines if line.is_content] for lines in results]
+
+
+def test_pages_of_one_site_decided_together_lose_their_template(model):
+    pages = [segment_lines(page(s)) for s in STORIES]
+    alone = kept(model.classify_pages(pages, threshold=0.0))  # every line kept
+    assert alone == [page(s) for s in STORIES]
+    together = kept(model.classify_pages(pages, threshold=0.0, sites=["a.com"] * 3))
+    assert together == [[s, PROSE] for s in STORIES]
+    apart = kept(model.classify_pages(pages, threshold=0.0, sites=["a.com", "b.com", "c.com"]))
+    assert apart == alone
+
+
+def test_template_pages_zero_turns_it_off(model):
+    pages = [segment_lines(page(s)) for s in STORIES]
+    off = Model(model.classifier, model.threshold, model.manifest,
+                dataclasses.replace(model.decisions, template_pages=0))
+    assert kept(off.classify_pages(pages, threshold=0.0, sites=["a.com"] * 3)) == [page(s) for s in STORIES]
+
+
+def test_one_site_per_page(model):
+    with pytest.raises(ValueError, match="2 sites for 3 pages"):
+        model.classify_pages([segment_lines(page(s)) for s in STORIES], sites=["a.com", "b.com"])
