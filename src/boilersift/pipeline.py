@@ -221,7 +221,7 @@ class Model:
             raise ValueError(f"{len(sites)} sites for {len(pages)} pages: give one site (or None) per page")
         page_sites = [None] * len(pages) if sites is None else sites
         templates = template_lines([[b.text for b in page] for page in pages], page_sites,
-                                   self.decisions.template_pages) if self.decisions.template_pages else {}
+                                   self.decisions.template_pages) if sites and self.decisions.template_pages else {}
         scored, kinds, columns = self._score(pages)
         verdicts = []
         for page, site, probabilities, kind, counted in zip(pages, page_sites, scored, kinds, _counted(pages, columns)):
