@@ -45,7 +45,7 @@ from tqdm import tqdm  # noqa: E402
 from unseen_sources import records_to_score, scored_text_page  # noqa: E402
 
 from boilersift import Model  # noqa: E402
-from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS, count_words, paragraph_lines  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS, DecisionConfig, count_words, paragraph_lines  # noqa: E402
 from boilersift.labelled.data import read_jsonl, site_of  # noqa: E402
 from boilersift.sites import normal, template_lines, template_mask  # noqa: E402
 
@@ -87,7 +87,8 @@ def variants(pages: list[ScoredPage], sites: dict[str, str]) -> dict[str, Revisi
     }
 
 
-def report(pages: list[ScoredPage], sites: dict[str, str], config, title: str, meta: dict) -> tuple[dict, str]:
+def report(pages: list[ScoredPage], sites: dict[str, str], config: DecisionConfig, title: str,
+           meta: dict) -> tuple[dict, str]:
     systems = {name: evaluate(pages, config, revise) for name, revise in variants(pages, sites).items()}
     rows = nested({k: v for k, v in systems.items() if not k.startswith("stress")},
                   sorted(systems[BASELINE]["per_source"]))
@@ -119,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"command": shlex.join(["python", "experiments/loso_site_repeats.py", "--loso-models",
                                    *[f"experiments/loso/{Path(d).name}" for d in args.loso_models],
                                    "--loso-text-models", *[f"experiments/loso/{Path(d).name}"
-                                                           for d in args.loso_text_models]]),
+                                                           for d in args.loso_text_models],
+                                   *(["--shipped"] if args.shipped else [])]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(html),
             "pages_with_two_site_peers": sum(peers[sites[p.row["id"]]] >= 3 for p in html),
             "models": [Path(d).name for d in args.loso_models], "threshold": 0.5}
