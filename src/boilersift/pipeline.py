@@ -220,8 +220,8 @@ class Model:
         if sites is not None and len(sites) != len(pages):
             raise ValueError(f"{len(sites)} sites for {len(pages)} pages: give one site (or None) per page")
         page_sites = [None] * len(pages) if sites is None else sites
-        templates = template_lines([[b.text for b in page] for page in pages], page_sites,
-                                   self.decisions.template_pages) if sites and self.decisions.template_pages else {}
+        templates = {} if sites is None or not self.decisions.template_pages else \
+            template_lines([[b.text for b in page] for page in pages], sites, self.decisions.template_pages)
         scored, kinds, columns = self._score(pages)
         verdicts = []
         for page, site, probabilities, kind, counted in zip(pages, page_sites, scored, kinds, _counted(pages, columns)):

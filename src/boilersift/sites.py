@@ -36,8 +36,9 @@ def template_lines(pages: Sequence[Sequence[str]], sites: Sequence[str | None],
     for texts, site in zip(pages, sites, strict=True):
         if site is None:
             continue
-        prose = frozenset(normal(t) for t, p in zip(texts, paragraph_lines(texts, count_words(texts))) if p)
-        lines = frozenset(map(normal, texts))
+        normals = [normal(t) for t in texts]
+        prose = frozenset(n for n, p in zip(normals, paragraph_lines(texts, count_words(texts))) if p)
+        lines = frozenset(normals)
         documents.setdefault(site, {}).setdefault(prose or lines, set()).update(lines)
     counts = {site: Counter(line for lines in docs.values() for line in lines) for site, docs in documents.items()}
     return {site: frozenset(line for line, pages_with_it in c.items() if pages_with_it >= min_pages)
