@@ -47,7 +47,7 @@ from unseen_sources import records_to_score, scored_text_page  # noqa: E402
 from boilersift import Model  # noqa: E402
 from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS, DecisionConfig, count_words, paragraph_lines  # noqa: E402
 from boilersift.labelled.data import read_jsonl, site_of  # noqa: E402
-from boilersift.sites import normal, template_lines, template_mask  # noqa: E402
+from boilersift.sites import line_key, template_lines, template_mask  # noqa: E402
 
 MIN_PAGES = (2, 3, 4, 5)  # a line on at least this many pages of its site (the page included) is dropped
 BASELINE = "as shipped"
@@ -63,13 +63,13 @@ def templates(pages: list[ScoredPage], sites: dict[str, str], min_pages: int, co
     return template_lines(texts, [sites[p.row["id"]] for p in pages], min_pages)
 
 
-def template_dropped(lines: dict[str, frozenset[str]], sites: dict[str, str], keep_prose: bool = True) -> Revision:
+def template_dropped(lines: dict[str, frozenset[int]], sites: dict[str, str], keep_prose: bool = True) -> Revision:
     """Drop the kept lines of the page's site's template (`lines`: :func:`templates`), as
     ``Model.verdicts`` does given the pages' sites; with `keep_prose` False, paragraphs too."""
     def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
         template = lines.get(sites[page.row["id"]], frozenset())
         repeated = template_mask(page.texts, template) if keep_prose else \
-            np.array([normal(t) in template for t in page.texts], dtype=bool)
+            np.array([line_key(t) in template for t in page.texts], dtype=bool)
         return keep & ~repeated
     return revise
 

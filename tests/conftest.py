@@ -34,6 +34,20 @@ GOLD_PAGES = FIXTURES / "gold_pages.jsonl"
 # Helpers the test modules share (no test module imports another).
 GOOD_TEXT = "Home\n\nThe bridge reopened on Monday after six months of repairs, the council said.\n\nShare this\n"
 HTML_PAGE = "<html><body><nav>Home | News</nav><p>{}</p><footer>Contact</footer></body></html>"
+# Pages of one site (boilersift.sites): a menu, a teaser and a notice in running prose on every page.
+SITE_PROSE = ("Our newsletter brings you the day's most important stories every morning, and you can simply leave "
+              "it at any time.")
+SITE_MENU, SITE_TEASER = "Home | News | Sport", "Celebrity stuns in red dress at the gala: see the pictures"
+SITE_STORIES = [f"The town's {word} reopened on Monday after repairs that took most of the year, and the first "
+                f"visitors, {n} of them before noon, said it had been worth the wait." for n, word in
+                enumerate(["bridge", "museum", "pool"])]
+
+
+def site_page(story: str, *extra: str) -> list[str]:
+    """The lines of a page of the site around `story`."""
+    return [SITE_MENU, story, SITE_PROSE, SITE_TEASER, *extra]
+
+
 GOLD_PAGES_BY_ID = {json.loads(line)["id"]: json.loads(line)
                     for line in GOLD_PAGES.read_text(encoding="utf-8").splitlines()}
 

@@ -4,24 +4,16 @@ import dataclasses
 
 import numpy as np
 import pytest
+from conftest import SITE_MENU as MENU
+from conftest import SITE_PROSE as PROSE
+from conftest import SITE_STORIES as STORIES
+from conftest import SITE_TEASER as TEASER
+from conftest import site_page as page
 
 from boilersift import Model
 from boilersift.blocks.text import segment_lines
 from boilersift.decide import TEXT_DECISIONS, decide
-from boilersift.sites import normal, template_lines, template_mask
-
-PROSE = ("Our newsletter brings you the day's most important stories every morning, and you can simply leave "
-         "it at any time.")  # a notice in running prose on every page
-MENU, TEASER = "Home | News | Sport", "Celebrity stuns in red dress at the gala: see the pictures"
-
-
-def page(story: str, *extra: str) -> list[str]:
-    return [MENU, story, PROSE, TEASER, *extra]
-
-
-STORIES = [f"The town's {word} reopened on Monday after repairs that took most of the year, and the first "
-           f"visitors, {n} of them before noon, said it had been worth the wait." for n, word in
-           enumerate(["bridge", "museum", "pool"])]
+from boilersift.sites import SiteTemplates, line_key, normal, page_lines, site_of_url, template_lines, template_mask
 
 
 @pytest.mark.parametrize("sites, min_pages, expected", [
@@ -32,7 +24,7 @@ STORIES = [f"The town's {word} reopened on Monday after repairs that took most o
 ])
 def test_template_lines_are_those_on_enough_pages_of_the_site(sites, min_pages, expected):
     found = template_lines([page(s) for s in STORIES], sites, min_pages)
-    assert found == {site: frozenset(map(normal, lines)) for site, lines in expected.items()}
+    assert found == {site: frozenset(map(line_key, lines)) for site, lines in expected.items()}
 
 
 def test_copies_of_a_page_count_once():
@@ -40,17 +32,41 @@ def test_copies_of_a_page_count_once():
     # another article of the site makes the lines all four share a template
     copies = [page(STORIES[0])] * 3
     assert template_lines(copies, ["a.com"] * 3) == {"a.com": frozenset()}
-    template = frozenset(map(normal, [MENU, PROSE, TEASER]))
+    template = frozenset(map(line_key, [MENU, PROSE, TEASER]))
     assert template_lines([*copies, page(STORIES[1])], ["a.com"] * 4) == {"a.com": template}
 
 
 def test_lines_compare_without_case_and_punctuation():
     assert normal("Most READ -- today!") == normal("most read today") == "most read today"
+    assert line_key("Most READ -- today!") == line_key("most read today") != line_key("most read")
+
+
+def test_gathered_a_page_at_a_time_as_all_at_once():
+    pages, sites = [page(s) for s in STORIES] + [page(STORIES[0], "Extra")], ["a.com", "b.com", "a.com", "a.com"]
+    gathered = SiteTemplates(2)
+    for texts, site in zip(pages, sites):
+        gathered.add(site, page_lines(texts))
+    # the last page is a copy of the first (the same prose): its new line counts once, with the first's
+    assert gathered.templates() == template_lines(pages, sites) == {"a.com": frozenset(map(line_key, page(STORIES[0]))
+                                                                                     ) - {line_key(STORIES[0])},
+                                                                    "b.com": frozenset()}
+
+
+@pytest.mark.parametrize("url, site", [
+    ("https://www.Example.com/news/1.html", "example.com"),
+    ("http://blog.example.com:8080/a?b=c", "blog.example.com"),
+    ("example.com/no-scheme", None),  # no host to tell
+    ("http://[::1", None),  # malformed
+    ("", None),
+    (None, None),
+])
+def test_site_of_url(url, site):
+    assert site_of_url(url) == site
 
 
 def test_a_paragraph_of_running_prose_is_never_template():
     texts = page(STORIES[0])
-    template = frozenset(map(normal, [MENU, PROSE, TEASER]))
+    template = frozenset(map(line_key, [MENU, PROSE, TEASER]))
     assert template_mask(texts, template).tolist() == [True, False, False, True]
 
 
@@ -88,6 +104,18 @@ def test_template_pages_zero_turns_it_off(model):
     assert kept(off.classify_pages(pages, threshold=0.0, sites=["a.com"] * 3)) == [page(s) for s in STORIES]
 
 
-def test_one_site_per_page(model):
+def test_one_site_or_template_per_page(model):
+    pages = [segment_lines(page(s)) for s in STORIES]
     with pytest.raises(ValueError, match="2 sites for 3 pages"):
-        model.classify_pages([segment_lines(page(s)) for s in STORIES], sites=["a.com", "b.com"])
+        model.classify_pages(pages, sites=["a.com", "b.com"])
+    with pytest.raises(ValueError, match="1 templates for 3 pages"):
+        model.verdicts(pages, templates=[None])
+    with pytest.raises(ValueError, match="not both"):
+        model.verdicts(pages, sites=["a.com"] * 3, templates=[None] * 3)
+
+
+def test_templates_gathered_beforehand_are_the_sites(model):
+    pages = [segment_lines(page(s)) for s in STORIES]
+    templates = template_lines([page(s) for s in STORIES], ["a.com"] * 3)["a.com"]
+    assert model.verdicts(pages, threshold=0.0, templates=[templates] * 3) == \
+        model.verdicts(pages, threshold=0.0, sites=["a.com"] * 3)

@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="byline and date lines at the head of an article ('By Jane Doe', 'Published 3 June "
                         "2024'), which benchmarks disagree on: model leaves them to the model, include keeps "
                         f"them, exclude drops them (default: {PREDICT.bylines})")
+    p.add_argument("--by-site", action="store_true",
+                   help="decide the pages of a site together: in each WARC or record input, the lines that two "
+                        "or more pages of one site hold (menus, teaser columns, footers; not paragraphs of "
+                        "prose) are dropped as the site's template. The site is the host of a WARC response's "
+                        "URL or of a record's 'url' field; pages without one are decided alone. Reads each "
+                        "input twice")
     p.add_argument("--markdown-links", action="store_true",
                    help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
@@ -408,11 +414,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
         raise BoilersiftError("--explain K (K >= 1) adds reasons per line: use --output-format jsonl or tsv")
     if args.markdown_links and args.output_format != "markdown":
         raise BoilersiftError("--markdown-links keeps links in Markdown: use --output-format markdown")
+    if args.by_site and (not args.inputs or "-" in args.inputs):
+        raise BoilersiftError("--by-site reads each input twice: give WARC or record files, not stdin")
     options = PredictOptions(
         model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
         explain=args.explain or 0, markdown_links=args.markdown_links, comments=args.comments,
-        bylines=args.bylines,
+        bylines=args.bylines, by_site=args.by_site,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
     # A broken model is one error, before any input. The model is loaded here when it is
     # known (inherited by forked workers); with --input-format auto the inputs decide which

@@ -200,32 +200,42 @@ class Model:
 
     def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None,
                kind: str | None = None, counted: Counted = (None, None),
-               template: frozenset[str] | None = None) -> Decision:
+               template: frozenset[int] | None = None) -> Decision:
         """The decisions over one page, given the classifier's probabilities of its blocks (and
         the kind of page, :meth:`page_types`, which decides what its comment threads are;
         `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known;
-        `template`: the lines its site repeats, :func:`~boilersift.sites.template_lines`)."""
+        `template`: the lines its site repeats, :func:`~boilersift.sites.template_lines`, dropped unless
+        ``decisions.template_pages`` is 0)."""
         texts = [b.text for b in blocks]
         words, content = counted
         words = count_words(texts) if words is None else words  # once, for the threads and the decisions
         return decide(texts, probabilities, self.threshold if threshold is None else threshold,
                       self.decisions, comment_threads(blocks, words), kind, words, content,
-                      None if template is None else template_mask(texts, template, words))
+                      None if template is None or not self.decisions.template_pages
+                      else template_mask(texts, template, words))
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None,
-                 sites: Sequence[str | None] | None = None) -> list[PageVerdict]:
+                 sites: Sequence[str | None] | None = None,
+                 templates: Sequence[frozenset[int] | None] | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports).
         Given the `sites` of the pages (a host name, say; None: not known), the lines that
-        ``decisions.template_pages`` pages of a site hold are its template (:mod:`boilersift.sites`)."""
-        if sites is not None and len(sites) != len(pages):
-            raise ValueError(f"{len(sites)} sites for {len(pages)} pages: give one site (or None) per page")
-        page_sites = [None] * len(pages) if sites is None else sites
-        templates = {} if sites is None or not self.decisions.template_pages else \
-            template_lines([[b.text for b in page] for page in pages], sites, self.decisions.template_pages)
+        ``decisions.template_pages`` pages of a site hold are its template (:mod:`boilersift.sites`);
+        or given each page's `templates`, gathered over more pages than these (``predict --by-site``)."""
+        for given, name in ((sites, "sites"), (templates, "templates")):
+            if given is not None and len(given) != len(pages):
+                raise ValueError(f"{len(given)} {name} for {len(pages)} pages: give one (or None) per page")
+        if sites is not None and templates is not None:
+            raise ValueError("give the pages' sites or their templates, not both")
+        if sites is not None and self.decisions.template_pages:
+            by_site = template_lines([[b.text for b in page] for page in pages], sites, self.decisions.template_pages)
+            templates = [None if site is None else by_site[site] for site in sites]
+        if templates is None:
+            templates = [None] * len(pages)
         scored, kinds, columns = self._score(pages)
         verdicts = []
-        for page, site, probabilities, kind, counted in zip(pages, page_sites, scored, kinds, _counted(pages, columns)):
-            decision = self.decide(page, probabilities, threshold, kind, counted, templates.get(site))
+        for page, template, probabilities, kind, counted in zip(pages, templates, scored, kinds,
+                                                                 _counted(pages, columns)):
+            decision = self.decide(page, probabilities, threshold, kind, counted, template)
             lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                      for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
             verdicts.append(PageVerdict(lines, kind))
@@ -255,11 +265,13 @@ class Model:
                     else (np.zeros((0, classifier.n_features_in_)), [None]))
         return (X, *occlusion(classifier.final_stage, X, classifier.first, rows), kinds[0])
 
-    def explain_blocks(self, blocks: list[Block], top: int = 5,
-                       threshold: float | None = None) -> list[ExplainedLine]:
-        """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability."""
+    def explain_blocks(self, blocks: list[Block], top: int = 5, threshold: float | None = None,
+                       template: frozenset[int] | None = None) -> list[ExplainedLine]:
+        """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability
+        (and the lines of its site's `template` dropped, see :meth:`verdicts`)."""
         X, probabilities, contributions, kind = self._contributions(blocks)
-        decision = self.decide(blocks, probabilities, threshold, kind)  # the reasons explain the line's own score
+        # the reasons explain the line's own score
+        decision = self.decide(blocks, probabilities, threshold, kind, template=template)
         names = self.feature_names
         return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), b.dom,
                               top_reasons(x, c, names, top))

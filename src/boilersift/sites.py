@@ -4,15 +4,17 @@ A crawl holds many pages of each site, and what comes back on several of them (m
 teaser columns, "most read" lists, footers) is the site's template, not a page's content:
 the template detection of Bar-Yossef and Rajagopalan (2002). A model that reads one page
 cannot know it; the pages of a site decided together can (:meth:`Model.verdicts` with
-``sites``). Held out, text models gain most: their scrapes have no markup to tell a teaser
-column from an article (experiments/results/loso_site_repeats.md).
+``sites``, ``predict --by-site``). Held out, text models gain most: their scrapes have no
+markup to tell a teaser column from an article (experiments/results/loso_site_repeats.md).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from hashlib import blake2b
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -26,30 +28,84 @@ def normal(text: str) -> str:
     return _NOT_WORD.sub(" ", text.lower()).strip()
 
 
+def _key(data: bytes) -> int:
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
+
+
+def line_key(text: str) -> int:
+    """A line as compared across pages (:func:`normal`), as a 64-bit number that every process
+    computes alike: a site's lines are gathered in several processes, and held as numbers."""
+    return _key(normal(text).encode("utf-8"))
+
+
+def site_of_url(url: object) -> str | None:
+    """The site of a page's address: its host without "www." (None: no address)."""
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed address: "http://[::1"
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """What a page adds to its site's template: its lines (:func:`line_key`, sorted, once each),
+    and `copy`, which copies of the page (the same article under two addresses) share."""
+
+    copy: int
+    lines: np.ndarray
+
+
+def page_lines(texts: Sequence[str]) -> PageLines:
+    """A page's :class:`PageLines`. Copies of a page would erase each other's lines, so copies are
+    the pages with the same paragraphs of running prose (pages without any: the same lines)."""
+    keys = np.fromiter((line_key(t) for t in texts), dtype=np.uint64, count=len(texts))
+    prose = np.unique(keys[paragraph_lines(texts, count_words(texts))])
+    lines = np.unique(keys)
+    return PageLines(_key((prose if prose.size else lines).tobytes()), lines)
+
+
+class SiteTemplates:
+    """The templates of the sites of many pages, gathered a page at a time: for each site, the
+    lines that at least `min_pages` of its pages (copies counted once) hold. Each page is kept as
+    eight bytes a line until :meth:`templates`."""
+
+    def __init__(self, min_pages: int = TEMPLATE_PAGES) -> None:
+        self.min_pages = min_pages
+        self._pages: dict[str, dict[int, np.ndarray]] = {}
+
+    def add(self, site: str, page: PageLines) -> None:
+        copies = self._pages.setdefault(site, {})
+        seen = copies.get(page.copy)
+        copies[page.copy] = page.lines if seen is None else np.union1d(seen, page.lines)
+
+    def templates(self) -> dict[str, frozenset[int]]:
+        """Each site's template: the :func:`line_key` of its lines on `min_pages` of its pages."""
+        found = {}
+        for site, copies in self._pages.items():
+            keys, counts = np.unique(np.concatenate(list(copies.values())), return_counts=True)
+            found[site] = frozenset(keys[counts >= self.min_pages].tolist())
+        return found
+
+
 def template_lines(pages: Sequence[Sequence[str]], sites: Sequence[str | None],
-                   min_pages: int = TEMPLATE_PAGES) -> dict[str, frozenset[str]]:
-    """For each site, the lines (:func:`normal`) that at least `min_pages` of its `pages` (the
-    texts of each page's lines; None: a page of no known site) hold. Copies of a page (the same
-    article under two addresses) would erase each other's lines, so pages with the same
-    paragraphs of running prose count once (pages without any: the same lines)."""
-    documents: dict[str, dict[frozenset[str], set[str]]] = {}
+                   min_pages: int = TEMPLATE_PAGES) -> dict[str, frozenset[int]]:
+    """For each site, its template (:class:`SiteTemplates`) over `pages` (the texts of each
+    page's lines) and their `sites` (None: a page of no known site)."""
+    gathered = SiteTemplates(min_pages)
     for texts, site in zip(pages, sites, strict=True):
-        if site is None:
-            continue
-        normals = [normal(t) for t in texts]
-        prose = frozenset(n for n, p in zip(normals, paragraph_lines(texts, count_words(texts))) if p)
-        lines = frozenset(normals)
-        documents.setdefault(site, {}).setdefault(prose or lines, set()).update(lines)
-    counts = {site: Counter(line for lines in docs.values() for line in lines) for site, docs in documents.items()}
-    return {site: frozenset(line for line, pages_with_it in c.items() if pages_with_it >= min_pages)
-            for site, c in counts.items()}
+        if site is not None:
+            gathered.add(site, page_lines(texts))
+    return gathered.templates()
 
 
-def template_mask(texts: Sequence[str], template: frozenset[str], words: np.ndarray | None = None) -> np.ndarray:
+def template_mask(texts: Sequence[str], template: frozenset[int], words: np.ndarray | None = None) -> np.ndarray:
     """Which of a page's lines are in its site's `template` (:func:`template_lines`), paragraphs of
     running prose excepted: a paragraph two pages share is more often a quote or a copy than a
     template."""
-    repeated = np.fromiter((normal(t) in template for t in texts), dtype=bool, count=len(texts))
+    repeated = np.fromiter((line_key(t) in template for t in texts), dtype=bool, count=len(texts))
     if repeated.any():
         repeated &= ~paragraph_lines(texts, count_words(texts) if words is None else words)
     return repeated

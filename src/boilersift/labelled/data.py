@@ -25,13 +25,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..blocks.page import page_blocks
 from ..blocks.text import Block, segment_text
 from ..decide import LABELS
 from ..errors import BoilersiftError, InputError
 from ..output import atomic_writer
+from ..sites import site_of_url
 from .labels import align_labels
 
 METADATA_FIELDS = ("source", "page_type", "lang", "url", "site", "style")
@@ -104,8 +104,7 @@ def site_of(record: dict) -> str:
         return str(record["site"])
     url = record.get("url")
     if url:
-        host = urlsplit(url).hostname or url
-        return host.removeprefix("www.")
+        return site_of_url(url) or str(url).removeprefix("www.")
     match = re.match(r"fundus-[a-z]+-([A-Za-z]+)", str(record.get("id", "")))
     if match:  # fundus ids name the publisher: fundus-at-DerStandard_2024_05_03.html.gz
         return f"fundus:{match.group(1)}"

@@ -16,6 +16,7 @@ leaves it waiting for ever; ``concurrent.futures`` reports a dead worker
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import signal
@@ -28,11 +29,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ..errors import InputError, Problem
-from .documents import Document, Failure, Item, Record, documents
+from ..sites import SiteTemplates
+from .documents import Document, Failure, Item, Record, container_items, documents
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
 from .sources import Source
-from .worker import Outcome, process, process_chunk
+from .worker import Outcome, process, process_chunk, site_lines
 
 # Documents per chunk: a worker's unit of work, classified in one model call
 # (Model.classify_pages: 14.4 -> 11.7 ms/page from one to four HTML pages, 11.1 at sixteen).
@@ -160,6 +162,28 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> Iter
         _close(pool)
 
 
+def site_templates(source: Source, kind: str, options: PredictOptions, jobs: int = 1,
+                   progress: bool = False) -> dict[str, frozenset[int]]:
+    """The first pass of --by-site over a record input: the template of each of its documents'
+    site (:mod:`boilersift.sites`; the site of a WARC response's or a record's ``url``), by
+    document id. A worker that dies here costs only the templates: the pages are decided alone."""
+    from tqdm import tqdm
+
+    gathered, site_of = SiteTemplates(), {}
+    found = ordered_map(functools.partial(site_lines, options=options), container_items(source, kind, options), jobs)
+    try:
+        for doc_id, site, lines in filter(None, tqdm(found, desc="sites", unit="page", disable=not progress,
+                                                     file=sys.stderr, smoothing=0.1)):
+            site_of[doc_id] = site
+            gathered.add(site, lines)
+    except BrokenProcessPool:
+        print(f"boilersift: warning: {source.name}: a worker died while reading the sites (--by-site); "
+              "its pages are decided alone", file=sys.stderr)
+        return {}
+    templates = gathered.templates()
+    return {doc_id: templates[site] for doc_id, site in site_of.items() if templates[site]}
+
+
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:
     """Classify items in order, a chunk at a time: in this process for one job, else in
     a process pool."""
@@ -183,7 +207,9 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
             errors.carry_over(source)
         return done
 
-    items = documents(sources, options, skip)
+    templates = functools.partial(site_templates, options=options, jobs=jobs, progress=progress) \
+        if options.by_site else None
+    items = documents(sources, options, skip, templates)
     with tqdm(desc="predict", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1) as bar:
         for outcome in outcomes(items, options, jobs):
             if outcome.end is not None:

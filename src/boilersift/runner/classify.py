@@ -16,8 +16,8 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..pipeline import LineResult, Model
-from .batch import chunks
-from .documents import Document, Failure, Item, container_items, record_items
+from .batch import chunks, site_templates
+from .documents import Document, Failure, Item, container_items, record_items, with_templates
 from .limits import Limits
 from .options import INPUT_FORMATS, PredictOptions
 from .sources import Source
@@ -53,12 +53,12 @@ class PageResult:
 
 
 def _options(model: Model | str | Path | None, threshold: float | None, input_format: str, field: str | None,
-             encoding: str | None, limits: Limits | None, explain: int) -> PredictOptions:
+             encoding: str | None, limits: Limits | None, explain: int, by_site: bool = False) -> PredictOptions:
     if input_format not in INPUT_FORMATS:
         raise InputError(f"input_format={input_format!r}", f"choose from {', '.join(INPUT_FORMATS)}")
     return PredictOptions(model=str(model) if isinstance(model, Path) else model, threshold=threshold,
                           input_format=input_format, field=field, encoding=encoding, explain=explain,
-                          limits=limits or Limits())
+                          by_site=by_site, limits=limits or Limits())
 
 
 def _results(items: Iterable[Item], options: PredictOptions) -> Iterator[PageResult]:
@@ -76,11 +76,14 @@ def _results(items: Iterable[Item], options: PredictOptions) -> Iterator[PageRes
                                      encoding=attempt.encoding, page_type=attempt.page_type)
 
 
-def _existing(path: str | Path) -> Source:
-    """The file as an input; a wrong path is an error at the call, not a failed result."""
-    if not Path(path).is_file():
+def _container(path: str | Path, kind: str, options: PredictOptions) -> Iterator[Item]:
+    """The items of a WARC or JSON Lines file, each document given its site's template if
+    `options` asks (``by_site``: a first pass over the file, :func:`.batch.site_templates`)."""
+    if not Path(path).is_file():  # a wrong path is an error at the call, not a failed result
         raise InputError(str(path), "not a file" if Path(path).exists() else "no such file")
-    return Source(str(path))
+    source = Source(str(path))
+    items = container_items(source, kind, options)
+    return with_templates(items, site_templates(source, kind, options)) if options.by_site else items
 
 
 def classify_many(pages: Iterable[tuple[str, str | bytes]], model: Model | str | Path | None = None, *,
@@ -98,23 +101,24 @@ def classify_many(pages: Iterable[tuple[str, str | bytes]], model: Model | str |
 
 
 def classify_warc(path: str | Path, model: Model | str | Path | None = None, *, threshold: float | None = None,
-                  encoding: str | None = None, limits: Limits | None = None,
-                  explain: int = 0) -> Iterator[PageResult]:
+                  encoding: str | None = None, limits: Limits | None = None, explain: int = 0,
+                  by_site: bool = False) -> Iterator[PageResult]:
     """Classify the HTML responses of a WARC file (.warc, .warc.gz), as ``boilersift predict
     crawl.warc.gz`` does: each result's `meta` holds its ``warc_record_id`` and ``url``; other
-    records are skipped; a truncated file ends with a failed result for the file."""
-    source = _existing(path)
-    options = _options(model, threshold, "auto", None, encoding, limits, explain)
-    return _results(container_items(source, "warc", options), options)
+    records are skipped; a truncated file ends with a failed result for the file. With `by_site`
+    (``predict --by-site``), the lines two or more pages of a site hold are dropped as its
+    template: the file is read once more, at the call."""
+    options = _options(model, threshold, "auto", None, encoding, limits, explain, by_site)
+    return _results(_container(path, "warc", options), options)
 
 
 def classify_jsonl(path: str | Path, field: str | None = None, model: Model | str | Path | None = None, *,
                    input_format: str = "auto", threshold: float | None = None, encoding: str | None = None,
-                   limits: Limits | None = None, explain: int = 0) -> Iterator[PageResult]:
+                   limits: Limits | None = None, explain: int = 0, by_site: bool = False) -> Iterator[PageResult]:
     """Classify the records of a JSON Lines file (.jsonl, .jsonl.gz), as ``boilersift predict
     pages.jsonl`` does: the page is in `field` (default "text" if present, else "html": an HTML
     page), each result's `meta` holds the record's other fields, and a line that is not a
-    record with a page gives a failed result."""
-    source = _existing(path)
-    options = _options(model, threshold, input_format, field, encoding, limits, explain)
-    return _results(container_items(source, "jsonl", options), options)
+    record with a page gives a failed result. With `by_site`, the pages of a site (the host of a
+    record's ``url``) lose their site's template, as in :func:`classify_warc`."""
+    options = _options(model, threshold, input_format, field, encoding, limits, explain, by_site)
+    return _results(_container(path, "jsonl", options), options)

@@ -10,6 +10,7 @@ record: memory does not grow with the size of an input.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import zlib
@@ -37,6 +38,7 @@ class Document:
     meta: dict[str, Any] | None = None  # fields passed through (records only; None for files)
     charset: str | None = None  # a declared encoding (HTTP header of a WARC response)
     truncated: bool = False
+    template: frozenset[int] | None = None  # the lines its site repeats (--by-site; boilersift.sites)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Record:
     id: str
     source: Source
     line: bytes
+    template: frozenset[int] | None = None  # the lines its site repeats (--by-site; boilersift.sites)
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,6 @@ class SourceEnd:
 
 
 Item = Document | Record | Failure | SourceEnd
-
-
 
 
 def input_kind(source: Source) -> str:
@@ -142,7 +143,8 @@ def decoded(item: Item, options: PredictOptions) -> Item:
     if not isinstance(item, Record):
         return item
     try:
-        return record_document(json.loads(item.line), item.id, item.source, options)
+        document = record_document(json.loads(item.line), item.id, item.source, options)
+        return document if item.template is None else dataclasses.replace(document, template=item.template)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return Failure(item.source, Problem(item.id, f"not valid JSON ({exc})"))
     except BoilersiftError as exc:
@@ -235,9 +237,21 @@ def container_items(source: Source, kind: str, options: PredictOptions) -> Itera
     yield SourceEnd(source, counter.skipped)
 
 
+Templates = Callable[[Source, str], dict[str, frozenset[int]]]  # a record input's templates by document id
+
+
+def with_templates(items: Iterable[Item], templates: dict[str, frozenset[int]]) -> Iterator[Item]:
+    """The items, each document (or record) given its site's template, by its id, if it has one."""
+    for item in items:
+        template = templates.get(item.id) if isinstance(item, (Document, Record)) else None
+        yield item if template is None else dataclasses.replace(item, template=template)
+
+
 def documents(sources: Iterable[Source | InputError], options: PredictOptions,
-              skip: Callable[[Source], bool] = lambda source: False) -> Iterator[Item]:
-    """Every input as items, in order; `skip` leaves out inputs already done (--resume)."""
+              skip: Callable[[Source], bool] = lambda source: False,
+              templates: Templates | None = None) -> Iterator[Item]:
+    """Every input as items, in order; `skip` leaves out inputs already done (--resume);
+    `templates` gives the documents of each record input their sites' templates (--by-site)."""
     for source in sources:
         if isinstance(source, InputError):
             yield Failure(Source(source.input), Problem(source.input, source.problem))
@@ -246,7 +260,8 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
             continue
         kind = input_kind(source)
         if kind in RECORD_KINDS and source.path != "-":
-            yield from container_items(source, kind, options)
+            items = container_items(source, kind, options)
+            yield from items if templates is None else with_templates(items, templates(source, kind))
         else:
             yield Document(source.name, source, options.format_of(html=input_kind(source) == "html"))
             yield SourceEnd(source)

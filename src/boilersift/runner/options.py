@@ -32,6 +32,7 @@ class PredictOptions:
     markdown_links: bool = False  # markdown output: links as [text](href); else their text
     comments: str = DEFAULT_DECISIONS.comments  # comment threads: dropped under an article, or as decide.COMMENTS
     bylines: str = DEFAULT_DECISIONS.bylines  # byline and date lines: the model's, or as decide.BYLINES
+    by_site: bool = False  # decide the pages of a site in one record input together (boilersift.sites)
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 

@@ -24,6 +24,7 @@ from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
 from ..pipeline import LineResult, Model, PageVerdict
+from ..sites import PageLines, page_lines, site_of_url
 from .documents import Document, Failure, Item, SourceEnd, decoded
 from .limits import TimeLimitExceeded, deadline
 from .options import PredictOptions
@@ -126,7 +127,7 @@ def classify_document(doc: Document, options: PredictOptions) -> Classified:
     """A document read, segmented and classified (with each line's reasons if `options` asks)."""
     ready = prepare(doc, options)
     if options.explain:
-        lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold)
+        lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold, doc.template)
         return _classified(ready, PageVerdict(lines, ready.model.page_types([ready.blocks])[0]))
     return _classified(ready, ready.model.verdicts([ready.blocks], options.threshold)[0])
 
@@ -186,15 +187,27 @@ def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]
     ready = [(i, p) for i, p in enumerate(prepared) if not isinstance(p, Problem)]
     for model in {id(p.model): p.model for _, p in ready}.values():
         group = [(i, p) for i, p in ready if p.model is model]
-        together = _guarded(docs[group[0][0]].id, options,
-                            lambda: model.verdicts([p.blocks for _, p in group], options.threshold))
+        together = _guarded(docs[group[0][0]].id, options, lambda: model.verdicts(
+            [p.blocks for _, p in group], options.threshold, templates=[docs[i].template for i, _ in group]))
         for k, (i, p) in enumerate(group):
             if isinstance(together, Problem):
-                alone = _guarded(docs[i].id, options, lambda p=p: model.verdicts([p.blocks], options.threshold)[0])
+                alone = _guarded(docs[i].id, options, lambda i=i, p=p: model.verdicts(
+                    [p.blocks], options.threshold, templates=[docs[i].template])[0])
                 results[i] = alone if isinstance(alone, Problem) else _classified(p, alone)
             else:
                 results[i] = _classified(p, together[k])
     return results
+
+
+def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines] | None:
+    """For the first pass of --by-site: a document's id, site and lines (None: it has no address,
+    or fails, as it will again when it is classified)."""
+    item = decoded(item, options)
+    site = site_of_url(item.meta.get("url")) if isinstance(item, Document) and item.meta else None
+    if site is None:
+        return None
+    ready = _guarded(item.id, options, lambda: prepare(item, options))
+    return None if isinstance(ready, Problem) else (item.id, site, page_lines([b.text for b in ready.blocks]))
 
 
 def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Outcome:
