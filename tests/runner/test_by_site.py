@@ -2,13 +2,14 @@
 (boilersift.sites), on one core or several, from the command or from Python; pages without an
 address, and records that fail, are decided and reported as without it."""
 
+import dataclasses
 import json
 import os
 
 import pytest
 from conftest import SITE_PROSE, SITE_STORIES, assert_one_line_error, run, site_page, warc_bytes
 
-from boilersift import classify_jsonl, classify_warc
+from boilersift import Model, classify_jsonl, classify_warc
 from boilersift.runner import batch
 from boilersift.runner.options import PredictOptions
 from boilersift.runner.sources import Source
@@ -71,6 +72,14 @@ def test_python_api_gives_what_predict_gives(tmp_path, pages):
     records, _ = predict(tmp_path, pages, "--by-site")
     results = [r for r in classify_jsonl(pages, threshold=0.0, by_site=True) if r.problem is None]
     assert [[line.text for line in r.lines if line.is_content] for r in results] == kept(records)
+
+
+@pytest.mark.parametrize("template_pages, expected", [(3, TEMPLATE_DROPPED), (4, [site_page(s) for s in SITE_STORIES])])
+def test_a_models_own_decisions_say_on_how_many_pages(pages, template_pages, expected):
+    model = Model.load()
+    model.decisions = dataclasses.replace(model.decisions, template_pages=template_pages)  # a.com has three pages
+    results = [r for r in classify_jsonl(pages, model=model, threshold=0.0, by_site=True) if r.problem is None]
+    assert [[line.text for line in r.lines if line.is_content] for r in results][:3] == expected
 
 
 def test_stdin_is_read_once(pages):

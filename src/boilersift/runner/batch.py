@@ -28,7 +28,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..decide import TEMPLATE_PAGES
 from ..errors import InputError, Problem
+from ..pipeline import Model
 from ..sites import SiteTemplates
 from .documents import Document, Failure, Item, Record, container_items, documents
 from .options import PredictOptions
@@ -169,7 +171,11 @@ def site_templates(source: Source, kind: str, options: PredictOptions, jobs: int
     document id. A worker that dies here costs only the templates: the pages are decided alone."""
     from tqdm import tqdm
 
-    gathered, site_of = SiteTemplates(), {}
+    # a bundle loads with the default decisions; a Model handed over by the Python API has its own
+    min_pages = options.model.decisions.template_pages if isinstance(options.model, Model) else TEMPLATE_PAGES
+    if not min_pages:
+        return {}
+    gathered, site_of = SiteTemplates(min_pages), {}
     found = ordered_map(functools.partial(site_lines, options=options), container_items(source, kind, options), jobs)
     try:
         for doc_id, site, lines in filter(None, tqdm(found, desc="sites", unit="page", disable=not progress,
