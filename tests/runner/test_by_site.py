@@ -54,6 +54,20 @@ def test_pages_of_a_site_lose_its_template(tmp_path, pages, jobs):
     assert kept(alone) == [site_page(story) for story in SITE_STORIES] + EVERY_LINE
 
 
+@pytest.mark.parametrize("kind", ["parquet", "save_to_disk"])
+def test_dataset_rows_by_the_host_of_their_url(tmp_path, kind):
+    import datasets
+
+    rows = datasets.Dataset.from_list([{"url": r.get("url"), "text": r["text"]} for r in RECORDS])
+    path = tmp_path / ("pages.parquet" if kind == "parquet" else "saved")
+    if kind == "parquet":
+        rows.to_parquet(str(path))
+    else:
+        rows.save_to_disk(str(path))
+    records, errors = predict(tmp_path, path, "--by-site")
+    assert not errors and kept(records) == TEMPLATE_DROPPED + EVERY_LINE
+
+
 def test_with_reasons_too(tmp_path, pages):
     records, _ = predict(tmp_path, pages, "--by-site", "--explain", "2", "--output-format", "jsonl")
     assert kept(records) == TEMPLATE_DROPPED + EVERY_LINE
