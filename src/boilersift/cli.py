@@ -441,8 +441,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 summary = run_batch(expand_inputs(args.inputs, exclude=args.output_dir), options, sink, errors,
                                     args.jobs if batch else 1, progress=batch and not args.no_progress,
                                     resume=args.resume)
+    if args.by_site and not summary.by_site and summary.outputs + summary.failed:
+        print("boilersift: warning: --by-site found no two pages of one site (a WARC response's URL, a record's "
+              "'url' field): each page was decided alone", file=sys.stderr)
     if batch:
         notes = [(summary.resumed, "inputs already done (--resume)"),
+                 (summary.by_site, "pages decided with their site's template (--by-site)"),
                  (summary.skipped_records, "WARC records skipped (not HTML responses)"),
                  (summary.truncated, "documents truncated to the limits")]
         for count, what in notes:

@@ -96,6 +96,15 @@ def test_a_models_own_decisions_say_on_how_many_pages(pages, template_pages, exp
     assert [[line.text for line in r.lines if line.is_content] for r in results][:3] == expected
 
 
+def test_says_how_many_pages_had_a_template(tmp_path, pages):
+    out = tmp_path / "out.jsonl"
+    assert "3 pages decided with their site's template" in run("predict", pages, "-o", out, "--by-site").stderr
+    no_urls = tmp_path / "no-urls.jsonl"
+    no_urls.write_text("".join(json.dumps({"text": r["text"]}) + "\n" for r in RECORDS))
+    proc = run("predict", no_urls, "-o", out, "--by-site")
+    assert proc.returncode == 0 and "each page was decided alone" in proc.stderr
+
+
 def test_stdin_is_read_once(pages):
     assert_one_line_error(run("predict", "--by-site", input=pages.read_text()), "--by-site", "not stdin")
 

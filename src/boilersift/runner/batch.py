@@ -53,6 +53,7 @@ class Summary:
     truncated: int = 0
     skipped_records: int = 0  # non-HTML WARC records
     resumed: int = 0  # inputs skipped because their output exists
+    by_site: int = 0  # documents given their site's template (--by-site)
 
     def __add__(self, other: "Summary") -> "Summary":
         return Summary(*(a + b for a, b in zip(vars(self).values(), vars(other).values())))
@@ -213,9 +214,12 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
             errors.carry_over(source)
         return done
 
-    templates = functools.partial(site_templates, options=options, jobs=jobs, progress=progress) \
-        if options.by_site else None
-    items = documents(sources, options, skip, templates)
+    def templates(source: Source, kind: str) -> dict[str, frozenset[int]]:
+        found = site_templates(source, kind, options, jobs, progress)
+        summary.by_site += len(found)
+        return found
+
+    items = documents(sources, options, skip, templates if options.by_site else None)
     with tqdm(desc="predict", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1) as bar:
         for outcome in outcomes(items, options, jobs):
             if outcome.end is not None:
