@@ -11,9 +11,10 @@ markup to tell a teaser column from an article (experiments/results/loso_site_re
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -29,12 +30,12 @@ def normal(text: str) -> str:
 
 
 def _key(data: bytes) -> int:
-    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
 def line_key(text: str) -> int:
-    """A line as compared across pages (:func:`normal`), as a 64-bit number that every process
-    computes alike: a site's lines are gathered in several processes, and held as numbers."""
+    """A line as compared across pages (:func:`normal`), as a signed 64-bit number that every
+    process computes alike: a site's lines are gathered in several processes, and held as numbers."""
     return _key(normal(text).encode("utf-8"))
 
 
@@ -61,7 +62,7 @@ class PageLines:
 def page_lines(texts: Sequence[str]) -> PageLines:
     """A page's :class:`PageLines`. Copies of a page would erase each other's lines, so copies are
     the pages with the same paragraphs of running prose (pages without any: the same lines)."""
-    keys = np.fromiter((line_key(t) for t in texts), dtype=np.uint64, count=len(texts))
+    keys = np.fromiter((line_key(t) for t in texts), dtype=np.int64, count=len(texts))
     prose = np.unique(keys[paragraph_lines(texts, count_words(texts))])
     lines = np.unique(keys)
     return PageLines(_key((prose if prose.size else lines).tobytes()), lines)
@@ -88,6 +89,21 @@ class SiteTemplates:
             keys, counts = np.unique(np.concatenate(list(copies.values())), return_counts=True)
             found[site] = frozenset(keys[counts >= self.min_pages].tolist())
         return found
+
+
+K = TypeVar("K")
+
+
+def page_templates(pages: Iterable[tuple[K, str, PageLines]], min_pages: int = TEMPLATE_PAGES,
+                   ) -> dict[K, frozenset[int]]:
+    """Each page's site's template (:class:`SiteTemplates`), by the page's key, over `pages`
+    (key, site, :func:`page_lines`), read once; a page whose site has none is left out."""
+    gathered, site_of = SiteTemplates(min_pages), {}
+    for key, site, lines in pages:
+        site_of[key] = site
+        gathered.add(site, lines)
+    templates = gathered.templates()
+    return {key: templates[site] for key, site in site_of.items() if templates[site]}
 
 
 def template_lines(pages: Sequence[Sequence[str]], sites: Sequence[str | None],

@@ -9,7 +9,8 @@ import os
 import pytest
 from conftest import SITE_PROSE, SITE_STORIES, assert_one_line_error, run, site_page, warc_bytes
 
-from boilersift import Model, classify_jsonl, classify_warc
+from boilersift import Model, classify_dataset, classify_jsonl, classify_warc
+from boilersift.errors import InputError
 from boilersift.runner import batch
 from boilersift.runner.options import PredictOptions
 from boilersift.runner.sources import Source
@@ -66,6 +67,18 @@ def test_dataset_rows_by_the_host_of_their_url(tmp_path, kind):
         rows.save_to_disk(str(path))
     records, errors = predict(tmp_path, path, "--by-site")
     assert not errors and kept(records) == TEMPLATE_DROPPED + EVERY_LINE
+
+
+@pytest.mark.parametrize("num_proc", [None, 2])
+def test_a_datasets_rows_by_the_host_of_their_url(num_proc):
+    import datasets
+
+    rows = datasets.Dataset.from_list([{"url": r.get("url"), "text": r["text"]} for r in RECORDS])
+    done = classify_dataset(rows, threshold=0.0, by_site=True, num_proc=num_proc, batch_size=2)
+    assert [[line for line, label in zip(r["lines"], r["labels"]) if label == "content"] for r in done] == \
+        TEMPLATE_DROPPED + EVERY_LINE
+    with pytest.raises(InputError, match="no 'url' column"):
+        classify_dataset(rows.remove_columns("url"), by_site=True)
 
 
 def test_with_reasons_too(tmp_path, pages):

@@ -28,15 +28,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..decide import TEMPLATE_PAGES
 from ..errors import InputError, Problem
-from ..pipeline import Model
-from ..sites import SiteTemplates
+from ..sites import page_templates
 from .documents import Document, Failure, Item, Record, container_items, documents
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
 from .sources import Source
-from .worker import Outcome, process, process_chunk, site_lines
+from .worker import Outcome, process, process_chunk, site_lines, template_pages
 
 # Documents per chunk: a worker's unit of work, classified in one model call
 # (Model.classify_pages: 14.4 -> 11.7 ms/page from one to four HTML pages, 11.1 at sixteen).
@@ -172,23 +170,17 @@ def site_templates(source: Source, kind: str, options: PredictOptions, jobs: int
     document id. A worker that dies here costs only the templates: the pages are decided alone."""
     from tqdm import tqdm
 
-    # a bundle loads with the default decisions; a Model handed over by the Python API has its own
-    min_pages = options.model.decisions.template_pages if isinstance(options.model, Model) else TEMPLATE_PAGES
+    min_pages = template_pages(options)
     if not min_pages:
         return {}
-    gathered, site_of = SiteTemplates(min_pages), {}
     found = ordered_map(functools.partial(site_lines, options=options), container_items(source, kind, options), jobs)
     try:
-        for doc_id, site, lines in filter(None, tqdm(found, desc="sites", unit="page", disable=not progress,
-                                                     file=sys.stderr, smoothing=0.1)):
-            site_of[doc_id] = site
-            gathered.add(site, lines)
+        return page_templates(filter(None, tqdm(found, desc="sites", unit="page", disable=not progress,
+                                                file=sys.stderr, smoothing=0.1)), min_pages)
     except BrokenProcessPool:
         print(f"boilersift: warning: {source.name}: a worker died while reading the sites (--by-site); "
               "its pages are decided alone", file=sys.stderr)
         return {}
-    templates = gathered.templates()
-    return {doc_id: templates[site] for doc_id, site in site_of.items() if templates[site]}
 
 
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:

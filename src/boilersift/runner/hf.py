@@ -3,30 +3,51 @@
 :func:`classify_dataset` adds the columns ``clean_text`` (the content lines),
 ``lines``, ``labels``, ``probabilities`` and ``error`` (None, or why the row could
 not be classified: no row is dropped) through ``Dataset.map(batched=True,
-num_proc=...)``. Each map process loads the model once (a per-process cache).
+num_proc=...)``. Each map process loads the model once (a per-process cache). With
+``by_site``, a first map gathers each site's template (``predict --by-site``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Problem
+import numpy as np
+
+from ..errors import InputError, Problem
+from ..sites import PageLines, page_templates
 from .documents import Document
 from .limits import Limits
 from .options import PredictOptions
 from .sources import Source
-from .worker import attempt_many
+from .worker import attempt_many, site_lines, template_pages
 
 COLUMNS = ("clean_text", "lines", "labels", "probabilities", "error")
+URL_COLUMN = "url"  # a row's address, whose host is its site (by_site)
 
 
-def _classify_batch(batch: dict[str, list], indices: list[int], column: str,
-                    options: PredictOptions) -> dict[str, list]:
-    out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+def _documents(batch: dict[str, list], indices: list[int], column: str, options: PredictOptions,
+               templates: dict[int, frozenset[int]] | None = None) -> list[Document]:
+    """The rows of a batch as documents (with their sites' `templates`, by row index), a row's
+    ``url`` as their meta, where it has one."""
     input_format = options.format_of(html=column == "html")
-    docs = [Document(f"row {index}", Source(column), input_format, content if content is not None else "")
-            for index, content in zip(indices, batch[column])]
-    for result in attempt_many(docs, options):
+    urls = batch.get(URL_COLUMN) or [None] * len(indices)
+    return [Document(f"row {index}", Source(column), input_format, content if content is not None else "",
+                     {URL_COLUMN: url}, template=(templates or {}).get(index))
+            for index, content, url in zip(indices, batch[column], urls)]
+
+
+def _site_lines_batch(batch: dict[str, list], indices: list[int], column: str,
+                      options: PredictOptions) -> dict[str, list]:
+    """The first map of ``by_site``: each row's site, and the keys that tell its lines and copies."""
+    found = [site_lines(doc, options) for doc in _documents(batch, indices, column, options)]
+    return {"site": [f[1] if f else None for f in found], "copy": [f[2].copy if f else None for f in found],
+            "line_keys": [f[2].lines.tolist() if f else [] for f in found]}
+
+
+def _classify_batch(batch: dict[str, list], indices: list[int], column: str, options: PredictOptions,
+                    templates: dict[int, frozenset[int]] | None = None) -> dict[str, list]:
+    out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    for result in attempt_many(_documents(batch, indices, column, options, templates), options):
         failed = isinstance(result, Problem)
         results = [] if failed else result[0]
         out["error"].append(result.message if failed else None)
@@ -37,20 +58,38 @@ def _classify_batch(batch: dict[str, list], indices: list[int], column: str,
     return out
 
 
+def _site_templates(dataset, column: str, options: PredictOptions, num_proc: int | None,
+                    batch_size: int) -> dict[int, frozenset[int]]:
+    """The template of each row's site, by row index (rows whose site has none left out)."""
+    from datasets import Features, List, Value
+
+    if URL_COLUMN not in dataset.column_names:
+        raise InputError("by_site=True", f"the dataset has no {URL_COLUMN!r} column to tell each row's site")
+    features = Features({"site": Value("string"), "copy": Value("int64"), "line_keys": List(Value("int64"))})
+    found = dataset.map(_site_lines_batch, batched=True, batch_size=batch_size, num_proc=num_proc,
+                        with_indices=True, fn_kwargs={"column": column, "options": options},
+                        remove_columns=dataset.column_names, features=features, desc="boilersift: sites")
+    rows = ((index, row["site"], PageLines(row["copy"], np.array(row["line_keys"], dtype=np.int64)))
+            for index, row in enumerate(found) if row["site"] is not None)
+    return page_templates(rows, template_pages(options))
+
+
 def classify_dataset(dataset, column: str = "text", model: str | None = None, threshold: float | None = None,
                      input_format: str = "auto", num_proc: int | None = None, batch_size: int = 64,
-                     limits: Limits | None = None):
+                     limits: Limits | None = None, by_site: bool = False):
     """The dataset with the classification columns added (see the module docstring).
     `column` holds the text scrape or, with ``column="html"`` or ``input_format="html"``,
-    the HTML page."""
+    the HTML page. With `by_site`, the rows of a site (the host of their ``url``) lose what
+    two or more of them hold, as ``predict --by-site`` (:mod:`boilersift.sites`)."""
     from datasets import List, Value
 
     options = PredictOptions(model=model, threshold=threshold, input_format=input_format, field=column,
                              limits=limits or Limits())
+    templates = _site_templates(dataset, column, options, num_proc, batch_size) if by_site else None
     features = dataset.features.copy()
     features.update({"clean_text": Value("string"), "lines": List(Value("string")),
                      "labels": List(Value("string")), "probabilities": List(Value("float32")),
                      "error": Value("string")})  # typed, so a batch of only None still fits
     return dataset.map(_classify_batch, batched=True, batch_size=batch_size, num_proc=num_proc,
-                       with_indices=True, fn_kwargs={"column": column, "options": options},
+                       with_indices=True, fn_kwargs={"column": column, "options": options, "templates": templates},
                        features=features, desc="boilersift")

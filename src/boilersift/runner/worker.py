@@ -19,7 +19,7 @@ from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
-from ..decide import DEFAULT_DECISIONS
+from ..decide import DEFAULT_DECISIONS, TEMPLATE_PAGES
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
@@ -197,6 +197,12 @@ def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]
             else:
                 results[i] = _classified(p, together[k])
     return results
+
+
+def template_pages(options: PredictOptions) -> int:
+    """On how many pages of a site a line is its template (0: never): a bundle loads with the
+    default decisions, a Model handed over by the Python API has its own."""
+    return options.model.decisions.template_pages if isinstance(options.model, Model) else TEMPLATE_PAGES
 
 
 def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines] | None:
