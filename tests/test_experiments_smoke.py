@@ -16,14 +16,3 @@ def test_mixed_inputs_benchmark_accounts_for_every_input(tmp_path):
     assert result["exit_code"] == 1 and not result["traceback"]
     assert (tmp_path / "mixed_inputs.md").read_text().startswith("# 80 mixed inputs")
 
-
-def test_predict_by_site_benchmark_scores_every_run(tmp_path):
-    datasets = tmp_path / "datasets"
-    datasets.mkdir()
-    (datasets / "pages.jsonl.gz").write_bytes((ROOT / "tests" / "fixtures" / "gate_html.jsonl.gz").read_bytes())
-    proc = subprocess.run([sys.executable, str(ROOT / "experiments" / "predict_by_site.py"), "--datasets",
-                           str(datasets), "--output-dir", str(tmp_path), "--jobs", "1"],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads((tmp_path / "predict_by_site.json").read_text())
-    assert len(result["systems"]) == 4 and all(0 < s["f1"] <= 1 for s in result["systems"].values())
