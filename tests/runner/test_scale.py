@@ -124,6 +124,7 @@ def test_classify_dataset(dataset, num_proc):
     assert out["error"][:2] == [None, None] and all(out["error"][2:])
     assert out["lines"][1] == [line for line in GOOD_TEXT.splitlines() if line]
     assert len(out["labels"][0]) == len(out["probabilities"][0]) == len(out["lines"][0])
+    assert out["page_type"][0] == "article" and out["page_type"][2:] == [None, None]  # the kind, as predict tells it
 
 
 @pytest.mark.parametrize("kind", ["parquet", "save_to_disk"])

@@ -1,8 +1,9 @@
 """Hugging Face datasets: classify a column of a ``datasets.Dataset``.
 
 :func:`classify_dataset` adds the columns ``clean_text`` (the content lines),
-``lines``, ``labels``, ``probabilities`` and ``error`` (None, or why the row could
-not be classified: no row is dropped) through ``Dataset.map(batched=True,
+``lines``, ``labels``, ``probabilities``, ``page_type`` (the kind of page, None if the
+model does not tell) and ``error`` (None, or why the row could not be classified: no
+row is dropped) through ``Dataset.map(batched=True,
 num_proc=...)``. Each map process loads the model once (a per-process cache). With
 ``by_site``, a first map gathers each site's template (``predict --by-site``).
 """
@@ -21,7 +22,7 @@ from .options import PredictOptions
 from .sources import Source
 from .worker import attempt_many, site_lines, template_pages
 
-COLUMNS = ("clean_text", "lines", "labels", "probabilities", "error")
+COLUMNS = ("clean_text", "lines", "labels", "probabilities", "page_type", "error")
 URL_COLUMN = "url"  # a row's address, whose host is its site (by_site)
 
 
@@ -49,8 +50,9 @@ def _classify_batch(batch: dict[str, list], indices: list[int], column: str, opt
     out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     for result in attempt_many(_documents(batch, indices, column, options, templates), options):
         failed = isinstance(result, Problem)
-        results = [] if failed else result[0]
+        results = [] if failed else result.lines
         out["error"].append(result.message if failed else None)
+        out["page_type"].append(None if failed else result.page_type)
         out["clean_text"].append("\n".join(r.text for r in results if r.is_content))
         out["lines"].append([r.text for r in results])
         out["labels"].append([r.label for r in results])
@@ -87,9 +89,9 @@ def classify_dataset(dataset, column: str = "text", model: str | None = None, th
                              limits=limits or Limits())
     templates = _site_templates(dataset, column, options, num_proc, batch_size) if by_site else None
     features = dataset.features.copy()
-    features.update({"clean_text": Value("string"), "lines": List(Value("string")),
-                     "labels": List(Value("string")), "probabilities": List(Value("float32")),
-                     "error": Value("string")})  # typed, so a batch of only None still fits
+    features.update({"clean_text": Value("string"), "lines": List(Value("string")),  # typed, so a batch
+                     "labels": List(Value("string")), "probabilities": List(Value("float32")),  # of only None fits
+                     "page_type": Value("string"), "error": Value("string")})
     return dataset.map(_classify_batch, batched=True, batch_size=batch_size, num_proc=num_proc,
                        with_indices=True, fn_kwargs={"column": column, "options": options, "templates": templates},
                        features=features, desc="boilersift")
