@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", required=True, metavar="DIR", help="where to write the report")
     p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
+    p.add_argument("--by-site", action="store_true",
+                   help="decide the pages of a site together, as predict --by-site (the site: the host of a "
+                        "page's 'url')")
 
     p = sub.add_parser("convert-model", help="convert a pickled model bundle (format 1) to the array format",
                        description="Convert a model bundle of boilersift 0.1 (model.joblib, a pickle) to the "
@@ -348,7 +351,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent, fold)]
     if not pages:
         raise BoilersiftError("no pages to evaluate")
-    report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True)
+    report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True, by_site=args.by_site)
     started = time.perf_counter()
     written = write_report(report, curve, args.output_dir)
     for path in written:

@@ -10,7 +10,11 @@ import pytest
 from conftest import SITE_PROSE, SITE_STORIES, assert_one_line_error, run, site_page, warc_bytes
 
 from boilersift import Model, classify_dataset, classify_jsonl, classify_warc
+from boilersift.blocks.text import segment_text
 from boilersift.errors import InputError
+from boilersift.evaluation.evaluate import evaluate
+from boilersift.evaluation.report import markdown
+from boilersift.labelled.data import LabeledPage
 from boilersift.runner import batch
 from boilersift.runner.options import PredictOptions
 from boilersift.runner.sources import Source
@@ -116,6 +120,17 @@ def test_says_how_many_pages_had_a_template(tmp_path, pages):
     no_urls.write_text("".join(json.dumps({"text": r["text"]}) + "\n" for r in RECORDS))
     proc = run("predict", no_urls, "-o", out, "--by-site")
     assert proc.returncode == 0 and "each page was decided alone" in proc.stderr
+
+
+def test_evaluate_decides_the_pages_of_a_site_together():
+    pages = [LabeledPage(r["id"], segment_text(r["text"]), [0, 1, 1, 0], {"url": r.get("url"), "style": "nodes"})
+             for r in RECORDS]
+    model = Model.load()
+    alone, _ = evaluate(model, pages, threshold=0.0)
+    together, _ = evaluate(model, pages, threshold=0.0, by_site=True)
+    assert together["data"]["by_site"] == 3 and "by_site" not in alone["data"]  # a.com's pages
+    assert together["systems"]["boilersift"]["line"]["precision"] > alone["systems"]["boilersift"]["line"]["precision"]
+    assert "3 had their site's template" in markdown(together)
 
 
 def test_stdin_is_read_once(pages):

@@ -25,6 +25,7 @@ from ..decide import DEFAULT_DECISIONS, DecisionConfig, content_mask, count_word
 from ..labelled.data import LabeledPage
 from ..model.explain import mean_abs_contributions, top_reasons
 from ..pipeline import Model
+from ..sites import page_lines, page_templates, site_of_url
 from .baselines import BASELINES
 from .metrics import PRF, line_prf, mean_prf, word_counts, word_prf
 
@@ -49,14 +50,24 @@ def page_probabilities(model: Model, pages: list[LabeledPage], progress: bool = 
             for p in tqdm(pages, desc="scoring", unit="page", disable=None if progress else True)]
 
 
-def page_verdicts(model: Model, pages: list[LabeledPage], threshold: float,
-                  progress: bool = False) -> tuple[list[np.ndarray], list[list[int]]]:
+def site_templates(pages: list[LabeledPage], min_pages: int) -> dict[int, frozenset[int]]:
+    """The template of each page's site (the host of its ``url``; pages rendered in one scrape
+    style are gathered together), by the page's index, as ``predict --by-site`` finds them."""
+    sited = ((i, f"{p.meta.get('style')} {site}", page_lines([b.text for b in p.blocks])) for i, p in enumerate(pages)
+             if (site := site_of_url(p.meta.get("url"))) is not None)
+    return page_templates(sited, min_pages) if min_pages else {}
+
+
+def page_verdicts(model: Model, pages: list[LabeledPage], threshold: float, progress: bool = False,
+                  templates: dict[int, frozenset[int]] | None = None) -> tuple[list[np.ndarray], list[list[int]]]:
     """What `predict` reports of each page at `threshold`: its lines' probabilities and which are
-    content, with every decision over the page (the kind of page and comment threads included)."""
+    content, with every decision over the page (the kind of page and comment threads included;
+    given `templates`, its site's, :func:`site_templates`)."""
     from tqdm import tqdm
 
-    verdicts = [model.verdicts([p.blocks], threshold)[0].lines
-                for p in tqdm(pages, desc="scoring", unit="page", disable=None if progress else True)]
+    templates = templates or {}
+    verdicts = [model.verdicts([p.blocks], threshold, templates=[templates.get(i)])[0].lines
+                for i, p in enumerate(tqdm(pages, desc="scoring", unit="page", disable=None if progress else True))]
     return ([np.array([line.probability for line in lines], dtype=np.float64) for lines in verdicts],
             [[int(line.is_content) for line in lines] for lines in verdicts])
 
@@ -217,14 +228,17 @@ def _model_info(model: Model, cut: float) -> dict:
 
 
 def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], threshold: float | None = None,
-             progress: bool = False, explain: bool = False) -> tuple[dict, dict]:
+             progress: bool = False, explain: bool = False, by_site: bool = False) -> tuple[dict, dict]:
     """Score a model, or several by name (the first is the primary), and the baselines
-    on `pages`. `explain` adds the worst pages and the feature importance (slower).
-    Returns (report, curve data)."""
+    on `pages`. `explain` adds the worst pages and the feature importance (slower); `by_site`
+    decides the pages of a site together (``predict --by-site``). Returns (report, curve data)."""
     models = {PRIMARY: models} if isinstance(models, Model) else dict(models)
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
-    verdicts = {name: page_verdicts(model, pages, cuts[name], progress) for name, model in models.items()}
+    templates = {name: site_templates(pages, model.decisions.template_pages) if by_site else {}
+                 for name, model in models.items()}
+    verdicts = {name: page_verdicts(model, pages, cuts[name], progress, templates[name])
+                for name, model in models.items()}
     probabilities = {name: probabilities for name, (probabilities, _) in verdicts.items()}
     systems = {name: keep for name, (_, keep) in verdicts.items()}
     for name, rule in BASELINES.items():
@@ -232,7 +246,8 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     report = {
         "models": {name: _model_info(model, cuts[name]) for name, model in models.items()},
         "data": {"pages": len(pages), "lines": sum(len(p.blocks) for p in pages),
-                 "content_lines": sum(sum(p.labels) for p in pages)},
+                 "content_lines": sum(sum(p.labels) for p in pages),
+                 **({"by_site": len(templates[primary])} if by_site else {})},
         "page_ids": [p.id for p in pages],
         "systems": {name: score_system(pages, preds) for name, preds in systems.items()},
         "threshold_sweep": threshold_sweep(pages, probabilities[primary], config=models[primary].decisions),

@@ -161,8 +161,8 @@ class _Page:
             ("word recall", "word", "recall"), ("line F1", "line", "f1"))]
         html = "".join(f'<div class="card">{value}{label}</div>' for label, value in cards)
         return (f'<div class="cards">{html}</div><p>{self.raw(name)} on {self.num("data", "pages")} pages, '
-                f'{self.num("data", "lines")} lines ({self.num("data", "content_lines")} content).</p>'
-                + self.models())
+                f'{self.num("data", "lines")} lines ({self.num("data", "content_lines")} content).'
+                f'{by_site(self.report)}</p>' + self.models())
 
     def models(self) -> str:
         items = []
@@ -342,11 +342,17 @@ def render_html(report: dict, figures: dict[str, bytes]) -> str:
     return PAGE.substitute(style=STYLE, nav=nav, body=body, script=SCRIPT)
 
 
+def by_site(report: dict) -> str:
+    """The sentence that says the pages of a site were decided together, if they were."""
+    count = report["data"].get("by_site")
+    return "" if count is None else f" Pages of a site decided together: {count} had their site's template."
+
+
 def markdown(report: dict) -> str:
     thresholds = ", ".join(f"{name} {info['threshold']}" for name, info in report["models"].items())
     lines = ["# boilersift evaluation", "",
              f"{report['data']['pages']} pages, {report['data']['lines']} lines "
-             f"({report['data']['content_lines']} content); threshold {thresholds}.", "",
+             f"({report['data']['content_lines']} content); threshold {thresholds}.{by_site(report)}", "",
              "## Overall", "",
              "| system | word F1 | word P | word R | line F1 | line P | line R |",
              "|---|---|---|---|---|---|---|"]
