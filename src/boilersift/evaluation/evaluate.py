@@ -50,7 +50,7 @@ def page_probabilities(model: Model, pages: list[LabeledPage], progress: bool = 
             for p in tqdm(pages, desc="scoring", unit="page", disable=None if progress else True)]
 
 
-def site_templates(pages: list[LabeledPage], min_pages: int) -> dict[int, frozenset[int]]:
+def labelled_templates(pages: list[LabeledPage], min_pages: int) -> dict[int, frozenset[int]]:
     """The template of each page's site (the host of its ``url``; pages rendered in one scrape
     style are gathered together), by the page's index, as ``predict --by-site`` finds them."""
     sited = ((i, f"{p.meta.get('style')} {site}", page_lines([b.text for b in p.blocks])) for i, p in enumerate(pages)
@@ -62,7 +62,7 @@ def page_verdicts(model: Model, pages: list[LabeledPage], threshold: float, prog
                   templates: dict[int, frozenset[int]] | None = None) -> tuple[list[np.ndarray], list[list[int]]]:
     """What `predict` reports of each page at `threshold`: its lines' probabilities and which are
     content, with every decision over the page (the kind of page and comment threads included;
-    given `templates`, its site's, :func:`site_templates`)."""
+    given `templates`, its site's, :func:`labelled_templates`)."""
     from tqdm import tqdm
 
     templates = templates or {}
@@ -235,7 +235,7 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     models = {PRIMARY: models} if isinstance(models, Model) else dict(models)
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
-    templates = {name: site_templates(pages, model.decisions.template_pages) if by_site else {}
+    templates = {name: labelled_templates(pages, model.decisions.template_pages) if by_site else {}
                  for name, model in models.items()}
     verdicts = {name: page_verdicts(model, pages, cuts[name], progress, templates[name])
                 for name, model in models.items()}
