@@ -26,6 +26,7 @@ Rerun::
     .venv/bin/python experiments/bench_scale.py                       # all (the 1 GB run takes long)
     .venv/bin/python experiments/bench_scale.py --rss-sizes 100       # skip the 1 GB input
     .venv/bin/python experiments/bench_scale.py --memory-only --rss-sizes 1024   # -> scale_memory.json
+    .venv/bin/python experiments/bench_scale.py --memory-only --by-site --rss-sizes 100,1024   # predict --by-site
     .venv/bin/python experiments/bench_scale.py --pages 20 --repeat 1 --rounds 1 --rss-sizes 5 --output-dir /tmp/smoke
 
 Writes ``scale.json`` and ``scale.md`` into --output-dir (default experiments/results).
@@ -179,7 +180,7 @@ def in_process(pages: list[dict], rounds: int) -> dict:
     return out
 
 
-def memory(pages: list[dict], sizes_mb: list[int], tmp: Path) -> dict:
+def memory(pages: list[dict], sizes_mb: list[int], tmp: Path, by_site: bool = False) -> dict:
     out = {}
     for size in sizes_mb:
         path = tmp / f"big-{size}.jsonl"
@@ -189,13 +190,17 @@ def memory(pages: list[dict], sizes_mb: list[int], tmp: Path) -> dict:
             while written < size * 2**20:
                 page = pages[n % len(pages)]
                 record = {"id": f"{n}", "text": page["text"]}
+                if by_site:  # 1,000 sites; a paragraph of its own makes every record a page of its own, no copy
+                    record.update(url=f"https://site{n % 1000}.example/{n}", text=f"{page['text']}\nThis is record "
+                                  f"{n} of the benchmark, a paragraph that no other record holds, so that it is a "
+                                  "page of its own and not a copy of another.")
                 written += len(json.dumps(record, ensure_ascii=False).encode()) + 1
                 n += 1
                 yield record
 
         actual = write_jsonl(path, records())
         seconds, rss, proc = run_tree([EXE, "predict", str(path), "-o", str(tmp / "big.out"), "--jobs", "2",
-                                       "--output-format", "text", "--no-progress"])
+                                       "--output-format", "text", "--no-progress", *(["--by-site"] * by_site)])
         out[f"{size}MB"] = {"input_mb": round(path.stat().st_size / 2**20, 1), "characters": actual,
                             "seconds": round(seconds, 1), "peak_rss_mb": round(rss), "exit_code": proc.returncode}
         path.unlink()
@@ -211,14 +216,19 @@ def main() -> None:
     parser.add_argument("--rss-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 1024])
     parser.add_argument("--output-dir", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--memory-only", action="store_true", help="only the memory runs (writes scale_memory.*)")
+    parser.add_argument("--by-site", action="store_true",
+                        help="with --memory-only: every record a distinct page of one of 1,000 sites, predict "
+                             "--by-site (writes scale_memory_by_site.json)")
     args = parser.parse_args()
     pages = dev_pages(args.pages)
     if args.memory_only:
         with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
             result = {"command": " ".join(sys.argv), "load_average": os.getloadavg(),
-                      "memory": memory(pages, args.rss_sizes, Path(tmp)), "load_average_after": os.getloadavg()}
+                      "memory": memory(pages, args.rss_sizes, Path(tmp), args.by_site),
+                      "load_average_after": os.getloadavg()}
         args.output_dir.mkdir(parents=True, exist_ok=True)
-        (args.output_dir / "scale_memory.json").write_text(json.dumps(result, indent=2) + "\n")
+        name = "scale_memory_by_site.json" if args.by_site else "scale_memory.json"
+        (args.output_dir / name).write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
         return
     result = {"command": " ".join(sys.argv), "cpus": os.cpu_count(), "load_average": os.getloadavg(),
