@@ -13,7 +13,16 @@ from conftest import site_page as page
 from boilersift import Model
 from boilersift.blocks.text import segment_lines
 from boilersift.decide import TEXT_DECISIONS, decide
-from boilersift.sites import SiteTemplates, line_key, normal, page_lines, site_of_url, template_lines, template_mask
+from boilersift.sites import (
+    SiteTemplates,
+    line_key,
+    normal,
+    page_lines,
+    page_templates,
+    site_of_url,
+    template_lines,
+    template_mask,
+)
 
 
 @pytest.mark.parametrize("sites, min_pages, expected", [
@@ -50,6 +59,14 @@ def test_gathered_a_page_at_a_time_as_all_at_once():
     assert gathered.templates() == template_lines(pages, sites) == {"a.com": frozenset(map(line_key, page(STORIES[0]))
                                                                                      ) - {line_key(STORIES[0])},
                                                                     "b.com": frozenset()}
+
+
+def test_page_templates_off_reads_no_page():
+    def pages():
+        raise AssertionError("read")
+        yield
+
+    assert page_templates(pages(), min_pages=0) == {}
 
 
 @pytest.mark.parametrize("url, site", [

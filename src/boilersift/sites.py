@@ -97,7 +97,10 @@ K = TypeVar("K")
 def page_templates(pages: Iterable[tuple[K, str, PageLines]], min_pages: int = TEMPLATE_PAGES,
                    ) -> dict[K, frozenset[int]]:
     """Each page's site's template (:class:`SiteTemplates`), by the page's key, over `pages`
-    (key, site, :func:`page_lines`), read once; a page whose site has none is left out."""
+    (key, site, :func:`page_lines`), read once; a page whose site has none is left out, and
+    `min_pages` 0 (templates off) finds none without reading `pages`."""
+    if not min_pages:
+        return {}
     gathered, site_of = SiteTemplates(min_pages), {}
     for key, site, lines in pages:
         site_of[key] = site

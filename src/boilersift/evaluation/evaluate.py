@@ -55,7 +55,7 @@ def labelled_templates(pages: list[LabeledPage], min_pages: int) -> dict[int, fr
     style are gathered together), by the page's index, as ``predict --by-site`` finds them."""
     sited = ((i, f"{p.meta.get('style')} {site}", page_lines([b.text for b in p.blocks])) for i, p in enumerate(pages)
              if (site := site_of_url(p.meta.get("url"))) is not None)
-    return page_templates(sited, min_pages) if min_pages else {}
+    return page_templates(sited, min_pages)
 
 
 def page_verdicts(model: Model, pages: list[LabeledPage], threshold: float, progress: bool = False,

@@ -170,13 +170,10 @@ def site_templates(source: Source, kind: str, options: PredictOptions, jobs: int
     document id. A worker that dies here costs only the templates: the pages are decided alone."""
     from tqdm import tqdm
 
-    min_pages = template_pages(options)
-    if not min_pages:
-        return {}
     found = ordered_map(functools.partial(site_lines, options=options), container_items(source, kind, options), jobs)
     try:
         return page_templates(filter(None, tqdm(found, desc="sites", unit="page", disable=not progress,
-                                                file=sys.stderr, smoothing=0.1)), min_pages)
+                                                file=sys.stderr, smoothing=0.1)), template_pages(options))
     except BrokenProcessPool:
         print(f"boilersift: warning: {source.name}: a worker died while reading the sites (--by-site); "
               "its pages are decided alone", file=sys.stderr)

@@ -129,7 +129,7 @@ def classify_document(doc: Document, options: PredictOptions) -> Classified:
     if options.explain:
         lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold, doc.template)
         return _classified(ready, PageVerdict(lines, ready.model.page_types([ready.blocks])[0]))
-    return _classified(ready, ready.model.verdicts([ready.blocks], options.threshold)[0])
+    return _classified(ready, ready.model.verdicts([ready.blocks], options.threshold, templates=[doc.template])[0])
 
 
 def render(doc: Document, classified: Classified, options: PredictOptions) -> str:
