@@ -1,6 +1,7 @@
 """The lines a site repeats on its pages, decided together, are its template (boilersift.sites)."""
 
 import dataclasses
+import pickle
 
 import numpy as np
 import pytest
@@ -13,8 +14,11 @@ from conftest import site_page as page
 from boilersift import Model
 from boilersift.blocks.text import segment_lines
 from boilersift.decide import TEXT_DECISIONS, decide
+from boilersift.errors import BoilersiftError
+from boilersift.runner.templates import load_templates, save_templates
 from boilersift.sites import (
     SiteTemplates,
+    TemplateTable,
     line_key,
     normal,
     page_lines,
@@ -136,3 +140,48 @@ def test_templates_gathered_beforehand_are_the_sites(model):
     templates = template_lines([page(s) for s in STORIES], ["a.com"] * 3)["a.com"]
     assert model.verdicts(pages, threshold=0.0, templates=[templates] * 3) == \
         model.verdicts(pages, threshold=0.0, sites=["a.com"] * 3)
+
+
+TEMPLATES = {"b.org": frozenset({line_key(MENU), -5}), "a.com": frozenset({line_key(TEASER)}), "empty.net": frozenset()}
+
+
+def test_a_template_table_holds_each_sites_template_as_arrays():
+    table = TemplateTable.of(TEMPLATES, min_pages=3)
+    assert list(table.sites) == ["a.com", "b.org"] and len(table) == 2 and table.min_pages == 3  # none kept no lines
+    assert {site: table.get(site) for site in ("a.com", "b.org")} == {s: TEMPLATES[s] for s in ("a.com", "b.org")}
+    assert [table.get(site) for site in (None, "empty.net", "c.com", "0.com", "zz.com")] == [None] * 5
+    assert pickle.loads(pickle.dumps(table)).get("b.org") == TEMPLATES["b.org"]
+    assert TemplateTable.of({}).get("a.com") is None
+
+
+def test_a_template_table_needs_offsets_that_bound_each_sites_keys():
+    with pytest.raises(ValueError, match="offsets"):
+        TemplateTable(np.array(["a.com"]), np.array([0, 3]), np.array([1, 2], dtype=np.int64), 2)
+
+
+def test_a_templates_file_reads_back_as_written(tmp_path):
+    path = save_templates(TemplateTable.of(TEMPLATES, 3), tmp_path / "sites.npz")
+    table = load_templates(path)
+    assert table.min_pages == 3
+    assert [table.get(s) for s in ("a.com", "b.org")] == [TEMPLATES["a.com"], TEMPLATES["b.org"]]
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such templates file"),
+    (b"not a zip", "not a file of 'boilersift templates'"),
+    ({"keys": np.zeros(2)}, "arrays keys"),
+    ({"format_version": 9, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 0]),
+      "keys": np.zeros(0, dtype=np.int64)}, "format 9"),
+    ({"format_version": 1, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 5]),
+      "keys": np.zeros(0, dtype=np.int64)}, "offsets"),
+    ({"format_version": 1, "min_pages": 2, "sites": np.array([{}]), "offsets": np.array([0, 0]),
+      "keys": np.zeros(0, dtype=np.int64)}, "pickle"),
+])
+def test_a_broken_templates_file_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "sites.npz"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        np.savez(path, **content)
+    with pytest.raises(BoilersiftError, match=message):
+        load_templates(path)

@@ -38,7 +38,9 @@ _LAZY = {"Block": "blocks.text", "segment_lines": "blocks.text", "segment_text":
          "segment_html": "blocks.html", "BoilersiftError": "errors", "LineResult": "pipeline",
          "ExplainedLine": "pipeline", "Model": "pipeline", "PageResult": "runner.classify",
          "classify_many": "runner.classify", "classify_warc": "runner.classify",
-         "classify_jsonl": "runner.classify", "classify_dataset": "runner.hf"}
+         "classify_jsonl": "runner.classify", "classify_dataset": "runner.hf",
+         "gather_templates": "runner.classify", "save_templates": "runner.templates",
+         "load_templates": "runner.templates", "TemplateTable": "sites"}
 
 __all__ = [*_LAZY, "__version__"]
 

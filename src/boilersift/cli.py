@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, compiled
-from .decide import BYLINES, COMMENTS
+from .decide import BYLINES, COMMENTS, TEMPLATE_PAGES
 from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
 from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
@@ -34,6 +34,11 @@ EPILOG_PREDICT = """examples:
   boilersift predict pages.jsonl --field html              JSON Lines in and out, other fields kept
 """
 
+EPILOG_TEMPLATES = """examples:
+  boilersift templates crawl/ -o sites.npz                 every WARC/record file under crawl/
+  boilersift predict crawl/part-0001.warc.gz --templates sites.npz -o part-0001.jsonl
+  boilersift predict crawl/ --output-dir out/ --executor dask --templates sites.npz
+"""
 
 DEFAULT_STYLES = "nodes,blocks"
 PREDICT, TRAIN = PredictOptions(), TrainConfig()  # the defaults of `predict` and `train`
@@ -119,12 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="byline and date lines at the head of an article ('By Jane Doe', 'Published 3 June "
                         "2024'), which benchmarks disagree on: model leaves them to the model, include keeps "
                         f"them, exclude drops them (default: {PREDICT.bylines})")
-    p.add_argument("--by-site", action="store_true",
-                   help="decide the pages of a site together: in each WARC or record input, the lines that two "
-                        "or more pages of one site hold (menus, teaser columns, footers; not paragraphs of "
-                        "prose) are dropped as the site's template. The site is the host of a WARC response's "
-                        "URL or of a record's 'url' field; pages without one are decided alone. Reads each "
-                        "input twice")
+    sites = p.add_mutually_exclusive_group()
+    sites.add_argument("--by-site", action="store_true",
+                       help="decide the pages of a site together: in each WARC or record input, the lines that "
+                            "two or more pages of one site hold (menus, teaser columns, footers; not paragraphs "
+                            "of prose) are dropped as the site's template. The site is the host of a WARC "
+                            "response's URL or of a record's 'url' field; pages without one are decided alone. "
+                            "Reads each input twice")
+    sites.add_argument("--templates", metavar="FILE",
+                       help="drop the sites' templates gathered beforehand by 'boilersift templates' (from these "
+                            "inputs or others), as --by-site does; reads each input once")
     p.add_argument("--markdown-links", action="store_true",
                    help="with markdown output: links as [text](href) (default: their text only)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on batches")
@@ -133,6 +142,28 @@ def build_parser() -> argparse.ArgumentParser:
                    "cluster (needs --output-dir on storage the workers share; pip install boilersift[dask])")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+
+    p = sub.add_parser("templates", help="gather the sites' templates of crawls into a file for predict",
+                       description="Read WARC or record inputs (JSON Lines, parquet, saved datasets) once and write, "
+                       "for each site (the host of a page's URL), the lines that --min-pages of its pages hold, "
+                       "in whichever inputs they are: its template (menus, teaser columns, footers). "
+                       "'predict --templates FILE' then drops them, on this machine or others, on all of "
+                       "these inputs or some.", epilog=EPILOG_TEMPLATES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="WARC or record files, or directories of them")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the templates file to write (.npz: arrays, read without pickle)")
+    p.add_argument("--model", metavar="DIR", help="the model bundle that predict will use (default: the shipped "
+                   "ones): its blocks are the lines compared")
+    p.add_argument("--input-format", choices=INPUT_FORMATS, default=PREDICT.input_format,
+                   help="as predict's (default: auto)")
+    p.add_argument("--field", metavar="NAME", help="as predict's: the record field with the page")
+    p.add_argument("--encoding", help="as predict's")
+    p.add_argument("--min-pages", type=_positive(int), default=TEMPLATE_PAGES, metavar="N",
+                   help=f"a line on N pages of a site is its template (default {TEMPLATE_PAGES}, as --by-site)")
+    p.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser("label", help="turn (HTML, gold text) pages into labelled scrapes",
                        description="Render (HTML, gold) pages such as ../shared/datasets/*.jsonl.gz as text "
@@ -410,6 +441,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         remove_temporary_files,
     )
     from .runner.sources import expand_inputs
+    from .runner.templates import load_templates
     from .runner.worker import bundle_for, cached_model
 
     batch = _is_batch(args.inputs)
@@ -423,7 +455,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
         explain=args.explain or 0, markdown_links=args.markdown_links, comments=args.comments,
-        bylines=args.bylines, by_site=args.by_site,
+        bylines=args.bylines, by_site=args.by_site, templates=args.templates,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
     # A broken model is one error, before any input. The model is loaded here when it is
     # known (inherited by forked workers); with --input-format auto the inputs decide which
@@ -433,6 +465,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     else:
         for input_format in ("text", "html"):
             check_bundle(bundle_for(input_format))
+    if args.templates:
+        load_templates(args.templates)  # a missing or broken file is one error, before any input
     if args.resume:
         remove_temporary_files(Path(args.output_dir))
     with ErrorLog(_errors_path(args), args.resume) as errors:
@@ -447,9 +481,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if args.by_site and not summary.by_site and summary.outputs + summary.failed:
         print("boilersift: warning: --by-site found no two pages of one site (a WARC response's URL, a record's "
               "'url' field): each page was decided alone", file=sys.stderr)
+    if args.templates and not summary.by_site and summary.outputs + summary.failed:
+        print(f"boilersift: warning: {args.templates} has no template of these pages' sites (a WARC response's "
+              "URL, a record's 'url' field): each page was decided alone", file=sys.stderr)
     if batch:
         notes = [(summary.resumed, "inputs already done (--resume)"),
-                 (summary.by_site, "pages decided with their site's template (--by-site)"),
+                 (summary.by_site, "pages decided with their site's template"),
                  (summary.skipped_records, "WARC records skipped (not HTML responses)"),
                  (summary.truncated, "documents truncated to the limits")]
         for count, what in notes:
@@ -460,6 +497,37 @@ def cmd_predict(args: argparse.Namespace) -> int:
             print(f"boilersift: {summary.failed} of {summary.outputs + summary.failed} inputs failed{where}",
                   file=sys.stderr)
     return 1 if errors.count else 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .runner.batch import BrokenProcessPool, gather_site_templates
+    from .runner.documents import RECORD_KINDS, input_kind
+    from .runner.sources import expand_inputs
+    from .runner.templates import save_templates
+
+    options = PredictOptions(model=args.model, input_format=args.input_format, field=args.field,
+                             encoding=args.encoding)
+    # Other files in a directory (a crawl's CDX indexes, notes) are passed over; a named one is an error.
+    sources = [s for s in expand_inputs(args.inputs)
+               if isinstance(s, InputError) or s.path in args.inputs or input_kind(s) in RECORD_KINDS]
+    try:
+        gathered = gather_site_templates(sources, options, args.min_pages, args.jobs, progress=not args.no_progress)
+    except BrokenProcessPool:
+        raise BoilersiftError(f"a worker process died (out of memory?); nothing was written to {args.output}; "
+                              "try fewer --jobs") from None
+    for problem in gathered.failed[:5]:
+        print(f"boilersift: warning: {problem.message}", file=sys.stderr)
+    table = gathered.table
+    save_templates(table, args.output)
+    lines = len(table.keys)
+    print(f"wrote the templates of {len(table)} sites ({lines} lines) to {args.output}, from {gathered.pages} pages "
+          f"with a URL", file=sys.stderr)
+    if gathered.skipped:
+        print(f"boilersift: {gathered.skipped} pages without a URL or text left out", file=sys.stderr)
+    if gathered.failed:
+        print(f"boilersift: {len(gathered.failed)} records or inputs could not be read", file=sys.stderr)
+    return 1 if gathered.failed else 0
 
 
 def _terminate(owner: int, signum: int, frame) -> None:
@@ -483,8 +551,8 @@ def cmd_convert_model(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"predict": cmd_predict, "label": cmd_label, "train": cmd_train, "evaluate": cmd_evaluate,
-            "convert-model": cmd_convert_model}
+COMMANDS = {"predict": cmd_predict, "templates": cmd_templates, "label": cmd_label, "train": cmd_train,
+            "evaluate": cmd_evaluate, "convert-model": cmd_convert_model}
 
 
 def main(argv: list[str] | None = None) -> int:

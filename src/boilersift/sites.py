@@ -11,8 +11,9 @@ markup to tell a teaser column from an article (experiments/results/loso_site_re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -89,6 +90,48 @@ class SiteTemplates:
             keys, counts = np.unique(np.concatenate(list(copies.values())), return_counts=True)
             found[site] = frozenset(keys[counts >= self.min_pages].tolist())
         return found
+
+
+class TemplateTable:
+    """The templates of many sites as three arrays (what ``boilersift templates`` writes and
+    ``predict --templates`` reads): the sites, sorted; where each site's line keys start in `keys`
+    (`offsets`, one more than the sites); and the keys. A site's template becomes a frozenset only
+    when a page of it is decided, so a table of a whole crawl costs 8 bytes a template line."""
+
+    def __init__(self, sites: np.ndarray, offsets: np.ndarray, keys: np.ndarray, min_pages: int) -> None:
+        if not (offsets.ndim == 1 and len(offsets) == len(sites) + 1 and offsets[0] == 0
+                and offsets[-1] == len(keys) and (np.diff(offsets) >= 0).all()):
+            raise ValueError("the offsets do not bound the keys of each site")
+        self.sites, self.offsets, self.keys, self.min_pages = sites, offsets, keys, min_pages
+        self._cached = lru_cache(maxsize=4096)(self._template)  # a crawl gives a site's pages together
+
+    @classmethod
+    def of(cls, templates: Mapping[str, frozenset[int]], min_pages: int = TEMPLATE_PAGES) -> TemplateTable:
+        """The table of `templates` (site: its :func:`line_key` set, as :meth:`SiteTemplates.templates`
+        gives them); sites without a template are left out."""
+        sites = sorted(site for site, lines in templates.items() if lines)
+        keys = [np.sort(np.fromiter(templates[site], dtype=np.int64)) for site in sites]
+        offsets = np.concatenate([[0], np.cumsum([len(k) for k in keys], dtype=np.int64)])
+        return cls(np.array(sites, dtype=str), offsets.astype(np.int64),
+                   np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), min_pages)
+
+    def get(self, site: str | None) -> frozenset[int] | None:
+        """The template of `site` (a host, as :func:`site_of_url` gives it), or None: none known."""
+        return None if site is None else self._cached(site)
+
+    def _template(self, site: str) -> frozenset[int] | None:
+        if not len(self.sites):
+            return None
+        i = int(np.searchsorted(self.sites, site))
+        if i == len(self.sites) or self.sites[i] != site:
+            return None
+        return frozenset(self.keys[self.offsets[i]:self.offsets[i + 1]].tolist())
+
+    def __len__(self) -> int:
+        return len(self.sites)
+
+    def __reduce__(self) -> tuple:  # pickled as its arrays (a map process of datasets gets a copy), not its cache
+        return TemplateTable, (self.sites, self.offsets, self.keys, self.min_pages)
 
 
 K = TypeVar("K")

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("datatrove")
 
-from conftest import GOLD_PAGES_BY_ID, HTML_PAGE, run
+from conftest import GOLD_PAGES_BY_ID, HTML_PAGE, SITE_PROSE, SITE_STORIES, run, site_page
 from datatrove.data import Document
 from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import WarcReader
@@ -20,7 +20,7 @@ from datatrove.pipeline.writers import JsonlWriter
 
 from boilersift import Model
 from boilersift.decide import DecisionConfig
-from boilersift.errors import InputError
+from boilersift.errors import BoilersiftError, InputError
 from boilersift.integrations.datatrove import BoilersiftExtractor
 from boilersift.runner.worker import bundle_for, cached_model
 
@@ -117,3 +117,21 @@ def test_extract_gives_the_content_of_one_page_or_raises():
     assert step.extract(page).splitlines() == expected and "harbour bridge" in step.extract(page)
     with pytest.raises(InputError, match="no text to classify"):
         step.extract(SCRIPTS_ONLY)
+
+
+def test_a_templates_file_drops_each_pages_sites_template(tmp_path):
+    from boilersift import gather_templates, save_templates
+
+    pages = ["<html><body>" + "".join(f"<p>{line}</p>" for line in site_page(story)) + "</body></html>"
+             for story in SITE_STORIES]
+    records = tmp_path / "pages.jsonl"
+    records.write_text("".join(json.dumps({"url": f"https://a.com/{n}", "html": page}) + "\n"
+                               for n, page in enumerate(pages)))
+    sites = save_templates(gather_templates([records]), tmp_path / "sites.npz")
+    docs = [Document(text=page, id=f"doc{n}", metadata={"url": f"https://a.com/{n}"}) for n, page in enumerate(pages)]
+    docs.append(Document(text=pages[0], id="no-url"))
+    kept = list(BoilersiftExtractor(threshold=0.0, templates=str(sites)).run(iter(docs)))
+    assert [doc.text.splitlines() for doc in kept] == [[story, SITE_PROSE] for story in SITE_STORIES] + \
+        [site_page(SITE_STORIES[0])]
+    with pytest.raises(BoilersiftError, match="no such templates file"):
+        list(BoilersiftExtractor(templates=str(tmp_path / "none.npz")).run(iter(docs)))

@@ -5,6 +5,7 @@ address, and records that fail, are decided and reported as without it."""
 import dataclasses
 import json
 import os
+from pathlib import Path
 
 import pytest
 from conftest import SITE_PROSE, SITE_STORIES, assert_one_line_error, run, site_page, warc_bytes
@@ -147,3 +148,135 @@ def test_a_worker_that_dies_reading_the_sites_costs_only_the_templates(pages, mo
     monkeypatch.setattr(batch, "site_lines", dying)
     assert batch.site_templates(source, "jsonl", options, jobs=2) == {}
     assert "its pages are decided alone" in capsys.readouterr().err
+
+
+# --templates: the templates gathered beforehand by `boilersift templates`, from any inputs.
+
+def split(tmp_path, pages) -> tuple:
+    """`pages`' records in two files: a.com's first page with the page without a URL, and the rest."""
+    lines = [json.dumps(r) for r in RECORDS]
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    first.write_text("\n".join([lines[0], lines[4]]) + "\n")
+    rest.write_text("\n".join(lines[1:4]) + "\n")
+    return first, rest
+
+
+def gather(tmp_path, *inputs) -> str:
+    path = tmp_path / "sites.npz"
+    proc = run("templates", *inputs, "-o", path, "--no-progress")
+    assert proc.returncode == ("{not json" in "".join(Path(p).read_text() for p in inputs if Path(p).is_file())), \
+        proc.stderr  # `pages` has a line that is no record
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_templates_gathered_from_the_input_give_what_by_site_gives(tmp_path, pages, jobs):
+    sites = gather(tmp_path, pages)
+    with_file, errors = predict(tmp_path, pages, "--templates", sites, "--jobs", jobs)
+    assert (with_file, errors) == predict(tmp_path, pages, "--by-site", "--jobs", jobs)
+
+
+def test_templates_come_from_the_pages_of_every_input(tmp_path, pages):
+    first, rest = split(tmp_path, pages)
+    sites = gather(tmp_path, first, rest)
+    assert "from 4 pages with a URL" in run("templates", first, rest, "-o", sites, "--no-progress").stderr
+    records, _ = predict(tmp_path, first, "--templates", sites)
+    assert kept(records) == [TEMPLATE_DROPPED[0], site_page(SITE_STORIES[1])]  # a.com's page; the page without a URL
+    alone, _ = predict(tmp_path, first, "--by-site")  # --by-site sees a.com's one page in this input
+    assert kept(alone) == [site_page(SITE_STORIES[0]), site_page(SITE_STORIES[1])]
+    out = tmp_path / "out.jsonl"
+    assert "1 pages decided with their site's template" in run("predict", first, "-o", out, "--templates", sites).stderr
+
+
+def test_a_directory_of_crawl_files_and_other_files(tmp_path, pages):
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for path in split(tmp_path, pages):
+        path.rename(crawl / path.name)
+    (crawl / "crawl.cdx").write_text("an index, no pages\n")
+    sites = gather(tmp_path, crawl)
+    records, _ = predict(tmp_path, crawl / "first.jsonl", "--templates", sites)
+    assert kept(records)[0] == TEMPLATE_DROPPED[0]
+    assert_one_line_error(run("templates", crawl / "crawl.cdx", "-o", sites), "crawl.cdx", "WARC or record files")
+
+
+def test_a_warc_on_a_dask_cluster(tmp_path):
+    pytest.importorskip("dask.distributed")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "crawl.warc.gz").write_bytes(warc_bytes(3))
+    sites = gather(tmp_path, tmp_path / "in")
+    proc = run("predict", tmp_path / "in", "--output-dir", tmp_path / "out", "--executor", "dask", "--templates", sites,
+               "--threshold", "0")
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in (tmp_path / "out" / "crawl.jsonl").read_text().splitlines()]
+    assert [r["clean_text"] for r in records] == [f"Story {n}: the bridge reopened on Monday." for n in range(3)]
+
+
+def test_sites_without_a_template_in_the_file(tmp_path, pages):
+    no_urls = tmp_path / "no-urls.jsonl"
+    no_urls.write_text("".join(json.dumps({"text": r["text"]}) + "\n" for r in RECORDS))
+    sites = gather(tmp_path, pages)
+    proc = run("predict", no_urls, "-o", tmp_path / "out.jsonl", "--templates", sites)
+    assert proc.returncode == 0 and "has no template of these pages' sites" in proc.stderr
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["predict", "{pages}", "--templates", "{tmp}/none.npz"], ["none.npz", "no such templates file"]),
+    (["predict", "{pages}", "--templates", "{pages}"], ["not a file of 'boilersift templates'"]),
+    (["templates", "{tmp}/page.txt", "-o", "{tmp}/sites.npz"], ["page.txt", "WARC or record files"]),
+    (["templates", "-", "-o", "{tmp}/sites.npz"], ["WARC or record files"]),
+])
+def test_a_missing_or_wrong_file_is_one_clear_error(tmp_path, pages, args, fragments):
+    (tmp_path / "page.txt").write_text("a scrape\n")
+    proc = run(*[a.format(pages=pages, tmp=tmp_path) for a in args])
+    assert_one_line_error(proc, *fragments)
+    assert not (tmp_path / "sites.npz").exists()
+
+
+def test_by_site_or_templates_not_both(tmp_path, pages):
+    proc = run("predict", pages, "--by-site", "--templates", gather(tmp_path, pages))
+    assert proc.returncode == 2 and "not allowed with" in proc.stderr
+
+
+def test_a_record_that_cannot_be_read_is_counted(tmp_path, pages):
+    proc = run("templates", pages, "-o", tmp_path / "sites.npz", "--no-progress")
+    assert proc.returncode == 1 and f"{pages}:3: not valid JSON" in proc.stderr  # the line that is no record
+    assert "1 records or inputs could not be read" in proc.stderr and (tmp_path / "sites.npz").exists()
+
+
+def test_python_api_takes_the_table_or_its_file(tmp_path, pages):
+    from boilersift import classify_many, gather_templates, save_templates
+
+    first, rest = split(tmp_path, pages)
+    table = gather_templates([first, rest])
+    path = save_templates(table, tmp_path / "sites.npz")
+    for templates in (table, path, str(path)):
+        results = list(classify_jsonl(first, threshold=0.0, templates=templates))
+        assert [[line.text for line in r.lines if line.is_content] for r in results][0] == TEMPLATE_DROPPED[0]
+    page = RECORDS[0]
+    (result,) = classify_many([(page["id"], page["text"], page["url"])], input_format="text", threshold=0.0,
+                              templates=table)
+    assert [line.text for line in result.lines if line.is_content] == TEMPLATE_DROPPED[0]
+    by_site = [r.text for r in classify_jsonl(pages, threshold=0.0, by_site=True)]
+    assert [r.text for r in classify_jsonl(pages, threshold=0.0, templates=gather_templates([pages]))] == by_site
+    with pytest.raises(ValueError, match="not both"):
+        classify_jsonl(pages, by_site=True, templates=table)
+    (tmp_path / "page.txt").write_text("a scrape\n")
+    with pytest.raises(InputError, match="page.txt: templates come from WARC or record files"):
+        gather_templates([tmp_path / "page.txt"])
+    with pytest.raises(InputError, match="no such file"):
+        gather_templates([tmp_path / "nothing.jsonl"])
+
+
+@pytest.mark.parametrize("num_proc", [None, 2])
+def test_a_datasets_rows_with_templates(tmp_path, pages, num_proc):
+    import datasets
+
+    from boilersift import gather_templates
+
+    rows = datasets.Dataset.from_list([{"url": r.get("url"), "text": r["text"]} for r in RECORDS])
+    done = classify_dataset(rows, threshold=0.0, templates=gather_templates([pages]), num_proc=num_proc, batch_size=2)
+    assert [[line for line, label in zip(r["lines"], r["labels"]) if label == "content"] for r in done] == \
+        TEMPLATE_DROPPED + EVERY_LINE
+    with pytest.raises(InputError, match="no 'url' column"):
+        classify_dataset(rows.remove_columns("url"), templates=gather_templates([pages]))

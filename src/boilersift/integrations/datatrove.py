@@ -34,6 +34,7 @@ from ..pipeline import Model
 from ..runner.batch import chunks
 from ..runner.classify import PageResult, classify_many
 from ..runner.limits import Limits
+from ..runner.templates import load_templates
 from ..runner.worker import bundle_for, cached_model
 
 NO_CONTENT = "no_content"  # the page was classified, and no block of it is content
@@ -47,14 +48,15 @@ class BoilersiftExtractor(BaseExtractor):
     with `block_labels` ``boilersift_labels`` (1 content, 0 noise, for every block). The model
     has no page type to report. Stats: ``forwarded``, ``dropped`` and ``dropped_<reason>`` with
     reason ``input`` (empty, no text, over a size limit), ``timeout``, ``error`` (a failure while
-    classifying) or ``no_content``."""
+    classifying) or ``no_content``. `templates`, a file of ``boilersift templates``, drops each
+    page's site's template (the site: the host of ``metadata["url"]``), as ``predict --templates``."""
 
     name = "🧹 boilersift"
 
     def __init__(self, model: str | None = None, timeout: float = 5.0, threshold: float | None = None,
-                 block_labels: bool = False) -> None:
+                 block_labels: bool = False, templates: str | None = None) -> None:
         super().__init__(timeout)
-        self.model, self.threshold, self.block_labels = model, threshold, block_labels
+        self.model, self.threshold, self.block_labels, self.templates = model, threshold, block_labels, templates
         self._warned: set[str] = set()
 
     def _model(self) -> Model:
@@ -62,14 +64,14 @@ class BoilersiftExtractor(BaseExtractor):
         pickled, so it holds no model itself."""
         return cached_model(bundle_for("html", self.model))
 
-    def _classify(self, pages: list[tuple[str, str]]) -> Iterator[PageResult]:
+    def _classify(self, pages: list[tuple[str, str, str | None]]) -> Iterator[PageResult]:
         return classify_many(pages, self._model(), input_format="html", threshold=self.threshold,
-                             limits=Limits(time_limit=self.timeout))
+                             limits=Limits(time_limit=self.timeout), templates=self.templates)
 
     def extract(self, text: str) -> str:
         """The content of one HTML page (datatrove's extractor interface; :meth:`run` classifies
         a chunk of pages per model call)."""
-        (page,) = self._classify([("<html>", text)])
+        (page,) = self._classify([("<html>", text, None)])
         if page.problem is not None:
             raise InputError(page.problem.id, page.problem.problem)
         return page.text
@@ -82,9 +84,11 @@ class BoilersiftExtractor(BaseExtractor):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         self._model()  # loaded before the first document: a broken bundle stops the task at once
+        if self.templates is not None:
+            load_templates(self.templates)  # and so does a missing or broken templates file
         for chunk in chunks(data):
             with self.track_time(unit="chunk"):
-                pages = list(self._classify([(doc.id, doc.text) for doc in chunk]))
+                pages = list(self._classify([(doc.id, doc.text, doc.metadata.get("url")) for doc in chunk]))
             for doc, page in zip(chunk, pages):
                 self.stat_update(StatHints.total)
                 if page.problem is not None:

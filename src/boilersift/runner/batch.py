@@ -16,6 +16,7 @@ leaves it waiting for ever; ``concurrent.futures`` reports a dead worker
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import itertools
@@ -29,8 +30,19 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ..errors import InputError, Problem
-from ..sites import page_templates
-from .documents import Document, Failure, Item, Record, container_items, documents
+from ..sites import PageLines, SiteTemplates, TemplateTable, page_templates
+from .documents import (
+    RECORD_KINDS,
+    Document,
+    Failure,
+    Item,
+    Record,
+    SourceEnd,
+    container_items,
+    decoded,
+    documents,
+    input_kind,
+)
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
 from .sources import Source
@@ -51,7 +63,7 @@ class Summary:
     truncated: int = 0
     skipped_records: int = 0  # non-HTML WARC records
     resumed: int = 0  # inputs skipped because their output exists
-    by_site: int = 0  # documents given their site's template (--by-site)
+    by_site: int = 0  # documents decided with their site's template (--by-site, --templates)
 
     def __add__(self, other: "Summary") -> "Summary":
         return Summary(*(a + b for a, b in zip(vars(self).values(), vars(other).values())))
@@ -180,6 +192,55 @@ def site_templates(source: Source, kind: str, options: PredictOptions, jobs: int
         return {}
 
 
+@dataclass
+class Gathered:
+    """What :func:`gather_site_templates` read: the table; the pages with a site (the host of a WARC
+    response's or a record's URL); the documents without one, or without text; and the records
+    or inputs that could not be read."""
+
+    table: TemplateTable
+    pages: int = 0
+    skipped: int = 0
+    failed: list[Problem] = dataclasses.field(default_factory=list)
+
+
+def _site_or_failure(item: Item, options: PredictOptions) -> tuple[str, str, PageLines] | Problem | None:
+    item = decoded(item, options)
+    return item.problem if isinstance(item, Failure) else site_lines(item, options)
+
+
+def gather_site_templates(sources: Iterable[Source | InputError], options: PredictOptions, min_pages: int,
+                     jobs: int = 1, progress: bool = False) -> Gathered:
+    """The templates of the sites of every page of `sources` (WARC or record inputs), read once,
+    on `jobs` processes: the lines that `min_pages` pages of a site hold, in whichever inputs they
+    are. An input that is no WARC or record file is an error, before any is read."""
+    from tqdm import tqdm
+
+    checked = []
+    for source in sources:
+        if isinstance(source, InputError):
+            raise source
+        kind = input_kind(source)
+        if kind not in RECORD_KINDS or source.path == "-":
+            raise InputError(source.path, "templates come from WARC or record files (JSON Lines, parquet, a "
+                                          "saved dataset), whose pages have URLs")
+        checked.append((source, kind))
+    items = (item for source, kind in checked for item in container_items(source, kind, options)
+             if not isinstance(item, SourceEnd))
+    found, gathered = SiteTemplates(min_pages), Gathered(TemplateTable.of({}, min_pages))
+    for page in tqdm(ordered_map(functools.partial(_site_or_failure, options=options), items, jobs),
+                     desc="sites", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1):
+        if isinstance(page, Problem):
+            gathered.failed.append(page)
+        elif page is None:
+            gathered.skipped += 1
+        else:
+            found.add(page[1], page[2])
+            gathered.pages += 1
+    gathered.table = TemplateTable.of(found.templates(), min_pages)
+    return gathered
+
+
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:
     """Classify items in order, a chunk at a time: in this process for one job, else in
     a process pool."""
@@ -204,9 +265,7 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
         return done
 
     def templates(source: Source, kind: str) -> dict[str, frozenset[int]]:
-        found = site_templates(source, kind, options, jobs, progress)
-        summary.by_site += len(found)
-        return found
+        return site_templates(source, kind, options, jobs, progress)
 
     items = documents(sources, options, skip, templates if options.by_site else None)
     with tqdm(desc="predict", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1) as bar:
@@ -226,6 +285,7 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
                 summary.failed += 1
                 continue
             summary.outputs += 1
+            summary.by_site += outcome.templated
             if outcome.encoding and options.debug:
                 print(f"boilersift: debug: {outcome.id}: not UTF-8; read as {outcome.encoding} (detected)",
                       file=sys.stderr)

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..decide import TEMPLATE_PAGES
 from ..errors import InputError, Problem
 from ..pipeline import LineResult, Model
-from .batch import chunks, site_templates
+from ..sites import TemplateTable
+from .batch import chunks, gather_site_templates, site_templates
 from .documents import Document, Failure, Item, container_items, record_items, with_templates
 from .limits import Limits
 from .options import INPUT_FORMATS, PredictOptions
-from .sources import Source
+from .sources import Source, expand_inputs
+from .templates import load_templates
 from .worker import attempt_chunk
 
 
@@ -52,13 +55,23 @@ class PageResult:
         return self.problem.kind if self.problem else None
 
 
-def _options(model: Model | str | Path | None, threshold: float | None, input_format: str, field: str | None,
-             encoding: str | None, limits: Limits | None, explain: int, by_site: bool = False) -> PredictOptions:
+Templates = TemplateTable | str | Path | None  # a table of sites' templates, or its file (boilersift templates)
+
+
+def api_options(model: Model | str | Path | None, threshold: float | None, input_format: str, field: str | None,
+                encoding: str | None, limits: Limits | None, explain: int, by_site: bool = False,
+                templates: Templates = None) -> PredictOptions:
+    """The options of a call of the Python API, checked as the command checks its own."""
     if input_format not in INPUT_FORMATS:
         raise InputError(f"input_format={input_format!r}", f"choose from {', '.join(INPUT_FORMATS)}")
+    if by_site and templates is not None:
+        raise ValueError("by_site gathers the templates of the file itself: give it or templates, not both")
+    if templates is not None and not isinstance(templates, TemplateTable):
+        templates = str(templates)
+        load_templates(templates)  # a missing or broken file is an error at the call
     return PredictOptions(model=str(model) if isinstance(model, Path) else model, threshold=threshold,
                           input_format=input_format, field=field, encoding=encoding, explain=explain,
-                          by_site=by_site, limits=limits or Limits())
+                          by_site=by_site, templates=templates, limits=limits or Limits())
 
 
 def _results(items: Iterable[Item], options: PredictOptions) -> Iterator[PageResult]:
@@ -86,39 +99,60 @@ def _container(path: str | Path, kind: str, options: PredictOptions) -> Iterator
     return with_templates(items, site_templates(source, kind, options)) if options.by_site else items
 
 
-def classify_many(pages: Iterable[tuple[str, str | bytes]], model: Model | str | Path | None = None, *,
-                  input_format: str = "html", threshold: float | None = None, encoding: str | None = None,
-                  limits: Limits | None = None, explain: int = 0) -> Iterator[PageResult]:
+def classify_many(pages: Iterable[tuple[str, str | bytes] | tuple[str, str | bytes, str | None]],
+                  model: Model | str | Path | None = None, *, input_format: str = "html",
+                  threshold: float | None = None, encoding: str | None = None, limits: Limits | None = None,
+                  explain: int = 0, templates: Templates = None) -> Iterator[PageResult]:
     """Classify (id, page) pairs, read lazily: `input_format` "html" pages (str, or bytes in
     their declared encoding) or "text" scrapes. `model` is a loaded Model or a bundle directory
     (None: the shipped model for `input_format`); `limits` bound each page (default: the
-    command's); `explain` K gives each line its K strongest reasons (``ExplainedLine``)."""
+    command's); `explain` K gives each line its K strongest reasons (``ExplainedLine``). Given
+    `templates` (:func:`gather_templates`, or its file), a page given with its URL as a third
+    item loses its site's template."""
     if input_format == "auto":
         raise InputError("input_format='auto'", 'pages have no name to tell: choose "text" or "html"')
-    options = _options(model, threshold, input_format, input_format, encoding, limits, explain)
-    records = ((str(page_id), {input_format: content}) for page_id, content in pages)
+    options = api_options(model, threshold, input_format, input_format, encoding, limits, explain,
+                          templates=templates)
+    records = ((str(page[0]), {input_format: page[1], **({"url": page[2]} if len(page) > 2 else {})})
+               for page in pages)
     return _results(record_items(records, Source("<pages>"), options), options)
 
 
 def classify_warc(path: str | Path, model: Model | str | Path | None = None, *, threshold: float | None = None,
                   encoding: str | None = None, limits: Limits | None = None, explain: int = 0,
-                  by_site: bool = False) -> Iterator[PageResult]:
+                  by_site: bool = False, templates: Templates = None) -> Iterator[PageResult]:
     """Classify the HTML responses of a WARC file (.warc, .warc.gz), as ``boilersift predict
     crawl.warc.gz`` does: each result's `meta` holds its ``warc_record_id`` and ``url``; other
     records are skipped; a truncated file ends with a failed result for the file. With `by_site`
     (``predict --by-site``), the lines two or more pages of a site hold are dropped as its
-    template: the file is read once more, at the call."""
-    options = _options(model, threshold, "auto", None, encoding, limits, explain, by_site)
+    template: the file is read once more, at the call. Given `templates` instead (gathered
+    beforehand over any files, :func:`gather_templates`, or its file), they are dropped as
+    ``predict --templates`` does."""
+    options = api_options(model, threshold, "auto", None, encoding, limits, explain, by_site, templates)
     return _results(_container(path, "warc", options), options)
 
 
 def classify_jsonl(path: str | Path, field: str | None = None, model: Model | str | Path | None = None, *,
                    input_format: str = "auto", threshold: float | None = None, encoding: str | None = None,
-                   limits: Limits | None = None, explain: int = 0, by_site: bool = False) -> Iterator[PageResult]:
+                   limits: Limits | None = None, explain: int = 0, by_site: bool = False,
+                   templates: Templates = None) -> Iterator[PageResult]:
     """Classify the records of a JSON Lines file (.jsonl, .jsonl.gz), as ``boilersift predict
     pages.jsonl`` does: the page is in `field` (default "text" if present, else "html": an HTML
     page), each result's `meta` holds the record's other fields, and a line that is not a
     record with a page gives a failed result. With `by_site`, the pages of a site (the host of a
-    record's ``url``) lose their site's template, as in :func:`classify_warc`."""
-    options = _options(model, threshold, input_format, field, encoding, limits, explain, by_site)
+    record's ``url``) lose their site's template, as in :func:`classify_warc`, and so they do
+    given `templates`."""
+    options = api_options(model, threshold, input_format, field, encoding, limits, explain, by_site, templates)
     return _results(_container(path, "jsonl", options), options)
+
+
+def gather_templates(paths: Iterable[str | Path], model: Model | str | Path | None = None, *,
+                     input_format: str = "auto", field: str | None = None, encoding: str | None = None,
+                     min_pages: int = TEMPLATE_PAGES) -> TemplateTable:
+    """The templates of the sites of every page of WARC or record files (directories walked), as
+    ``boilersift templates`` gathers them: for each site (the host of a page's URL), the lines that
+    `min_pages` of its pages hold, in whichever files. :func:`~.templates.save_templates` writes
+    the table for ``predict --templates``; :func:`classify_warc` and the others take it as it is.
+    A record that cannot be read is left out; a path that is no WARC or record file is an error."""
+    options = api_options(model, None, input_format, field, encoding, None, 0)
+    return gather_site_templates(expand_inputs([str(p) for p in paths]), options, min_pages).table

@@ -16,11 +16,12 @@ import numpy as np
 
 from ..errors import InputError, Problem
 from ..sites import PageLines, page_templates
+from .classify import Templates, api_options
 from .documents import Document
 from .limits import Limits
 from .options import PredictOptions
 from .sources import Source
-from .worker import attempt_many, site_lines, template_pages
+from .worker import attempt_many, site_lines, template_pages, with_site_template
 
 COLUMNS = ("clean_text", "lines", "labels", "probabilities", "page_type", "error")
 URL_COLUMN = "url"  # a row's address, whose host is its site (by_site)
@@ -32,8 +33,9 @@ def _documents(batch: dict[str, list], indices: list[int], column: str, options:
     ``url`` as their meta, where it has one."""
     input_format = options.format_of(html=column == "html")
     urls = batch.get(URL_COLUMN) or [None] * len(indices)
-    return [Document(f"row {index}", Source(column), input_format, content if content is not None else "",
-                     {URL_COLUMN: url}, template=(templates or {}).get(index))
+    return [with_site_template(Document(f"row {index}", Source(column), input_format,
+                                        content if content is not None else "", {URL_COLUMN: url},
+                                        template=(templates or {}).get(index)), options)
             for index, content, url in zip(indices, batch[column], urls)]
 
 
@@ -78,20 +80,22 @@ def _site_templates(dataset, column: str, options: PredictOptions, num_proc: int
 
 def classify_dataset(dataset, column: str = "text", model: str | None = None, threshold: float | None = None,
                      input_format: str = "auto", num_proc: int | None = None, batch_size: int = 64,
-                     limits: Limits | None = None, by_site: bool = False):
+                     limits: Limits | None = None, by_site: bool = False, templates: Templates = None):
     """The dataset with the classification columns added (see the module docstring).
     `column` holds the text scrape or, with ``column="html"`` or ``input_format="html"``,
     the HTML page. With `by_site`, the rows of a site (the host of their ``url``) lose what
-    two or more of them hold, as ``predict --by-site`` (:mod:`boilersift.sites`)."""
+    two or more of them hold, as ``predict --by-site`` (:mod:`boilersift.sites`); given
+    `templates` instead (:func:`~.classify.gather_templates`, or its file), what those say."""
     from datasets import List, Value
 
-    options = PredictOptions(model=model, threshold=threshold, input_format=input_format, field=column,
-                             limits=limits or Limits())
-    templates = _site_templates(dataset, column, options, num_proc, batch_size) if by_site else None
+    if templates is not None and URL_COLUMN not in dataset.column_names:
+        raise InputError("templates", f"the dataset has no {URL_COLUMN!r} column to tell each row's site")
+    options = api_options(model, threshold, input_format, column, None, limits, 0, by_site, templates)
+    by_index = _site_templates(dataset, column, options, num_proc, batch_size) if by_site else None
     features = dataset.features.copy()
     features.update({"clean_text": Value("string"), "lines": List(Value("string")),  # typed, so a batch
                      "labels": List(Value("string")), "probabilities": List(Value("float32")),  # of only None fits
                      "page_type": Value("string"), "error": Value("string")})
     return dataset.map(_classify_batch, batched=True, batch_size=batch_size, num_proc=num_proc,
-                       with_indices=True, fn_kwargs={"column": column, "options": options, "templates": templates},
+                       with_indices=True, fn_kwargs={"column": column, "options": options, "templates": by_index},
                        features=features, desc="boilersift")

@@ -11,6 +11,7 @@ from .limits import Limits
 
 if TYPE_CHECKING:
     from ..pipeline import Model
+    from ..sites import TemplateTable
 
 INPUT_FORMATS = ("auto", "text", "html")
 
@@ -33,6 +34,8 @@ class PredictOptions:
     comments: str = DEFAULT_DECISIONS.comments  # comment threads: dropped under an article, or as decide.COMMENTS
     bylines: str = DEFAULT_DECISIONS.bylines  # byline and date lines: the model's, or as decide.BYLINES
     by_site: bool = False  # decide the pages of a site in one record input together (boilersift.sites)
+    # The sites' templates gathered beforehand (boilersift templates): a file, or from Python a loaded table.
+    templates: str | TemplateTable | None = None
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
 

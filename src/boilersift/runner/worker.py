@@ -24,11 +24,12 @@ from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
 from ..pipeline import LineResult, Model, PageVerdict
-from ..sites import PageLines, page_lines, site_of_url
+from ..sites import PageLines, TemplateTable, page_lines, site_of_url
 from .documents import Document, Failure, Item, SourceEnd, decoded
 from .limits import TimeLimitExceeded, deadline
 from .options import PredictOptions
 from .sources import Source, read_bytes
+from .templates import load_templates
 
 T = TypeVar("T")
 
@@ -78,6 +79,7 @@ class Outcome:
     truncated: bool = False
     encoding: str | None = None  # the encoding detected for the document (not UTF-8)
     end: SourceEnd | None = None
+    templated: bool = False  # decided with its site's template (--by-site, --templates)
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,16 @@ def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines
     return None if isinstance(ready, Problem) else (item.id, site, page_lines([b.text for b in ready.blocks]))
 
 
+def with_site_template(item: Item, options: PredictOptions) -> Item:
+    """A document given its site's template from the table of `options` (--templates), if it has
+    none yet and its site (the host of its ``url``) has one; any other item as it is."""
+    if options.templates is None or not isinstance(item, Document) or item.template is not None or not item.meta:
+        return item
+    table = options.templates if isinstance(options.templates, TemplateTable) else load_templates(options.templates)
+    template = table.get(site_of_url(item.meta.get("url")))
+    return item if template is None else dataclasses.replace(item, template=template)
+
+
 def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Outcome:
     if isinstance(item, SourceEnd):
         return Outcome(item.source, end=item)
@@ -224,19 +236,19 @@ def _outcome(item: Item, options: PredictOptions, result: Attempt | None) -> Out
     if isinstance(result, Problem):
         return Outcome(item.source, item.id, error=result)
     return Outcome(item.source, item.id, text=render(item, result, options), truncated=result.truncated,
-                   encoding=result.encoding)
+                   encoding=result.encoding, templated=item.template is not None)
 
 
 def process(item: Item, options: PredictOptions) -> Outcome:
     """One item's outcome: a rendered document, an error, or the end of an input."""
-    item = decoded(item, options)
+    item = with_site_template(decoded(item, options), options)
     return _outcome(item, options, attempt(item, options) if isinstance(item, Document) else None)
 
 
 def attempt_chunk(items: list[Item], options: PredictOptions) -> list[tuple[Item, Attempt | None]]:
     """A chunk of items, decoded, in order: each document with its attempt (the chunk's documents
     are classified together, :func:`attempt_many`), every other item with None."""
-    items = [decoded(item, options) for item in items]
+    items = [with_site_template(decoded(item, options), options) for item in items]
     results = iter(attempt_many([item for item in items if isinstance(item, Document)], options))
     return [(item, next(results) if isinstance(item, Document) else None) for item in items]
 
