@@ -49,15 +49,20 @@ def write_pages(records: list[dict], path: Path, input_format: str) -> None:
             handle.write(json.dumps({**fields, input_format: page}, ensure_ascii=False) + "\n")
 
 
-def predict(pages: Path, out: Path, jobs: int, by_site: bool) -> tuple[dict[str, str], float]:
-    """Each record's clean_text from ``boilersift predict`` by id (a page that fails has none),
-    and the run's wall time in seconds."""
-    command = [sys.executable, "-m", "boilersift.cli", "predict", str(pages), "-o", str(out), "--jobs", str(jobs),
-               "--no-progress", *(["--by-site"] if by_site else [])]
+def boilersift(*args: object) -> float:
+    """Run the command; its wall time in seconds."""
+    command = [sys.executable, "-m", "boilersift.cli", *map(str, args), "--no-progress"]
     start = time.perf_counter()
     if subprocess.run(command).returncode not in (0, 1):  # 1: some pages failed, listed on stderr
-        raise SystemExit(f"predict failed: {shlex.join(command)}")
-    seconds = time.perf_counter() - start
+        raise SystemExit(f"boilersift failed: {shlex.join(command)}")
+    return time.perf_counter() - start
+
+
+def predict(pages: Path | list[Path], out: Path, jobs: int, *options: object) -> tuple[dict[str, str], float]:
+    """Each record's clean_text from ``boilersift predict`` of `pages` (one file or several) with
+    `options`, by id (a page that fails has none), and the run's wall time in seconds."""
+    seconds = boilersift("predict", *(pages if isinstance(pages, list) else [pages]), "-o", out, "--jobs", jobs,
+                         *options)
     with out.open(encoding="utf-8") as handle:
         return {r["id"]: r["clean_text"] for r in map(json.loads, handle)}, seconds
 
@@ -79,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             write_pages(records, path, input_format)
             for by_site in (False, True):
                 name = f"boilersift {default_bundle_path(input_format).name}" + (", by site" if by_site else "")
-                outputs, seconds[name] = predict(path, Path(tmp) / "out.jsonl", args.jobs, by_site)
+                outputs, seconds[name] = predict(path, Path(tmp) / "out.jsonl", args.jobs,
+                                                 *(["--by-site"] if by_site else []))
                 systems[name] = score_outputs(pages, [outputs.get(r["id"], "") for r in records])
     sited = sum(site_of_url(r.get("url")) is not None for r in records)
     meta = {"command": shlex.join(["python", "experiments/predict_by_site.py", *sys.argv[1:]]),
