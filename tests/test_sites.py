@@ -154,9 +154,15 @@ def test_a_template_table_holds_each_sites_template_as_arrays():
     assert TemplateTable.of({}).get("a.com") is None
 
 
-def test_a_template_table_needs_offsets_that_bound_each_sites_keys():
-    with pytest.raises(ValueError, match="offsets"):
-        TemplateTable(np.array(["a.com"]), np.array([0, 3]), np.array([1, 2], dtype=np.int64), 2)
+@pytest.mark.parametrize("sites, offsets, message", [
+    (["a.com"], [0, 3], "offsets"),
+    (["b.com", "a.com"], [0, 1, 2], "sorted order"),
+    (["a.com", "a.com"], [0, 1, 2], "each once"),
+    ([1, 2], [0, 1, 2], "names"),
+])
+def test_a_template_table_needs_sorted_sites_and_offsets_that_bound_their_keys(sites, offsets, message):
+    with pytest.raises(ValueError, match=message):
+        TemplateTable(np.array(sites), np.array(offsets), np.array([1, 2], dtype=np.int64), 2)
 
 
 def test_a_templates_file_reads_back_as_written(tmp_path):

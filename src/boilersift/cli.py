@@ -509,8 +509,11 @@ def cmd_templates(args: argparse.Namespace) -> int:
     options = PredictOptions(model=args.model, input_format=args.input_format, field=args.field,
                              encoding=args.encoding)
     # Other files in a directory (a crawl's CDX indexes, notes) are passed over; a named one is an error.
+    named = {str(Path(item)) for item in args.inputs}
     sources = [s for s in expand_inputs(args.inputs)
-               if isinstance(s, InputError) or s.path in args.inputs or input_kind(s) in RECORD_KINDS]
+               if isinstance(s, InputError) or s.path in named or input_kind(s) in RECORD_KINDS]
+    if not sources:
+        raise BoilersiftError(f"no WARC or record files in {', '.join(args.inputs)}")
     try:
         gathered = gather_site_templates(sources, options, args.min_pages, args.jobs, progress=not args.no_progress)
     except BrokenProcessPool:

@@ -102,6 +102,8 @@ class TemplateTable:
         if not (offsets.ndim == 1 and len(offsets) == len(sites) + 1 and offsets[0] == 0
                 and offsets[-1] == len(keys) and (np.diff(offsets) >= 0).all()):
             raise ValueError("the offsets do not bound the keys of each site")
+        if sites.ndim != 1 or sites.dtype.kind != "U" or (len(sites) > 1 and not (sites[1:] > sites[:-1]).all()):
+            raise ValueError("the sites are not names in sorted order, each once")
         self.sites, self.offsets, self.keys, self.min_pages = sites, offsets, keys, min_pages
         self._cached = lru_cache(maxsize=4096)(self._template)  # a crawl gives a site's pages together
 

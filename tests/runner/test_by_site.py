@@ -225,9 +225,12 @@ def test_sites_without_a_template_in_the_file(tmp_path, pages):
     (["predict", "{pages}", "--templates", "{pages}"], ["not a file of 'boilersift templates'"]),
     (["templates", "{tmp}/page.txt", "-o", "{tmp}/sites.npz"], ["page.txt", "WARC or record files"]),
     (["templates", "-", "-o", "{tmp}/sites.npz"], ["WARC or record files"]),
+    (["templates", "{tmp}/empty", "-o", "{tmp}/sites.npz"], ["no WARC or record files in", "empty"]),
 ])
 def test_a_missing_or_wrong_file_is_one_clear_error(tmp_path, pages, args, fragments):
     (tmp_path / "page.txt").write_text("a scrape\n")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "crawl.cdx").write_text("an index, no pages\n")
     proc = run(*[a.format(pages=pages, tmp=tmp_path) for a in args])
     assert_one_line_error(proc, *fragments)
     assert not (tmp_path / "sites.npz").exists()

@@ -210,7 +210,7 @@ def _site_or_failure(item: Item, options: PredictOptions) -> tuple[str, str, Pag
 
 
 def gather_site_templates(sources: Iterable[Source | InputError], options: PredictOptions, min_pages: int,
-                     jobs: int = 1, progress: bool = False) -> Gathered:
+                          jobs: int = 1, progress: bool = False) -> Gathered:
     """The templates of the sites of every page of `sources` (WARC or record inputs), read once,
     on `jobs` processes: the lines that `min_pages` pages of a site hold, in whichever inputs they
     are. An input that is no WARC or record file is an error, before any is read."""
@@ -227,18 +227,17 @@ def gather_site_templates(sources: Iterable[Source | InputError], options: Predi
         checked.append((source, kind))
     items = (item for source, kind in checked for item in container_items(source, kind, options)
              if not isinstance(item, SourceEnd))
-    found, gathered = SiteTemplates(min_pages), Gathered(TemplateTable.of({}, min_pages))
+    found, pages, skipped, failed = SiteTemplates(min_pages), 0, 0, []
     for page in tqdm(ordered_map(functools.partial(_site_or_failure, options=options), items, jobs),
                      desc="sites", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1):
         if isinstance(page, Problem):
-            gathered.failed.append(page)
+            failed.append(page)
         elif page is None:
-            gathered.skipped += 1
+            skipped += 1
         else:
             found.add(page[1], page[2])
-            gathered.pages += 1
-    gathered.table = TemplateTable.of(found.templates(), min_pages)
-    return gathered
+            pages += 1
+    return Gathered(TemplateTable.of(found.templates(), min_pages), pages, skipped, failed)
 
 
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:
