@@ -67,16 +67,26 @@ def predict(pages: Path | list[Path], out: Path, jobs: int, *options: object) ->
         return {r["id"]: r["clean_text"] for r in map(json.loads, handle)}, seconds
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a script that runs the command on the unseen pages."""
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--jobs", type=int, default=2, help="predict --jobs (default 2)")
-    parser.add_argument("--limit", type=int, help="only the first N pages of each file (smoke run)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--limit", type=int, help="only the first N pages of each source (smoke run)")
+
+
+def unseen_pages(args: argparse.Namespace) -> tuple[list[dict], list[SimpleNamespace]]:
+    """The records of the unseen pages, and each as the page that score_outputs scores."""
     records = records_to_score(args.datasets, 20, args.limit)
-    pages = [SimpleNamespace(row={k: r.get(k) or "unknown" for k in FIELDS}, gold=r.get("gold") or "",
-                             texts=[r["html"]]) for r in records]
+    return records, [SimpleNamespace(row={k: r.get(k) or "unknown" for k in FIELDS}, gold=r.get("gold") or "",
+                                     texts=[r["html"]]) for r in records]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    arguments(parser)
+    args = parser.parse_args(argv)
+    records, pages = unseen_pages(args)
     systems, seconds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for input_format in ("text", "html"):

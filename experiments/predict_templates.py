@@ -23,12 +23,9 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 
-from compare_text import DATASETS, RESULTS
 from loso_decisions import score_outputs, write_report
-from predict_by_site import FIELDS, boilersift, predict, write_pages
-from unseen_sources import records_to_score
+from predict_by_site import arguments, boilersift, predict, unseen_pages, write_pages
 
 from boilersift.model.bundle import default_bundle_path
 from boilersift.sites import site_of_url
@@ -45,15 +42,10 @@ def split(records: list[dict], files: int, directory: Path, input_format: str) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", type=Path, default=DATASETS)
-    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    arguments(parser)
     parser.add_argument("--files", type=int, default=10, help="files the pages are split into (default 10)")
-    parser.add_argument("--jobs", type=int, default=2, help="predict --jobs (default 2)")
-    parser.add_argument("--limit", type=int, help="only the first N pages of each source (smoke run)")
     args = parser.parse_args(argv)
-    records = records_to_score(args.datasets, 20, args.limit)
-    pages = [SimpleNamespace(row={k: r.get(k) or "unknown" for k in FIELDS}, gold=r.get("gold") or "",
-                             texts=[r["html"]]) for r in records]
+    records, pages = unseen_pages(args)
     systems, seconds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         out, sites = Path(tmp) / "out.jsonl", Path(tmp) / "sites.npz"
