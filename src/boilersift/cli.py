@@ -144,11 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
 
     p = sub.add_parser("templates", help="gather the sites' templates of crawls into a file for predict",
-                       description="Read WARC or record inputs (JSON Lines, parquet, saved datasets) once and write, "
-                       "for each site (the host of a page's URL), the lines that --min-pages of its pages hold, "
-                       "in whichever inputs they are: its template (menus, teaser columns, footers). "
-                       "'predict --templates FILE' then drops them, on this machine or others, on all of "
-                       "these inputs or some.", epilog=EPILOG_TEMPLATES,
+                       description="Read WARC or record inputs (JSON Lines, parquet, saved datasets) once and\n"
+                       "write, for each site (the host of a page's URL), the lines that --min-pages of its\n"
+                       "pages hold, in whichever inputs they are: its template (menus, teaser columns,\n"
+                       "footers). 'predict --templates FILE' then drops them, on this machine or others,\n"
+                       "on all of these inputs or some.", epilog=EPILOG_TEMPLATES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="WARC or record files, or directories of them")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
