@@ -248,9 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", required=True, metavar="DIR", help="where to write the report")
     p.add_argument("--styles", help=STYLES_HELP)
     p.add_argument("--dev-only", action="store_true", help="only pages of the dev sites (those no model trained on)")
-    p.add_argument("--by-site", action="store_true",
-                   help="decide the pages of a site together, as predict --by-site (the site: the host of a "
-                        "page's 'url')")
+    sites = p.add_mutually_exclusive_group()
+    sites.add_argument("--by-site", action="store_true",
+                       help="decide the pages of a site together, as predict --by-site (the site: the host of a "
+                            "page's 'url')")
+    sites.add_argument("--templates", metavar="FILE",
+                       help="drop the sites' templates gathered beforehand by 'boilersift templates' (from a crawl "
+                            "these pages come from, say), as predict --templates")
 
     p = sub.add_parser("convert-model", help="convert a pickled model bundle (format 1) to the array format",
                        description="Convert a model bundle of boilersift 0.1 (model.joblib, a pickle) to the "
@@ -372,6 +376,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation.report import write_report
     from .labelled.data import is_dev_site, load_pages
     from .pipeline import Model
+    from .runner.templates import load_templates
 
     model_dirs = args.model or [None]
     models = {name: Model.load(d) for name, d in zip(_system_names(model_dirs), model_dirs)}
@@ -382,7 +387,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pages = [p for p in pages if is_dev_site(str(p.meta.get("site") or p.id), percent, fold)]
     if not pages:
         raise BoilersiftError("no pages to evaluate")
-    report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True, by_site=args.by_site)
+    site_templates = load_templates(args.templates) if args.templates else None
+    report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True, by_site=args.by_site,
+                             site_templates=site_templates)
     started = time.perf_counter()
     written = write_report(report, curve, args.output_dir)
     for path in written:

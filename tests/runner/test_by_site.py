@@ -134,6 +134,24 @@ def test_evaluate_decides_the_pages_of_a_site_together():
     assert "3 had their site's template" in markdown(together)
 
 
+def test_evaluate_takes_the_templates_gathered_beforehand(tmp_path, pages):
+    from boilersift import gather_templates
+
+    labelled = [LabeledPage(r["id"], segment_text(r["text"]), [0, 1, 1, 0], {"url": r.get("url"), "style": "nodes"})
+                for r in RECORDS]
+    model = Model.load()
+    together, _ = evaluate(model, labelled, threshold=0.0, by_site=True)
+    given, _ = evaluate(model, labelled, threshold=0.0, site_templates=gather_templates([pages]))
+    assert given["systems"] == together["systems"] and given["data"]["by_site"] == 3
+    with pytest.raises(ValueError, match="site_templates"):
+        evaluate(model, labelled, by_site=True, site_templates=gather_templates([pages]))
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("".join(json.dumps(page.to_record()) + "\n" for page in labelled))
+    proc = run("evaluate", data, "--output-dir", tmp_path / "report", "--templates", gather(tmp_path, pages))
+    assert proc.returncode == 0, proc.stderr
+    assert "3 had their site's template" in (tmp_path / "report" / "report.md").read_text()
+
+
 def test_stdin_is_read_once(pages):
     assert_one_line_error(run("predict", "--by-site", input=pages.read_text()), "--by-site", "not stdin")
 

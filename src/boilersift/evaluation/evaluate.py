@@ -25,7 +25,7 @@ from ..decide import DEFAULT_DECISIONS, DecisionConfig, content_mask, count_word
 from ..labelled.data import LabeledPage
 from ..model.explain import mean_abs_contributions, top_reasons
 from ..pipeline import Model
-from ..sites import page_lines, page_templates, site_of_url
+from ..sites import TemplateTable, page_lines, page_templates, site_of_url
 from .baselines import BASELINES
 from .metrics import PRF, line_prf, mean_prf, word_counts, word_prf
 
@@ -228,15 +228,24 @@ def _model_info(model: Model, cut: float) -> dict:
 
 
 def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], threshold: float | None = None,
-             progress: bool = False, explain: bool = False, by_site: bool = False) -> tuple[dict, dict]:
+             progress: bool = False, explain: bool = False, by_site: bool = False,
+             site_templates: TemplateTable | None = None) -> tuple[dict, dict]:
     """Score a model, or several by name (the first is the primary), and the baselines
     on `pages`. `explain` adds the worst pages and the feature importance (slower); `by_site`
-    decides the pages of a site together (``predict --by-site``). Returns (report, curve data)."""
+    decides the pages of a site together (``predict --by-site``), or `site_templates` drops the
+    templates gathered beforehand (``predict --templates``). Returns (report, curve data)."""
+    if by_site and site_templates is not None:
+        raise ValueError("by_site gathers the templates of the pages themselves: give it or site_templates")
     models = {PRIMARY: models} if isinstance(models, Model) else dict(models)
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
-    templates = {name: labelled_templates(pages, model.decisions.template_pages) if by_site else {}
-                 for name, model in models.items()}
+    if site_templates is not None:
+        found = {i: site_templates.get(site_of_url(p.meta.get("url"))) for i, p in enumerate(pages)}
+        templates = {name: {i: t for i, t in found.items() if t} for name in models}
+    else:
+        templates = {name: labelled_templates(pages, model.decisions.template_pages) if by_site else {}
+                     for name, model in models.items()}
+    by_site = by_site or site_templates is not None
     verdicts = {name: page_verdicts(model, pages, cuts[name], progress, templates[name])
                 for name, model in models.items()}
     probabilities = {name: probabilities for name, (probabilities, _) in verdicts.items()}
