@@ -24,6 +24,12 @@ Many documents as `predict` reads them (one PageResult each, failures included):
     from boilersift import classify_many, classify_warc, classify_jsonl, classify_dataset
     for page in classify_warc("crawl.warc.gz", html_model):
         print(page.meta["url"], page.error or page.text)
+
+The sites' templates of a crawl in many files, gathered once (``boilersift templates``)::
+
+    table = gather_templates(["crawl/"], html_model)
+    save_templates(table, "sites.npz")   # for predict --templates; load_templates reads it back
+    classify_warc("crawl/part-0001.warc.gz", html_model, templates=table)
 """
 
 from __future__ import annotations
