@@ -34,7 +34,6 @@ from ..pipeline import Model
 from ..runner.batch import chunks
 from ..runner.classify import PageResult, classify_many
 from ..runner.limits import Limits
-from ..runner.templates import load_templates
 from ..runner.worker import bundle_for, cached_model
 
 NO_CONTENT = "no_content"  # the page was classified, and no block of it is content
@@ -84,8 +83,6 @@ class BoilersiftExtractor(BaseExtractor):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         self._model()  # loaded before the first document: a broken bundle stops the task at once
-        if self.templates is not None:
-            load_templates(self.templates)  # and so does a missing or broken templates file
         for chunk in chunks(data):
             with self.track_time(unit="chunk"):
                 pages = list(self._classify([(doc.id, doc.text, doc.metadata.get("url")) for doc in chunk]))

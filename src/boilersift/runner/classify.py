@@ -55,12 +55,12 @@ class PageResult:
         return self.problem.kind if self.problem else None
 
 
-Templates = TemplateTable | str | Path | None  # a table of sites' templates, or its file (boilersift templates)
+TemplateSource = TemplateTable | str | Path | None  # a table of sites' templates, or its file (boilersift templates)
 
 
 def api_options(model: Model | str | Path | None, threshold: float | None, input_format: str, field: str | None,
                 encoding: str | None, limits: Limits | None, explain: int, by_site: bool = False,
-                templates: Templates = None) -> PredictOptions:
+                templates: TemplateSource = None) -> PredictOptions:
     """The options of a call of the Python API, checked as the command checks its own."""
     if input_format not in INPUT_FORMATS:
         raise InputError(f"input_format={input_format!r}", f"choose from {', '.join(INPUT_FORMATS)}")
@@ -102,7 +102,7 @@ def _container(path: str | Path, kind: str, options: PredictOptions) -> Iterator
 def classify_many(pages: Iterable[tuple[str, str | bytes] | tuple[str, str | bytes, str | None]],
                   model: Model | str | Path | None = None, *, input_format: str = "html",
                   threshold: float | None = None, encoding: str | None = None, limits: Limits | None = None,
-                  explain: int = 0, templates: Templates = None) -> Iterator[PageResult]:
+                  explain: int = 0, templates: TemplateSource = None) -> Iterator[PageResult]:
     """Classify (id, page) pairs, read lazily: `input_format` "html" pages (str, or bytes in
     their declared encoding) or "text" scrapes. `model` is a loaded Model or a bundle directory
     (None: the shipped model for `input_format`); `limits` bound each page (default: the
@@ -120,7 +120,7 @@ def classify_many(pages: Iterable[tuple[str, str | bytes] | tuple[str, str | byt
 
 def classify_warc(path: str | Path, model: Model | str | Path | None = None, *, threshold: float | None = None,
                   encoding: str | None = None, limits: Limits | None = None, explain: int = 0,
-                  by_site: bool = False, templates: Templates = None) -> Iterator[PageResult]:
+                  by_site: bool = False, templates: TemplateSource = None) -> Iterator[PageResult]:
     """Classify the HTML responses of a WARC file (.warc, .warc.gz), as ``boilersift predict
     crawl.warc.gz`` does: each result's `meta` holds its ``warc_record_id`` and ``url``; other
     records are skipped; a truncated file ends with a failed result for the file. With `by_site`
@@ -135,7 +135,7 @@ def classify_warc(path: str | Path, model: Model | str | Path | None = None, *, 
 def classify_jsonl(path: str | Path, field: str | None = None, model: Model | str | Path | None = None, *,
                    input_format: str = "auto", threshold: float | None = None, encoding: str | None = None,
                    limits: Limits | None = None, explain: int = 0, by_site: bool = False,
-                   templates: Templates = None) -> Iterator[PageResult]:
+                   templates: TemplateSource = None) -> Iterator[PageResult]:
     """Classify the records of a JSON Lines file (.jsonl, .jsonl.gz), as ``boilersift predict
     pages.jsonl`` does: the page is in `field` (default "text" if present, else "html": an HTML
     page), each result's `meta` holds the record's other fields, and a line that is not a

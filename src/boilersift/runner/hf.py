@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InputError, Problem
 from ..sites import PageLines, page_templates
-from .classify import Templates, api_options
+from .classify import TemplateSource, api_options
 from .documents import Document
 from .limits import Limits
 from .options import PredictOptions
@@ -67,8 +67,6 @@ def _site_templates(dataset, column: str, options: PredictOptions, num_proc: int
     """The template of each row's site, by row index (rows whose site has none left out)."""
     from datasets import Features, List, Value
 
-    if URL_COLUMN not in dataset.column_names:
-        raise InputError("by_site=True", f"the dataset has no {URL_COLUMN!r} column to tell each row's site")
     features = Features({"site": Value("string"), "copy": Value("int64"), "line_keys": List(Value("int64"))})
     found = dataset.map(_site_lines_batch, batched=True, batch_size=batch_size, num_proc=num_proc,
                         with_indices=True, fn_kwargs={"column": column, "options": options},
@@ -80,7 +78,7 @@ def _site_templates(dataset, column: str, options: PredictOptions, num_proc: int
 
 def classify_dataset(dataset, column: str = "text", model: str | None = None, threshold: float | None = None,
                      input_format: str = "auto", num_proc: int | None = None, batch_size: int = 64,
-                     limits: Limits | None = None, by_site: bool = False, templates: Templates = None):
+                     limits: Limits | None = None, by_site: bool = False, templates: TemplateSource = None):
     """The dataset with the classification columns added (see the module docstring).
     `column` holds the text scrape or, with ``column="html"`` or ``input_format="html"``,
     the HTML page. With `by_site`, the rows of a site (the host of their ``url``) lose what
@@ -88,9 +86,10 @@ def classify_dataset(dataset, column: str = "text", model: str | None = None, th
     `templates` instead (:func:`~.classify.gather_templates`, or its file), what those say."""
     from datasets import List, Value
 
-    if templates is not None and URL_COLUMN not in dataset.column_names:
-        raise InputError("templates", f"the dataset has no {URL_COLUMN!r} column to tell each row's site")
     options = api_options(model, threshold, input_format, column, None, limits, 0, by_site, templates)
+    if (by_site or templates is not None) and URL_COLUMN not in dataset.column_names:
+        raise InputError("by_site=True" if by_site else "templates",
+                         f"the dataset has no {URL_COLUMN!r} column to tell each row's site")
     by_index = _site_templates(dataset, column, options, num_proc, batch_size) if by_site else None
     features = dataset.features.copy()
     features.update({"clean_text": Value("string"), "lines": List(Value("string")),  # typed, so a batch
