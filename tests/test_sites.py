@@ -166,10 +166,36 @@ def test_a_template_table_needs_sorted_sites_and_offsets_that_bound_their_keys(s
 
 
 def test_a_templates_file_reads_back_as_written(tmp_path):
-    path = save_templates(TemplateTable.of(TEMPLATES, 3), tmp_path / "sites.npz")
+    path = save_templates(TemplateTable.of(TEMPLATES, 3, {"html"}), tmp_path / "sites.npz")
     table = load_templates(path)
-    assert table.min_pages == 3
+    assert table.min_pages == 3 and table.input_formats == ("html",)
     assert [table.get(s) for s in ("a.com", "b.org")] == [TEMPLATES["a.com"], TEMPLATES["b.org"]]
+    assert pickle.loads(pickle.dumps(table)).input_formats == ("html",)
+
+
+@pytest.mark.parametrize("input_formats, fits_html, fits_text", [
+    ((), True, True),  # a file of format 1, which did not record the kind: any
+    (("html",), True, False),
+    (("text",), False, True),
+    (("html", "text"), True, True),
+])
+def test_a_table_fits_the_kind_of_lines_it_was_read_from(input_formats, fits_html, fits_text):
+    table = TemplateTable.of(TEMPLATES, 3, input_formats)
+    assert (table.fits("html"), table.fits("text")) == (fits_html, fits_text)
+    for kind, fits in (("html", fits_html), ("text", fits_text)):
+        if fits:
+            assert table.require(kind) is table
+        else:
+            with pytest.raises(BoilersiftError, match=f"holds templates of .* lines, and the model reads {kind}"):
+                table.require(kind)
+
+
+def test_a_templates_file_of_format_1_fits_any_model(tmp_path):
+    path = tmp_path / "sites.npz"
+    table = TemplateTable.of(TEMPLATES, 3)
+    np.savez(path, format_version=1, min_pages=3, sites=table.sites, offsets=table.offsets, keys=table.keys)
+    loaded = load_templates(path)
+    assert loaded.input_formats == () and loaded.get("a.com") == TEMPLATES["a.com"]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -177,7 +203,11 @@ def test_a_templates_file_reads_back_as_written(tmp_path):
     (b"not a zip", "not a file of 'boilersift templates'"),
     ({"keys": np.zeros(2)}, "arrays keys"),
     ({"format_version": 9, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 0]),
-      "keys": np.zeros(0, dtype=np.int64)}, "format 9"),
+      "keys": np.zeros(0, dtype=np.int64)}, "format 9, this boilersift reads 1, 2"),
+    ({"format_version": 2, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 0]),
+      "keys": np.zeros(0, dtype=np.int64)}, "arrays"),  # no input_formats
+    ({"format_version": 2, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 0]),
+      "keys": np.zeros(0, dtype=np.int64), "input_formats": np.array(["pdf"])}, "unknown kinds of page pdf"),
     ({"format_version": 1, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 5]),
       "keys": np.zeros(0, dtype=np.int64)}, "offsets"),
     ({"format_version": 1, "min_pages": 2, "sites": np.array([{}]), "offsets": np.array([0, 0]),

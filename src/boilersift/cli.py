@@ -448,8 +448,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         remove_temporary_files,
     )
     from .runner.sources import expand_inputs
-    from .runner.templates import load_templates
-    from .runner.worker import bundle_for, cached_model
+    from .runner.worker import bundle_for, cached_model, check_templates
 
     batch = _is_batch(args.inputs)
     if args.explain is not None and (args.explain < 1 or args.output_format not in ("jsonl", "tsv")):
@@ -473,7 +472,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         for input_format in ("text", "html"):
             check_bundle(bundle_for(input_format))
     if args.templates:
-        load_templates(args.templates)  # a missing or broken file is one error, before any input
+        check_templates(options)
     if args.resume:
         remove_temporary_files(Path(args.output_dir))
     with ErrorLog(_errors_path(args), args.resume) as errors:
@@ -530,9 +529,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
         print(f"boilersift: warning: {problem.message}", file=sys.stderr)
     table = gathered.table
     save_templates(table, args.output)
-    lines = len(table.keys)
-    print(f"wrote the templates of {len(table)} sites ({lines} lines) to {args.output}, from {gathered.pages} pages "
-          f"with a URL", file=sys.stderr)
+    kinds = " and ".join(table.input_formats) or "no"
+    print(f"wrote the templates of {len(table)} sites ({len(table.keys)} lines) to {args.output}, from "
+          f"{gathered.pages} {kinds} pages with a URL", file=sys.stderr)
     if gathered.skipped:
         print(f"boilersift: {gathered.skipped} pages without a URL or text left out", file=sys.stderr)
     if gathered.failed:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .decide import TEMPLATE_PAGES, count_words, paragraph_lines
+from .errors import BoilersiftError
 
 _NOT_WORD = re.compile(r"\W+")
 
@@ -96,26 +97,46 @@ class TemplateTable:
     """The templates of many sites as three arrays (what ``boilersift templates`` writes and
     ``predict --templates`` reads): the sites, sorted; where each site's line keys start in `keys`
     (`offsets`, one more than the sites); and the keys. A site's template becomes a frozenset only
-    when a page of it is decided, so a table of a whole crawl costs 8 bytes a template line."""
+    when a page of it is decided, so a table of a whole crawl costs 8 bytes a template line.
+    `input_formats` names the kinds of page ("html", "text") the lines were read from: an HTML
+    page's blocks are not a text scrape's lines, so a template only fits pages of those kinds
+    (none named: any)."""
 
-    def __init__(self, sites: np.ndarray, offsets: np.ndarray, keys: np.ndarray, min_pages: int) -> None:
+    def __init__(self, sites: np.ndarray, offsets: np.ndarray, keys: np.ndarray, min_pages: int,
+                 input_formats: tuple[str, ...] = ()) -> None:
         if not (offsets.ndim == 1 and len(offsets) == len(sites) + 1 and offsets[0] == 0
                 and offsets[-1] == len(keys) and (np.diff(offsets) >= 0).all()):
             raise ValueError("the offsets do not bound the keys of each site")
         if sites.ndim != 1 or sites.dtype.kind != "U" or (len(sites) > 1 and not (sites[1:] > sites[:-1]).all()):
             raise ValueError("the sites are not names in sorted order, each once")
+        if not set(input_formats) <= {"html", "text"}:
+            raise ValueError(f"unknown kinds of page {', '.join(sorted(input_formats))}")
         self.sites, self.offsets, self.keys, self.min_pages = sites, offsets, keys, min_pages
+        self.input_formats = tuple(sorted(input_formats))
         self._cached = lru_cache(maxsize=4096)(self._template)  # a crawl gives a site's pages together
 
     @classmethod
-    def of(cls, templates: Mapping[str, frozenset[int]], min_pages: int = TEMPLATE_PAGES) -> TemplateTable:
+    def of(cls, templates: Mapping[str, frozenset[int]], min_pages: int = TEMPLATE_PAGES,
+           input_formats: Iterable[str] = ()) -> TemplateTable:
         """The table of `templates` (site: its :func:`line_key` set, as :meth:`SiteTemplates.templates`
-        gives them); sites without a template are left out."""
+        gives them), read from pages of `input_formats`; sites without a template are left out."""
         sites = sorted(site for site, lines in templates.items() if lines)
         keys = [np.sort(np.fromiter(templates[site], dtype=np.int64)) for site in sites]
         offsets = np.concatenate([[0], np.cumsum([len(k) for k in keys], dtype=np.int64)])
         return cls(np.array(sites, dtype=str), offsets.astype(np.int64),
-                   np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), min_pages)
+                   np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), min_pages, tuple(input_formats))
+
+    def fits(self, input_format: str) -> bool:
+        """Whether the templates were read from pages of `input_format` ("html" or "text")."""
+        return not self.input_formats or input_format in self.input_formats
+
+    def require(self, input_format: str, name: str = "the table") -> TemplateTable:
+        """This table, if it :meth:`fits` a model of `input_format`; else one error that says
+        how to gather one that does."""
+        if not self.fits(input_format):
+            raise BoilersiftError(f"{name} holds templates of {' and '.join(self.input_formats)} lines, and the "
+                                  f"model reads {input_format}: gather them with this --model or --input-format")
+        return self
 
     def get(self, site: str | None) -> frozenset[int] | None:
         """The template of `site` (a host, as :func:`site_of_url` gives it), or None: none known."""
@@ -133,7 +154,7 @@ class TemplateTable:
         return len(self.sites)
 
     def __reduce__(self) -> tuple:  # pickled as its arrays (a map process of datasets gets a copy), not its cache
-        return TemplateTable, (self.sites, self.offsets, self.keys, self.min_pages)
+        return TemplateTable, (self.sites, self.offsets, self.keys, self.min_pages, self.input_formats)
 
 
 K = TypeVar("K")

@@ -12,13 +12,16 @@ from conftest import SITE_PROSE, SITE_STORIES, assert_one_line_error, run, site_
 
 from boilersift import Model, classify_dataset, classify_jsonl, classify_warc
 from boilersift.blocks.text import segment_text
-from boilersift.errors import InputError
+from boilersift.errors import BoilersiftError, InputError
 from boilersift.evaluation.evaluate import evaluate
 from boilersift.evaluation.report import markdown
 from boilersift.labelled.data import LabeledPage
+from boilersift.model.bundle import default_bundle_path
 from boilersift.runner import batch
+from boilersift.runner.documents import Document
 from boilersift.runner.options import PredictOptions
 from boilersift.runner.sources import Source
+from boilersift.runner.worker import with_site_template
 
 RECORDS = [
     *({"id": f"a{n}", "url": f"https://www.a.com/{n}", "text": "\n".join(site_page(story))}
@@ -197,7 +200,7 @@ def test_templates_gathered_from_the_input_give_what_by_site_gives(tmp_path, pag
 def test_templates_come_from_the_pages_of_every_input(tmp_path, pages):
     first, rest = split(tmp_path, pages)
     sites = gather(tmp_path, first, rest)
-    assert "from 4 pages with a URL" in run("templates", first, rest, "-o", sites, "--no-progress").stderr
+    assert "from 4 text pages with a URL" in run("templates", first, rest, "-o", sites, "--no-progress").stderr
     records, _ = predict(tmp_path, first, "--templates", sites)
     assert kept(records) == [TEMPLATE_DROPPED[0], site_page(SITE_STORIES[1])]  # a.com's page; the page without a URL
     alone, _ = predict(tmp_path, first, "--by-site")  # --by-site sees a.com's one page in this input
@@ -252,6 +255,36 @@ def test_a_missing_or_wrong_file_is_one_clear_error(tmp_path, pages, args, fragm
     proc = run(*[a.format(pages=pages, tmp=tmp_path) for a in args])
     assert_one_line_error(proc, *fragments)
     assert not (tmp_path / "sites.npz").exists()
+
+
+def test_templates_of_text_lines_do_not_fit_an_html_model(tmp_path, pages):
+    from boilersift import gather_templates
+
+    sites = gather(tmp_path, pages)
+    html_model = default_bundle_path("html")
+    proc = run("predict", pages, "--model", html_model, "--templates", sites, "-o", tmp_path / "out.jsonl")
+    assert_one_line_error(proc, "sites.npz holds templates of text lines, and the model reads html",
+                          "gather them with this --model or --input-format")
+    assert not (tmp_path / "out.jsonl").exists()
+    table = gather_templates([pages])
+    assert table.input_formats == ("text",)
+    with pytest.raises(BoilersiftError, match="the table holds templates of text lines"):
+        classify_jsonl(pages, model=html_model, templates=table)
+    with pytest.raises(BoilersiftError, match="sites.npz holds templates of text lines"):
+        classify_jsonl(pages, input_format="html", templates=sites)
+    labelled = [LabeledPage("a", segment_text(RECORDS[0]["text"]), [0, 1, 1, 0], {"url": RECORDS[0]["url"]})]
+    with pytest.raises(BoilersiftError, match="the model reads html"):
+        evaluate(Model.load(html_model), labelled, site_templates=table)
+
+
+def test_without_a_model_each_page_gets_a_template_that_fits_its_model(tmp_path, pages):
+    from boilersift import gather_templates
+
+    options = PredictOptions(templates=gather_templates([pages]))
+    text, html = (Document("a", Source("<pages>"), kind, "page", {"url": RECORDS[0]["url"]})
+                  for kind in ("text", "html"))
+    assert with_site_template(text, options).template is not None
+    assert with_site_template(html, options) is html  # the HTML model's blocks are no text lines
 
 
 def test_by_site_or_templates_not_both(tmp_path, pages):

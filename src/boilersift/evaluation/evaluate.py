@@ -240,6 +240,8 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     primary = next(iter(models))
     cuts = {name: model.threshold if threshold is None else threshold for name, model in models.items()}
     if site_templates is not None:
+        for model in models.values():
+            site_templates.require(model.input_format)
         found = {i: site_templates.get(site_of_url(p.meta.get("url"))) for i, p in enumerate(pages)}
         templates = {name: {i: t for i, t in found.items() if t} for name in models}
     else:

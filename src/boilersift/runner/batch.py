@@ -204,9 +204,13 @@ class Gathered:
     failed: list[Problem] = dataclasses.field(default_factory=list)
 
 
-def _site_or_failure(item: Item, options: PredictOptions) -> tuple[str, str, PageLines] | Problem | None:
+def _site_or_failure(item: Item, options: PredictOptions) -> tuple[str, tuple[str, str, PageLines]] | Problem | None:
+    """A document's kind of page and :func:`site_lines`; the problem of a record that cannot be read."""
     item = decoded(item, options)
-    return item.problem if isinstance(item, Failure) else site_lines(item, options)
+    if isinstance(item, Failure):
+        return item.problem
+    found = site_lines(item, options)
+    return None if found is None or not isinstance(item, Document) else (item.input_format, found)
 
 
 def gather_site_templates(sources: Iterable[Source | InputError], options: PredictOptions, min_pages: int,
@@ -227,7 +231,7 @@ def gather_site_templates(sources: Iterable[Source | InputError], options: Predi
         checked.append((source, kind))
     items = (item for source, kind in checked for item in container_items(source, kind, options)
              if not isinstance(item, SourceEnd))
-    found, pages, skipped, failed = SiteTemplates(min_pages), 0, 0, []
+    found, formats, pages, skipped, failed = SiteTemplates(min_pages), set(), 0, 0, []
     for page in tqdm(ordered_map(functools.partial(_site_or_failure, options=options), items, jobs),
                      desc="sites", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1):
         if isinstance(page, Problem):
@@ -235,9 +239,11 @@ def gather_site_templates(sources: Iterable[Source | InputError], options: Predi
         elif page is None:
             skipped += 1
         else:
-            found.add(page[1], page[2])
+            input_format, (_, site, lines) = page
+            found.add(site, lines)
+            formats.add(input_format)
             pages += 1
-    return Gathered(TemplateTable.of(found.templates(), min_pages), pages, skipped, failed)
+    return Gathered(TemplateTable.of(found.templates(), min_pages, formats), pages, skipped, failed)
 
 
 def outcomes(items: Iterable[Item], options: PredictOptions, jobs: int = 1) -> Iterator[Outcome]:

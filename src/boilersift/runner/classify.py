@@ -23,8 +23,7 @@ from .documents import Document, Failure, Item, container_items, record_items, w
 from .limits import Limits
 from .options import INPUT_FORMATS, PredictOptions
 from .sources import Source, expand_inputs
-from .templates import load_templates
-from .worker import attempt_chunk
+from .worker import attempt_chunk, check_templates
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,12 @@ def api_options(model: Model | str | Path | None, threshold: float | None, input
         raise ValueError("by_site gathers the templates of the file itself: give it or templates, not both")
     if templates is not None and not isinstance(templates, TemplateTable):
         templates = str(templates)
-        load_templates(templates)  # a missing or broken file is an error at the call
-    return PredictOptions(model=str(model) if isinstance(model, Path) else model, threshold=threshold,
-                          input_format=input_format, field=field, encoding=encoding, explain=explain,
-                          by_site=by_site, templates=templates, limits=limits or Limits())
+    options = PredictOptions(model=str(model) if isinstance(model, Path) else model, threshold=threshold,
+                             input_format=input_format, field=field, encoding=encoding, explain=explain,
+                             by_site=by_site, templates=templates, limits=limits or Limits())
+    if templates is not None:
+        check_templates(options)  # a missing, broken or unfitting file is an error at the call
+    return options
 
 
 def _results(items: Iterable[Item], options: PredictOptions) -> Iterator[PageResult]:

@@ -21,15 +21,17 @@ from ..errors import BoilersiftError
 from ..output import atomic_writer
 from ..sites import TemplateTable
 
-FORMAT_VERSION = 1
-ARRAYS = ("format_version", "min_pages", "sites", "offsets", "keys")
+FORMAT_VERSION = 2  # 2 added `input_formats`; a file of version 1 fits pages of any kind
+ARRAYS = {1: ("format_version", "min_pages", "sites", "offsets", "keys"),
+          2: ("format_version", "min_pages", "sites", "offsets", "keys", "input_formats")}
 
 
 def save_templates(table: TemplateTable, path: str | Path) -> Path:
     """Write `table` to `path` (replaced atomically)."""
     with atomic_writer(path, binary=True) as handle:
         np.savez_compressed(handle, format_version=FORMAT_VERSION, min_pages=table.min_pages, sites=table.sites,
-                            offsets=table.offsets, keys=table.keys)
+                            offsets=table.offsets, keys=table.keys,
+                            input_formats=np.array(table.input_formats, dtype="U4"))
     return Path(path)
 
 
@@ -47,11 +49,15 @@ def load_templates(path: str | Path) -> TemplateTable:
 def _load(path: str, mtime_ns: int, size: int) -> TemplateTable:
     try:
         with np.load(path, allow_pickle=False) as data:
-            if sorted(data.files) != sorted(ARRAYS):
+            if "format_version" not in data.files:
                 raise ValueError(f"arrays {', '.join(sorted(data.files))}")
-            if int(data["format_version"]) != FORMAT_VERSION:
-                raise ValueError(f"format {int(data['format_version'])}, this boilersift reads {FORMAT_VERSION}")
+            version = int(data["format_version"])
+            if version not in ARRAYS:
+                raise ValueError(f"format {version}, this boilersift reads {', '.join(map(str, ARRAYS))}")
+            if sorted(data.files) != sorted(ARRAYS[version]):
+                raise ValueError(f"arrays {', '.join(sorted(data.files))}")
+            formats = tuple(str(f) for f in data["input_formats"]) if version >= 2 else ()
             return TemplateTable(data["sites"], data["offsets"].astype(np.int64), data["keys"].astype(np.int64),
-                                 int(data["min_pages"]))
+                                 int(data["min_pages"]), formats)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise BoilersiftError(f"{path}: not a file of 'boilersift templates' ({exc})") from None

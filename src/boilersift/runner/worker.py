@@ -218,13 +218,32 @@ def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines
     return None if isinstance(ready, Problem) else (item.id, site, page_lines([b.text for b in ready.blocks]))
 
 
+def options_templates(options: PredictOptions) -> TemplateTable:
+    """The table of `options.templates`, given as a table or loaded from its file (once per process)."""
+    return options.templates if isinstance(options.templates, TemplateTable) else load_templates(options.templates)
+
+
+def check_templates(options: PredictOptions) -> None:
+    """One error, before any input, for a templates file that is missing or broken, or whose lines
+    are of another kind than the run's model splits pages into (an HTML model's blocks are no text
+    scrape's lines). Without a model or an input format, each page's kind picks its model, and a
+    page whose model does not fit the table is decided without a template."""
+    table = options_templates(options)
+    if options.model is not None or options.input_format != "auto":
+        kind = "html" if options.input_format == "html" else "text"
+        name = "the table" if isinstance(options.templates, TemplateTable) else str(options.templates)
+        table.require(model_for(kind, options.model, options.comments, options.bylines).input_format, name)
+
+
 def with_site_template(item: Item, options: PredictOptions) -> Item:
     """A document given its site's template from the table of `options` (--templates), if it has
-    none yet and its site (the host of its ``url``) has one; any other item as it is."""
+    none yet, its site (the host of its ``url``) has one and the table's lines were read from
+    pages of its kind; any other item as it is."""
     if options.templates is None or not isinstance(item, Document) or item.template is not None or not item.meta:
         return item
-    table = options.templates if isinstance(options.templates, TemplateTable) else load_templates(options.templates)
-    template = table.get(site_of_url(item.meta.get("url")))
+    table = options_templates(options)
+    fits = table.fits(model_for(item.input_format, options.model, options.comments, options.bylines).input_format)
+    template = table.get(site_of_url(item.meta.get("url"))) if fits else None
     return item if template is None else dataclasses.replace(item, template=template)
 
 
