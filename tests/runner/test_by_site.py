@@ -275,6 +275,10 @@ def test_templates_of_text_lines_do_not_fit_an_html_model(tmp_path, pages):
     labelled = [LabeledPage("a", segment_text(RECORDS[0]["text"]), [0, 1, 1, 0], {"url": RECORDS[0]["url"]})]
     with pytest.raises(BoilersiftError, match="the model reads html"):
         evaluate(Model.load(html_model), labelled, site_templates=table)
+    data = tmp_path / "labelled.jsonl"
+    data.write_text(json.dumps(labelled[0].to_record()) + "\n")
+    proc = run("evaluate", data, "--model", html_model, "--templates", sites, "--output-dir", tmp_path / "report")
+    assert_one_line_error(proc, "sites.npz holds templates of text lines, and the model reads html")
 
 
 def test_without_a_model_each_page_gets_a_template_that_fits_its_model(tmp_path, pages):
