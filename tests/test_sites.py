@@ -207,7 +207,7 @@ def test_a_templates_file_of_format_1_fits_any_model(tmp_path):
     ({"format_version": 2, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 0]),
       "keys": np.zeros(0, dtype=np.int64)}, "arrays"),  # no input_formats
     ({"format_version": 2, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 0]),
-      "keys": np.zeros(0, dtype=np.int64), "input_formats": np.array(["pdf"])}, "unknown kinds of page pdf"),
+      "keys": np.zeros(0, dtype=np.int64), "input_formats": np.array(["pdf"])}, "unknown input formats pdf"),
     ({"format_version": 1, "min_pages": 2, "sites": np.array(["a"]), "offsets": np.array([0, 5]),
       "keys": np.zeros(0, dtype=np.int64)}, "offsets"),
     ({"format_version": 1, "min_pages": 2, "sites": np.array([{}]), "offsets": np.array([0, 0]),

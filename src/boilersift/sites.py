@@ -98,9 +98,9 @@ class TemplateTable:
     ``predict --templates`` reads): the sites, sorted; where each site's line keys start in `keys`
     (`offsets`, one more than the sites); and the keys. A site's template becomes a frozenset only
     when a page of it is decided, so a table of a whole crawl costs 8 bytes a template line.
-    `input_formats` names the kinds of page ("html", "text") the lines were read from: an HTML
-    page's blocks are not a text scrape's lines, so a template only fits pages of those kinds
-    (none named: any)."""
+    `input_formats` names what the lines are: an HTML model's blocks ("html"), a text model's lines
+    ("text"), or both. One is not the other, so a template only fits a model of those input
+    formats (none named: any)."""
 
     def __init__(self, sites: np.ndarray, offsets: np.ndarray, keys: np.ndarray, min_pages: int,
                  input_formats: tuple[str, ...] = ()) -> None:
@@ -110,7 +110,7 @@ class TemplateTable:
         if sites.ndim != 1 or sites.dtype.kind != "U" or (len(sites) > 1 and not (sites[1:] > sites[:-1]).all()):
             raise ValueError("the sites are not names in sorted order, each once")
         if not set(input_formats) <= {"html", "text"}:
-            raise ValueError(f"unknown kinds of page {', '.join(sorted(input_formats))}")
+            raise ValueError(f"unknown input formats {', '.join(sorted(input_formats))}")
         self.sites, self.offsets, self.keys, self.min_pages = sites, offsets, keys, min_pages
         self.input_formats = tuple(sorted(input_formats))
         self._cached = lru_cache(maxsize=4096)(self._template)  # a crawl gives a site's pages together
@@ -119,7 +119,7 @@ class TemplateTable:
     def of(cls, templates: Mapping[str, frozenset[int]], min_pages: int = TEMPLATE_PAGES,
            input_formats: Iterable[str] = ()) -> TemplateTable:
         """The table of `templates` (site: its :func:`line_key` set, as :meth:`SiteTemplates.templates`
-        gives them), read from pages of `input_formats`; sites without a template are left out."""
+        gives them), of the lines of models of `input_formats`; sites without a template are left out."""
         sites = sorted(site for site, lines in templates.items() if lines)
         keys = [np.sort(np.fromiter(templates[site], dtype=np.int64)) for site in sites]
         offsets = np.concatenate([[0], np.cumsum([len(k) for k in keys], dtype=np.int64)])
@@ -127,7 +127,7 @@ class TemplateTable:
                    np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), min_pages, tuple(input_formats))
 
     def fits(self, input_format: str) -> bool:
-        """Whether the templates were read from pages of `input_format` ("html" or "text")."""
+        """Whether the lines are those a model of `input_format` ("html" or "text") splits pages into."""
         return not self.input_formats or input_format in self.input_formats
 
     def require(self, input_format: str, name: str = "the table") -> TemplateTable:

@@ -281,6 +281,22 @@ def test_templates_of_text_lines_do_not_fit_an_html_model(tmp_path, pages):
     assert_one_line_error(proc, "sites.npz holds templates of text lines, and the model reads html")
 
 
+def test_a_text_model_on_html_pages_gathers_text_lines(tmp_path):
+    from boilersift import gather_templates
+
+    (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(3))
+    text_model, html_model = default_bundle_path("text"), default_bundle_path("html")
+    assert gather_templates([tmp_path / "crawl.warc.gz"], text_model).input_formats == ("text",)
+    assert gather_templates([tmp_path / "crawl.warc.gz"]).input_formats == ("html",)
+    sites = tmp_path / "sites.npz"
+    assert run("templates", tmp_path / "crawl.warc.gz", "--model", text_model, "-o", sites).returncode == 0
+    proc = run("predict", tmp_path / "crawl.warc.gz", "--model", text_model, "--templates", sites,
+               "-o", tmp_path / "out.jsonl")
+    assert proc.returncode == 0 and "3 pages decided with their site's template" in proc.stderr, proc.stderr
+    assert_one_line_error(run("predict", tmp_path / "crawl.warc.gz", "--model", html_model, "--templates", sites),
+                          "holds templates of text lines, and the model reads html")
+
+
 def test_without_a_model_each_page_gets_a_template_that_fits_its_model(tmp_path, pages):
     from boilersift import gather_templates
 

@@ -46,7 +46,7 @@ from .documents import (
 from .options import PredictOptions
 from .sinks import DirectorySink, ErrorLog, StreamSink
 from .sources import Source
-from .worker import Outcome, process, process_chunk, site_lines, template_pages
+from .worker import Outcome, lines_format, process, process_chunk, site_lines, template_pages
 
 # Documents per chunk: a worker's unit of work, classified in one model call
 # (Model.classify_pages: 14.4 -> 11.7 ms/page from one to four HTML pages, 11.1 at sixteen).
@@ -205,12 +205,13 @@ class Gathered:
 
 
 def _site_or_failure(item: Item, options: PredictOptions) -> tuple[str, tuple[str, str, PageLines]] | Problem | None:
-    """A document's kind of page and :func:`site_lines`; the problem of a record that cannot be read."""
+    """The input format of the model that splits a document (an HTML model's blocks or a text
+    model's lines) and its :func:`site_lines`; the problem of a record that cannot be read."""
     item = decoded(item, options)
     if isinstance(item, Failure):
         return item.problem
     found = site_lines(item, options)
-    return None if found is None or not isinstance(item, Document) else (item.input_format, found)
+    return None if found is None or not isinstance(item, Document) else (lines_format(item, options), found)
 
 
 def gather_site_templates(sources: Iterable[Source | InputError], options: PredictOptions, min_pages: int,

@@ -218,6 +218,12 @@ def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines
     return None if isinstance(ready, Problem) else (item.id, site, page_lines([b.text for b in ready.blocks]))
 
 
+def lines_format(doc: Document, options: PredictOptions) -> str:
+    """What a document is split into, as its model's input format: an HTML model's blocks ("html")
+    or a text model's lines ("text", an HTML page rendered as text lines)."""
+    return model_for(doc.input_format, options.model, options.comments, options.bylines).input_format
+
+
 def options_templates(options: PredictOptions) -> TemplateTable:
     """The table of `options.templates`, given as a table or loaded from its file (once per process)."""
     return options.templates if isinstance(options.templates, TemplateTable) else load_templates(options.templates)
@@ -237,13 +243,12 @@ def check_templates(options: PredictOptions) -> None:
 
 def with_site_template(item: Item, options: PredictOptions) -> Item:
     """A document given its site's template from the table of `options` (--templates), if it has
-    none yet, its site (the host of its ``url``) has one and the table's lines were read from
-    pages of its kind; any other item as it is."""
+    none yet, its site (the host of its ``url``) has one and the table's lines are what its model
+    splits pages into (:func:`lines_format`); any other item as it is."""
     if options.templates is None or not isinstance(item, Document) or item.template is not None or not item.meta:
         return item
     table = options_templates(options)
-    fits = table.fits(model_for(item.input_format, options.model, options.comments, options.bylines).input_format)
-    template = table.get(site_of_url(item.meta.get("url"))) if fits else None
+    template = table.get(site_of_url(item.meta.get("url"))) if table.fits(lines_format(item, options)) else None
     return item if template is None else dataclasses.replace(item, template=template)
 
 
