@@ -154,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the templates file to write (.npz: arrays, read without pickle)")
     p.add_argument("--model", metavar="DIR", help="the model bundle that predict will use (default: the shipped "
-                   "ones): its blocks are the lines compared")
+                   "ones): its blocks are the lines compared, and predict with a model of the other input "
+                   "format refuses the file")
     p.add_argument("--input-format", choices=INPUT_FORMATS, default=PREDICT.input_format,
                    help="as predict's (default: auto)")
     p.add_argument("--field", metavar="NAME", help="as predict's: the record field with the page")
@@ -531,9 +532,10 @@ def cmd_templates(args: argparse.Namespace) -> int:
         print(f"boilersift: warning: {problem.message}", file=sys.stderr)
     table = gathered.table
     save_templates(table, args.output)
-    kinds = " and ".join(table.input_formats) or "no"
-    print(f"wrote the templates of {len(table)} sites ({len(table.keys)} lines) to {args.output}, from "
-          f"{gathered.pages} {kinds} pages with a URL", file=sys.stderr)
+    kinds = [" and ".join(table.input_formats)] if table.input_formats else []  # none: no page had a URL
+    lines = " ".join([str(len(table.keys)), *kinds, "lines"])
+    print(f"wrote the templates of {len(table)} site{'s' * (len(table) != 1)} ({lines}) to {args.output}, from "
+          f"{gathered.pages} pages with a URL", file=sys.stderr)
     if gathered.skipped:
         print(f"boilersift: {gathered.skipped} pages without a URL or text left out", file=sys.stderr)
     if gathered.failed:

@@ -200,7 +200,9 @@ def test_templates_gathered_from_the_input_give_what_by_site_gives(tmp_path, pag
 def test_templates_come_from_the_pages_of_every_input(tmp_path, pages):
     first, rest = split(tmp_path, pages)
     sites = gather(tmp_path, first, rest)
-    assert "from 4 text pages with a URL" in run("templates", first, rest, "-o", sites, "--no-progress").stderr
+    stderr = run("templates", first, rest, "-o", sites, "--no-progress").stderr
+    assert "the templates of 1 site (" in stderr and " text lines) to " in stderr
+    assert "from 4 pages with a URL" in stderr
     records, _ = predict(tmp_path, first, "--templates", sites)
     assert kept(records) == [TEMPLATE_DROPPED[0], site_page(SITE_STORIES[1])]  # a.com's page; the page without a URL
     alone, _ = predict(tmp_path, first, "--by-site")  # --by-site sees a.com's one page in this input
