@@ -389,8 +389,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if not pages:
         raise BoilersiftError("no pages to evaluate")
     site_templates = load_templates(args.templates) if args.templates else None
-    for model in models.values() if site_templates is not None else ():
-        site_templates.require(model.input_format, args.templates)  # named by its file, before any page is scored
     report, curve = evaluate(models, pages, args.threshold, progress=True, explain=True, by_site=args.by_site,
                              site_templates=site_templates)
     started = time.perf_counter()

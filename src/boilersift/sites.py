@@ -100,10 +100,10 @@ class TemplateTable:
     when a page of it is decided, so a table of a whole crawl costs 8 bytes a template line.
     `input_formats` names what the lines are: an HTML model's blocks ("html"), a text model's lines
     ("text"), or both. One is not the other, so a template only fits a model of those input
-    formats (none named: any)."""
+    formats (none named: any). `name` says where the table came from, in errors (its file)."""
 
     def __init__(self, sites: np.ndarray, offsets: np.ndarray, keys: np.ndarray, min_pages: int,
-                 input_formats: tuple[str, ...] = ()) -> None:
+                 input_formats: tuple[str, ...] = (), name: str = "the table") -> None:
         if not (offsets.ndim == 1 and len(offsets) == len(sites) + 1 and offsets[0] == 0
                 and offsets[-1] == len(keys) and (np.diff(offsets) >= 0).all()):
             raise ValueError("the offsets do not bound the keys of each site")
@@ -112,7 +112,7 @@ class TemplateTable:
         if not set(input_formats) <= {"html", "text"}:
             raise ValueError(f"unknown input formats {', '.join(sorted(input_formats))}")
         self.sites, self.offsets, self.keys, self.min_pages = sites, offsets, keys, min_pages
-        self.input_formats = tuple(sorted(input_formats))
+        self.input_formats, self.name = tuple(sorted(input_formats)), name
         self._cached = lru_cache(maxsize=4096)(self._template)  # a crawl gives a site's pages together
 
     @classmethod
@@ -130,11 +130,11 @@ class TemplateTable:
         """Whether the lines are those a model of `input_format` ("html" or "text") splits pages into."""
         return not self.input_formats or input_format in self.input_formats
 
-    def require(self, input_format: str, name: str = "the table") -> TemplateTable:
-        """This table, if it :meth:`fits` a model of `input_format`; else one error that says
-        how to gather one that does."""
+    def require(self, input_format: str) -> TemplateTable:
+        """This table, if it :meth:`fits` a model of `input_format`; else one error that names it
+        and says how to gather one that does."""
         if not self.fits(input_format):
-            raise BoilersiftError(f"{name} holds templates of {' and '.join(self.input_formats)} lines, and the "
+            raise BoilersiftError(f"{self.name} holds templates of {' and '.join(self.input_formats)} lines, and the "
                                   f"model reads {input_format}: gather them with this --model or --input-format")
         return self
 
@@ -154,7 +154,7 @@ class TemplateTable:
         return len(self.sites)
 
     def __reduce__(self) -> tuple:  # pickled as its arrays (a map process of datasets gets a copy), not its cache
-        return TemplateTable, (self.sites, self.offsets, self.keys, self.min_pages, self.input_formats)
+        return TemplateTable, (self.sites, self.offsets, self.keys, self.min_pages, self.input_formats, self.name)
 
 
 K = TypeVar("K")

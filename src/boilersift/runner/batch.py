@@ -211,7 +211,8 @@ def _site_or_failure(item: Item, options: PredictOptions) -> tuple[str, tuple[st
     if isinstance(item, Failure):
         return item.problem
     found = site_lines(item, options)
-    return None if found is None or not isinstance(item, Document) else (lines_format(item, options), found)
+    return None if found is None or not isinstance(item, Document) else (lines_format(item.input_format, options),
+                                                                         found)
 
 
 def gather_site_templates(sources: Iterable[Source | InputError], options: PredictOptions, min_pages: int,
@@ -270,9 +271,7 @@ def run_batch(sources: Iterable[Source | InputError], options: PredictOptions, s
             errors.carry_over(source)
         return done
 
-    def templates(source: Source, kind: str) -> dict[str, frozenset[int]]:
-        return site_templates(source, kind, options, jobs, progress)
-
+    templates = functools.partial(site_templates, options=options, jobs=jobs, progress=progress)
     items = documents(sources, options, skip, templates if options.by_site else None)
     with tqdm(desc="predict", unit="page", disable=not progress, file=sys.stderr, smoothing=0.1) as bar:
         for outcome in outcomes(items, options, jobs):

@@ -58,6 +58,6 @@ def _load(path: str, mtime_ns: int, size: int) -> TemplateTable:
                 raise ValueError(f"arrays {', '.join(sorted(data.files))}")
             formats = tuple(str(f) for f in data["input_formats"]) if version >= 2 else ()
             return TemplateTable(data["sites"], data["offsets"].astype(np.int64), data["keys"].astype(np.int64),
-                                 int(data["min_pages"]), formats)
+                                 int(data["min_pages"]), formats, path)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise BoilersiftError(f"{path}: not a file of 'boilersift templates' ({exc})") from None

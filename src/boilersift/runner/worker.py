@@ -218,10 +218,10 @@ def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines
     return None if isinstance(ready, Problem) else (item.id, site, page_lines([b.text for b in ready.blocks]))
 
 
-def lines_format(doc: Document, options: PredictOptions) -> str:
-    """What a document is split into, as its model's input format: an HTML model's blocks ("html")
-    or a text model's lines ("text", an HTML page rendered as text lines)."""
-    return model_for(doc.input_format, options.model, options.comments, options.bylines).input_format
+def lines_format(input_format: str, options: PredictOptions) -> str:
+    """What a document of `input_format` is split into, as its model's input format: an HTML
+    model's blocks ("html") or a text model's lines ("text", an HTML page rendered as text lines)."""
+    return model_for(input_format, options.model, options.comments, options.bylines).input_format
 
 
 def options_templates(options: PredictOptions) -> TemplateTable:
@@ -236,9 +236,7 @@ def check_templates(options: PredictOptions) -> None:
     page whose model does not fit the table is decided without a template."""
     table = options_templates(options)
     if options.model is not None or options.input_format != "auto":
-        kind = "html" if options.input_format == "html" else "text"
-        name = "the table" if isinstance(options.templates, TemplateTable) else str(options.templates)
-        table.require(model_for(kind, options.model, options.comments, options.bylines).input_format, name)
+        table.require(lines_format("html" if options.input_format == "html" else "text", options))
 
 
 def with_site_template(item: Item, options: PredictOptions) -> Item:
@@ -248,7 +246,8 @@ def with_site_template(item: Item, options: PredictOptions) -> Item:
     if options.templates is None or not isinstance(item, Document) or item.template is not None or not item.meta:
         return item
     table = options_templates(options)
-    template = table.get(site_of_url(item.meta.get("url"))) if table.fits(lines_format(item, options)) else None
+    fits = table.fits(lines_format(item.input_format, options))
+    template = table.get(site_of_url(item.meta.get("url"))) if fits else None
     return item if template is None else dataclasses.replace(item, template=template)
 
 
