@@ -5,8 +5,7 @@
 # models/html-default/ and experiments/results/train_default.txt (timings).
 # The shipped models learn only from the sources whose licence lets anyone reuse them (MIT,
 # Apache-2.0, CC-BY-4.0). daniel (GPL-3.0), cetd (no licence stated) and canola (CC-BY-SA-4.0,
-# share-alike) are for measuring only: leave-one-source-out runs and evaluations. (The shipped
-# models predate newspaper3k: they learned from the other five.)
+# share-alike) are for measuring only: leave-one-source-out runs and evaluations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BOILERSIFT=${BOILERSIFT:-boilersift}

@@ -5,13 +5,15 @@ The shipped models learn only from the permissively licensed sources
 the pages of the product owner's benchmarks are. Leave one source out (``loso_train.py``) trains
 each fold on all the other sources, the unlicensed ones included; this script instead scores
 HTML bundles trained as the shipped one is (default: the shipped one) on every page of those three
-sources and on the dev sites of the others, with the shipped decisions at each bundle's threshold,
-beside trafilatura and readability-lxml on the same pages in the same run (word F1, mean over
-pages; character F1 for unspaced languages). A text bundle scores each page rendered one text node
+sources and on the sites of the others that every bundle held out as dev sites (none if one
+learned from every site), with the shipped decisions at each bundle's threshold, beside
+trafilatura and readability-lxml on the same pages in the same run (word F1, mean over pages;
+character F1 for unspaced languages). A text bundle scores each page rendered one text node
 per line (the ``nodes`` scrape style), against the tools on the page's HTML.
 
     python experiments/unseen_sources.py models/html-default DIR ...   # ~2 min a bundle, ~4 min the tools
     python experiments/unseen_sources.py models/text-default DIR ...   # text bundles, the same way
+    python experiments/unseen_sources.py ... --thresholds 0.4 0.5 0.6   # and each bundle at these thresholds
 
 Writes ``unseen_sources.json`` and ``.md`` (``--name``) into --output-dir.
 """
@@ -43,12 +45,15 @@ UNSEEN = frozenset({"daniel", "cetd", "canola"})
 TOOLS = ("trafilatura", "readability-lxml")
 
 
-def records_to_score(datasets: Path, dev_percent: int, limit: int | None = None) -> list[dict]:
-    """Every page of the UNSEEN sources and the dev-site pages of the others (the first `limit`
-    of each file)."""
+def records_to_score(datasets: Path, splits: list[dict], limit: int | None = None) -> list[dict]:
+    """Every page of the UNSEEN sources and the pages of the others on a dev site of every one of
+    `splits` (the bundles' manifests'; none if one learned from every site), the first `limit`
+    of each file."""
+    def held_out(site: str) -> bool:
+        return all(is_dev_site(site, s.get("dev_percent", 20), s.get("dev_fold", 0)) for s in splits)
+
     return [r for path in sorted(datasets.glob("*.jsonl.gz"))
-            for r in [r for r in read_jsonl(path) if r.get("source") in UNSEEN
-                      or is_dev_site(site_of(r), dev_percent)][:limit]]
+            for r in [r for r in read_jsonl(path) if r.get("source") in UNSEEN or held_out(site_of(r))][:limit]]
 
 
 def scored_text_page(model: Model, record: dict) -> ScoredPage:
@@ -61,9 +66,9 @@ def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
     its word F1 over the unseen sources' pages and over the dev sites' pages."""
     unseen = [p.row["source"] in UNSEEN for p in pages]
 
-    def f1(among_unseen: bool) -> float:
+    def f1(among_unseen: bool) -> float | None:
         chosen = [i for i, u in enumerate(unseen) if u == among_unseen]
-        return score_outputs([pages[i] for i in chosen], [outputs[i] for i in chosen])["f1"]
+        return score_outputs([pages[i] for i in chosen], [outputs[i] for i in chosen])["f1"] if chosen else None
 
     return score_outputs(pages, outputs), {"unseen_sources": f1(True), "dev_sites": f1(False)}
 
@@ -77,20 +82,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="unseen_sources", help="stem of the output files")
     parser.add_argument("--no-tools", action="store_true", help="score the bundles only")
     parser.add_argument("--limit", type=int, help="only the first N pages of each file (smoke run)")
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[], metavar="T",
+                        help="also each bundle's word F1 on the unseen sources at these thresholds")
     args = parser.parse_args(argv)
     dirs = args.models or [str(default_bundle_path("html"))]
     models = [Model.load(d) for d in dirs]
-    dev_percents = {int(m.manifest.get("split", {}).get("dev_percent", 20)) for m in models}
-    if len(dev_percents) != 1:
-        raise SystemExit("the bundles hold out different shares of dev sites; compare bundles of one split")
-    records = records_to_score(args.datasets, dev_percents.pop(), args.limit)
+    records = records_to_score(args.datasets, [m.manifest.get("split", {}) for m in models], args.limit)
     extracted = {}  # system -> (its pages as scored, the text it keeps of each)
+    swept = {}  # bundle -> {threshold: word F1 on the unseen sources}
     for directory, model in zip(dirs, models):
         text = model.input_format == "text"
         score, decisions = (scored_text_page, TEXT_DECISIONS) if text else (scored_page, DEFAULT_DECISIONS)
         pages = [score(model, r) for r in tqdm(records, desc=Path(directory).name, unit="page")]
         name = f"boilersift {Path(directory).name}{', nodes' if text else ''}"
         extracted[name] = (pages, [kept_text(p, decisions) for p in pages])
+        swept[name] = {t: summaries(pages, [kept_text(p._replace(threshold=t), decisions) for p in pages])[1]
+                       ["unseen_sources"] for t in args.thresholds}
     reference = next(iter(extracted.values()))[0]  # the rows and gold the tools are scored against
     tools = {} if args.no_tools else {name: fn for name, fn in extractor_systems(lambda _: models[0], None).items()
                                       if name in TOOLS}
@@ -102,13 +109,19 @@ def main(argv: list[str] | None = None) -> int:
         systems[name], splits[name] = summaries(pages, outputs)
     meta = {"command": shlex.join(["python", "experiments/unseen_sources.py", *sys.argv[1:]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(records),
-            "models": dirs, "threshold": None, "splits": splits,
+            "models": dirs, "threshold": None, "splits": splits, "thresholds": swept,
             "scored_by": "every page by each of these bundles at its own threshold"}
-    rows = "\n".join(f"| {name} | {s['unseen_sources']:.4f} | {s['dev_sites']:.4f} | {systems[name]['f1']:.4f} |"
+    rows = "\n".join(f"| {name} | {s['unseen_sources']:.4f} | "
+                     f"{'-' if s['dev_sites'] is None else format(s['dev_sites'], '.4f')} | {systems[name]['f1']:.4f} |"
                      for name, s in splits.items())
     footer = ("\n## Unseen sources and dev sites\n\n"
               f"| system | {', '.join(sorted(UNSEEN))} (every page) | dev sites of the others | all |\n"
               f"|---|---|---|---|\n{rows}\n")
+    if args.thresholds:
+        footer += ("\n## The bundles on the unseen sources at other thresholds\n\n"
+                   f"| bundle | {' | '.join(map(str, args.thresholds))} |\n|---|{'---|' * len(args.thresholds)}\n"
+                   + "".join(f"| {name} | {' | '.join(f'{f1:.4f}' for f1 in by.values())} |\n"
+                             for name, by in swept.items()))
     print(write_report({"meta": meta, "systems": systems}, args.output_dir, args.name,
                        "The shipped training set on benchmarks it never saw", footer)[:3000])
     return 0
