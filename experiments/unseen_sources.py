@@ -63,7 +63,7 @@ def scored_text_page(model: Model, record: dict) -> ScoredPage:
 
 def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
     """:func:`~loso_decisions.score_outputs` of `outputs` (one text per page) over all `pages`, and
-    its word F1 over the unseen sources' pages and over the dev sites' pages."""
+    its word F1 over the unseen sources' pages and over the dev sites' pages (None: no such pages)."""
     unseen = [p.row["source"] in UNSEEN for p in pages]
 
     def f1(among_unseen: bool) -> float | None:
