@@ -61,16 +61,18 @@ def scored_text_page(model: Model, record: dict) -> ScoredPage:
     return scored_text_pages(model, [(record, label_record(record, "nodes"))])[0]
 
 
+def f1_among(pages: list, outputs: list[str], unseen: bool) -> float | None:
+    """The word F1 of `outputs` (one text per page) over the pages of the UNSEEN sources (`unseen`)
+    or over the dev sites' pages (None: no such pages)."""
+    chosen = [i for i, p in enumerate(pages) if (p.row["source"] in UNSEEN) == unseen]
+    return score_outputs([pages[i] for i in chosen], [outputs[i] for i in chosen])["f1"] if chosen else None
+
+
 def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
-    """:func:`~loso_decisions.score_outputs` of `outputs` (one text per page) over all `pages`, and
-    its word F1 over the unseen sources' pages and over the dev sites' pages (None: no such pages)."""
-    unseen = [p.row["source"] in UNSEEN for p in pages]
-
-    def f1(among_unseen: bool) -> float | None:
-        chosen = [i for i, u in enumerate(unseen) if u == among_unseen]
-        return score_outputs([pages[i] for i in chosen], [outputs[i] for i in chosen])["f1"] if chosen else None
-
-    return score_outputs(pages, outputs), {"unseen_sources": f1(True), "dev_sites": f1(False)}
+    """:func:`~loso_decisions.score_outputs` of `outputs` over all `pages`, and its word F1 over the
+    unseen sources' pages and over the dev sites' pages (:func:`f1_among`)."""
+    return score_outputs(pages, outputs), {"unseen_sources": f1_among(pages, outputs, True),
+                                           "dev_sites": f1_among(pages, outputs, False)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         pages = [score(model, r) for r in tqdm(records, desc=Path(directory).name, unit="page")]
         name = f"boilersift {Path(directory).name}{', nodes' if text else ''}"
         extracted[name] = (pages, [kept_text(p, decisions) for p in pages])
-        swept[name] = {t: summaries(pages, [kept_text(p._replace(threshold=t), decisions) for p in pages])[1]
-                       ["unseen_sources"] for t in args.thresholds}
+        unseen = [p for p in pages if p.row["source"] in UNSEEN]
+        swept[name] = {t: f1_among(unseen, [kept_text(p._replace(threshold=t), decisions) for p in unseen], True)
+                       for t in args.thresholds}
     reference = next(iter(extracted.values()))[0]  # the rows and gold the tools are scored against
     tools = {} if args.no_tools else {name: fn for name, fn in extractor_systems(lambda _: models[0], None).items()
                                       if name in TOOLS}
