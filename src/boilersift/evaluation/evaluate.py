@@ -242,8 +242,8 @@ def evaluate(models: Model | Mapping[str, Model], pages: list[LabeledPage], thre
     if site_templates is not None:
         for model in models.values():
             site_templates.require(model.input_format)
-        found = {i: site_templates.get(site_of_url(p.meta.get("url"))) for i, p in enumerate(pages)}
-        templates = {name: {i: t for i, t in found.items() if t} for name in models}
+        found = {i: t for i, p in enumerate(pages) if (t := site_templates.get(site_of_url(p.meta.get("url"))))}
+        templates = dict.fromkeys(models, found)  # one table, the same templates for every model
     else:
         templates = {name: labelled_templates(pages, model.decisions.template_pages) if by_site else {}
                      for name, model in models.items()}
