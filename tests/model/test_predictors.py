@@ -19,8 +19,9 @@ from conftest import (
     SMALL_LABELED,
     boilersift_command,
 )
+from scipy import sparse
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -30,8 +31,10 @@ from boilersift.labelled.data import load_pages
 from boilersift.model.bundle import default_bundle_path, sha256
 from boilersift.model.predictors import (
     ROWS_PER_WALK,
+    WORD,
     Calibration,
-    HashedWords,
+    Softmax,
+    hashed_buckets,
     words_and_bigrams,
 )
 from boilersift.pipeline import _numbered
@@ -97,9 +100,8 @@ def test_hash_buckets_equal_scikit_learns():
     terms = ["privacy", "privacy policy", "中文", "🙂", "", "x" * 1000] + [f"w{i}" for i in range(2000)]
     vectorizer = HashingVectorizer(analyzer=lambda doc: doc, n_features=N_HASH_FEATURES, alternate_sign=False,
                                    norm=None)
-    words = HashedWords(np.zeros(N_HASH_FEATURES), 0.0)
     expected = [int(vectorizer.transform([[term]]).indices[0]) for term in terms]
-    assert words.buckets(terms).tolist() == expected
+    assert hashed_buckets(terms, N_HASH_FEATURES).tolist() == expected
 
 
 def test_words_and_bigrams_are_what_the_vectorizer_counts():
@@ -157,6 +159,43 @@ def test_softmax_equals_multinomial_logistic_regression(kinds):
     expected = linear.predict_proba(scaler.transform(X_new))
     assert np.abs(softmax.predict_proba(X_new) - expected).max() <= TOLERANCE
     assert softmax.predict(X_new) == list(linear.predict(scaler.transform(X_new)))
+
+
+@pytest.mark.parametrize("kinds", [("article", "forum", "product"), ("article", "forum")])
+def test_softmax_on_page_words_equals_tfidf_and_logistic_regression(kinds):
+    """With an idf, the stage reads the pages' words as HashingVectorizer + TfidfTransformer do
+    (the words' columns first, then the summary scaled down), a page without words included."""
+    X, _ = _data()
+    X = np.nan_to_num(X)
+    y = np.array(kinds)[np.arange(len(X)) % len(kinds)]
+    vocabulary = ["reply", "quote", "price", "cart", "Über", "中文", "the", "news", "posted", "a"]
+    texts = [" ".join(vocabulary[(i * k) % len(vocabulary)] for k in range(1 + i % 7))
+             + ("\nreply" if y[i] == "forum" else "") for i in range(len(X))]
+    texts[0] = ""
+    counts = HashingVectorizer(n_features=64, token_pattern=WORD.pattern, alternate_sign=False, norm=None)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts.transform(texts))
+    scaler = StandardScaler().fit(X)
+    both = sparse.hstack([tfidf.transform(counts.transform(texts)), 0.1 * scaler.transform(X)]).tocsr()
+    linear = LogisticRegression(C=10.0, max_iter=3000).fit(both, y)
+    softmax = export_softmax(scaler, linear, tfidf.idf_, 0.1)
+    assert np.abs(softmax.predict_proba(X, texts) - linear.predict_proba(both)).max() <= TOLERANCE
+    assert softmax.predict(X, texts) == list(linear.predict(both))
+    with pytest.raises(ValueError, match="give one text per page"):
+        softmax.predict(X)
+
+
+def test_a_page_type_stage_stored_without_words_reads_the_summary_alone():
+    """Bundles written before the stage read words have no idf array: they load, need no texts
+    and type pages as before."""
+    X, _ = _data()
+    X = np.nan_to_num(X)
+    y = np.array(["article", "forum", "product"])[np.arange(len(X)) % 3]
+    scaler = StandardScaler().fit(X)
+    softmax = export_softmax(scaler, LogisticRegression(C=0.5, max_iter=1000).fit(scaler.transform(X), y))
+    arrays, params = softmax.to_arrays("page_type")
+    del arrays["page_type.idf"]
+    old = Softmax.from_arrays(arrays, "page_type", params)
+    assert len(old.idf) == 0 and old.predict(X) == softmax.predict(X)
 
 
 def test_a_model_learns_the_kind_of_page_from_pages_that_name_it(small_pages, tmp_path):

@@ -20,8 +20,9 @@ Three kinds of stage:
 * :class:`Linear`: standardisation and a logistic regression;
 
 and, around them, :class:`Softmax`, the kind of page (a multinomial logistic regression on
-a summary of the page's features), and :class:`Calibration`, a monotone map of the final probability onto the share of
-lines that are content (``IsotonicRegression``'s breakpoints, linearly interpolated).
+the tf-idf of the page's words and a summary of its features), and :class:`Calibration`, a
+monotone map of the final probability onto the share of lines that are content
+(``IsotonicRegression``'s breakpoints, linearly interpolated).
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ def words_and_bigrams(text: str) -> list[str]:
     order, built in one comprehension instead of scikit-learn's general n-gram loop."""
     words = WORD.findall(text.lower())
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def hashed_buckets(terms: Sequence[str], n_features: int) -> np.ndarray:
+    """scikit-learn's hashing: signed 32-bit MurmurHash3 (seed 0) of the UTF-8 term,
+    its absolute value modulo `n_features` (-2**31 mapped as scikit-learn maps it)."""
+    hashes = np.fromiter(map(mmh3.hash, terms), dtype=np.int64, count=len(terms))
+    buckets = np.abs(hashes) % n_features
+    buckets[hashes == -2**31] = (2**31 - 1 - (n_features - 1)) % n_features
+    return buckets
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
@@ -96,20 +106,12 @@ class HashedWords:
     def n_features(self) -> int:
         return len(self.coef)
 
-    def buckets(self, terms: Sequence[str]) -> np.ndarray:
-        """scikit-learn's hashing: signed 32-bit MurmurHash3 (seed 0) of the UTF-8 term,
-        its absolute value modulo n_features (-2**31 mapped as scikit-learn maps it)."""
-        hashes = np.fromiter(map(mmh3.hash, terms), dtype=np.int64, count=len(terms))
-        buckets = np.abs(hashes) % self.n_features
-        buckets[hashes == -2**31] = (2**31 - 1 - (self.n_features - 1)) % self.n_features
-        return buckets
-
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         if compiled.loops is not None:
             return compiled.loops.hashed_scores(list(texts), np.ascontiguousarray(self.coef), self.intercept)
         terms = [words_and_bigrams(text) for text in texts]
         lengths = np.fromiter(map(len, terms), dtype=np.intp, count=len(terms))
-        buckets = self.buckets([t for line in terms for t in line])
+        buckets = hashed_buckets([t for line in terms for t in line], self.n_features)
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         # Counts per (line, bucket) in sorted order, as the vectoriser's CSR matrix holds them.
         keys, counts = np.unique(rows * self.n_features + buckets, return_counts=True)
@@ -301,17 +303,22 @@ class Linear:
 
 @dataclass
 class Softmax:
-    """``StandardScaler`` then a multinomial ``LogisticRegression``: one of `classes` per row."""
+    """The kind of page, one of `classes`: a multinomial ``LogisticRegression`` on the tf-idf
+    of the page's words (``HashingVectorizer(token_pattern=WORD, n_features=len(idf),
+    alternate_sign=False, norm=None)`` + ``TfidfTransformer(sublinear_tf=True)``; none if
+    `idf` is empty, as in bundles written before it read them) and on its feature summary
+    standardised (``StandardScaler``), in that order of columns."""
 
     mean: np.ndarray  # (features,)
     scale: np.ndarray  # (features,)
-    coef: np.ndarray  # (classes, features)
+    coef: np.ndarray  # (classes, buckets + features)
     intercept: np.ndarray  # (classes,)
     classes: tuple[str, ...]
+    idf: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (buckets,)
     kind = "softmax"
 
     def __post_init__(self) -> None:
-        if len(self.classes) < 2 or self.coef.shape != (len(self.classes), len(self.mean)) or \
+        if len(self.classes) < 2 or self.coef.shape != (len(self.classes), len(self.idf) + len(self.mean)) or \
                 len(self.scale) != len(self.mean) or len(self.intercept) != len(self.classes):
             raise FormatError("softmax arrays and classes do not fit together")
 
@@ -319,16 +326,35 @@ class Softmax:
     def n_features_in_(self) -> int:
         return len(self.mean)
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        scores = (X - self.mean) / self.scale @ self.coef.T + self.intercept
+    def page_words(self, texts: Sequence[str]) -> np.ndarray:
+        """The tf-idf rows of pages given as their text: 1 + log of each bucket's count, times
+        its idf, l2-normalised (what the vectoriser and the transformer make)."""
+        rows = np.zeros((len(texts), len(self.idf)))
+        for row, text in zip(rows, texts):
+            buckets, counts = np.unique(hashed_buckets(WORD.findall(text.lower()), len(self.idf)),
+                                        return_counts=True)
+            values = (1.0 + np.log(counts)) * self.idf[buckets]
+            norm = np.sqrt(values @ values)
+            row[buckets] = values / norm if norm else values
+        return rows
+
+    def predict_proba(self, X: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """The probability of each class for pages given as their feature summaries `X` and,
+        if the stage reads words, their `texts`."""
+        n_words = len(self.idf)
+        scores = (X - self.mean) / self.scale @ self.coef[:, n_words:].T + self.intercept
+        if n_words:
+            if texts is None or len(texts) != len(X):
+                raise ValueError("this page-type stage reads the pages' words: give one text per page")
+            scores = scores + self.page_words(texts) @ self.coef[:, :n_words].T
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 
-    def predict(self, X: np.ndarray) -> list[str]:
-        return [self.classes[i] for i in self.predict_proba(X).argmax(axis=1)]
+    def predict(self, X: np.ndarray, texts: Sequence[str] | None = None) -> list[str]:
+        return [self.classes[i] for i in self.predict_proba(X, texts).argmax(axis=1)]
 
     def to_arrays(self, prefix: str) -> tuple[Arrays, dict]:
-        arrays = {f"{prefix}.{name}": getattr(self, name) for name in ("mean", "scale", "coef", "intercept")}
+        arrays = {f"{prefix}.{name}": getattr(self, name) for name in ("mean", "scale", "coef", "intercept", "idf")}
         return arrays, {"kind": self.kind, "classes": list(self.classes)}
 
     @classmethod
@@ -336,9 +362,10 @@ class Softmax:
         classes = params.get("classes")
         if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
             raise FormatError(f"parameter 'classes' is {classes!r}, expected a list of names")
+        idf = _get(arrays, f"{prefix}.idf", np.float64, 1) if f"{prefix}.idf" in arrays else np.zeros(0)
         return cls(*(_get(arrays, f"{prefix}.{name}", np.float64, 1) for name in ("mean", "scale")),
                    _get(arrays, f"{prefix}.coef", np.float64, 2), _get(arrays, f"{prefix}.intercept", np.float64, 1),
-                   tuple(classes))
+                   tuple(classes), idf)
 
 
 @dataclass

@@ -43,6 +43,11 @@ def page_slices(blocks: Sequence[Block]) -> list[slice]:
     return [slice(a, b) for a, b in zip(starts, ends)]
 
 
+def page_text(blocks: Sequence[Block]) -> str:
+    """A page's text as the page-type stage reads its words: its blocks, one per line."""
+    return "\n".join(block.text for block in blocks)
+
+
 def rounded(X: np.ndarray) -> np.ndarray:
     """`X` rounded to float32 precision (kept as float64). numpy releases differ in the last
     bits of log1p/exp, and a tree may split between two such values; rounded, the features are
@@ -189,14 +194,14 @@ class Stages:
     def final_input_and_kinds(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """:meth:`final_input` and the kind of each page (:meth:`page_types`), from one featurisation."""
         columns = self._columns(X)
-        return self._final_input(X, columns), self._kinds(columns.shallow, columns.pages)
+        return self._final_input(X, columns), self._kinds(X, columns.shallow, columns.pages)
 
     def predict_columns(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None], PageColumns]:
         """:meth:`predict_pages` and the columns it computed, which the decisions over the page
         read again (the word counts of the shallow features, the content words)."""
         columns = self._columns(X)
         final_X = self._final_input(X, columns)
-        return self.final_stage.predict_proba(final_X)[:, 1], self._kinds(columns.shallow, columns.pages), columns
+        return self.final_stage.predict_proba(final_X)[:, 1], self._kinds(X, columns.shallow, columns.pages), columns
 
     def _columns(self, X: Sequence[Block]) -> PageColumns:
         return PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
@@ -220,16 +225,16 @@ class Stages:
 
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
         """The kind of each page of X ("article", "forum", "product", ...; None without a
-        page-type stage), from :func:`~boilersift.features.featurize.page_summary`."""
+        page-type stage), from its words and :func:`~boilersift.features.featurize.page_summary`."""
         pages = page_slices(X) if len(X) else []
         if self.page_type is None:
             return [None] * len(pages)
-        return self._kinds(shallow_features(X, pages, self.input_format), pages)
+        return self._kinds(X, shallow_features(X, pages, self.input_format), pages)
 
-    def _kinds(self, shallow: np.ndarray, pages: list[slice]) -> list[str | None]:
+    def _kinds(self, X: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> list[str | None]:
         if self.page_type is None or not pages:
             return [None] * len(pages)
-        return list(self.page_type.predict(page_summaries(shallow, pages)))
+        return list(self.page_type.predict(page_summaries(shallow, pages), [page_text(X[page]) for page in pages]))
 
     @property
     def n_features_in_(self) -> int:
