@@ -70,6 +70,16 @@ def test_the_install_compiled_the_loops_and_the_segmenter():
             assert not stale, f"{', '.join(stale)} changed since {built.name} was built: run python hatch_build.py"
 
 
+def test_word_buckets_are_the_hashed_words(texts, monkeypatch):
+    """The page-type stage's words: each lower-cased word's bucket, compiled as in Python."""
+    from boilersift.model.predictors import WORD, hashed_buckets
+
+    pages = texts + ["\n".join(texts)]
+    for n_features in (1, 4096, N_HASH_FEATURES):
+        expected = [hashed_buckets(WORD.findall(text.lower()), n_features).tolist() for text in pages]
+        assert [compiled.loops.word_buckets(text, n_features).tolist() for text in pages] == expected
+
+
 HTML_SNIPPETS = [
     "<p>Hello <b>wor</b>ld, <a href='/x'>a link</a><a href='/y'>another</a></p><div>next<br>line</div>",
     "<pre>code  with\n  spaces <b>bold</b></pre><p>after</p><pre><pre>nested</pre> still</pre>",

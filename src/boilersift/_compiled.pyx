@@ -274,6 +274,32 @@ def hashed_scores(list texts, const double[::1] coef, double intercept):
     return out
 
 
+def word_buckets(str text, int64_t n_features):
+    """The bucket of each lower-cased word of `text` (maximal runs of word characters, as
+    ``WORD.findall`` finds them), hashed as ``predictors.hashed_buckets`` hashes them."""
+    cdef bytes encoded = text.lower().encode("utf-8", "surrogatepass")
+    cdef const unsigned char* data = <const unsigned char*>encoded
+    cdef Py_ssize_t length = len(encoded), position = 0, following, start, size = 0
+    cdef Py_UCS4 code
+    out = np.empty(length // 2 + 1, dtype=np.int64)  # a word and what ends it take 2 bytes or more
+    cdef int64_t[::1] buckets = out
+    while position < length:
+        following = _decode(data, position, &code)
+        if _word_char(code):
+            start = position
+            position = following
+            while position < length:
+                following = _decode(data, position, &code)
+                if not _word_char(code):
+                    break
+                position = following
+            buckets[size] = _bucket(_murmur3(data + start, position - start), n_features)
+            size += 1
+        else:
+            position = following
+    return out[:size]
+
+
 cdef inline bint _letter(Py_UCS4 code):
     """What ``[^\\W\\d_]`` matches in a str pattern: a word character that is no decimal digit nor "_"."""
     if code < 128:

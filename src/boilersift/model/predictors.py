@@ -331,8 +331,9 @@ class Softmax:
         its idf, l2-normalised (what the vectoriser and the transformer make)."""
         rows = np.zeros((len(texts), len(self.idf)))
         for row, text in zip(rows, texts):
-            buckets, counts = np.unique(hashed_buckets(WORD.findall(text.lower()), len(self.idf)),
-                                        return_counts=True)
+            words = compiled.loops.word_buckets(text, len(self.idf)) if compiled.loops is not None \
+                else hashed_buckets(WORD.findall(text.lower()), len(self.idf))
+            buckets, counts = np.unique(words, return_counts=True)
             values = (1.0 + np.log(counts)) * self.idf[buckets]
             norm = np.sqrt(values @ values)
             row[buckets] = values / norm if norm else values
