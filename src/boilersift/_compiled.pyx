@@ -203,14 +203,36 @@ cdef double _line_score(int64_t* buckets, Py_ssize_t size, Py_ssize_t* counts, c
     return total
 
 
+cdef Py_ssize_t _words(const unsigned char* text, Py_ssize_t length, Py_ssize_t* starts):
+    """The words of UTF-8 `text` (maximal runs of word characters, as ``WORD.findall`` finds
+    them): their [start, end) byte offsets into `starts` (room for `length` + 1 words' two), and
+    their number."""
+    cdef Py_ssize_t position = 0, following, words = 0
+    cdef Py_UCS4 code
+    while position < length:
+        following = _decode(text, position, &code)
+        if _word_char(code):
+            starts[2 * words] = position
+            position = following
+            while position < length:
+                following = _decode(text, position, &code)
+                if not _word_char(code):
+                    break
+                position = following
+            starts[2 * words + 1] = position
+            words += 1
+        else:
+            position = following
+    return words
+
+
 def hashed_scores(list texts, const double[::1] coef, double intercept):
     """The decision function of each text: the hashed counts of its lower-cased words (maximal runs
     of word characters, as ``WORD.findall`` finds them) and word bigrams, l2-normalised, times `coef`,
     plus `intercept`: the numpy scores to the bit."""
     cdef int64_t n_features = coef.shape[0]
-    cdef Py_ssize_t n = len(texts), i, j, size, length, position, following, words
+    cdef Py_ssize_t n = len(texts), i, j, size, length, words
     cdef Py_ssize_t capacity = 0, joined_capacity = 0, a_size, b_size
-    cdef Py_UCS4 code
     cdef const unsigned char* text
     cdef bytes encoded
     out = np.empty(n, dtype=np.float64)
@@ -232,22 +254,7 @@ def hashed_scores(list texts, const double[::1] coef, double intercept):
                 starts = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
                 if buckets == NULL or starts == NULL:
                     raise MemoryError()
-            words = 0
-            position = 0
-            while position < length:  # the words' [start, end) byte offsets
-                following = _decode(text, position, &code)
-                if _word_char(code):
-                    starts[2 * words] = position
-                    position = following
-                    while position < length:
-                        following = _decode(text, position, &code)
-                        if not _word_char(code):
-                            break
-                        position = following
-                    starts[2 * words + 1] = position
-                    words += 1
-                else:
-                    position = following
+            words = _words(text, length, starts)
             size = 0
             for j in range(words):
                 b_size = starts[2 * j + 1] - starts[2 * j]
@@ -279,25 +286,20 @@ def word_buckets(str text, int64_t n_features):
     ``WORD.findall`` finds them), hashed as ``predictors.hashed_buckets`` hashes them."""
     cdef bytes encoded = text.lower().encode("utf-8", "surrogatepass")
     cdef const unsigned char* data = <const unsigned char*>encoded
-    cdef Py_ssize_t length = len(encoded), position = 0, following, start, size = 0
-    cdef Py_UCS4 code
-    out = np.empty(length // 2 + 1, dtype=np.int64)  # a word and what ends it take 2 bytes or more
-    cdef int64_t[::1] buckets = out
-    while position < length:
-        following = _decode(data, position, &code)
-        if _word_char(code):
-            start = position
-            position = following
-            while position < length:
-                following = _decode(data, position, &code)
-                if not _word_char(code):
-                    break
-                position = following
-            buckets[size] = _bucket(_murmur3(data + start, position - start), n_features)
-            size += 1
-        else:
-            position = following
-    return out[:size]
+    cdef Py_ssize_t length = len(encoded), words, j
+    cdef int64_t[::1] buckets
+    cdef Py_ssize_t* starts = <Py_ssize_t*>malloc((2 * length + 2) * sizeof(Py_ssize_t))
+    if starts == NULL:
+        raise MemoryError()
+    try:
+        words = _words(data, length, starts)
+        out = np.empty(words, dtype=np.int64)
+        buckets = out
+        for j in range(words):
+            buckets[j] = _bucket(_murmur3(data + starts[2 * j], starts[2 * j + 1] - starts[2 * j]), n_features)
+    finally:
+        free(starts)
+    return out
 
 
 cdef inline bint _letter(Py_UCS4 code):

@@ -372,7 +372,8 @@ def fit_page_type(pages: list[LabeledPage], input_format: str, word_buckets: int
     if len({p.meta["page_type"] for p in typed}) < 2:
         return None
     blocks = [block for page in typed for block in page.blocks]
-    summaries = page_summaries(shallow_features(blocks, page_slices(blocks), input_format), page_slices(blocks))
+    slices = page_slices(blocks)
+    summaries = page_summaries(shallow_features(blocks, slices, input_format), slices)
     kinds = [p.meta["page_type"] for p in typed]
     scaler = StandardScaler().fit(summaries)
     if not word_buckets:
