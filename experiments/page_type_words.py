@@ -11,7 +11,14 @@ Two measures, each variant fitted as ``train`` fits it (``fit_page_type``):
   the training sources' sites that the shipped split trains on. Every one of these pages is an
   article; a page called a forum keeps its comment thread, one of another kind is cut lower.
 
+With ``--loso-models`` (the HTML models of ``loso_train.py``), a third: what the kinds do to the
+decisions, leave one source out. Every page keeps its held-out model's scores and gets its kind
+from each variant fitted on the typed pages of the other sources (WCXB's from five folds by site,
+the other sources' typed pages in each), then the shipped decisions are scored (word F1, mean over
+pages; ``loso_decisions.py``'s report, as ``page_type_words_loso``).
+
     python experiments/page_type_words.py            # ~10 min on 2 cores
+    python experiments/page_type_words.py --loso-models experiments/loso/html-*   # and the decisions
 
 Writes ``page_type_words.json`` and ``.md`` into --output-dir.
 """
@@ -32,10 +39,13 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from compare_text import DATASETS, RESULTS  # noqa: E402
+from loso_decisions import CACHE, evaluate, score_pages, write_report  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
+from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
 from boilersift.labelled.data import LabeledPage, is_dev_site, load_pages  # noqa: E402
 from boilersift.model.stages import page_slices, page_summaries, page_text, shallow_features  # noqa: E402
+from boilersift.pipeline import DEFAULT_THRESHOLD  # noqa: E402
 from boilersift.training.estimators import PAGE_WORD_BUCKETS, SUMMARY_WEIGHT, fit_page_type  # noqa: E402
 
 # name -> (word buckets, summary weight); the first is the stage before it read words.
@@ -91,6 +101,22 @@ def measure(datasets: Path, input_format: str, style: str) -> dict:
     return results
 
 
+def held_out_kinds(pages: list[LabeledPage], buckets: int, weight: float) -> dict[str, str]:
+    """The kind of each of `pages` (DOM blocks; by id) from a stage fitted on the typed pages of the
+    other sources, WCXB's from five folds by site with the other sources' typed pages in each."""
+    kinds = {}
+    for source in sorted({p.meta["source"] for p in pages}):
+        held = [p for p in pages if p.meta["source"] == source]
+        rest = [p for p in pages if p.meta["source"] != source and p.meta.get("page_type") not in (None, "unknown")]
+        folds = GroupKFold(5).split(held, groups=[p.meta["site"] for p in held]) if source == "wcxb" \
+            else [([], range(len(held)))]
+        for fit, test in folds:
+            stage = fit_page_type([held[i] for i in fit] + rest, "html", buckets, weight)
+            tested = [held[i] for i in test]
+            kinds.update(zip((p.id.split("#")[0] for p in tested), kinds_of(stage, tested, "html")))
+    return kinds
+
+
 def markdown(report: dict) -> str:
     lines = ["# The page-type stage with and without the page's words", "",
              f"- command: `{report['meta']['command']}`", f"- date: {report['meta']['date']}", ""]
@@ -117,7 +143,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument("--loso-models", nargs="+", metavar="DIR",
+                        help="the HTML models of loso_train.py: also score the decisions held out")
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"where their scores are kept (default {CACHE})")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                        help=f"the held-out decisions' threshold (default {DEFAULT_THRESHOLD}, the shipped "
+                             "HTML model's)")
     args = parser.parse_args(argv)
+    if args.loso_models:
+        pages = score_pages(args.loso_models, args.datasets, args.cache)["pages"]
+        segmented = [p for p in load_pages(sorted(args.datasets.glob("*.jsonl.gz")), ["dom"]) if p.blocks]
+        systems = {}
+        for name, (buckets, weight) in list(VARIANTS.items())[:2]:  # the stage before and the shipped one
+            kinds = held_out_kinds(segmented, buckets, weight)
+            systems[name] = evaluate([p._replace(kind=kinds.get(p.row["id"], p.kind), threshold=args.threshold)
+                                      for p in pages], DEFAULT_DECISIONS)
+        meta = {"command": shlex.join(["python", "experiments/page_type_words.py", *sys.argv[1:]]),
+                "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(pages),
+                "models": args.loso_models, "threshold": args.threshold,
+                "scored_by": "each by the HTML model that never saw its source, its kind from a stage that "
+                             "never saw it either"}
+        print(write_report({"meta": meta, "systems": systems}, args.output_dir, "page_type_words_loso",
+                           "The page-type stage with and without the page's words: the decisions, "
+                           "leave one source out")[:3000])
+        return 0
     report = {"meta": {"command": shlex.join(["python", "experiments/page_type_words.py", *sys.argv[1:]]),
                        "date": datetime.now(timezone.utc).isoformat(timespec="seconds")},
               "formats": {"HTML (DOM blocks)": measure(args.datasets, "html", "dom"),
