@@ -35,7 +35,7 @@ from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
 from boilersift.labelled.data import LabeledPage, load_pages  # noqa: E402
-from boilersift.model.stages import page_slices, page_summaries, page_text, shallow_features  # noqa: E402
+from boilersift.model.stages import page_kinds  # noqa: E402
 from boilersift.training.estimators import fit_page_type  # noqa: E402
 
 MARGINS = (0.0, 0.1, 0.2, 0.3)
@@ -63,9 +63,7 @@ def cross_validated_kinds(path: Path, folds: int = 5, input_format: str = "html"
     stages, pages = site_fold_page_types(path, folds, input_format, styles)
     kinds: dict[tuple[str, str], str] = {}
     for page in pages:
-        slices = page_slices(page.blocks)
-        [kind] = stages[page.id].predict(page_summaries(shallow_features(page.blocks, slices, input_format), slices),
-                                         [page_text(page.blocks)])
+        [kind] = page_kinds(stages[page.id], page.blocks, input_format)
         kinds[tuple(page.id.split("#"))] = kind  # "id#style"
     named = [(kinds[tuple(p.id.split("#"))], p.meta.get("page_type")) for p in pages
              if p.meta.get("page_type") not in (None, "unknown")]

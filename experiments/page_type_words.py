@@ -44,7 +44,7 @@ from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from boilersift.decide import DEFAULT_DECISIONS  # noqa: E402
 from boilersift.labelled.data import LabeledPage, is_dev_site, load_pages  # noqa: E402
-from boilersift.model.stages import page_slices, page_summaries, page_text, shallow_features  # noqa: E402
+from boilersift.model.stages import page_kinds  # noqa: E402
 from boilersift.pipeline import DEFAULT_THRESHOLD  # noqa: E402
 from boilersift.training.estimators import PAGE_WORD_BUCKETS, SUMMARY_WEIGHT, fit_page_type  # noqa: E402
 
@@ -63,10 +63,7 @@ UNSEEN = ("cetd", "daniel")  # sources no shipped model learns from whose pages 
 
 def kinds_of(stage, pages: list[LabeledPage], input_format: str) -> list[str]:
     """What `stage` calls each page."""
-    blocks = [block for page in pages for block in page.blocks]
-    slices = page_slices(blocks)
-    return stage.predict(page_summaries(shallow_features(blocks, slices, input_format), slices),
-                         [page_text(page.blocks) for page in pages])
+    return page_kinds(stage, [block for page in pages for block in page.blocks], input_format)
 
 
 def measure(datasets: Path, input_format: str, style: str) -> dict:

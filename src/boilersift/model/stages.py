@@ -121,6 +121,16 @@ def page_summaries(shallow: np.ndarray, pages: list[slice]) -> np.ndarray:
     return rounded(np.vstack([page_summary(shallow[page]) for page in pages]))
 
 
+def page_kinds(page_type: Any, X: Sequence[Block], input_format: str, pages: list[slice] | None = None,
+               shallow: np.ndarray | None = None) -> list[str]:
+    """What a page-type stage calls each page of X (a flat sequence of blocks, see
+    :func:`page_slices`): from the pages' words and the summaries of their shallow features
+    (computed here unless given)."""
+    pages = page_slices(X) if pages is None else pages
+    shallow = shallow_features(X, pages, input_format) if shallow is None else shallow
+    return list(page_type.predict(page_summaries(shallow, pages), [page_text(X[page]) for page in pages]))
+
+
 def chain_input(columns: PageColumns, word_scores: np.ndarray, first: Any) -> np.ndarray:
     """The matrix the final stage scores: the first pass's input from the word scores and,
     if there is a first pass (`first` not None), the context of its probabilities."""
@@ -194,14 +204,14 @@ class Stages:
     def final_input_and_kinds(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None]]:
         """:meth:`final_input` and the kind of each page (:meth:`page_types`), from one featurisation."""
         columns = self._columns(X)
-        return self._final_input(X, columns), self._kinds(X, columns.shallow, columns.pages)
+        return self._final_input(X, columns), self._kinds(X, columns.pages, columns.shallow)
 
     def predict_columns(self, X: Sequence[Block]) -> tuple[np.ndarray, list[str | None], PageColumns]:
         """:meth:`predict_pages` and the columns it computed, which the decisions over the page
         read again (the word counts of the shallow features, the content words)."""
         columns = self._columns(X)
         final_X = self._final_input(X, columns)
-        return self.final_stage.predict_proba(final_X)[:, 1], self._kinds(X, columns.shallow, columns.pages), columns
+        return self.final_stage.predict_proba(final_X)[:, 1], self._kinds(X, columns.pages, columns.shallow), columns
 
     def _columns(self, X: Sequence[Block]) -> PageColumns:
         return PageColumns.of_blocks(X, self.input_format, page_slices(X) if len(X) else [])
@@ -226,15 +236,12 @@ class Stages:
     def page_types(self, X: Sequence[Block]) -> list[str | None]:
         """The kind of each page of X ("article", "forum", "product", ...; None without a
         page-type stage), from its words and :func:`~boilersift.features.featurize.page_summary`."""
-        pages = page_slices(X) if len(X) else []
-        if self.page_type is None:
-            return [None] * len(pages)
-        return self._kinds(X, shallow_features(X, pages, self.input_format), pages)
+        return self._kinds(X, page_slices(X) if len(X) else [])
 
-    def _kinds(self, X: Sequence[Block], shallow: np.ndarray, pages: list[slice]) -> list[str | None]:
+    def _kinds(self, X: Sequence[Block], pages: list[slice], shallow: np.ndarray | None = None) -> list[str | None]:
         if self.page_type is None or not pages:
             return [None] * len(pages)
-        return list(self.page_type.predict(page_summaries(shallow, pages), [page_text(X[page]) for page in pages]))
+        return page_kinds(self.page_type, X, self.input_format, pages, shallow)
 
     @property
     def n_features_in_(self) -> int:
