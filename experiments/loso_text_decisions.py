@@ -14,7 +14,8 @@ articles cut higher than the other kinds (every page's threshold raised by the k
 then lowers the other kinds back), and a two-state smoothing of the lines along the page
 (:func:`switch_cost_smoothing`: a content/noise sequence that pays for every switch, so that a
 lone line does not flip against the lines around it). And the shipped decisions with a paragraph
-that repeats one above it kept again (``DecisionConfig.repeats`` off), and short lines that a page
+that repeats one above it kept again (``DecisionConfig.repeats`` off), the lines after a dropped
+comment thread kept again (``DecisionConfig.thread_ends_article`` off), and short lines that a page
 repeats dropped (:func:`short_repeats_dropped`). The last table chooses a decision on the other
 sources' pages and scores it on the held-out source's (nested), so that no figure of a source comes
 from a choice made on it.
@@ -76,6 +77,8 @@ def variants() -> dict[str, Variant]:
     for bylines in ("include", "exclude"):
         out[f"bylines {bylines}d"] = (dataclasses.replace(TEXT_DECISIONS, bylines=bylines), 0.0, None)
     out["repeated paragraphs kept"] = (dataclasses.replace(TEXT_DECISIONS, repeats=False), 0.0, None)
+    out["lines after a dropped thread kept"] = (dataclasses.replace(TEXT_DECISIONS, thread_ends_article=False), 0.0,
+                                                None)
     out[f"short lines repeated {SHORT_REPEATS}x dropped"] = (TEXT_DECISIONS, 0.0, short_repeats_dropped(*SHORT_REPEATS))
     for cost in SWITCH_COSTS:
         out[f"switch cost {cost}"] = (TEXT_DECISIONS, 0.0, switch_cost_smoothing(cost))

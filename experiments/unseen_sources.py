@@ -14,6 +14,7 @@ per line (the ``nodes`` scrape style), against the tools on the page's HTML.
     python experiments/unseen_sources.py models/html-default DIR ...   # ~2 min a bundle, ~4 min the tools
     python experiments/unseen_sources.py models/text-default DIR ...   # text bundles, the same way
     python experiments/unseen_sources.py ... --thresholds 0.4 0.5 0.6   # and each bundle at these thresholds
+    python experiments/unseen_sources.py ... --decision thread_ends_article=false   # and with a decision changed
 
 Writes ``unseen_sources.json`` and ``.md`` (``--name``) into --output-dir.
 """
@@ -25,6 +26,8 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import json  # noqa: E402
 import shlex  # noqa: E402
 import sys  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
@@ -36,7 +39,7 @@ from loso_decisions import ScoredPage, kept_text, score_outputs, scored_page, sc
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
-from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS  # noqa: E402
+from boilersift.decide import DEFAULT_DECISIONS, TEXT_DECISIONS, DecisionConfig  # noqa: E402
 from boilersift.labelled.data import is_dev_site, label_record, read_jsonl, site_of  # noqa: E402
 from boilersift.model.bundle import default_bundle_path  # noqa: E402
 
@@ -75,6 +78,16 @@ def summaries(pages: list, outputs: list[str]) -> tuple[dict, dict]:
                                            "dev_sites": f1_among(pages, outputs, False)}
 
 
+def decision_variant(setting: str, config: DecisionConfig) -> DecisionConfig:
+    """`config` with one field changed, as FIELD=VALUE (the value read as JSON, else as a string)."""
+    field, _, value = setting.partition("=")
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    return dataclasses.replace(config, **{field: parsed})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="*", metavar="DIR",
@@ -86,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages of each file (smoke run)")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[], metavar="T",
                         help="also each bundle's word F1 on the unseen sources at these thresholds")
+    parser.add_argument("--decision", action="append", default=[], metavar="FIELD=VALUE",
+                        help="also each bundle with this field of its decisions changed (decide.DecisionConfig); "
+                             "repeat for more systems")
     args = parser.parse_args(argv)
     dirs = args.models or [str(default_bundle_path("html"))]
     models = [Model.load(d) for d in dirs]
@@ -98,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         pages = [score(model, r) for r in tqdm(records, desc=Path(directory).name, unit="page")]
         name = f"boilersift {Path(directory).name}{', nodes' if text else ''}"
         extracted[name] = (pages, [kept_text(p, decisions) for p in pages])
+        for setting in args.decision:
+            extracted[f"{name}, {setting}"] = (pages, [kept_text(p, decision_variant(setting, decisions))
+                                                       for p in pages])
         unseen = [p for p in pages if p.row["source"] in UNSEEN]
         swept[name] = {t: f1_among(unseen, [kept_text(p._replace(threshold=t), decisions) for p in unseen], True)
                        for t in args.thresholds}

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from boilersift.decide import (
+    TEXT_DECISIONS,
     DecisionConfig,
     byline_lines,
     comment_verdict,
@@ -254,6 +255,25 @@ def test_auto_drops_the_thread_under_an_article(outside, inside, kind, thread_ke
     assert verdict.tolist() == [True, thread_kept, False]
     assert decide(texts, np.array([0.9, 0.9, 0.1]), 0.5, DecisionConfig(passages=False), in_comments, kind
                   ).keep.tolist() == [True, thread_kept, False]
+
+
+# (kept words above the thread, kind of page, comments, the decisions: which lines are kept?)
+# The lines: the article, the thread's two lines, then a teaser that the model keeps.
+@pytest.mark.parametrize("above, kind, comments, expected", [
+    (60, "article", "auto", [True, False, False, False]),   # the article ended where its thread began
+    (60, "article", "exclude", [True, False, False, False]),
+    (60, "forum", "auto", [True, True, False, True]),      # a forum's thread is left to the model
+    (30, "article", "exclude", [True, False, False, True]),  # too little above: a thread in a menu
+    (60, "article", "model", [True, True, False, True]),
+], ids=["article", "exclude", "forum", "little above", "model"])
+def test_in_a_text_scrape_the_article_ends_where_its_thread_begins(above, kind, comments, expected):
+    texts = [_words(above), _words(20), "Reply", "A teaser of another story that reads like prose"]
+    keep, in_comments = np.array([True, True, False, True]), np.array([False, True, True, False])
+    config = dataclasses.replace(TEXT_DECISIONS, comments=comments)
+    assert comment_verdict(texts, keep, in_comments, config, kind).tolist() == expected
+    # HTML pages keep what follows: their comment-classed blocks are not in one place
+    html = comment_verdict(texts, keep, in_comments, DecisionConfig(comments=comments), kind)
+    assert html[3]
 
 
 def test_unknown_comment_choice():

@@ -13,7 +13,8 @@ switched by a field of :class:`DecisionConfig`:
 3. the article's headline, just above its first content line, is content
    (:func:`headline`), although the gold of most training pages leaves it out;
 4. the comment thread under an article is noise, a forum's posts are left to the model, or
-   threads are excluded or included as asked (:func:`comment_verdict`);
+   threads are excluded or included as asked (:func:`comment_verdict`); in a text scrape, the
+   article ends where its thread begins;
 5. a page of another kind than an article (a listing, a product, ...) is cut a little lower
    (:data:`KIND_MARGIN`, HTML models), and a paragraph of running prose on any page
    (:data:`PARAGRAPH_MARGIN`, text models);
@@ -64,6 +65,11 @@ COMMENT_WORDS = 6
 # and at least as many as inside them, is an article with comments under it
 # (experiments/results/loso_comments.md).
 ARTICLE_WORDS = 50
+# In a text scrape, an article ends where its comment thread begins: what follows the thread is
+# more comments and the site's teaser columns, which read like prose; all lines from the thread's
+# first on are dropped when the thread is, if the page keeps ARTICLE_WORDS words above it (text
+# models only: an HTML page's comment-classed blocks may sit anywhere, a comment count above the
+# article or a "recent comments" box beside it; experiments/results/text_thread_ends_article.md).
 # The kinds of page (Model.page_types) whose comment-classed blocks are posts, not comments
 # on something else: left to the model.
 THREAD_KINDS = frozenset({"forum"})
@@ -126,6 +132,7 @@ class DecisionConfig:
     repeats: bool = False  # a paragraph of running prose that repeats one above it is no content
     bylines: str = "model"  # byline and date lines at the head of the article: the model's, or BYLINES
     template_pages: int = TEMPLATE_PAGES  # a line on this many pages of a site decided together is noise; 0: off
+    thread_ends_article: bool = False  # a dropped thread drops every line after it too (text scrapes)
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
@@ -136,10 +143,11 @@ class DecisionConfig:
 
 DEFAULT_DECISIONS = DecisionConfig()
 # A text model's decisions: no lower threshold by kind of page (measured on HTML models only), a
-# lower one for paragraphs of running prose, and a paragraph repeated on the page kept once (an
+# lower one for paragraphs of running prose, a paragraph repeated on the page kept once (an
 # HTML model gains nothing by it and loses Readability's test pages, which repeat their paragraphs:
-# experiments/results/loso_repeated_paragraphs.md).
-TEXT_DECISIONS = DecisionConfig(kind_margin=0.0, paragraph_margin=PARAGRAPH_MARGIN, repeats=True)
+# experiments/results/loso_repeated_paragraphs.md), and nothing after a dropped comment thread.
+TEXT_DECISIONS = DecisionConfig(kind_margin=0.0, paragraph_margin=PARAGRAPH_MARGIN, repeats=True,
+                                thread_ends_article=True)
 
 
 class Decision(NamedTuple):
@@ -375,7 +383,8 @@ def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndar
     ("model"), as `config` asks. By default ("auto") they are taken out of an article
     (:func:`is_article_with_comments`): the model keeps a thread at 0.5-0.9 when its comments
     read like prose; a forum's posts, and any page of a `kind` in THREAD_KINDS, keep the
-    model's verdict."""
+    model's verdict. With `config.thread_ends_article`, a dropped thread takes every line after
+    it too, if the page keeps ARTICLE_WORDS words above it."""
     if config.comments == "model" or in_comments is None or not in_comments.any():
         return keep
     words = count_words(texts) if words is None else words
@@ -383,7 +392,10 @@ def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndar
         return keep | (in_comments & (words >= COMMENT_WORDS))
     if config.comments == "exclude" or (
             kind not in THREAD_KINDS and is_article_with_comments(texts, keep, in_comments, words)):
-        return keep & ~in_comments
+        keep = keep & ~in_comments
+        first = int(np.argmax(in_comments))
+        if config.thread_ends_article and words[:first][keep[:first]].sum() >= ARTICLE_WORDS:
+            keep[first:] = False
     return keep
 
 
