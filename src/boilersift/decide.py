@@ -65,11 +65,6 @@ COMMENT_WORDS = 6
 # and at least as many as inside them, is an article with comments under it
 # (experiments/results/loso_comments.md).
 ARTICLE_WORDS = 50
-# In a text scrape, an article ends where its comment thread begins: what follows the thread is
-# more comments and the site's teaser columns, which read like prose; all lines from the thread's
-# first on are dropped when the thread is, if the page keeps ARTICLE_WORDS words above it (text
-# models only: an HTML page's comment-classed blocks may sit anywhere, a comment count above the
-# article or a "recent comments" box beside it; experiments/results/text_thread_ends_article.md).
 # The kinds of page (Model.page_types) whose comment-classed blocks are posts, not comments
 # on something else: left to the model.
 THREAD_KINDS = frozenset({"forum"})
@@ -383,8 +378,12 @@ def comment_verdict(texts: Sequence[str], keep: np.ndarray, in_comments: np.ndar
     ("model"), as `config` asks. By default ("auto") they are taken out of an article
     (:func:`is_article_with_comments`): the model keeps a thread at 0.5-0.9 when its comments
     read like prose; a forum's posts, and any page of a `kind` in THREAD_KINDS, keep the
-    model's verdict. With `config.thread_ends_article`, a dropped thread takes every line after
-    it too, if the page keeps ARTICLE_WORDS words above it."""
+    model's verdict. With `config.thread_ends_article` (text models), a dropped thread takes every
+    line after it too, if the page keeps ARTICLE_WORDS words above it: in a text scrape the article
+    ends where its thread begins, and what follows is more comments and teaser columns that read like
+    prose. An HTML page's comment-classed blocks may sit anywhere (a comment count above the article,
+    a "recent comments" box beside it), so HTML models keep it off
+    (experiments/results/text_thread_ends_article.md)."""
     if config.comments == "model" or in_comments is None or not in_comments.any():
         return keep
     words = count_words(texts) if words is None else words
