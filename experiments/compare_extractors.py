@@ -15,7 +15,7 @@ one core, HTML parsing included for every system. Systems, all on the raw HTML:
   its time charged equally to the pages of the chunk (same output, less time);
 * ``boilersift/text``: the text model on the page rendered by html-text
   (``render.render_blocks``), rendering included;
-* ``trafilatura`` (default and ``favor_precision=True``), ``readability-lxml``
+* ``trafilatura`` (default, ``favor_precision=True`` and ``favor_recall=True``), ``readability-lxml``
   (``Document.summary()`` rendered by html-text), ``resiliparse``
   (``extract_plain_text(main_content=True)``), ``jusText`` (stop list of the
   page's language; English when the page has none; its language-independent
@@ -129,6 +129,7 @@ def systems(pick: Picker, text_pick: Picker | None, text_name: str = "boilersift
         **text,
         "trafilatura": lambda html, _: trafilatura.extract(html) or "",
         "trafilatura/precision": lambda html, _: trafilatura.extract(html, favor_precision=True) or "",
+        "trafilatura/recall": lambda html, _: trafilatura.extract(html, favor_recall=True) or "",
         "readability-lxml": lambda html, _: html_text.extract_text(Document(html).summary(html_partial=True)),
         "resiliparse": lambda html, _: extract_plain_text(html, main_content=True),
         "jusText": lambda html, record: _justext(html, record.get("lang")),

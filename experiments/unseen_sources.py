@@ -15,6 +15,7 @@ per line (the ``nodes`` scrape style), against the tools on the page's HTML.
     python experiments/unseen_sources.py models/text-default DIR ...   # text bundles, the same way
     python experiments/unseen_sources.py ... --thresholds 0.4 0.5 0.6   # and each bundle at these thresholds
     python experiments/unseen_sources.py ... --decision thread_ends_article=false   # and with a decision changed
+    python experiments/unseen_sources.py ... --tools trafilatura trafilatura/recall   # other tools beside them
 
 Writes ``unseen_sources.json`` and ``.md`` (``--name``) into --output-dir.
 """
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--name", default="unseen_sources", help="stem of the output files")
     parser.add_argument("--no-tools", action="store_true", help="score the bundles only")
+    parser.add_argument("--tools", nargs="+", default=list(TOOLS), metavar="NAME",
+                        help=f"the tools beside the bundles (compare_extractors' names; default {' '.join(TOOLS)})")
     parser.add_argument("--limit", type=int, help="only the first N pages of each file (smoke run)")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[], metavar="T",
                         help="also each bundle's word F1 on the unseen sources at these thresholds")
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                        for t in args.thresholds}
     reference = next(iter(extracted.values()))[0]  # the rows and gold the tools are scored against
     tools = {} if args.no_tools else {name: fn for name, fn in extractor_systems(lambda _: models[0], None).items()
-                                      if name in TOOLS}
+                                      if name in args.tools}
     for name, tool in tools.items():  # a page a tool fails on scores as an empty output
         extracted[name] = (reference, [timed(lambda html, r=r: tool(html, r), r["html"])[0] or ""
                                        for r in tqdm(records, desc=name, unit="page")])

@@ -128,6 +128,18 @@ def test_predict_threshold(threshold, expected):
     assert proc.stdout.splitlines() == expected
 
 
+@pytest.mark.parametrize("favor, shift, extra", [
+    ("precision", 0.1, []), ("recall", -0.1, []), ("recall", -0.1, ["--threshold", "0.5"]),
+], ids=["precision", "recall", "recall from --threshold"])
+def test_predict_favor_moves_the_threshold(sample_text, favor, shift, extra):
+    threshold = float(extra[1]) if extra else Model.load().threshold  # the shipped text model's
+    favored = run("predict", SAMPLE_TXT, "--favor", favor, *extra)
+    moved = run("predict", SAMPLE_TXT, "--threshold", f"{threshold + shift:.2f}")
+    assert favored.returncode == moved.returncode == 0, favored.stderr + moved.stderr
+    assert favored.stdout == moved.stdout
+    assert extra or favored.stdout != sample_text
+
+
 @pytest.mark.parametrize("args", [[], ["-"]])
 def test_predict_stdin(sample_text, args):
     proc = run("predict", *args, input=SAMPLE)

@@ -276,11 +276,6 @@ def test_in_a_text_scrape_the_article_ends_where_its_thread_begins(above, kind, 
     assert html[3]
 
 
-def test_unknown_comment_choice():
-    with pytest.raises(ValueError, match="comments=.maybe.: choose from auto, exclude, include, model"):
-        DecisionConfig(comments="maybe")
-
-
 def test_a_model_finds_the_comment_thread_in_the_markup(tiny_model):
     from boilersift import Model
     from boilersift.blocks.html import segment_html
@@ -425,6 +420,24 @@ def test_bylines_choice(bylines, expected):
     assert decide(texts, probabilities, 0.5, DecisionConfig(bylines=bylines)).keep.tolist() == expected
 
 
-def test_unknown_bylines_choice():
-    with pytest.raises(ValueError, match="bylines=.maybe.: choose from model, include, exclude"):
-        DecisionConfig(bylines="maybe")
+@pytest.mark.parametrize("field, choices", [
+    ("comments", "auto, exclude, include, model"),
+    ("bylines", "model, include, exclude"),
+    ("favor", "balanced, precision, recall"),
+])
+def test_unknown_choice(field, choices):
+    with pytest.raises(ValueError, match=f"{field}=.maybe.: choose from {choices}"):
+        DecisionConfig(**{field: "maybe"})
+
+
+@pytest.mark.parametrize("favor, kind, kept", [
+    ("balanced", None, [False, True, True]),      # the threshold as it is: 0.5
+    ("precision", None, [False, False, True]),    # 0.6: 0.55 is noise
+    ("recall", None, [True, True, True]),         # 0.4: 0.45 is content
+    ("precision", "listing", [False, True, True]),  # 0.6, then 0.1 lower on a page that is no article
+])
+def test_favor_moves_the_threshold(favor, kind, kept):
+    texts = ["A block at 0.45 here, under the threshold.", "A block at 0.55 here, over it.", "One at 0.65."]
+    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
+                            favor=favor)
+    assert decide(texts, np.array([0.45, 0.55, 0.65]), 0.5, config, kind=kind).keep.tolist() == kept

@@ -143,7 +143,7 @@ def test_decision_flags(tmp_path, page, option, value, kept, dropped):
     assert all(line in lines for line in kept) and not any(line in lines for line in dropped), lines
 
 
-@pytest.mark.parametrize("option", ["--comments", "--bylines"])
+@pytest.mark.parametrize("option", ["--comments", "--bylines", "--favor"])
 def test_decision_flags_are_checked(option):
     proc = run("predict", "-", option, "maybe", input="x")
     assert proc.returncode == 2 and f"argument {option}: invalid choice: 'maybe'" in proc.stderr

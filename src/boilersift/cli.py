@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, compiled
-from .decide import BYLINES, COMMENTS, TEMPLATE_PAGES
+from .decide import BYLINES, COMMENTS, FAVOR, TEMPLATE_PAGES
 from .errors import BoilersiftError
 from .output import OUTPUT_FORMATS
 from .runner.limits import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="byline and date lines at the head of an article ('By Jane Doe', 'Published 3 June "
                         "2024'), which benchmarks disagree on: model leaves them to the model, include keeps "
                         f"them, exclude drops them (default: {PREDICT.bylines})")
+    p.add_argument("--favor", choices=FAVOR, default=PREDICT.favor,
+                   help="where to draw the line between content and noise, which benchmarks and uses disagree on: "
+                        "precision keeps less (the threshold 0.1 higher), recall keeps more (0.1 lower) "
+                        f"(default: {PREDICT.favor})")
     sites = p.add_mutually_exclusive_group()
     sites.add_argument("--by-site", action="store_true",
                        help="decide the pages of a site together: in each WARC or record input, the lines that "
@@ -462,13 +466,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
         model=args.model, threshold=args.threshold, input_format=args.input_format, field=args.field,
         encoding=args.encoding, output_format=args.output_format, named=batch and not args.output_dir,
         explain=args.explain or 0, markdown_links=args.markdown_links, comments=args.comments,
-        bylines=args.bylines, by_site=args.by_site, templates=args.templates,
+        bylines=args.bylines, favor=args.favor, by_site=args.by_site, templates=args.templates,
         limits=Limits(args.max_bytes, args.max_blocks, args.time_limit, args.truncate), debug=args.debug)
     # A broken model is one error, before any input. The model is loaded here when it is
     # known (inherited by forked workers); with --input-format auto the inputs decide which
     # shipped model runs, so both are only checked and a process loads the one it needs.
     if args.model or args.input_format != "auto":
-        cached_model(bundle_for(args.input_format, args.model), args.comments, args.bylines)
+        cached_model(bundle_for(args.input_format, args.model), **options.choices())
     else:
         for input_format in ("text", "html"):
             check_bundle(bundle_for(input_format))

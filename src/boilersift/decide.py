@@ -95,6 +95,10 @@ TEMPLATE_PAGES = 2
 # news benchmarks leaves them out, CETD's keeps them (experiments/results/bylines_in_gold.md,
 # loso_bylines.md). "model" leaves them to the classifier, "include" keeps and "exclude" drops them.
 BYLINES = ("model", "include", "exclude")
+# How far `favor` moves the threshold, as trafilatura's favor_precision / favor_recall: benchmarks
+# draw the line between content and noise in different places, and a user knows which one theirs
+# is. 0.1 either way moves held-out precision and recall by 0.01-0.03 (results/favor.md).
+FAVOR = {"balanced": 0.0, "precision": 0.1, "recall": -0.1}
 # They are looked for from this many lines above the first content line (the headline, if kept) to the
 # first paragraph of the article (at most BYLINE_REACH lines below the first content line), ...
 BYLINE_WINDOW, BYLINE_REACH = 4, 8
@@ -128,12 +132,15 @@ class DecisionConfig:
     bylines: str = "model"  # byline and date lines at the head of the article: the model's, or BYLINES
     template_pages: int = TEMPLATE_PAGES  # a line on this many pages of a site decided together is noise; 0: off
     thread_ends_article: bool = False  # a dropped thread drops every line after it too (text scrapes)
+    favor: str = "balanced"  # "precision" / "recall": the threshold FAVOR higher / lower
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
             raise ValueError(f"comments={self.comments!r}: choose from {', '.join(COMMENTS)}")
         if self.bylines not in BYLINES:
             raise ValueError(f"bylines={self.bylines!r}: choose from {', '.join(BYLINES)}")
+        if self.favor not in FAVOR:
+            raise ValueError(f"favor={self.favor!r}: choose from {', '.join(FAVOR)}")
 
 
 DEFAULT_DECISIONS = DecisionConfig()
@@ -414,12 +421,14 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            content: tuple[np.ndarray, np.ndarray] | None = None, template: np.ndarray | None = None) -> Decision:
     """The decisions over one page, given the classifier's probabilities of its blocks (and which
     of them sit in a comment thread, the kind of page if known: a page of
-    another kind than "article" is cut `config.kind_margin` under `threshold`; and which lines
+    another kind than "article" is cut `config.kind_margin` under `threshold`, which
+    `config.favor` moves first; and which lines
     are its site's `template`, :func:`boilersift.sites.template_mask`, all noise).
     `words` and `content`, the lines' :func:`count_words` and content words
     (:func:`~boilersift.features.featurize.content_word_ids`), are computed here if not given."""
     words = count_words(texts) if words is None else words
     smoothed = smooth_runs(texts, probabilities, config, words)
+    threshold += FAVOR[config.favor]
     if kind is not None and kind != "article":
         threshold -= config.kind_margin
     keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config, words, content),

@@ -33,11 +33,16 @@ class PredictOptions:
     markdown_links: bool = False  # markdown output: links as [text](href); else their text
     comments: str = DEFAULT_DECISIONS.comments  # comment threads: dropped under an article, or as decide.COMMENTS
     bylines: str = DEFAULT_DECISIONS.bylines  # byline and date lines: the model's, or as decide.BYLINES
+    favor: str = DEFAULT_DECISIONS.favor  # the threshold as the model's, or moved for precision / recall (decide.FAVOR)
     by_site: bool = False  # decide the pages of a site in one record input together (boilersift.sites)
     # The sites' templates gathered beforehand (boilersift templates): a file, or from Python a loaded table.
     templates: str | TemplateTable | None = None
     limits: Limits = dataclasses.field(default_factory=Limits)
     debug: bool = False  # tracebacks in error messages
+
+    def choices(self) -> dict[str, str]:
+        """The decisions the user chose, as fields of :class:`~boilersift.decide.DecisionConfig`."""
+        return {"comments": self.comments, "bylines": self.bylines, "favor": self.favor}
 
     def format_of(self, html: bool) -> str:
         """The format of one document: as asked, or for "auto" HTML where the input looks like

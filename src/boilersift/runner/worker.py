@@ -19,7 +19,7 @@ from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
-from ..decide import DEFAULT_DECISIONS, TEMPLATE_PAGES
+from ..decide import TEMPLATE_PAGES
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
@@ -49,23 +49,23 @@ def bundle_for(input_format: str, model: str | None = None) -> Path:
     return default_bundle_path("text")
 
 
-def cached_model(path: Path, comments: str = DEFAULT_DECISIONS.comments,
-                 bylines: str = DEFAULT_DECISIONS.bylines) -> Model:
-    """The model of bundle `path` taking comment threads and bylines as asked, loaded once per process."""
+def cached_model(path: Path, **choices: str) -> Model:
+    """The model of bundle `path`, loaded once per process, with the fields of its decisions that
+    `choices` names (`comments`, `bylines`, `favor`: what a user chose, :class:`~boilersift.decide.DecisionConfig`)."""
+    key = (path, tuple(sorted(choices.items())))
     with _LOCK:
-        if (path, comments, bylines) not in _MODELS:
+        if key not in _MODELS:
             model = Model.load(path)
-            model.decisions = dataclasses.replace(model.decisions, comments=comments, bylines=bylines)
-            _MODELS[path, comments, bylines] = model
-        return _MODELS[path, comments, bylines]
+            model.decisions = dataclasses.replace(model.decisions, **choices)
+            _MODELS[key] = model
+        return _MODELS[key]
 
 
-def model_for(input_format: str, model: Model | str | None = None, comments: str = DEFAULT_DECISIONS.comments,
-              bylines: str = DEFAULT_DECISIONS.bylines) -> Model:
+def model_for(input_format: str, model: Model | str | None = None, **choices: str) -> Model:
     """The model that classifies a document of `input_format`: a loaded :class:`Model` as given
-    (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process, with its
-    comment threads and bylines taken as `comments` and `bylines` ask."""
-    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model), comments, bylines)
+    (the Python API), else the bundle's (:func:`bundle_for`), loaded once per process, with the
+    decisions `choices` asks (:func:`cached_model`)."""
+    return model if isinstance(model, Model) else cached_model(bundle_for(input_format, model), **choices)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     content, truncated, encoding = doc.content, doc.truncated, None
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits)
-    model = model_for(doc.input_format, options.model, options.comments, options.bylines)
+    model = model_for(doc.input_format, options.model, **options.choices())
     if doc.input_format == "html":
         if isinstance(content, bytes):
             content, encoding = decode_html_page(content, doc.id, options.encoding or doc.charset)
@@ -221,7 +221,7 @@ def site_lines(item: Item, options: PredictOptions) -> tuple[str, str, PageLines
 def lines_format(input_format: str, options: PredictOptions) -> str:
     """What a document of `input_format` is split into, as its model's input format: an HTML
     model's blocks ("html") or a text model's lines ("text", an HTML page rendered as text lines)."""
-    return model_for(input_format, options.model, options.comments, options.bylines).input_format
+    return model_for(input_format, options.model, **options.choices()).input_format
 
 
 def options_templates(options: PredictOptions) -> TemplateTable:
