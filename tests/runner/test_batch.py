@@ -14,7 +14,7 @@ from boilersift.runner import batch
 from boilersift.runner.documents import Document, SourceEnd
 from boilersift.runner.options import PredictOptions
 from boilersift.runner.sources import Source
-from boilersift.runner.worker import attempt, attempt_many, process_chunk
+from boilersift.runner.worker import attempt, attempt_many, bundle_for, cached_model, process_chunk
 
 
 def items(n: int, crash_at: int | None = None) -> list:
@@ -137,3 +137,10 @@ def test_a_one_line_page_is_never_emptied(default_model):
     assert line.probability < default_model.threshold and line.is_content
     (explained,) = default_model.explain("Home")
     assert explained.is_content
+
+
+def test_a_bundle_is_loaded_once_per_process_for_the_default_choices():
+    path = bundle_for("text")
+    assert cached_model(path) is cached_model(path, **PredictOptions().choices())
+    favored = cached_model(path, favor="recall")
+    assert favored is not cached_model(path) and favored.decisions.favor == "recall"

@@ -19,7 +19,7 @@ from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.text import Block, segment_text
-from ..decide import TEMPLATE_PAGES
+from ..decide import DEFAULT_DECISIONS, TEMPLATE_PAGES
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
@@ -52,7 +52,9 @@ def bundle_for(input_format: str, model: str | None = None) -> Path:
 def cached_model(path: Path, **choices: str) -> Model:
     """The model of bundle `path`, loaded once per process, with the fields of its decisions that
     `choices` names (`comments`, `bylines`, `favor`: what a user chose, :class:`~boilersift.decide.DecisionConfig`)."""
-    key = (path, tuple(sorted(choices.items())))
+    # Choices left at their defaults (the same in every model's decisions) are no part of the key,
+    # so that cached_model(path) and the command's default choices share one loaded model.
+    key = (path, tuple(sorted((k, v) for k, v in choices.items() if v != getattr(DEFAULT_DECISIONS, k))))
     with _LOCK:
         if key not in _MODELS:
             model = Model.load(path)
