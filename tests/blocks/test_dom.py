@@ -55,6 +55,13 @@ def signals(block) -> set[str]:
     ('<?xml version="1.0" encoding="utf-8"?><html><body><p>xhtml</p></body></html>', ["xhtml"]),
     # <head> (with its title) is not the page; <noscript> is, as scrapers see it
     ("<html><head><title>T</title></head><body><noscript>ns</noscript><p>b</p></body></html>", ["ns", "b"]),
+    # ... but a <noscript> saved by a browser that ran scripts holds escaped markup, whose tags are no text
+    ('<p>a</p><noscript>&lt;div&gt;&lt;img width=1 src="/p?a=1&amp;amp;b=2"&gt;&lt;/div&gt;</noscript><p>b</p>',
+     ["a", "b"]),
+    ('<noscript>Enable JavaScript to see the &lt;a href="/c"&gt;comments.&lt;/a&gt;</noscript>',
+     ["Enable JavaScript to see the comments."]),
+    # escaped markup elsewhere is text (a tutorial's example); so is a "<" that opens no tag
+    ("<p>Write &lt;b&gt;bold&lt;/b&gt;</p><noscript>if a &lt; b</noscript>", ["Write <b>bold</b>", "if a < b"]),
 ])
 def test_segmentation(html: str, expected: list[str]) -> None:
     assert texts(html) == expected

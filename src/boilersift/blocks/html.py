@@ -38,7 +38,9 @@ from ..errors import InputError
 from .layout import CELL_TAGS, ITEM_TAGS, LAYOUT_TAGS, LIST_TAGS, NO_LAYOUT, Layout
 from .text import Block, new_tuple
 
-# Whole subtrees no reader sees. <noscript> stays, as in render.py.
+# Whole subtrees no reader sees. <noscript> stays, as in render.py; but where a browser that ran the
+# page's scripts saved it, a <noscript>'s markup comes as escaped text ("&lt;img src=...&gt;", a
+# tracking pixel), whose tags are no text: they are taken out (_MARKUP).
 INVISIBLE = frozenset({"head", "script", "style", "template", "svg", "math", "iframe", "object",
                        "canvas", "video", "audio", "map", "textarea"})
 BLOCK_TAGS = frozenset({
@@ -101,6 +103,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that de
 _RAW_TEXT_OPEN = re.compile(r"<(title|textarea|script|style)\b[^>]*>", re.IGNORECASE)
 _RAW_TEXT_CLOSE = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("title", "textarea", "script", "style")}
 _NEXT_TAG = re.compile(r"<[a-zA-Z/!]")
+_MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>")
 PATH_LENGTH = 3  # block-level ancestors named in DomInfo.path
 MAX_START, MAX_COLSPAN = 1_000_000, 1_000  # larger <ol start> and colspan values count as these (HTML: colspan)
 _PRE = Layout._fields.index("pre")
@@ -233,6 +236,7 @@ class _Segmenter:
         self.at_tag_edge = False  # an element other than text formatting opened or closed since the last text
         self.next_id = 0
         self.hidden_depth = 0  # > 0 inside an INVISIBLE subtree: its events are skipped
+        self.noscripts_open = 0  # > 0 inside a <noscript>: text in it may be escaped markup
         self.place: tuple[int, ...] = NO_LAYOUT  # the Layout fields here (DomInfo.place)
         self.outer_places: list[tuple[int, ...]] = []  # and outside each open LAYOUT_TAGS element
         self.numbering: list[int] = []  # each open list's next item number; 0: a list of bullets
@@ -265,6 +269,8 @@ class _Segmenter:
             self.open_ids.append(self.next_id)
             if tag in LAYOUT_TAGS:
                 self.open_layout(tag, attributes)
+            elif tag == "noscript":
+                self.noscripts_open += 1
         self.bits_stack.append(self.bits_stack[-1] | bits)
         if tag not in WORD_INTERNAL:
             self.at_tag_edge = True
@@ -294,6 +300,8 @@ class _Segmenter:
             self.open_ids.pop()
             if tag in LAYOUT_TAGS:
                 self.close_layout(tag)
+            elif tag == "noscript":
+                self.noscripts_open -= 1
         self.bits_stack.pop()
 
     def close(self) -> list[Block]:
@@ -311,6 +319,8 @@ class _Segmenter:
         """Add the text since the last tag to the current block."""
         text = "".join(self.pending)
         self.pending.clear()
+        if self.noscripts_open and "<" in text:
+            text = _MARKUP.sub(" ", text)
         if self.place[_PRE]:  # in a <pre>: also as the parser gave it
             self.raw.append(text)
         if text.isspace():  # layout white space: only a separator between words
