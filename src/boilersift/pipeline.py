@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
-from .blocks.text import Block, segment_lines, segment_text
+from .blocks.text import Block, blank_script_lines, segment_lines, segment_text
 from .decide import (
     DEFAULT_DECISIONS,
     LABELS,
@@ -287,8 +287,9 @@ class Model:
         return self.classify_blocks(segment_text(text), threshold)
 
     def classify_lines(self, lines: list[str], threshold: float | None = None) -> list[LineResult]:
-        """Classify a page given as a list of lines (empty lines count as layout)."""
-        return self.classify_blocks(segment_lines(lines), threshold)
+        """Classify a page given as a list of lines (empty lines count as layout; lines of script
+        and style text are left out, as :func:`~boilersift.blocks.text.segment_text` leaves them)."""
+        return self.classify_blocks(segment_lines(blank_script_lines(lines)), threshold)
 
     def html_blocks(self, html: str | bytes, name: str = "<html>") -> list[Block]:
         """The blocks this model sees of an HTML page (str, or bytes in any declared

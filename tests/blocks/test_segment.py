@@ -5,7 +5,8 @@ import warnings
 import pytest
 
 from boilersift.blocks.render import render_nodes
-from boilersift.blocks.text import Block, segment_lines, segment_text
+from boilersift.blocks.text import Block, is_script, script_lines, segment_lines, segment_text
+from boilersift.labelled.data import page_from_record
 
 # (text, expected blocks as (text, index, line_no, blank_before, blank_after, indent))
 SEGMENT_CASES = [
@@ -76,3 +77,45 @@ def test_a_page_with_an_xml_declaration_renders_as_html_without_a_warning():
         warnings.simplefilter("always")
         text = render_nodes('<?xml version="1.0" encoding="utf-8"?>\n<rss><channel><item>Hello</item></channel></rss>')
     assert text == "Hello" and not caught
+
+
+@pytest.mark.parametrize("line, script", [
+    ("window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}", True),
+    ("(function() { var po = document.createElement('script'); po.async = true; })();", True),
+    ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "A headline"}', True),
+    (".nav a { color: #333; text-decoration: none; }", True),
+    ("font-size: 12px; line-height: 1.4; margin: 0;", True),
+    # prose, even with brackets, colons and semicolons, and code that names no browser object
+    ("The minister (who spoke on Tuesday) said: prices rose; wages did not.", False),
+    ("Ingredients: Red: Vegetable Juice; Yellow: Beta Carotene; Orange: Paprika;", False),
+    ("result = compute(values); print(result)", False),
+    ("if (( $power == 1 )); then", False),
+    ("Short; (x)", False),
+])
+def test_script_and_style_lines(line, script):
+    assert is_script(line) is script
+
+
+def test_a_scrape_with_its_scripts_loses_their_lines_only():
+    # A scraper that keeps <script> text: the script's lines go (its continuation lines too), the
+    # prose keeps its line numbers.
+    text = "\n".join([
+        "Headline of the story",
+        "var _gaq = _gaq || [];",
+        "window.dataLayer = window.dataLayer || [];",
+        '  "page": "article",',
+        "});",
+        "",
+        "The story begins here, as stories do.",
+    ])
+    blocks = segment_text(text)
+    assert [(b.text, b.line_no) for b in blocks] == [("Headline of the story", 1),
+                                                    ("The story begins here, as stories do.", 7)]
+    assert script_lines(text.split("\n")) == [False, True, True, True, True, True, False]
+
+
+def test_training_records_drop_script_lines_with_their_labels():
+    record = {"id": "p", "lines": ["Menu", "window.dataLayer = window.dataLayer || [];", "Story text."],
+              "labels": ["noise", "noise", "content"]}
+    page = page_from_record(record)
+    assert [b.text for b in page.blocks] == ["Menu", "Story text."] and page.labels == [0, 1]

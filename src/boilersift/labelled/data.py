@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..blocks.page import page_blocks
-from ..blocks.text import Block, segment_text
+from ..blocks.text import Block, script_lines, segment_text
 from ..decide import LABELS
 from ..errors import BoilersiftError, InputError
 from ..output import atomic_writer
@@ -146,6 +146,7 @@ def page_from_record(record: dict, where: str = "record") -> LabeledPage:
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise InputError(where, "'labels' must be a list as long as 'lines'")
     kept = [(line, label) for line, label in zip(lines, labels) if line.strip()]
+    kept = [pair for pair, script in zip(kept, script_lines([line for line, _ in kept])) if not script]  # as predict
     label_values = [_label_value(label, where) for _, label in kept]
     blocks = segment_text("\n".join(line for line, _ in kept))
     meta = {k: record.get(k) for k in METADATA_FIELDS}
