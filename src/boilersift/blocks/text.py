@@ -59,7 +59,7 @@ def segment_lines(lines: list[str]) -> list[Block]:
 
 # A line of script or style text for certain: code punctuation and a JavaScript or CSS construct,
 # a JSON object, or CSS rules ...
-_CODE_PUNCTUATION = str.maketrans("", "", "{}();=[]<>")
+_NO_CODE_PUNCTUATION = str.maketrans("", "", "{}();=[]<>")  # str.translate deletes them
 _CODE = re.compile(r"\b(?:window|document|navigator|location)\.|\bfunction\s*\(|dataLayer|googletag|gtag\(|_gaq|"
                    r"\bjQuery\b|\"@context\"|@media|!important")
 _CSS = re.compile(r"\{\s*[a-z-]+\s*:\s*[^;{}]{1,60};|(?:\b[a-z-]{2,}\s*:\s*[^;{}]{1,40};\s*){2,}")
@@ -80,23 +80,22 @@ def is_script(line: str) -> bool:
         return True
     if "(" not in text and "=" not in text and "{" not in text:  # no JavaScript without one of them
         return False
-    return len(text) - len(text.translate(_CODE_PUNCTUATION)) >= 0.06 * len(text) and _CODE.search(text) is not None
+    return len(text) - len(text.translate(_NO_CODE_PUNCTUATION)) >= 0.06 * len(text) and _CODE.search(text) is not None
 
 
 def script_lines(lines: list[str]) -> list[bool]:
     """Which lines are script or style text: those :func:`is_script` says are, and the lines that
     read like its continuation (:data:`_SCRIPT_LIKE`, or blank) next to them, run by run.
     Code examples that use the browser's objects go too: held out, what documentation pages keep
-    moved by 0.0002 (results/text_renderings.md)."""
+    moved by 0.0003 (results/text_renderings.md)."""
     script = [is_script(line) for line in lines]
     if not any(script):
         return script
     like = [not line.strip() or _SCRIPT_LIKE.search(line) is not None for line in lines]
-    for order in (range(1, len(lines)), range(len(lines) - 2, -1, -1)):  # down the page, then up
-        step = 1 if order.step == 1 else -1
-        for i in order:
-            if like[i] and script[i - step]:
-                script[i] = True
+    for i in range(1, len(lines)):  # down the page from each script line ...
+        script[i] = script[i] or (like[i] and script[i - 1])
+    for i in range(len(lines) - 2, -1, -1):  # ... and up
+        script[i] = script[i] or (like[i] and script[i + 1])
     return script
 
 
