@@ -35,6 +35,16 @@ def test_every_option_of_train_sets_a_field():
     assert config == TrainConfig()  # and the command's defaults are TrainConfig's
 
 
+def test_train_offers_every_pass_estimator():
+    """The command line lists the estimators without importing scikit-learn: the same names."""
+    from boilersift.cli import build_parser
+    from boilersift.training.estimators import PASS_ESTIMATORS
+
+    train = next(a for a in build_parser()._subparsers._group_actions[0].choices["train"]._actions
+                 if a.dest == "estimator")
+    assert sorted(train.choices) == sorted(PASS_ESTIMATORS)
+
+
 def test_a_model_is_fitted_again_from_its_manifest(tiny_model, small_pages):
     """What the manifest records is the whole configuration: fitted again from it on the same
     fit pages, the stages come out the same (experiments/reference_probabilities.py relies on it)."""
