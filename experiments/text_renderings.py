@@ -38,10 +38,10 @@ from tqdm import tqdm  # noqa: E402
 from unseen_sources import records_to_score  # noqa: E402
 
 from boilersift import Model  # noqa: E402
+from boilersift.blocks.html import _XML_DECLARATION  # noqa: E402  (lxml refuses a str that declares an encoding)
 from boilersift.blocks.render import render_blocks, render_nodes  # noqa: E402
 
 _BLANK_RUNS = re.compile(r"\n\s*\n+")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that declares an encoding
 
 
 def _soup_text(html: str, drop: list[str], scripts: bool = False) -> str:
