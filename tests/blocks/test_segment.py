@@ -5,7 +5,7 @@ import warnings
 import pytest
 
 from boilersift.blocks.render import render_nodes
-from boilersift.blocks.text import Block, is_script, script_lines, segment_lines, segment_text
+from boilersift.blocks.text import Block, is_script, is_statement, script_lines, segment_lines, segment_text
 from boilersift.labelled.data import page_from_record
 
 # (text, expected blocks as (text, index, line_no, blank_before, blank_after, indent))
@@ -112,6 +112,58 @@ def test_a_scrape_with_its_scripts_loses_their_lines_only():
     assert [(b.text, b.line_no) for b in blocks] == [("Headline of the story", 1),
                                                     ("The story begins here, as stories do.", 7)]
     assert script_lines(text.split("\n")) == [False, True, True, True, True, True, False]
+
+
+@pytest.mark.parametrize("line, statement", [
+    ("var defaultHeight = 406;", True),
+    ("if (typeof(pr) == 'undefined')", True),
+    ("function getShareSectionDisplay() {", True),
+    ("return encodeURIComponent(articleToolsShareData.url);", True),
+    ("putBan(60);", True),
+    ("padding: 4px 12px;", True),
+    ("div.teads-impact a::after {", True),
+    ("try{bm.y=bmN.javaEnabled()?1:0}catch(e){;}", True),
+    # prose with brackets, colons and semicolons
+    ("The minister (who spoke on Tuesday) said: prices rose; wages did not.", False),
+    ("Ingredients: Red: Vegetable Juice; Yellow: Beta Carotene; Orange: Paprika;", False),
+    ("If (and when) it rains, we stay in.", False),
+    ("Prices rose again (see chart).", False),
+])
+def test_statements_without_a_browser_object(line, statement):
+    assert is_statement(line) is statement
+
+
+def test_once_a_scrape_shows_script_text_its_statements_go_too():
+    # A stylesheet and a script that name no browser object go, as the sure line shows the
+    # scraper kept <script> and <style> text; a run needs two statements, so a prose line that
+    # happens to read like one stays.
+    lines = [
+        "Headline of the story",
+        "window.dataLayer = window.dataLayer || [];",
+        "",
+        ".nav a {",
+        "  padding: 4px 12px;",
+        "}",
+        "",
+        "The story begins here, as stories do.",
+        "",
+        "var defaultHeight = 406;",
+        "if (related)",
+        "  height = related +",
+        "    10;",
+        "",
+        "The story ends here.",
+        "note: bring water;",
+        "Thanks for reading.",
+    ]
+    assert [i for i, script in enumerate(script_lines(lines)) if script] == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13]
+
+
+def test_code_examples_stay_where_no_line_is_surely_script():
+    # A documentation page scraped without its scripts: its example has statements but names no
+    # browser object or tracker, so nothing says the scrape carries script text.
+    lines = ["To square a number:", "function square(n) {", "  return n * n;", "}", "It returns n times n."]
+    assert not any(script_lines(lines))
 
 
 def test_training_records_drop_script_lines_with_their_labels():
