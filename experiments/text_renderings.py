@@ -2,10 +2,12 @@
 
 Users bring text scrapes from many scrapers: BeautifulSoup's ``get_text("\\n")`` with or without
 the scripts taken out first, lxml's text nodes, a browser's ``innerText``, with or without blank
-lines and indentation. The models learn from two renderings (``blocks/render.py``). This scores a
-text bundle (default: the shipped one) on the pages no shipped model learns from
-(``unseen_sources.records_to_score``) in each rendering below, with the bundle's own threshold and
-decisions: word F1 (character F1 on zh, ja, th), mean over pages, per source.
+lines and indentation, or Markdown (html2text, markdownify). The models learn from two renderings
+(``blocks/render.py``). This scores a text bundle (default: the shipped one) on the pages no
+shipped model learns from (``unseen_sources.records_to_score``) in each rendering below, with the
+bundle's own threshold and decisions: word F1 (character F1 on zh, ja, th), mean over pages, per
+source. Markdown is read as Markdown (``Model.classify_markdown``), and once as a text scrape, its
+kept lines scored without their link targets (what a reader reads).
 
     python experiments/text_renderings.py [--model DIR] [--limit N]
 
@@ -28,7 +30,9 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 
+import html2text  # noqa: E402
 import lxml.html  # noqa: E402
+import markdownify  # noqa: E402
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning  # noqa: E402
 from bs4.element import NavigableString, PageElement, Script, Stylesheet  # noqa: E402
 from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
@@ -69,6 +73,22 @@ def _lines(text: str, keep: Callable[[str], bool], edit: Callable[[str], str] = 
     return "\n".join(edit(line) for line in text.split("\n") if keep(line))
 
 
+def _html2text(width: int) -> Callable[[str], str]:
+    def render(html: str) -> str:
+        converter = html2text.HTML2Text()
+        converter.body_width = width  # 0: no hard wrap; html2text's default wraps at 78
+        return converter.handle(html)
+    return render
+
+
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\([^)]*\)")
+
+
+def _without_link_targets(text: str) -> str:
+    """Markdown kept as text lines, as a reader reads it: link texts without targets, no images."""
+    return _LINK.sub(lambda m: "" if m[1] else m[2], text)
+
+
 RENDERINGS: dict[str, Callable[[str], str]] = {
     "one text node per line (render_nodes)": render_nodes,
     "the same, no blank lines": lambda html: _lines(render_nodes(html), str.strip),
@@ -78,6 +98,10 @@ RENDERINGS: dict[str, Callable[[str], str]] = {
         "\n\n", _soup_text(html, ["head"], scripts=True)).strip(),
     "lxml text nodes, stripped, no blank lines": _lxml_nodes,
     "one block per line (render_blocks)": render_blocks,
+    "Markdown, html2text, no wrap": _html2text(0),
+    "Markdown, html2text, no wrap, read as text": _html2text(0),
+    "Markdown, html2text, wrapped at 78": _html2text(78),
+    "Markdown, markdownify": lambda html: markdownify.markdownify(html, heading_style="ATX"),
 }
 
 
@@ -103,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         for record in tqdm(records, desc=name, unit="page"):
             text = render(record["html"])
             pages.append(Page(page_row(record), record.get("gold") or "", [t for t in text.split("\n") if t.strip()]))
-            outputs.append("\n".join(r.text for r in model.classify(text) if r.is_content) if pages[-1].texts else "")
+            markdown = name.startswith("Markdown") and not name.endswith("read as text")
+            results = model.classify_markdown(text) if markdown else model.classify(text)
+            kept = "\n".join(r.text for r in results if r.is_content) if pages[-1].texts else ""
+            outputs.append(_without_link_targets(kept) if name.startswith("Markdown") else kept)
         systems[name] = score_outputs(pages, outputs)
     meta = {"command": shlex.join(["python", "experiments/text_renderings.py", *sys.argv[1:]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(records),

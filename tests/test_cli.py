@@ -153,6 +153,23 @@ def test_predict_stdin_crlf_and_bom():
     assert proc.stdout.decode("utf-8").splitlines() == [line for line in GOOD_TEXT.splitlines() if line]
 
 
+MARKDOWN = "[Home](/) | [News](/news)\n\nThe bridge reopened on Monday\nafter repairs, the council said.\n"
+MARKDOWN_BLOCKS = [("Home | News", 1), ("The bridge reopened on Monday after repairs, the council said.", 3)]
+
+
+@pytest.mark.parametrize("how", ["an .md file", "stdin"])
+def test_predict_markdown(tmp_path, how):
+    # Read by its paragraphs, without link targets; line numbers point into the scrape.
+    page = tmp_path / "page.md"
+    page.write_text(MARKDOWN, encoding="utf-8")
+    args = [page] if how == "an .md file" else ["--input-format", "markdown"]
+    proc = run("predict", *args, "--threshold", "0", "--output-format", "jsonl",
+               input=None if how == "an .md file" else MARKDOWN)
+    assert proc.returncode == 0, proc.stderr
+    lines = [(r["text"], r["line_no"]) for r in map(json.loads, proc.stdout.splitlines())]
+    assert lines == MARKDOWN_BLOCKS
+
+
 def test_predict_output_file(sample_text, tmp_path):
     out = tmp_path / "out" / "result.txt"
     proc = run("predict", SAMPLE_TXT, "-o", out)
@@ -170,7 +187,7 @@ def in_dir(tmp_path):
     (root / "a.txt").write_text(SAMPLE, encoding="utf-8")
     (root / "b.html.txt").write_text(GOOD_TEXT, encoding="utf-8")
     (root / "c.scrape").write_text(GOOD_TEXT, encoding="utf-8")
-    (root / "sub" / "d.md").write_text(SAMPLE, encoding="utf-8")
+    (root / "sub" / "d.log").write_text(SAMPLE, encoding="utf-8")
     (root / "sub" / "deeper" / "e").write_text(GOOD_TEXT, encoding="utf-8")
     (root / ".hidden.txt").write_text(GOOD_TEXT, encoding="utf-8")
     return root

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
+from .blocks.markdown import segment_markdown
 from .blocks.text import Block, blank_script_lines, segment_lines, segment_text
 from .decide import (
     DEFAULT_DECISIONS,
@@ -299,6 +300,12 @@ class Model:
         from .blocks.page import page_blocks  # here: lxml and html-text cost a text model's start-up
 
         return page_blocks(html, "dom" if self.input_format == "html" else "blocks", name)
+
+    def classify_markdown(self, text: str, threshold: float | None = None) -> list[LineResult]:
+        """Classify the blocks of a Markdown scrape: paragraphs, headings, list items, table cells
+        and lines of code, each as the text a reader sees
+        (:func:`~boilersift.blocks.markdown.segment_markdown`)."""
+        return self.classify_blocks(segment_markdown(text), threshold)
 
     def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
         """Classify the blocks of an HTML page (see :meth:`html_blocks`)."""

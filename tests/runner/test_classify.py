@@ -89,6 +89,13 @@ def test_classify_many_uses_the_model_it_is_given(default_model):
     assert all(line.is_content for line in result.lines) and not all(line.is_content for line in default.lines)
 
 
+def test_classify_many_reads_markdown_as_the_model_does(default_model):
+    markdown = "[Home](/)\n\n" + GOOD_TEXT.replace("Monday after", "Monday\nafter")  # a wrapped line
+    (result,) = classify_many([("page", markdown)], input_format="markdown")
+    assert result.lines == default_model.classify_markdown(markdown)
+    assert [line.text for line in result.lines][:2] == ["Home", "Home"] and "Monday after" in result.lines[2].text
+
+
 def test_a_page_over_its_time_budget_fails_as_a_timeout(default_html_model, slow_on_marker):
     pages = [("slow", HTML_PAGE.format("SLOW, a sentence long enough.")), ("quick", HTML_PAGE.format("Quick one."))]
     started = time.monotonic()
@@ -117,8 +124,8 @@ def test_a_problem_names_its_document_once():
 @pytest.mark.parametrize("call, fragment", [
     (lambda tmp_path: classify_warc(tmp_path / "missing.warc.gz"), "missing.warc.gz: no such file"),
     (lambda tmp_path: classify_jsonl(tmp_path), "not a file"),
-    (lambda tmp_path: classify_many([], input_format="auto"), "choose \"text\" or \"html\""),
-    (lambda tmp_path: classify_jsonl(SAMPLE_TXT, input_format="xml"), "choose from auto, text, html"),
+    (lambda tmp_path: classify_many([], input_format="auto"), "choose \"text\", \"markdown\" or \"html\""),
+    (lambda tmp_path: classify_jsonl(SAMPLE_TXT, input_format="xml"), "choose from auto, text, markdown, html"),
 ])
 def test_bad_arguments_raise_an_input_error_at_once(tmp_path, call, fragment):
     with pytest.raises(InputError, match=fragment):

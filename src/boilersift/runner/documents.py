@@ -24,6 +24,7 @@ from .options import PredictOptions
 from .sources import Source
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -33,7 +34,7 @@ class Document:
 
     id: str  # names the document in outputs and errors: a path, "path:LINE" or a WARC record id
     source: Source  # the input it comes from
-    input_format: str  # "text" or "html"
+    input_format: str  # "text", "markdown" or "html"
     content: str | bytes | None = None
     meta: dict[str, Any] | None = None  # fields passed through (records only; None for files)
     charset: str | None = None  # a declared encoding (HTTP header of a WARC response)
@@ -79,13 +80,14 @@ Item = Document | Record | Failure | SourceEnd
 
 def input_kind(source: Source) -> str:
     """What an input holds, by its name: "warc", "jsonl", "parquet", "dataset",
-    "html" or "text" (also for stdin)."""
+    "html", "markdown" or "text" (also for stdin)."""
     path = Path(source.path)
     name = path.name.lower().removesuffix(".gz")
     if source.path != "-" and path.is_dir():
         return "dataset"
     for kind, suffixes in (("warc", (".warc", ".arc")), ("jsonl", (".jsonl", ".ndjson")),
-                           ("parquet", (".parquet",)), ("html", HTML_SUFFIXES)):
+                           ("parquet", (".parquet",)), ("html", HTML_SUFFIXES),
+                           ("markdown", MARKDOWN_SUFFIXES)):
         if name.endswith(suffixes):
             return kind
     return "text"
@@ -102,7 +104,7 @@ def record_document(record: Any, doc_id: str, source: Source, options: PredictOp
     content = record.get(field)
     if not isinstance(content, (str, bytes)):
         raise InputError(doc_id, f"no text in field {field!r} (--field)")
-    fmt = options.format_of(html=field == "html")
+    fmt = options.format_of("html" if field == "html" else "text")
     content, truncated = options.limits.within_bytes(content, doc_id)
     meta = {key: value for key, value in record.items() if key != field}
     return Document(doc_id, source, fmt, content, meta, truncated=truncated)
@@ -263,5 +265,5 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
             items = container_items(source, kind, options)
             yield from items if templates is None else with_templates(items, templates(source, kind))
         else:
-            yield Document(source.name, source, options.format_of(html=input_kind(source) == "html"))
+            yield Document(source.name, source, options.format_of(kind if kind in ("html", "markdown") else "text"))
             yield SourceEnd(source)

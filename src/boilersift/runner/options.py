@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..pipeline import Model
     from ..sites import TemplateTable
 
-INPUT_FORMATS = ("auto", "text", "html")
+INPUT_FORMATS = ("auto", "text", "markdown", "html")
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,11 @@ class PredictOptions:
         """The decisions the user chose, as fields of :class:`~boilersift.decide.DecisionConfig`."""
         return {"comments": self.comments, "bylines": self.bylines, "favor": self.favor}
 
-    def format_of(self, html: bool) -> str:
-        """The format of one document: as asked, or for "auto" HTML where the input looks like
-        HTML (an .html/.htm file, a WARC response, a record's 'html' field), else text."""
-        return self.input_format if self.input_format != "auto" else ("html" if html else "text")
+    def format_of(self, looks: str) -> str:
+        """The format of one document: as asked, or for "auto" what the input looks like: "html"
+        (an .html/.htm file, a WARC response, a record's 'html' field), "markdown" (an .md file)
+        or "text"."""
+        return self.input_format if self.input_format != "auto" else looks
 
     def format_for(self, is_record: bool) -> str:
         """The output format of a document: as asked, else jsonl for records, text for files."""

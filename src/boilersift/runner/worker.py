@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
+from ..blocks.markdown import segment_markdown
 from ..blocks.text import Block, segment_text
 from ..decide import DEFAULT_DECISIONS, TEMPLATE_PAGES
 from ..errors import BoilersiftError, InputError, Problem
@@ -107,7 +108,7 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     else:
         if isinstance(content, bytes):
             content, encoding = decode_page(content, doc.id, options.encoding, partial=truncated)
-        blocks = segment_text(content)
+        blocks = segment_text(content) if doc.input_format == "text" else segment_markdown(content)
     blocks, cut = options.limits.within_blocks(blocks, doc.id)
     if not blocks:
         raise InputError(doc.id, "no text to classify")

@@ -1,0 +1,53 @@
+"""Markdown scrapes (html2text, markdownify, crawlers for language models): one block per
+paragraph, heading, list item, table cell or line of code, with the text a reader sees."""
+
+import textwrap
+
+import pytest
+from conftest import SAMPLE_TXT
+
+from boilersift.blocks.markdown import segment_markdown
+from boilersift.pipeline import Model
+
+
+@pytest.mark.parametrize("markdown, blocks", [
+    # a hard-wrapped paragraph is one block, at its first line; emphasis and escapes are syntax
+    ("The minister said on\nTuesday that **prices** rose\\.\n",
+     [("The minister said on Tuesday that prices rose.", 1)]),
+    # link targets and images are no words of the page
+    ('[Home](/ "Home") | [News](/news)\n\n![a photo](a.jpg) The caption.\n',
+     [("Home | News", 1), ("The caption.", 3)]),
+    ("## A heading\n\n* first item\n* second [item](/x)\n", [("A heading", 1), ("first item", 3), ("second item", 4)]),
+    # tables, with or without their outer pipes, are cut into cells; the delimiter row is syntax
+    ("| Name | Price |\n|---|---|\n| Widget | $3 |\n", [("Name", 1), ("Price", 1), ("Widget", 1), ("$3", 1)]),
+    ("Name | Price\n---|---\nWidget | $3\n", [("Name", 1), ("Price", 1), ("Widget", 1), ("$3", 1)]),
+    # a page laid out in nested tables, each written as one row: its text survives, cell by cell
+    ("| | | --- | | **Korea** | | --- | | A story by a reporter, more cells than the header has |\n",
+     [("Korea", 1), ("A story by a reporter, more cells than the header has", 1)]),
+    # each line of a code block, at its own line: a fenced one as it is, an indented one (html2text
+    # indents what it nests) read as Markdown
+    ("Run it:\n\n```\nmake [all](x)\n\nmake test\n```\n", [("Run it:", 1), ("make [all](x)", 4), ("make test", 6)]),
+    ("Help\n\n    [Help Center](//help.example.com), [Returns](/r)\n    make test\n",
+     [("Help", 1), ("Help Center, Returns", 3), ("make test", 4)]),
+    ("", []),
+])
+def test_markdown_blocks(markdown, blocks):
+    assert [(b.text, b.line_no) for b in segment_markdown(markdown)] == blocks
+
+
+def test_blank_lines_around_blocks_are_those_of_the_scrape():
+    blocks = segment_markdown("One\ntwo\n\n\nThree\n")
+    assert [(b.text, b.blank_before, b.blank_after) for b in blocks] == [("One two", 0, 2), ("Three", 2, 0)]
+
+
+def test_a_scrape_as_wrapped_markdown_is_classified_as_the_scrape():
+    # The canonical sample, each line a paragraph hard-wrapped at 60 characters (html2text wraps at
+    # 78) with its special characters escaped: the same blocks, so the same probabilities.
+    lines = [line.strip() for line in SAMPLE_TXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    escaped = ["".join("\\" + c if c in "\\`*_[]<>#+-.!|&" else c for c in line) for line in lines]
+    markdown = "\n\n".join(textwrap.fill(line, 60, break_long_words=False, break_on_hyphens=False) for line in escaped)
+    model = Model.load()
+    as_markdown = model.classify_markdown(markdown)
+    as_text = model.classify("\n".join(lines))
+    assert [r.text for r in as_markdown] == [r.text for r in as_text]
+    assert [round(r.probability, 9) for r in as_markdown] == [round(r.probability, 9) for r in as_text]
