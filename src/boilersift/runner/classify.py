@@ -105,11 +105,11 @@ def classify_many(pages: Iterable[tuple[str, str | bytes] | tuple[str, str | byt
                   threshold: float | None = None, encoding: str | None = None, limits: Limits | None = None,
                   explain: int = 0, templates: TemplateSource = None) -> Iterator[PageResult]:
     """Classify (id, page) pairs, read lazily: `input_format` "html" pages (str, or bytes in
-    their declared encoding), "text" or "markdown" scrapes. `model` is a loaded Model or a bundle directory
-    (None: the shipped model for `input_format`); `limits` bound each page (default: the
-    command's); `explain` K gives each line its K strongest reasons (``ExplainedLine``). Given
-    `templates` (:func:`gather_templates`, or its file), a page given with its URL as a third
-    item loses its site's template."""
+    their declared encoding), "text" or "markdown" scrapes. `model` is a loaded Model or a
+    bundle directory (None: the shipped model for `input_format`); `limits` bound each page
+    (default: the command's); `explain` K gives each line its K strongest reasons
+    (``ExplainedLine``). Given `templates` (:func:`gather_templates`, or its file), a page given
+    with its URL as a third item loses its site's template."""
     if input_format == "auto":
         raise InputError("input_format='auto'", 'pages have no name to tell: choose "text", "markdown" or "html"')
     options = api_options(model, threshold, input_format, input_format, encoding, limits, explain,
