@@ -123,14 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     records = records_to_score(args.datasets, [model.manifest.get("split", {})], args.limit)
     systems = {}
     for name, render in RENDERINGS.items():
+        markdown = name.startswith("Markdown")  # scored as a reader reads it, without link targets
+        classify = model.classify_markdown if markdown and not name.endswith("read as text") else model.classify
         pages, outputs = [], []
         for record in tqdm(records, desc=name, unit="page"):
             text = render(record["html"])
             pages.append(Page(page_row(record), record.get("gold") or "", [t for t in text.split("\n") if t.strip()]))
-            markdown = name.startswith("Markdown") and not name.endswith("read as text")
-            results = model.classify_markdown(text) if markdown else model.classify(text)
-            kept = "\n".join(r.text for r in results if r.is_content) if pages[-1].texts else ""
-            outputs.append(_without_link_targets(kept) if name.startswith("Markdown") else kept)
+            kept = "\n".join(r.text for r in classify(text) if r.is_content) if pages[-1].texts else ""
+            outputs.append(_without_link_targets(kept) if markdown else kept)
         systems[name] = score_outputs(pages, outputs)
     meta = {"command": shlex.join(["python", "experiments/text_renderings.py", *sys.argv[1:]]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pages": len(records),
