@@ -29,6 +29,14 @@ from boilersift.pipeline import Model
     ("Run it:\n\n```\nmake [all](x)\n\nmake test\n```\n", [("Run it:", 1), ("make [all](x)", 4), ("make test", 6)]),
     ("Help\n\n    [Help Center](//help.example.com), [Returns](/r)\n    make test\n",
      [("Help", 1), ("Help Center, Returns", 3), ("make test", 4)]),
+    # a link title over lines, a blank one among them (html2text copies a title attribute's line
+    # breaks, as \r too): still one link, and the next item keeps its line
+    ('* [A story](/a "Its summary.\r\n\r")\n* [Next](/b)\n', [("A story", 1), ("Next", 4)]),
+    # ... but quotes over lines outside a link are text
+    ('He said "it was\n* fine")\n', [('He said "it was', 1), ('fine")', 2)]),
+    # script text a converter wrote as a paragraph goes, as in a text scrape; fenced code stays
+    ("Read on.\n\nvar x = 1; document.write(x);\n\n```\ndocument.getElementById('a');\n```\n",
+     [("Read on.", 1), ("document.getElementById('a');", 6)]),
     ("", []),
 ])
 def test_markdown_blocks(markdown, blocks):

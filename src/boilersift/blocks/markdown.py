@@ -15,10 +15,10 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .decode import repair_mojibake
-from .text import Block, new_tuple
+from .text import Block, new_tuple, script_lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -31,6 +31,9 @@ _TABLE_ROW = re.compile(r"^\s*\|", re.MULTILINE)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
 _CELL_EDGE = re.compile(r"\s*\|\s*")
 _DELIMITER_CELL = re.compile(r":?-+:?")
+# A link's title in quotes (never shown), over more than one line: html2text copies a title
+# attribute's line breaks, and a blank line in it ends the paragraph, so the link is not read.
+_MULTILINE_TITLE = re.compile(r'(\]\([^\s()]+\s+)("[^"\n]*\n[^"]*")(?=\))')
 
 
 @functools.cache
@@ -58,36 +61,57 @@ def _plain(inline: Token, breaks: str = " ") -> str:
     return " ".join("".join(parts).split())
 
 
-def markdown_lines(text: str) -> list[tuple[str, int, int]]:
-    """The text of each block of a Markdown document with the 1-based numbers of its first and
-    last line: every inline run (paragraph, heading, list item, table cell) as one line, and each
-    line of a code block. A fenced block's lines are taken as they are; an indented block's are
-    read as Markdown, line by line, as html2text indents what it nests (a <pre> too) and the links
-    in it would otherwise be kept with their targets."""
-    lines: list[tuple[str, int, int]] = []
-    for token in _parser().parse(text):
+def _title_lines_continued(text: str) -> str:
+    """`text` with every line inside a multi-line link title begun by a dot: a line of a
+    paragraph, never a blank line, list item or heading, so the link reads as one (the title is
+    dropped anyway), and the document keeps its line numbers."""
+    return _MULTILINE_TITLE.sub(lambda m: m[1] + m[2].replace("\n", "\n."), text)
+
+
+class MarkdownLine(NamedTuple):
+    """The text of one block of a Markdown document, the 1-based numbers of its first and last
+    line, and whether it is a line of a fenced code block (code its author chose to show)."""
+
+    text: str
+    first: int
+    last: int
+    fenced: bool = False
+
+
+def markdown_lines(text: str) -> list[MarkdownLine]:
+    """The blocks of a Markdown document: every inline run (paragraph, heading, list item, table
+    cell) as one line, and each line of a code block. A fenced block's lines are taken as they are;
+    an indented block's are read as Markdown, line by line, as html2text indents what it nests (a
+    <pre> too) and the links in it would otherwise be kept with their targets."""
+    lines: list[MarkdownLine] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as the parser counts them
+    for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
         first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
         if token.type == "inline":
             if _TABLE_ROW.search(token.content) or _DELIMITER_ROW.search(token.content):
-                lines.extend((cell, first, last) for cell in _CELL_EDGE.split(_plain(token, "|"))
+                lines.extend(MarkdownLine(cell, first, last) for cell in _CELL_EDGE.split(_plain(token, "|"))
                              if cell and not _DELIMITER_CELL.fullmatch(cell))
             elif plain := _plain(token):
-                lines.append((plain, first, last))
+                lines.append(MarkdownLine(plain, first, last))
         elif token.type == "fence":  # its first line is the ``` marker
-            lines.extend((line.strip(), first + 1 + i, first + 1 + i)
+            lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i, fenced=True)
                          for i, line in enumerate(token.content.splitlines()) if line.strip())
         elif token.type == "code_block":
             for i, line in enumerate(token.content.splitlines()):
                 if plain := " ".join(_plain(inline) for inline in _parser().parseInline(line)).strip():
-                    lines.append((plain, first + i, first + i))
+                    lines.append(MarkdownLine(plain, first + i, first + i))
     return lines
 
 
 def segment_markdown(text: str) -> list[Block]:
     """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first
-    as :func:`~boilersift.blocks.text.segment_text` does. A block's blank lines before and after
-    are the lines between it and its neighbours (blank, or syntax such as a table's rule)."""
+    and its lines of script and style text left out (outside fenced code) as
+    :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken page writes
+    them as paragraphs. A block's blank lines before and after are the lines between it and its
+    neighbours (blank, or syntax such as a table's rule)."""
     lines = markdown_lines(repair_mojibake(text))
-    gaps = [max(first - last - 1, 0) for (_, _, last), (_, first, _) in itertools.pairwise([("", 0, 0), *lines])]
-    return [new_tuple(Block, (line, i, first, gaps[i], gaps[i + 1] if i + 1 < len(gaps) else 0, 0, None))
-            for i, (line, first, _) in enumerate(lines)]
+    is_script = iter(script_lines([line.text for line in lines if not line.fenced]))
+    lines = [line for line in lines if line.fenced or not next(is_script)]
+    gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", 0, 0), *lines])]
+    return [new_tuple(Block, (line.text, i, line.first, gaps[i], gaps[i + 1] if i + 1 < len(gaps) else 0, 0, None))
+            for i, line in enumerate(lines)]
