@@ -93,8 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "field, Markdown for .md files (as html2text, markdownify or an LLM crawler give a page: "
                    "read by its paragraphs, without link targets), else text")
     p.add_argument("--field", metavar="NAME",
-                   help="record field with the page in JSON Lines/parquet/dataset inputs (default: 'text' if "
-                   "present, else 'html'); the other fields are passed through")
+                   help="record field with the page in JSON Lines/parquet/dataset inputs (default: the first "
+                   "present of 'text', 'html' and 'markdown', read as HTML and Markdown under --input-format "
+                   "auto); the other fields are passed through")
     p.add_argument("--encoding", help="input encoding (default: a byte-order mark, else UTF-8, else the encoding "
                    "detected; for HTML the HTTP or <meta> charset first)")
     p.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, metavar="N",

@@ -73,6 +73,18 @@ def test_jsonl_field_option(tmp_path):
     assert record["n"] == 1 and record["lines"] == [line for line in GOOD_TEXT.splitlines() if line]
 
 
+@pytest.mark.parametrize("fields, read_as", [
+    ({"markdown": "A [wrapped](https://example.com/x)\nparagraph."}, ["A wrapped paragraph."]),  # Markdown
+    ({"text": "A [wrapped](https://example.com/x)\nparagraph.", "markdown": "#"},  # text first: lines as given
+     ["A [wrapped](https://example.com/x)", "paragraph."]),
+])
+def test_jsonl_field_named_markdown_is_read_as_markdown(tmp_path, fields, read_as):
+    path = write_jsonl(tmp_path / "pages.jsonl", [fields], broken_line=False)
+    proc = run("predict", path, "--threshold", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["lines"] == read_as
+
+
 def test_warc_to_jsonl_stdout(tmp_path):
     path = tmp_path / "crawl.warc.gz"
     path.write_bytes(warc_bytes(4))
@@ -125,6 +137,14 @@ def test_classify_dataset(dataset, num_proc):
     assert out["lines"][1] == [line for line in GOOD_TEXT.splitlines() if line]
     assert len(out["labels"][0]) == len(out["probabilities"][0]) == len(out["lines"][0])
     assert out["page_type"][0] == "article" and out["page_type"][2:] == [None, None]  # the kind, as predict tells it
+
+
+def test_classify_dataset_reads_a_markdown_column_as_markdown():
+    datasets = pytest.importorskip("datasets")
+    from boilersift.runner.hf import classify_dataset
+
+    rows = datasets.Dataset.from_list([{"markdown": "A [wrapped](https://example.com/x)\nparagraph."}])
+    assert classify_dataset(rows, column="markdown")["lines"] == [["A wrapped paragraph."]]
 
 
 @pytest.mark.parametrize("kind", ["parquet", "save_to_disk"])

@@ -94,17 +94,18 @@ def input_kind(source: Source) -> str:
 
 
 RECORD_KINDS = ("warc", "jsonl", "parquet", "dataset")
+RECORD_FIELDS = ("text", "html", "markdown")  # the field of a record read without --field: the first it has
 
 
 def record_document(record: Any, doc_id: str, source: Source, options: PredictOptions) -> Document:
     """A JSON Lines record or dataset row as a document; the other fields pass through."""
     if not isinstance(record, dict):
         raise InputError(doc_id, "expected a JSON object")
-    field = options.field or ("text" if "text" in record or "html" not in record else "html")
+    field = options.field or next((name for name in RECORD_FIELDS if name in record), RECORD_FIELDS[0])
     content = record.get(field)
     if not isinstance(content, (str, bytes)):
         raise InputError(doc_id, f"no text in field {field!r} (--field)")
-    fmt = options.format_of("html" if field == "html" else "text")
+    fmt = options.format_of_field(field)
     content, truncated = options.limits.within_bytes(content, doc_id)
     meta = {key: value for key, value in record.items() if key != field}
     return Document(doc_id, source, fmt, content, meta, truncated=truncated)

@@ -31,7 +31,7 @@ def _documents(batch: dict[str, list], indices: list[int], column: str, options:
                templates: dict[int, frozenset[int]] | None = None) -> list[Document]:
     """The rows of a batch as documents (with their sites' `templates`, by row index), a row's
     ``url`` as their meta, where it has one."""
-    input_format = options.format_of("html" if column == "html" else "text")
+    input_format = options.format_of_field(column)
     urls = batch.get(URL_COLUMN) or [None] * len(indices)
     return [with_site_template(Document(f"row {index}", Source(column), input_format,
                                         content if content is not None else "", {URL_COLUMN: url},
@@ -81,9 +81,10 @@ def classify_dataset(dataset, column: str = "text", model: str | None = None, th
                      limits: Limits | None = None, by_site: bool = False, templates: TemplateSource = None):
     """The dataset with the classification columns added (see the module docstring).
     `column` holds the text scrape or, with ``column="html"`` or ``input_format="html"``,
-    the HTML page. With `by_site`, the rows of a site (the host of their ``url``) lose what
-    two or more of them hold, as ``predict --by-site`` (:mod:`boilersift.sites`); given
-    `templates` instead (:func:`~.classify.gather_templates`, or its file), what those say."""
+    the HTML page (``"markdown"`` either way: a Markdown scrape). With `by_site`, the rows of a
+    site (the host of their ``url``) lose what two or more of them hold, as ``predict --by-site``
+    (:mod:`boilersift.sites`); given `templates` instead (:func:`~.classify.gather_templates`, or
+    its file), what those say."""
     from datasets import List, Value
 
     options = api_options(model, threshold, input_format, column, None, limits, 0, by_site, templates)
