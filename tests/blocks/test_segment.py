@@ -159,6 +159,30 @@ def test_once_a_scrape_shows_script_text_its_statements_go_too():
     assert [i for i, script in enumerate(script_lines(lines)) if script] == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13]
 
 
+def test_long_runs_of_code_like_lines_go_without_two_statements():
+    # An array's or object's lines of data are code-like but no statements: five lines of text go,
+    # and so do three with a statement; one statement between blank lines stays.
+    lines = [
+        "window.slides = window.slides || [];",
+        "Photos of the storm",
+        "[",
+        "'http://example.com/a.jpg',",
+        "'AFP',",
+        "'400',",
+        "],",
+        "The story begins here, as stories do.",
+        "s.eVar4=eVar4Val",
+        "s.pageName = 'story';",
+        "};",
+        "The story ends here.",
+        "",
+        "note: bring water;",
+        "",
+        "Thanks for reading.",
+    ]
+    assert [i for i, script in enumerate(script_lines(lines)) if script] == [0, 2, 3, 4, 5, 6, 8, 9, 10]
+
+
 def test_code_examples_stay_where_no_line_is_surely_script():
     # A documentation page scraped without its scripts: its example has statements but names no
     # browser object or tracker, so nothing says the scrape carries script text.

@@ -65,10 +65,11 @@ _CODE = re.compile(r"\b(?:window|document|navigator|location)\.|\bfunction\s*\(|
                    r"\bjQuery\b|\"@context\"|@media|!important")
 _CSS = re.compile(r"\{\s*[a-z-]+\s*:\s*[^;{}]{1,60};|(?:\b[a-z-]{2,}\s*:\s*[^;{}]{1,40};\s*){2,}")
 # ... and beside such a line, one that may be its continuation: an object's key, a statement, a
-# comment, a line of brackets, one that ends like a statement, an open bracket or an operator, or
-# one that starts like the rest of an expression.
+# comment, a line of brackets, an assignment to an object's property, one that ends like a statement,
+# an open bracket or an operator, or one that starts like the rest of an expression.
 _SCRIPT_LIKE = re.compile(r"""^\s*(?:["'][^"']{1,80}["']\s*:|[\w$.\[\]]+\s*:\s*\S.*[,{\[(]$|"""
-                          r"""[\w$.\[\]'"]+\s*[-+*/]?=\s*\S.*;$|//|/\*|\*/|<!--|-->|\]\]>|"""
+                          r"""[\w$.\[\]'"]+\s*[-+*/]?=\s*\S.*;$|[\w$]+(?:\.[\w$]+|\[[^\]]*\])+\s*[-+*/]?=(?!=)|"""
+                          r"""//|/\*|\*/|<!--|-->|\]\]>|"""
                           r"""else\b|var\b|(?:try|do)\s*\{|break;|[.+:]|\|\||&&)|^[\s\]\[{}(),;:!]+$|"""
                           r"""(?:[;{\[(,+=]|\|\||&&)\s*$""")
 # Once a scrape shows script text, a line of it may carry no browser object: a statement of
@@ -111,7 +112,7 @@ def is_statement(line: str) -> bool:
 def script_lines(lines: list[str]) -> list[bool]:
     """Which lines are script or style text. Only a scrape with a line :func:`is_script` is sure of
     has any: then each run of lines that read like code (:data:`_SCRIPT_LIKE`, :func:`is_statement`,
-    or blank) is script if it holds a sure line or two statements.
+    or blank) is script if it holds a sure line or two statements, or is long (:func:`_is_script_run`).
     Documentation pages' code examples go too where the page has a sure line: held out, such pages
     lost 0.003 of word F1 (results/text_renderings.md)."""
     sure = [is_script(line) for line in lines]
@@ -124,10 +125,18 @@ def script_lines(lines: list[str]) -> list[bool]:
     start = 0
     for is_like, run in itertools.groupby(like):
         end = start + len(list(run))
-        if is_like and (any(sure[start:end]) or sum(statement[start:end]) >= 2):
+        if is_like and _is_script_run(sure[start:end], statement[start:end], lines[start:end]):
             script[start:end] = [True] * (end - start)
         start = end
     return script
+
+
+def _is_script_run(sure: list[bool], statement: list[bool], lines: list[str]) -> bool:
+    """Is a run of code-like lines script: does it hold a sure line or two statements, or is it
+    long, three lines of text with a statement or five without (an array's or object's lines of
+    data are code-like, but no statements)?"""
+    statements, texts = sum(statement), sum(1 for line in lines if line.strip())
+    return any(sure) or statements >= 2 or (statements == 1 and texts >= 3) or texts >= 5
 
 
 def blank_script_lines(lines: list[str]) -> list[str]:
