@@ -90,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write one output per input: IN_DIR/NAME.EXT -> DIR/NAME.txt (.jsonl/.tsv)")
     p.add_argument("--input-format", choices=INPUT_FORMATS, default=PREDICT.input_format,
                    help="auto (default): HTML for .html/.htm files, WARC responses and a record's 'html' "
-                   "field, Markdown for .md files (as html2text, markdownify or an LLM crawler give a page: "
-                   "read by its paragraphs, without link targets), else text")
+                   "field, Markdown for .md files and a record's 'markdown' field (as html2text, markdownify "
+                   "or an LLM crawler give a page: read by its paragraphs, without link targets), else text")
     p.add_argument("--field", metavar="NAME",
                    help="record field with the page in JSON Lines/parquet/dataset inputs (default: the first "
                    "present of 'text', 'html' and 'markdown', read as HTML and Markdown under --input-format "
