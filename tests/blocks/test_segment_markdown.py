@@ -14,6 +14,8 @@ from boilersift.pipeline import Model
     # a hard-wrapped paragraph is one block, at its first line; emphasis and escapes are syntax
     ("The minister said on\nTuesday that **prices** rose\\.\n",
      [("The minister said on Tuesday that prices rose.", 1)]),
+    # ... but a hard line break (two spaces or a backslash at the end of a line) is a <br>: a new block
+    ("One  \ntwo\nthree\\\nfour\n", [("One", 1), ("two three", 2), ("four", 4)]),
     # link targets and images are no words of the page
     ('[Home](/ "Home") | [News](/news)\n\n![a photo](a.jpg) The caption.\n',
      [("Home | News", 1), ("The caption.", 3)]),

@@ -1,5 +1,5 @@
 """Split a Markdown scrape into blocks: one per paragraph, heading, list item, table cell or line
-of code.
+of code, and a new one at a hard line break (a <br>).
 
 Crawlers made for language models give a page as Markdown (html2text, markdownify and the
 services built on them): paragraphs hard-wrapped over several lines, links and images as
@@ -61,6 +61,27 @@ def _plain(inline: Token, breaks: str = " ") -> str:
     return " ".join("".join(parts).split())
 
 
+def _broken_lines(inline: Token, first: int) -> list[tuple[str, int]]:
+    """The words of an inline token (as :func:`_plain`) cut at its hard line breaks, each piece with
+    the number of the line it starts on (`first`: the token's): a hard break is a <br>, where the
+    HTML segmenter and the scrapes the models learn from break the text too."""
+    pieces: list[tuple[list[str], int]] = []
+    parts: list[str] = []
+    line = start = first
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+            line += 1
+        elif child.type == "hardbreak":
+            pieces.append((parts, start))
+            parts, line = [], line + 1
+            start = line
+    pieces.append((parts, start))
+    return [(text, at) for parts, at in pieces if (text := " ".join("".join(parts).split()))]
+
+
 def _title_lines_continued(text: str) -> str:
     """`text` with every line inside a multi-line link title begun by a dot: a line of a
     paragraph, never a blank line, list item or heading, so the link reads as one (the title is
@@ -80,7 +101,7 @@ class MarkdownLine(NamedTuple):
 
 def markdown_lines(text: str) -> list[MarkdownLine]:
     """The blocks of a Markdown document: every inline run (paragraph, heading, list item, table
-    cell) as one line, and each line of a code block. A fenced block's lines are taken as they are;
+    cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's lines are taken as they are;
     an indented block's are read as Markdown, line by line, as html2text indents what it nests (a
     <pre> too) and the links in it would otherwise be kept with their targets."""
     lines: list[MarkdownLine] = []
@@ -91,8 +112,8 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
             if _TABLE_ROW.search(token.content) or _DELIMITER_ROW.search(token.content):
                 lines.extend(MarkdownLine(cell, first, last) for cell in _CELL_EDGE.split(_plain(token, "|"))
                              if cell and not _DELIMITER_CELL.fullmatch(cell))
-            elif plain := _plain(token):
-                lines.append(MarkdownLine(plain, first, last))
+            else:
+                lines.extend(MarkdownLine(text, start, last) for text, start in _broken_lines(token, first))
         elif token.type == "fence":  # its first line is the ``` marker
             lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i, fenced=True)
                          for i, line in enumerate(token.content.splitlines()) if line.strip())
