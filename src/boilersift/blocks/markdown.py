@@ -101,9 +101,10 @@ class MarkdownLine(NamedTuple):
 
 def markdown_lines(text: str) -> list[MarkdownLine]:
     """The blocks of a Markdown document: every inline run (paragraph, heading, list item, table
-    cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's lines are taken as they are;
-    an indented block's are read as Markdown, line by line, as html2text indents what it nests (a
-    <pre> too) and the links in it would otherwise be kept with their targets."""
+    cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's
+    lines are taken as they are; an indented block's are read as Markdown, line by line, as
+    html2text indents what it nests (a <pre> too) and the links in it would otherwise be kept with
+    their targets."""
     lines: list[MarkdownLine] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as the parser counts them
     for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
