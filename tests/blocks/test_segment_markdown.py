@@ -45,6 +45,14 @@ def test_markdown_blocks(markdown, blocks):
     assert [(b.text, b.line_no) for b in segment_markdown(markdown)] == blocks
 
 
+def test_deeply_nested_lists_lose_no_text_after_them():
+    # html2text writes a carousel's empty items as lists nested ten deep: the text after them stays
+    # (the parser's preset drops the rest of the document past 20 nested blocks).
+    assert [b.text for b in segment_markdown("  " + "*   " * 12 + "Click to zoom\n\nPrice: USD 60\n")] == [
+        "Click to zoom", "Price: USD 60"]
+    segment_markdown("> " * 5000 + "too deep")  # far past MAX_NESTING: no RecursionError
+
+
 def test_blank_lines_around_blocks_are_those_of_the_scrape():
     blocks = segment_markdown("One\ntwo\n\n\nThree\n")
     assert [(b.text, b.blank_before, b.blank_after) for b in blocks] == [("One two", 0, 2), ("Three", 2, 0)]

@@ -31,6 +31,7 @@ _TABLE_ROW = re.compile(r"^\s*\|", re.MULTILINE)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
 _CELL_EDGE = re.compile(r"\s*\|\s*")
 _DELIMITER_CELL = re.compile(r":?-+:?")
+MAX_NESTING = 100  # blocks in blocks the parser follows (see _parser); deeper ones parse without error
 # A link's title in quotes (never shown), over more than one line: html2text copies a title
 # attribute's line breaks, and a blank line in it ends the paragraph, so the link is not read.
 _MULTILINE_TITLE = re.compile(r'(\]\([^\s()]+\s+)("[^"\n]*\n[^"]*")(?=\))')
@@ -44,6 +45,9 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark")
+    # Past this depth of nested blocks the parser drops the rest of the document; the preset's 20
+    # is ten nested lists, which html2text writes of a carousel's empty items.
+    parser.options["maxNesting"] = MAX_NESTING
     parser.normalizeLink = parser.normalizeLinkText = str  # type: ignore[method-assign]
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
