@@ -118,7 +118,7 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
                 lines.extend(MarkdownLine(cell, first, last) for cell in _CELL_EDGE.split(_plain(token, "|"))
                              if cell and not _DELIMITER_CELL.fullmatch(cell))
             else:
-                lines.extend(MarkdownLine(text, start, last) for text, start in _broken_lines(token, first))
+                lines.extend(MarkdownLine(piece, start, last) for piece, start in _broken_lines(token, first))
         elif token.type == "fence":  # its first line is the ``` marker
             lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i, fenced=True)
                          for i, line in enumerate(token.content.splitlines()) if line.strip())
