@@ -105,7 +105,7 @@ def record_document(record: Any, doc_id: str, source: Source, options: PredictOp
     content = record.get(field)
     if not isinstance(content, (str, bytes)):
         raise InputError(doc_id, f"no text in field {field!r} (--field)")
-    fmt = options.format_of_field(field)
+    fmt = options.format_of(field)
     content, truncated = options.limits.within_bytes(content, doc_id)
     meta = {key: value for key, value in record.items() if key != field}
     return Document(doc_id, source, fmt, content, meta, truncated=truncated)
@@ -266,5 +266,5 @@ def documents(sources: Iterable[Source | InputError], options: PredictOptions,
             items = container_items(source, kind, options)
             yield from items if templates is None else with_templates(items, templates(source, kind))
         else:
-            yield Document(source.name, source, options.format_of(kind if kind in ("html", "markdown") else "text"))
+            yield Document(source.name, source, options.format_of(kind))
             yield SourceEnd(source)

@@ -31,7 +31,7 @@ def _documents(batch: dict[str, list], indices: list[int], column: str, options:
                templates: dict[int, frozenset[int]] | None = None) -> list[Document]:
     """The rows of a batch as documents (with their sites' `templates`, by row index), a row's
     ``url`` as their meta, where it has one."""
-    input_format = options.format_of_field(column)
+    input_format = options.format_of(column)
     urls = batch.get(URL_COLUMN) or [None] * len(indices)
     return [with_site_template(Document(f"row {index}", Source(column), input_format,
                                         content if content is not None else "", {URL_COLUMN: url},

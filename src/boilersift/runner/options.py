@@ -44,15 +44,13 @@ class PredictOptions:
         """The decisions the user chose, as fields of :class:`~boilersift.decide.DecisionConfig`."""
         return {"comments": self.comments, "bylines": self.bylines, "favor": self.favor}
 
-    def format_of(self, looks: str) -> str:
-        """The format of one document: as asked, or for "auto" what the input looks like: "html"
-        (an .html/.htm file, a WARC response, a record's 'html' field), "markdown" (an .md file, a
-        record's 'markdown' field) or "text"."""
-        return self.input_format if self.input_format != "auto" else looks
-
-    def format_of_field(self, field: str) -> str:
-        """:meth:`format_of` a record field or dataset column: what its name says it holds."""
-        return self.format_of(field if field in ("html", "markdown") else "text")
+    def format_of(self, name: str) -> str:
+        """The format of one document: as asked, or for "auto" what the `name` of its input's kind,
+        record field or dataset column says: "html" (an .html/.htm file, a WARC response, a
+        record's 'html' field), "markdown" (an .md file, a record's 'markdown' field), else "text"."""
+        if self.input_format != "auto":
+            return self.input_format
+        return name if name in ("html", "markdown") else "text"
 
     def format_for(self, is_record: bool) -> str:
         """The output format of a document: as asked, else jsonl for records, text for files."""
