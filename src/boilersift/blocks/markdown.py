@@ -53,22 +53,11 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def _plain(inline: Token, breaks: str = " ") -> str:
-    """The words of an inline token: its text and code spans, line breaks as `breaks`, no images
-    (their alt text is no text of the page) and no link targets."""
-    parts: list[str] = []
-    for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(breaks)
-    return " ".join("".join(parts).split())
-
-
-def _broken_lines(inline: Token, first: int) -> list[tuple[str, int]]:
-    """The words of an inline token (as :func:`_plain`) cut at its hard line breaks, each piece with
-    the number of the line it starts on (`first`: the token's): a hard break is a <br>, where the
-    HTML segmenter and the scrapes the models learn from break the text too."""
+def _plain_lines(inline: Token, first: int = 0, soft: str = " ") -> list[tuple[str, int]]:
+    """The words of an inline token: its text and code spans, no images (their alt text is no text
+    of the page) and no link targets; cut at its hard line breaks (a hard break is a <br>, where
+    the HTML segmenter and the scrapes the models learn from break the text too), a soft one read
+    as `soft`; each piece with the number of the line it starts on (`first`: the token's)."""
     pieces: list[tuple[list[str], int]] = []
     parts: list[str] = []
     line = start = first
@@ -76,7 +65,7 @@ def _broken_lines(inline: Token, first: int) -> list[tuple[str, int]]:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type == "softbreak":
-            parts.append(" ")
+            parts.append(soft)
             line += 1
         elif child.type == "hardbreak":
             pieces.append((parts, start))
@@ -115,17 +104,18 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
         first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
         if token.type == "inline":
             if _TABLE_ROW.search(token.content) or _DELIMITER_ROW.search(token.content):
-                lines.extend(MarkdownLine(cell, first, last) for cell in _CELL_EDGE.split(_plain(token, "|"))
-                             if cell and not _DELIMITER_CELL.fullmatch(cell))
+                lines.extend(MarkdownLine(cell, first, last) for row, _ in _plain_lines(token, soft="|")
+                             for cell in _CELL_EDGE.split(row) if cell and not _DELIMITER_CELL.fullmatch(cell))
             else:
-                lines.extend(MarkdownLine(piece, start, last) for piece, start in _broken_lines(token, first))
+                lines.extend(MarkdownLine(piece, start, last) for piece, start in _plain_lines(token, first))
         elif token.type == "fence":  # its first line is the ``` marker
             lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i, fenced=True)
                          for i, line in enumerate(token.content.splitlines()) if line.strip())
         elif token.type == "code_block":
             for i, line in enumerate(token.content.splitlines()):
-                if plain := " ".join(_plain(inline) for inline in _parser().parseInline(line)).strip():
-                    lines.append(MarkdownLine(plain, first + i, first + i))
+                pieces = [piece for inline in _parser().parseInline(line) for piece, _ in _plain_lines(inline)]
+                if pieces:
+                    lines.append(MarkdownLine(" ".join(pieces), first + i, first + i))
     return lines
 
 
