@@ -81,9 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(p)
     p.add_argument("--output-format", choices=OUTPUT_FORMATS,
                    help="text: content lines only (default for files); markdown: content with headings, "
-                   "lists, tables, code blocks and quotes (HTML input); jsonl/tsv: every line or block with "
-                   "label and probability, and for HTML its tag and location (jsonl is the default for record "
-                   "inputs: one record per page)")
+                   "lists, tables, code blocks and quotes (HTML and Markdown input); jsonl/tsv: every line or "
+                   "block with label and probability, and for HTML its tag and location (jsonl is the default "
+                   "for record inputs: one record per page)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="write all results to FILE (default: stdout)")
     out.add_argument("--output-dir", metavar="DIR",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
-from .blocks.markdown import segment_markdown
+from .blocks.markdown import MarkdownInfo, read_markdown
 from .blocks.text import Block, blank_script_lines, segment_lines, segment_text
 from .decide import (
     DEFAULT_DECISIONS,
@@ -88,6 +88,15 @@ def _counted(pages: Sequence[list[Block]], columns: PageColumns | None) -> list[
             for start, stop, first, last in zip(bounds.tolist(), bounds[1:].tolist(), pairs, pairs[1:])]
 
 
+def with_markup(lines: list[LineResult], markup: Sequence[MarkdownInfo]) -> list[LineResult]:
+    """The lines of a Markdown scrape, each given what the Markdown says about it (its heading,
+    list, table, code block and links, for Markdown output): not on its block, whose features
+    and comment threads stay those of a text scrape."""
+    for line, info in zip(lines, markup):
+        line.dom = info
+    return lines
+
+
 def _location(block: Block) -> tuple[str, str]:
     """(tag, path) of an HTML block; empty for a line of a text scrape."""
     return (block.dom.tag, block.dom.path) if block.dom else ("", "")
@@ -104,7 +113,9 @@ class LineResult:
     is_content: bool
     tag: str = ""  # HTML input: the block's element ("p", "h2", "li", ...)
     path: str = ""  # HTML input: where the block sits ("article.post > div > p")
-    dom: DomInfo | None = None  # HTML input: what the DOM says about the block (Markdown reads its layout)
+    # HTML input: what the DOM says about the block; Markdown input: what the Markdown says (with_markup).
+    # Markdown output reads its layout.
+    dom: DomInfo | MarkdownInfo | None = None
 
     @property
     def label(self) -> str:
@@ -304,8 +315,10 @@ class Model:
     def classify_markdown(self, text: str, threshold: float | None = None) -> list[LineResult]:
         """Classify the blocks of a Markdown scrape: paragraphs, headings, list items, table cells
         and lines of code, each as the text a reader sees
-        (:func:`~boilersift.blocks.markdown.segment_markdown`)."""
-        return self.classify_blocks(segment_markdown(text), threshold)
+        (:func:`~boilersift.blocks.markdown.read_markdown`), with what the Markdown says about
+        each (:func:`with_markup`)."""
+        blocks, markup = read_markdown(text)
+        return with_markup(self.classify_blocks(blocks, threshold), markup)
 
     def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
         """Classify the blocks of an HTML page (see :meth:`html_blocks`)."""

@@ -6,7 +6,8 @@ import textwrap
 import pytest
 from conftest import SAMPLE_TXT
 
-from boilersift.blocks.markdown import segment_markdown
+from boilersift.blocks.layout import Layout
+from boilersift.blocks.markdown import MarkdownInfo, read_markdown, segment_markdown
 from boilersift.pipeline import Model
 
 
@@ -69,3 +70,31 @@ def test_a_scrape_as_wrapped_markdown_is_classified_as_the_scrape():
     as_text = model.classify("\n".join(lines))
     assert [r.text for r in as_markdown] == [r.text for r in as_text]
     assert [round(r.probability, 9) for r in as_markdown] == [round(r.probability, 9) for r in as_text]
+
+
+@pytest.mark.parametrize("markdown, infos", [
+    ("## A [heading](/h)\n\nText.\n",
+     [MarkdownInfo("h2", links=(("heading", "/h"),)), MarkdownInfo("p")]),
+    # list items: the lists open, the item's id and its number in an ordered list (from its start)
+    ("3. one\n4. two\n   - inner\n",
+     [MarkdownInfo("p", Layout(1, 1, 3)), MarkdownInfo("p", Layout(1, 2, 4)), MarkdownInfo("p", Layout(2, 3, 0))]),
+    ("> quoted\n> > twice\n", [MarkdownInfo("p", Layout(quote=1)), MarkdownInfo("p", Layout(quote=2))]),
+    # a table's cells: its id, row and column (an empty cell counted); above the delimiter row, header cells
+    ("| Item | [Price](/p) |\n|---|---|\n| | 9 |\n",
+     [MarkdownInfo("th", Layout(table=1, row=1, column=1)),
+      MarkdownInfo("th", Layout(table=1, row=1, column=2), links=(("Price", "/p"),)),
+      MarkdownInfo("td", Layout(table=1, row=2, column=2))]),
+    # a fenced code block's lines, with their indentation; a link across a hard break is in both pieces
+    ("```\nif x:\n    y()\n```\n[one\\\ntwo](/a)\n",
+     [MarkdownInfo("pre", Layout(pre=1), "if x:"), MarkdownInfo("pre", Layout(pre=1), "    y()"),
+      MarkdownInfo("p", links=(("one", "/a"),)), MarkdownInfo("p", links=(("two", "/a"),))]),
+])
+def test_what_the_markdown_says_of_each_block(markdown, infos):
+    blocks, markup = read_markdown(markdown)
+    assert markup == infos and len(blocks) == len(infos)
+    assert all(block.dom is None for block in blocks)  # the features and threads are a text scrape's
+
+
+def test_script_lines_leave_with_their_info():
+    blocks, markup = read_markdown("# Title\n\nvar x = 1; document.write(x);\n\nText.\n")
+    assert [b.text for b in blocks] == ["Title", "Text."] and [m.tag for m in markup] == ["h1", "p"]

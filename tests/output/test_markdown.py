@@ -11,6 +11,7 @@ from conftest import GATE_HTML, GOLD_PAGES_BY_ID, assert_one_line_error, run
 from markdown_it import MarkdownIt
 
 from boilersift.blocks.html import segment_html
+from boilersift.blocks.markdown import read_markdown
 from boilersift.evaluation.metrics import word_prf
 from boilersift.output import format_results
 from boilersift.output.markdown import data_tables, render_markdown
@@ -93,6 +94,12 @@ def results_of(html: str, content=lambda block: True) -> list[LineResult]:
     return [LineResult(b.text, b.line_no, 1.0, content(b), b.dom.tag, b.dom.path, b.dom) for b in segment_html(html)]
 
 
+def results_of_markdown(markdown: str, content=lambda block: True) -> list[LineResult]:
+    """The blocks of a Markdown scrape as the pipeline hands them to the output (Model.classify_markdown)."""
+    blocks, markup = read_markdown(markdown)
+    return [LineResult(b.text, b.line_no, 1.0, content(b), dom=info) for b, info in zip(blocks, markup)]
+
+
 def words_read_back(markdown: str) -> list[str]:
     """The words a Markdown parser reads in `markdown`: its text, with no markup."""
     texts = []
@@ -144,6 +151,77 @@ def test_layout_tables_are_not_markdown_tables(html, expected):
     assert render_markdown(results_of(html)) == expected
 
 
+# A Markdown scrape, written back with its structure: the fixed point of reading and writing.
+MARKDOWN_SCRAPE = """# Steps to *bake*
+
+1. Buy [flour](/flour)
+2. Mix:
+
+   1. water
+   2. salt
+      - a pinch
+
+   then rest
+- Done.
+
+> First quoted line.
+>
+> > nested
+
+| Item | Price |
+|---|---|
+| Bread | [2.50](/p) |
+| | 9 |
+
+```
+def area(r):
+    return 3.14 * r ** 2
+```
+"""
+MARKDOWN_WRITTEN = """# Steps to bake
+
+1. Buy [flour](/flour)
+2. Mix:
+   1. water
+   2. salt
+      - a pinch
+
+   then rest
+
+- Done.
+
+> First quoted line.
+>
+> > nested
+
+| Item | Price |
+| --- | --- |
+| Bread | [2.50](/p) |
+|  | 9 |
+
+```
+def area(r):
+    return 3.14 * r ** 2
+```
+
+"""
+
+
+def test_a_markdown_scrape_keeps_its_structure():
+    written = render_markdown(results_of_markdown(MARKDOWN_SCRAPE), links=True)
+    assert written == MARKDOWN_WRITTEN
+    assert render_markdown(results_of_markdown(written), links=True) == written
+    assert render_markdown(results_of_markdown(MARKDOWN_SCRAPE)) == MARKDOWN_WRITTEN.replace(
+        "[flour](/flour)", "flour").replace("[2.50](/p)", "2.50")
+
+
+def test_a_markdown_scrape_reads_back_as_the_plain_words():
+    results = results_of_markdown(MARKDOWN_SCRAPE, lambda block: block.text not in ("Done.", "nested", "a pinch"))
+    for links in (False, True):
+        markdown = format_results(results, "markdown", links=links)
+        assert words_read_back(markdown) == format_results(results, "text").split()
+
+
 def test_text_scrape_lines_are_paragraphs():
     results = [LineResult("# Home", 1, 0.2, False), LineResult("Bridge reopens", 3, 0.9, True),
                LineResult("1. It is *open* again.", 4, 0.9, True)]
@@ -185,6 +263,14 @@ def test_predict_markdown_with_and_without_links(tmp_path):
     assert plain.returncode == linked.returncode == 0, plain.stderr + linked.stderr
     assert "# Harbour bridge reopens after repairs\n\n" in plain.stdout and "](" not in plain.stdout
     assert words_read_back(linked.stdout) == words_read_back(plain.stdout)
+
+
+def test_predict_markdown_of_a_markdown_scrape(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(MARKDOWN_SCRAPE, encoding="utf-8")
+    done = run("predict", page, "--output-format", "markdown", "--markdown-links", "--threshold", "0")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == MARKDOWN_WRITTEN
 
 
 def test_markdown_links_needs_markdown_output(tmp_path):

@@ -18,11 +18,14 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from .decode import repair_mojibake
+from .layout import NO_LAYOUT, Layout
 from .text import Block, new_tuple, script_lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
+
+Links = tuple[tuple[str, str], ...]  # (text, target) of a block's links, in order
 
 # A table (GitHub's syntax) is read as a paragraph and cut at its pipes, each cell a block: the
 # table extension would drop the cells past the header's count, and a page laid out in nested
@@ -31,6 +34,7 @@ _TABLE_ROW = re.compile(r"^\s*\|", re.MULTILINE)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
 _CELL_EDGE = re.compile(r"\s*\|\s*")
 _DELIMITER_CELL = re.compile(r":?-+:?")
+_ROW_END = "\0"  # where a table's row ends, as it is read (the parser reads NUL as U+FFFD: never text)
 MAX_NESTING = 100  # blocks in blocks the parser follows (see _parser); deeper ones parse without error
 # A link's title in quotes (never shown), over more than one line: html2text copies a title
 # attribute's line breaks, and a blank line in it ends the paragraph, so the link is not read.
@@ -53,26 +57,39 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def _plain_lines(inline: Token, first: int = 0, soft: str = " ") -> list[tuple[str, int]]:
+def _plain_lines(inline: Token, first: int = 0, soft: str = " ") -> list[tuple[str, int, Links]]:
     """The words of an inline token: its text and code spans, no images (their alt text is no text
     of the page) and no link targets; cut at its hard line breaks (a hard break is a <br>, where
     the HTML segmenter and the scrapes the models learn from break the text too), a soft one read
-    as `soft`; each piece with the number of the line it starts on (`first`: the token's)."""
-    pieces: list[tuple[list[str], int]] = []
+    as `soft`; each piece with the number of the line it starts on (`first`: the token's) and its
+    links, (text, target) in order, as :class:`~boilersift.blocks.html.DomInfo` has them."""
+    pieces: list[tuple[list[str], int, Links]] = []
     parts: list[str] = []
+    links: list[tuple[str, str]] = []
     line = start = first
+    href: str | None = None  # the target of the link open, and where its text starts in `parts`
+    anchor = 0
     for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
+        kind = child.type
+        if kind in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type == "softbreak":
+        elif kind == "softbreak":
             parts.append(soft)
             line += 1
-        elif child.type == "hardbreak":
-            pieces.append((parts, start))
-            parts, line = [], line + 1
+        elif kind == "hardbreak":
+            if href is not None:  # a link across the break: its text so far is this piece's
+                links.append(("".join(parts[anchor:]), href))
+                anchor = 0
+            pieces.append((parts, start, tuple(links)))
+            parts, links, line = [], [], line + 1
             start = line
-    pieces.append((parts, start))
-    return [(text, at) for parts, at in pieces if (text := " ".join("".join(parts).split()))]
+        elif kind == "link_open":
+            href, anchor = str(child.attrs.get("href", "")), len(parts)
+        elif kind == "link_close" and href is not None:
+            links.append(("".join(parts[anchor:]), href))
+            href = None
+    pieces.append((parts, start, tuple(links)))
+    return [(text, at, found) for parts, at, found in pieces if (text := " ".join("".join(parts).split()))]
 
 
 def _title_lines_continued(text: str) -> str:
@@ -82,14 +99,87 @@ def _title_lines_continued(text: str) -> str:
     return _MULTILINE_TITLE.sub(lambda m: m[1] + m[2].replace("\n", "\n."), text)
 
 
+class MarkdownInfo(NamedTuple):
+    """What the Markdown says about a block, as :class:`~boilersift.blocks.html.DomInfo` says it of
+    an HTML block: its element, the lists, quotes, table cell and code block around it, and its
+    links. Markdown output reads it; the features read none of it."""
+
+    tag: str = "p"  # "h1" to "h6", "p", "th" or "td" (a table cell), "pre" (a line of fenced code)
+    layout: Layout = NO_LAYOUT
+    code: str = ""  # a line of fenced code with its indentation
+    links: Links = ()
+
+
 class MarkdownLine(NamedTuple):
     """The text of one block of a Markdown document, the 1-based numbers of its first and last
-    line, and whether it is a line of a fenced code block (code its author chose to show)."""
+    line, and what the Markdown says about it."""
 
     text: str
     first: int
     last: int
-    fenced: bool = False
+    info: MarkdownInfo = MarkdownInfo()
+
+    @property
+    def fenced(self) -> bool:
+        """Whether it is a line of a fenced code block (code its author chose to show)."""
+        return self.info.layout.pre != 0
+
+
+class _Places:
+    """The lists, list items and quotes open at a token of the parser's stream; element ids (for
+    list items, tables and code blocks) numbered as they come, from 1."""
+
+    def __init__(self) -> None:
+        self.next_number: list[int] = []  # of each open list: its next item's number (0: bullets)
+        self.items: list[tuple[int, int]] = []  # (id, number) of each open list item
+        self.quotes = 0
+        self.ids = itertools.count(1)
+
+    def follow(self, token: Token) -> None:
+        kind = token.type
+        if kind == "bullet_list_open":
+            self.next_number.append(0)
+        elif kind == "ordered_list_open":
+            self.next_number.append(int(token.attrs.get("start", 1)))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.next_number.pop()
+        elif kind == "list_item_open":
+            number = self.next_number[-1] if self.next_number else 0
+            self.items.append((next(self.ids), number))
+            if number:
+                self.next_number[-1] += 1
+        elif kind == "list_item_close":
+            self.items.pop()
+        elif kind == "blockquote_open":
+            self.quotes += 1
+        elif kind == "blockquote_close":
+            self.quotes -= 1
+
+    def layout(self, table: int = 0, row: int = 0, column: int = 0, pre: int = 0) -> Layout:
+        item, number = self.items[-1] if self.items else (0, 0)
+        return Layout(len(self.next_number), item, number, self.quotes, table, row, column, pre)
+
+
+def _table_lines(token: Token, places: _Places) -> list[MarkdownLine]:
+    """A paragraph with a table's rows, one line per cell, each at the paragraph's first line; the
+    rows above the delimiter row are header cells. A cell's links are those of its row whose text
+    it holds."""
+    lines, table, row, header = [], next(places.ids), 0, bool(_DELIMITER_ROW.search(token.content))
+    first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
+    for piece, _, links in _plain_lines(token, soft=_ROW_END):
+        for text in piece.split(_ROW_END):
+            cells = _CELL_EDGE.split(text.strip())
+            kept = [(column, cell) for column, cell in enumerate(cells, 0 if cells[0] == "" else 1)
+                    if cell and not _DELIMITER_CELL.fullmatch(cell)]
+            if not kept:
+                header = header and not _DELIMITER_ROW.fullmatch(text.strip())
+                continue
+            row += 1
+            for column, cell in kept:
+                found = tuple(link for link in links if link[0].strip() and " ".join(link[0].split()) in cell)
+                lines.append(MarkdownLine(cell, first, last, MarkdownInfo(
+                    "th" if header else "td", places.layout(table, row, column), links=found)))
+    return lines
 
 
 def markdown_lines(text: str) -> list[MarkdownLine]:
@@ -99,35 +189,53 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
     html2text indents what it nests (a <pre> too) and the links in it would otherwise be kept with
     their targets."""
     lines: list[MarkdownLine] = []
+    places, tag = _Places(), "p"
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as the parser counts them
     for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
+        places.follow(token)
         first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
-        if token.type == "inline":
+        if token.type in ("paragraph_open", "heading_open"):
+            tag = token.tag
+        elif token.type == "inline":
             if _TABLE_ROW.search(token.content) or _DELIMITER_ROW.search(token.content):
-                lines.extend(MarkdownLine(cell, first, last) for row, _ in _plain_lines(token, soft="|")
-                             for cell in _CELL_EDGE.split(row) if cell and not _DELIMITER_CELL.fullmatch(cell))
+                lines.extend(_table_lines(token, places))
             else:
-                lines.extend(MarkdownLine(piece, start, last) for piece, start in _plain_lines(token, first))
+                layout = places.layout()
+                lines.extend(MarkdownLine(piece, start, last, MarkdownInfo(tag, layout, links=links))
+                             for piece, start, links in _plain_lines(token, first))
         elif token.type == "fence":  # its first line is the ``` marker
-            lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i, fenced=True)
+            layout = places.layout(pre=next(places.ids))
+            lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i,
+                                      MarkdownInfo("pre", layout, line.rstrip()))
                          for i, line in enumerate(token.content.splitlines()) if line.strip())
         elif token.type == "code_block":
+            layout = places.layout()
             for i, line in enumerate(token.content.splitlines()):
-                pieces = [piece for inline in _parser().parseInline(line) for piece, _ in _plain_lines(inline)]
+                pieces = [piece for inline in _parser().parseInline(line) for piece in _plain_lines(inline)]
                 if pieces:
-                    lines.append(MarkdownLine(" ".join(pieces), first + i, first + i))
+                    links = tuple(link for _, _, found in pieces for link in found)
+                    lines.append(MarkdownLine(" ".join(text for text, _, _ in pieces), first + i, first + i,
+                                              MarkdownInfo("p", layout, links=links)))
     return lines
 
 
-def segment_markdown(text: str) -> list[Block]:
+def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first
     and its lines of script and style text left out (outside fenced code) as
     :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken page writes
     them as paragraphs. A block's blank lines before and after are the lines between it and its
-    neighbours (blank, or syntax such as a table's rule)."""
+    neighbours (blank, or syntax such as a table's rule). Each block comes with what the Markdown
+    says about it (Markdown output reads it; the blocks carry no DOM, so the features and the
+    comment threads are those of a text scrape)."""
     lines = markdown_lines(repair_mojibake(text))
     is_script = iter(script_lines([line.text for line in lines if not line.fenced]))
     lines = [line for line in lines if line.fenced or not next(is_script)]
     gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", 0, 0), *lines])]
-    return [new_tuple(Block, (line.text, i, line.first, gaps[i], gaps[i + 1] if i + 1 < len(gaps) else 0, 0, None))
-            for i, line in enumerate(lines)]
+    blocks = [new_tuple(Block, (line.text, i, line.first, gaps[i], gaps[i + 1] if i + 1 < len(gaps) else 0, 0, None))
+              for i, line in enumerate(lines)]
+    return blocks, [line.info for line in lines]
+
+
+def segment_markdown(text: str) -> list[Block]:
+    """The blocks of a Markdown scrape (:func:`read_markdown`)."""
+    return read_markdown(text)[0]

@@ -1,5 +1,6 @@
 """A page's content as Markdown (CommonMark, with GitHub's tables): headings, paragraphs, lists,
-tables, code blocks and quotes, from the :class:`~boilersift.blocks.layout.Layout` of HTML blocks.
+tables, code blocks and quotes, from the :class:`~boilersift.blocks.layout.Layout` of HTML blocks
+and of Markdown blocks (a Markdown scrape is written back with the structure it came with).
 
 The words are the plain output's: text is escaped where it would read as markup (``*``, ``_``,
 ``[``, a line starting ``1.`` ...), so that a Markdown reader gives it back. Two exceptions:
@@ -70,7 +71,7 @@ def _heading_level(tag: str) -> int:
 def _line(result: LineResult, links: bool) -> str:
     """A heading or a paragraph."""
     text = _inline(result, links)
-    level = _heading_level(result.tag)
+    level = _heading_level(result.dom.tag) if result.dom is not None else 0
     if level:
         return f"{'#' * level} {text[:-1]}\\#" if text.endswith("#") else f"{'#' * level} {text}"  # no closing #s
     return _BLOCK_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text, count=1)

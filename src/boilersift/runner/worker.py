@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from ..blocks.decode import decode_html_page, decode_page
-from ..blocks.markdown import segment_markdown
+from ..blocks.markdown import MarkdownInfo, read_markdown
 from ..blocks.text import Block, segment_text
 from ..decide import DEFAULT_DECISIONS, TEMPLATE_PAGES
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
-from ..pipeline import LineResult, Model, PageVerdict
+from ..pipeline import LineResult, Model, PageVerdict, with_markup
 from ..sites import PageLines, TemplateTable, page_lines, site_of_url
 from .documents import Document, Failure, Item, SourceEnd, decoded
 from .limits import TimeLimitExceeded, deadline
@@ -93,11 +93,12 @@ class Prepared:
     blocks: list[Block]
     truncated: bool
     encoding: str | None  # the encoding detected for the document (not UTF-8)
+    markup: list[MarkdownInfo] | None = None  # of a Markdown document: what the Markdown says of each block
 
 
 def prepare(doc: Document, options: PredictOptions) -> Prepared:
     """Read, decode and segment a document, within the limits of `options`."""
-    content, truncated, encoding = doc.content, doc.truncated, None
+    content, truncated, encoding, markup = doc.content, doc.truncated, None, None
     if content is None:
         content, truncated = read_bytes(doc.source, options.limits)
     model = model_for(doc.input_format, options.model, **options.choices())
@@ -108,11 +109,14 @@ def prepare(doc: Document, options: PredictOptions) -> Prepared:
     else:
         if isinstance(content, bytes):
             content, encoding = decode_page(content, doc.id, options.encoding, partial=truncated)
-        blocks = segment_text(content) if doc.input_format == "text" else segment_markdown(content)
+        if doc.input_format == "text":
+            blocks = segment_text(content)
+        else:
+            blocks, markup = read_markdown(content)
     blocks, cut = options.limits.within_blocks(blocks, doc.id)
     if not blocks:
         raise InputError(doc.id, "no text to classify")
-    return Prepared(model, blocks, truncated or cut, encoding)
+    return Prepared(model, blocks, truncated or cut, encoding, markup)
 
 
 class Classified(NamedTuple):
@@ -125,7 +129,8 @@ class Classified(NamedTuple):
 
 
 def _classified(ready: Prepared, verdict: PageVerdict) -> Classified:
-    return Classified(verdict.lines, ready.truncated, ready.encoding, verdict.page_type)
+    lines = verdict.lines if ready.markup is None else with_markup(verdict.lines, ready.markup)
+    return Classified(lines, ready.truncated, ready.encoding, verdict.page_type)
 
 
 def classify_document(doc: Document, options: PredictOptions) -> Classified:
