@@ -88,15 +88,6 @@ def _counted(pages: Sequence[list[Block]], columns: PageColumns | None) -> list[
             for start, stop, first, last in zip(bounds.tolist(), bounds[1:].tolist(), pairs, pairs[1:])]
 
 
-def with_markup(lines: list[LineResult], markup: Sequence[MarkdownInfo]) -> list[LineResult]:
-    """The lines of a Markdown scrape, each given what the Markdown says about it (its heading,
-    list, table, code block and links, for Markdown output): not on its block, whose features
-    and comment threads stay those of a text scrape."""
-    for line, info in zip(lines, markup):
-        line.dom = info
-    return lines
-
-
 def _location(block: Block) -> tuple[str, str]:
     """(tag, path) of an HTML block; empty for a line of a text scrape."""
     return (block.dom.tag, block.dom.path) if block.dom else ("", "")
@@ -136,6 +127,15 @@ class PageVerdict:
 
     lines: list[LineResult]
     page_type: str | None  # "article", "forum", "product", ...; None: a model without a page-type stage
+
+
+def with_markup(lines: list[LineResult], markup: Sequence[MarkdownInfo]) -> list[LineResult]:
+    """The lines of a Markdown scrape, each given what the Markdown says about it (heading, list,
+    table, code block, links) for Markdown output. It is given to the lines, not to the blocks:
+    a block with a `dom` would get an HTML block's features and comment threads."""
+    for line, info in zip(lines, markup):
+        line.dom = info
+    return lines
 
 
 class Model:

@@ -7,8 +7,12 @@ import pytest
 from conftest import SAMPLE_TXT
 
 from boilersift.blocks.layout import Layout
-from boilersift.blocks.markdown import MarkdownInfo, read_markdown, segment_markdown
+from boilersift.blocks.markdown import MarkdownInfo, read_markdown
 from boilersift.pipeline import Model
+
+
+def segment_markdown(markdown: str):
+    return read_markdown(markdown)[0]
 
 
 @pytest.mark.parametrize("markdown, blocks", [

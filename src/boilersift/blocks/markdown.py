@@ -234,8 +234,3 @@ def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     blocks = [new_tuple(Block, (line.text, i, line.first, gaps[i], gaps[i + 1] if i + 1 < len(gaps) else 0, 0, None))
               for i, line in enumerate(lines)]
     return blocks, [line.info for line in lines]
-
-
-def segment_markdown(text: str) -> list[Block]:
-    """The blocks of a Markdown scrape (:func:`read_markdown`)."""
-    return read_markdown(text)[0]
