@@ -119,6 +119,23 @@ def test_extract_gives_the_content_of_one_page_or_raises():
         step.extract(SCRIPTS_ONLY)
 
 
+def test_markdown_output_keeps_the_structure_predict_writes(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(GOLD_PAGES_BY_ID["handwritten-en-1"]["html"], encoding="utf-8")
+    for links in (False, True):
+        step = BoilersiftExtractor(output_format="markdown", markdown_links=links)
+        (doc,) = step.run(iter(documents(page.read_text(encoding="utf-8"))))
+        predicted = run("predict", page, "--output-format", "markdown", *(["--markdown-links"] if links else []))
+        assert doc.text == predicted.stdout.rstrip("\n") + "\n\n" == step.extract(page.read_text(encoding="utf-8"))
+        assert "# Harbour bridge reopens after repairs\n\n" in doc.text and ("](" in doc.text) == links
+
+
+@pytest.mark.parametrize("options", [{"output_format": "html"}, {"markdown_links": True}])
+def test_an_output_format_it_cannot_write_is_refused(options):
+    with pytest.raises(ValueError, match="output_format"):
+        BoilersiftExtractor(**options)
+
+
 def test_a_templates_file_drops_each_pages_sites_template(tmp_path):
     from boilersift import gather_templates, save_templates
 

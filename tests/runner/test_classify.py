@@ -96,6 +96,13 @@ def test_classify_many_reads_markdown_as_the_model_does(default_model):
     assert [line.text for line in result.lines][:2] == ["Home", "Home"] and "Monday after" in result.lines[2].text
 
 
+def test_a_page_result_gives_its_content_as_markdown():
+    markdown = "# The bridge\n\nThe bridge reopened on Monday after six months of repairs.\n\n- [first](/a)\n- second\n"
+    (result,) = classify_many([("page", markdown)], input_format="markdown", threshold=0.0)
+    assert result.markdown(links=True) == markdown + "\n"
+    assert result.markdown() == markdown.replace("[first](/a)", "first") + "\n"
+
+
 def test_a_page_over_its_time_budget_fails_as_a_timeout(default_html_model, slow_on_marker):
     pages = [("slow", HTML_PAGE.format("SLOW, a sentence long enough.")), ("quick", HTML_PAGE.format("Quick one."))]
     started = time.monotonic()

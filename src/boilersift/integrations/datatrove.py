@@ -9,7 +9,8 @@ where a pipeline has datatrove's ``Trafilatura`` extractor::
     LocalPipelineExecutor([WarcReader("crawl/"), BoilersiftExtractor(), JsonlWriter("out/")],
                           tasks=4, logging_dir="logs/").run()
 
-Documents come in with their HTML as `text` and go out with the content lines instead, the
+Documents come in with their HTML as `text` and go out with the content lines instead (or the
+content as Markdown, for retrieval: ``BoilersiftExtractor(output_format="markdown")``), the
 verdict counted in ``document.metadata``; a page that cannot be classified, or keeps nothing,
 is dropped and counted by reason in the step's stats. Classification is
 :func:`boilersift.classify_many`, as ``boilersift predict`` does it (8 pages per model call, the
@@ -37,10 +38,13 @@ from ..runner.limits import Limits
 from ..runner.worker import bundle_for, cached_model
 
 NO_CONTENT = "no_content"  # the page was classified, and no block of it is content
+OUTPUT_FORMATS = ("text", "markdown")  # what a document's `text` becomes: the content lines, or Markdown
 
 
 class BoilersiftExtractor(BaseExtractor):
-    """Replace each document's HTML (`text`) by its content lines. `model` is a bundle directory
+    """Replace each document's HTML (`text`) by its content lines, or with ``output_format="markdown"``
+    by its content as Markdown (headings, lists, tables, code; with `markdown_links`, links as
+    [text](href)), as ``predict --output-format markdown`` writes it. `model` is a bundle directory
     (None: the shipped HTML model); `timeout` is each page's time budget in seconds (SIGALRM in a
     worker's main thread, else checked between stages); `threshold` overrides the model's.
     Metadata added: ``boilersift_blocks`` and ``boilersift_kept`` (blocks seen and kept), and
@@ -53,9 +57,15 @@ class BoilersiftExtractor(BaseExtractor):
     name = "🧹 boilersift"
 
     def __init__(self, model: str | None = None, timeout: float = 5.0, threshold: float | None = None,
-                 block_labels: bool = False, templates: str | None = None) -> None:
+                 block_labels: bool = False, templates: str | None = None, output_format: str = "text",
+                 markdown_links: bool = False) -> None:
         super().__init__(timeout)
+        if output_format not in OUTPUT_FORMATS:
+            raise ValueError(f"output_format={output_format!r}: choose from {', '.join(OUTPUT_FORMATS)}")
+        if markdown_links and output_format != "markdown":
+            raise ValueError('markdown_links keeps links in Markdown: use output_format="markdown"')
         self.model, self.threshold, self.block_labels, self.templates = model, threshold, block_labels, templates
+        self.output_format, self.markdown_links = output_format, markdown_links
         self._warned: set[str] = set()
 
     def _model(self) -> Model:
@@ -67,13 +77,17 @@ class BoilersiftExtractor(BaseExtractor):
         return classify_many(pages, self._model(), input_format="html", threshold=self.threshold,
                              limits=Limits(time_limit=self.timeout), templates=self.templates)
 
+    def _content(self, page: PageResult) -> str:
+        """A classified page's content in the output format."""
+        return page.markdown(self.markdown_links) if self.output_format == "markdown" else page.text
+
     def extract(self, text: str) -> str:
         """The content of one HTML page (datatrove's extractor interface; :meth:`run` classifies
         a chunk of pages per model call)."""
         (page,) = self._classify([("<html>", text, None)])
         if page.problem is not None:
             raise InputError(page.problem.id, page.problem.problem)
-        return page.text
+        return self._content(page)
 
     def _drop(self, reason: str, message: str) -> None:
         self.stat_update(StatHints.dropped, f"dropped_{reason}")
@@ -97,10 +111,11 @@ class BoilersiftExtractor(BaseExtractor):
                     doc.metadata["boilersift_page_type"] = page.page_type
                 if self.block_labels:
                     doc.metadata["boilersift_labels"] = [int(k) for k in kept]
-                if not any(kept):
+                content = self._content(page) if any(kept) else ""
+                if not content:  # in Markdown also: only blocks of a table that is dropped whole
                     self._drop(NO_CONTENT, f"{doc.id}: no block is content")
                     continue
-                doc.text = page.text
+                doc.text = content
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(doc)
                 yield doc

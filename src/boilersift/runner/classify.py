@@ -16,6 +16,7 @@ from typing import Any
 
 from ..decide import TEMPLATE_PAGES
 from ..errors import InputError, Problem
+from ..output.markdown import render_markdown
 from ..pipeline import LineResult, Model
 from ..sites import TemplateTable
 from .batch import chunks, gather_site_templates, site_templates
@@ -42,6 +43,12 @@ class PageResult:
     def text(self) -> str:
         """The content lines joined by newlines: the `clean_text` of `predict`'s JSON Lines records."""
         return "\n".join(line.text for line in self.lines if line.is_content)
+
+    def markdown(self, links: bool = False) -> str:
+        """The content as Markdown, as ``predict --output-format markdown`` writes it: with the
+        headings, lists, tables and code of an HTML or Markdown page; `links` keeps links as
+        [text](href)."""
+        return render_markdown(self.lines, links)
 
     @property
     def error(self) -> str | None:
