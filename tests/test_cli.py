@@ -287,6 +287,13 @@ def test_bad_input(tmp_path, content, fragment):
     assert proc.stdout == ""
 
 
+def test_a_url_is_no_input_and_says_what_to_do():
+    proc = run("predict", "https://example.com/page")
+    assert_one_line_error(proc, "https://example.com/page: a URL: boilersift reads files, stdin and crawls (WARC); "
+                                "save the page first (curl -o page.html URL)")
+    assert proc.returncode == 1
+
+
 def test_bad_stdin():
     proc = run("predict", input=b"")
     assert_one_line_error(proc, "<stdin>: empty input")

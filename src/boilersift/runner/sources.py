@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import stat
 import sys
 import zlib
@@ -20,6 +21,7 @@ from ..errors import InputError
 from .limits import Limits
 
 STDIN = "-"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL given where a file is meant
 
 
 
@@ -74,6 +76,9 @@ def expand_inputs(inputs: list[str], exclude: str | Path | None = None) -> Itera
             yield Source(str(path), Path(path.name))
         elif path.is_symlink():
             yield InputError(item, "broken symbolic link or symbolic link loop")
+        elif _URL.match(item):
+            yield InputError(item, "a URL: boilersift reads files, stdin and crawls (WARC); save the page first "
+                                   "(curl -o page.html URL)")
         else:
             yield InputError(item, "no such file or directory")
 
