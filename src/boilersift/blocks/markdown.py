@@ -67,8 +67,8 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ") -> list[tuple[s
     parts: list[str] = []
     links: list[tuple[str, str]] = []
     line = start = first
-    href: str | None = None  # the target of the link open, and where its text starts in `parts`
-    anchor = 0
+    href: str | None = None  # the target of the link open at this child (None: no link is open)
+    anchor = 0  # where that link's text starts in `parts`
     for child in inline.children or ():
         kind = child.type
         if kind in ("text", "code_inline"):
