@@ -16,9 +16,12 @@ then lowers the other kinds back), and a two-state smoothing of the lines along 
 lone line does not flip against the lines around it). And the shipped decisions with a paragraph
 that repeats one above it kept again (``DecisionConfig.repeats`` off), the lines after a dropped
 comment thread kept again (``DecisionConfig.thread_ends_article`` off), and short lines that a page
-repeats dropped (:func:`short_repeats_dropped`). The last table chooses a decision on the other
-sources' pages and scores it on the held-out source's (nested), so that no figure of a source comes
-from a choice made on it.
+repeats dropped (:func:`short_repeats_dropped`); and two that keep more of a structured article's
+short lines (headings, list items, one-sentence paragraphs), which the text model scores low on a
+site it never saw: the paragraph margin for shorter sentences (:func:`short_sentences_as_paragraphs`)
+and the sentences between two kept paragraphs (:func:`sentences_between_paragraphs`). The last
+table chooses a decision on the other sources' pages and scores it on the held-out source's
+(nested), so that no figure of a source comes from a choice made on it.
 
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-*
     python experiments/loso_text_decisions.py --loso-models experiments/loso/text-* --style nodes --threshold 0.4
@@ -49,7 +52,7 @@ from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
 from boilersift.cli import DEFAULT_STYLES  # noqa: E402
-from boilersift.decide import TEXT_DECISIONS, DecisionConfig  # noqa: E402
+from boilersift.decide import TEXT_DECISIONS, DecisionConfig, is_paragraph  # noqa: E402
 from boilersift.features.featurize import ends_sentence  # noqa: E402
 from boilersift.features.threads import text_threads  # noqa: E402
 from boilersift.labelled.data import label_record, read_jsonl  # noqa: E402
@@ -60,6 +63,8 @@ MARGINS = (0.1, 0.15, 0.2)  # of the threshold lowered on every page (references
 KIND_MARGINS = (0.05, 0.1, 0.15)
 SWITCH_COSTS = (0.5, 1.0, 2.0)  # of switch_cost_smoothing, in log-odds
 SHORT_REPEATS = (3, 3)  # of short_repeats_dropped: at most 3 words, 3 times or more on the page
+SENTENCE_WORDS = (10, 15)  # of short_sentences_as_paragraphs (a paragraph has PARAGRAPH_WORDS)
+BETWEEN = (0.1, 3)  # of sentences_between_paragraphs: the score and the words a sentence needs
 BASELINE = "as shipped"
 Variant = tuple[DecisionConfig, float, Revision | None]
 
@@ -82,7 +87,38 @@ def variants() -> dict[str, Variant]:
     out[f"short lines repeated {SHORT_REPEATS}x dropped"] = (TEXT_DECISIONS, 0.0, short_repeats_dropped(*SHORT_REPEATS))
     for cost in SWITCH_COSTS:
         out[f"switch cost {cost}"] = (TEXT_DECISIONS, 0.0, switch_cost_smoothing(cost))
+    for words in SENTENCE_WORDS:
+        out[f"sentences of {words}+ words cut as paragraphs"] = (TEXT_DECISIONS, 0.0,
+                                                                 short_sentences_as_paragraphs(words))
+    out[f"sentences between kept paragraphs at {BETWEEN[0]}+"] = (TEXT_DECISIONS, 0.0,
+                                                                  sentences_between_paragraphs(*BETWEEN))
     return out
+
+
+def short_sentences_as_paragraphs(words: int) -> Revision:
+    """A revision that keeps, as the paragraph margin keeps a paragraph of running prose, every
+    line of `words` words or more that ends a sentence and scores at least the threshold less
+    TEXT_DECISIONS.paragraph_margin."""
+    def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
+        cut = page.threshold - TEXT_DECISIONS.paragraph_margin
+        return keep | np.fromiter((score >= cut and len(text.split()) >= words and ends_sentence(text)
+                                   for text, score in zip(page.texts, page.scores)), dtype=bool, count=len(keep))
+    return revise
+
+
+def sentences_between_paragraphs(floor: float, words: int) -> Revision:
+    """A revision that keeps every line between two kept paragraphs of running prose
+    (:func:`~boilersift.decide.is_paragraph`) that ends a sentence, has `words` words or more and
+    scores at least `floor`: the headings' and lists' sentences of a structured article."""
+    def revise(page: ScoredPage, keep: np.ndarray) -> np.ndarray:
+        anchors = [i for i in np.flatnonzero(keep).tolist() if is_paragraph(page.texts[i])]
+        keep = keep.copy()
+        for start, end in zip(anchors, anchors[1:]):
+            for i in range(start + 1, end):
+                text = page.texts[i]
+                keep[i] |= page.scores[i] >= floor and len(text.split()) >= words and ends_sentence(text)
+        return keep
+    return revise
 
 
 def short_repeats_dropped(words: int, times: int) -> Revision:
