@@ -24,7 +24,6 @@ STDIN = "-"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL given where a file is meant
 
 
-
 @dataclass(frozen=True)
 class Source:
     """One input: where it comes from and, for directories, its relative name."""
