@@ -29,6 +29,7 @@ EPILOG_PREDICT = """examples:
   boilersift predict page.txt --output-format tsv          every line: line_no, label, probability, text
   boilersift predict IN_DIR --output-dir OUT_DIR           OUT_DIR/NAME.txt for every IN_DIR/NAME.EXT
   boilersift predict page.html --output-format markdown    HTML: headings, lists, tables, code as Markdown
+  boilersift predict page.md --output-format markdown      a crawler's Markdown, cleaned, its structure kept
   boilersift predict IN_DIR --output-dir OUT_DIR --resume  go on after an interruption
   boilersift predict crawl.warc.gz -o pages.jsonl          one record per HTML response
   boilersift predict pages.jsonl --field html              JSON Lines in and out, other fields kept
