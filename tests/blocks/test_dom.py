@@ -62,6 +62,10 @@ def signals(block) -> set[str]:
      ["Enable JavaScript to see the comments."]),
     # escaped markup elsewhere is text (a tutorial's example); so is a "<" that opens no tag
     ("<p>Write &lt;b&gt;bold&lt;/b&gt;</p><noscript>if a &lt; b</noscript>", ["Write <b>bold</b>", "if a < b"]),
+    # the parser reads <noembed> and <noframes> as raw text, markup and all: their tags are no text either
+    ("<p>a</p><noembed><p>A <b>plugin</b>'s fallback.</p></noembed><p>b</p>", ["a", "A plugin's fallback.", "b"]),
+    ("<frameset><frame src=a.html><noframes><body><p>The site without frames.</p></body></noframes></frameset>",
+     ["The site without frames."]),
 ])
 def test_segmentation(html: str, expected: list[str]) -> None:
     assert texts(html) == expected

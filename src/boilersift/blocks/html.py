@@ -40,16 +40,19 @@ from .text import Block, new_tuple
 
 # Whole subtrees no reader sees. <noscript> stays, as in render.py; but where a browser that ran the
 # page's scripts saved it, a <noscript>'s markup comes as escaped text ("&lt;img src=...&gt;", a
-# tracking pixel), whose tags are no text: they are taken out (_MARKUP).
+# tracking pixel), whose tags are no text: they are taken out (_MARKUP). So in the other fallbacks,
+# <noembed> and <noframes>, whose content the parser reads as raw text, markup and all: a frameset
+# page's only text is there.
 INVISIBLE = frozenset({"head", "script", "style", "template", "svg", "math", "iframe", "object",
                        "canvas", "video", "audio", "map", "textarea"})
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
     "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main",
-    "menu", "nav", "noscript", "ol", "option", "p", "pre", "section", "select", "summary", "table",
-    "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br",
+    "menu", "nav", "noembed", "noframes", "noscript", "ol", "option", "p", "pre", "section", "select",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br",
 })
+FALLBACK_TAGS = frozenset({"noscript", "noembed", "noframes"})  # what a page shows without scripts, plugins, frames
 
 # Text formatting that may sit inside a word ("<b>W</b>ord"); the edges of any other
 # element between two letters separate words (adjacent links and spans laid out apart
@@ -103,7 +106,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses a str that de
 _RAW_TEXT_OPEN = re.compile(r"<(title|textarea|script|style)\b[^>]*>", re.IGNORECASE)
 _RAW_TEXT_CLOSE = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("title", "textarea", "script", "style")}
 _NEXT_TAG = re.compile(r"<[a-zA-Z/!]")
-_MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>")
+_MARKUP = re.compile(r"<(?:/?([a-zA-Z][a-zA-Z0-9]*)|[/!])[^<>]*>")  # a tag in text, and its name
 PATH_LENGTH = 3  # block-level ancestors named in DomInfo.path
 MAX_START, MAX_COLSPAN = 1_000_000, 1_000  # larger <ol start> and colspan values count as these (HTML: colspan)
 _PRE = Layout._fields.index("pre")
@@ -236,7 +239,7 @@ class _Segmenter:
         self.at_tag_edge = False  # an element other than text formatting opened or closed since the last text
         self.next_id = 0
         self.hidden_depth = 0  # > 0 inside an INVISIBLE subtree: its events are skipped
-        self.noscripts_open = 0  # > 0 inside a <noscript>: text in it may be escaped markup
+        self.noscripts_open = 0  # > 0 inside a fallback (FALLBACK_TAGS): text in it may be markup
         self.place: tuple[int, ...] = NO_LAYOUT  # the Layout fields here (DomInfo.place)
         self.outer_places: list[tuple[int, ...]] = []  # and outside each open LAYOUT_TAGS element
         self.numbering: list[int] = []  # each open list's next item number; 0: a list of bullets
@@ -269,7 +272,7 @@ class _Segmenter:
             self.open_ids.append(self.next_id)
             if tag in LAYOUT_TAGS:
                 self.open_layout(tag, attributes)
-            elif tag == "noscript":
+            elif tag in FALLBACK_TAGS:
                 self.noscripts_open += 1
         self.bits_stack.append(self.bits_stack[-1] | bits)
         if tag not in WORD_INTERNAL:
@@ -300,7 +303,7 @@ class _Segmenter:
             self.open_ids.pop()
             if tag in LAYOUT_TAGS:
                 self.close_layout(tag)
-            elif tag == "noscript":
+            elif tag in FALLBACK_TAGS:
                 self.noscripts_open -= 1
         self.bits_stack.pop()
 
@@ -320,7 +323,7 @@ class _Segmenter:
         text = "".join(self.pending)
         self.pending.clear()
         if self.noscripts_open and "<" in text:
-            text = _MARKUP.sub(" ", text)
+            text = _MARKUP.sub(_tag_gap, text)
         if self.place[_PRE]:  # in a <pre>: also as the parser gave it
             self.raw.append(text)
         if text.isspace():  # layout white space: only a separator between words
@@ -409,6 +412,12 @@ class _Segmenter:
         dom = new_tuple(DomInfo, (tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container,
                                    self.path(), self.place, code, links, tuple(self.open_ids)))
         self.blocks.append(new_tuple(Block, (text, index, index + 1, 0, 0, 0, dom)))
+
+
+def _tag_gap(tag: re.Match) -> str:
+    """What a tag in text leaves: nothing for one that may sit inside a word ("<b>W</b>ord"),
+    else a space."""
+    return "" if (tag[1] or "").lower() in WORD_INTERNAL else " "
 
 
 def _count(attributes: dict[str, str], name: str, limit: int) -> int:
