@@ -88,6 +88,12 @@ def test_a_scrape_as_wrapped_markdown_is_classified_as_the_scrape():
      [MarkdownInfo("th", Layout(table=1, row=1, column=1)),
       MarkdownInfo("th", Layout(table=1, row=1, column=2), links=(("Price", "/p"),)),
       MarkdownInfo("td", Layout(table=1, row=2, column=2))]),
+    # a cell's links are those that start in it, even where another cell holds the same words
+    ("| a b | [a](/x) |\n| [](i.png) [c](/y) | d |\n",
+     [MarkdownInfo("td", Layout(table=1, row=1, column=1)),
+      MarkdownInfo("td", Layout(table=1, row=1, column=2), links=(("a", "/x"),)),
+      MarkdownInfo("td", Layout(table=1, row=2, column=1), links=(("", "i.png"), ("c", "/y"))),
+      MarkdownInfo("td", Layout(table=1, row=2, column=2))]),
     # a fenced code block's lines, with their indentation; a link across a hard break is in both pieces
     ("```\nif x:\n    y()\n```\n[one\\\ntwo](/a)\n",
      [MarkdownInfo("pre", Layout(pre=1), "if x:"), MarkdownInfo("pre", Layout(pre=1), "    y()"),

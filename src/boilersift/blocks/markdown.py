@@ -35,6 +35,7 @@ _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$", re
 _CELL_EDGE = re.compile(r"\s*\|\s*")
 _DELIMITER_CELL = re.compile(r":?-+:?")
 _ROW_END = "\0"  # where a table's row ends, as it is read (the parser reads NUL as U+FFFD: never text)
+_LINK_START = "\ufdd0"  # where a link in a table starts (a noncharacter; a table that holds one marks none)
 MAX_NESTING = 100  # blocks in blocks the parser follows (see _parser); deeper ones parse without error
 # A link's title in quotes (never shown), over more than one line: html2text copies a title
 # attribute's line breaks, and a blank line in it ends the paragraph, so the link is not read.
@@ -57,12 +58,13 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def _plain_lines(inline: Token, first: int = 0, soft: str = " ") -> list[tuple[str, int, Links]]:
+def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "") -> list[tuple[str, int, Links]]:
     """The words of an inline token: its text and code spans, no images (their alt text is no text
     of the page) and no link targets; cut at its hard line breaks (a hard break is a <br>, where
     the HTML segmenter and the scrapes the models learn from break the text too), a soft one read
     as `soft`; each piece with the number of the line it starts on (`first`: the token's) and its
-    links, (text, target) in order, as :class:`~boilersift.blocks.html.DomInfo` has them."""
+    links, (text, target) in order, as :class:`~boilersift.blocks.html.DomInfo` has them. `mark`
+    marks where each link of a piece starts (a table's cells tell their links so)."""
     pieces: list[tuple[list[str], int, Links]] = []
     parts: list[str] = []
     links: list[tuple[str, str]] = []
@@ -77,13 +79,14 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ") -> list[tuple[s
             parts.append(soft)
             line += 1
         elif kind == "hardbreak":
-            if href is not None:  # a link across the break: its text so far is this piece's
+            if href is not None:  # a link across the break: its text so far is this piece's, the rest the next's
                 links.append(("".join(parts[anchor:]), href))
-                anchor = 0
             pieces.append((parts, start, tuple(links)))
-            parts, links, line = [], [], line + 1
-            start = line
+            parts, links, line = [mark] if href is not None and mark else [], [], line + 1
+            start, anchor = line, len(parts)
         elif kind == "link_open":
+            if mark:
+                parts.append(mark)
             href, anchor = str(child.attrs.get("href", "")), len(parts)
         elif kind == "link_close" and href is not None:
             links.append(("".join(parts[anchor:]), href))
@@ -162,23 +165,26 @@ class _Places:
 
 def _table_lines(token: Token, places: _Places) -> list[MarkdownLine]:
     """A paragraph with a table's rows, one line per cell, each at the paragraph's first line; the
-    rows above the delimiter row are header cells. A cell's links are those of its row whose text
-    it holds."""
+    rows above the delimiter row are header cells. A cell's links are those that start in it."""
     lines, table, row, header = [], next(places.ids), 0, bool(_DELIMITER_ROW.search(token.content))
     first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
-    for piece, _, links in _plain_lines(token, soft=_ROW_END):
+    mark = _LINK_START if _LINK_START not in token.content else ""
+    for piece, _, links in _plain_lines(token, soft=_ROW_END, mark=mark):
+        next_link = 0
         for text in piece.split(_ROW_END):
-            cells = _CELL_EDGE.split(text.strip())
-            kept = [(column, cell) for column, cell in enumerate(cells, 0 if cells[0] == "" else 1)
-                    if cell and not _DELIMITER_CELL.fullmatch(cell)]
-            if not kept:
-                header = header and not _DELIMITER_ROW.fullmatch(text.strip())
+            marked = _CELL_EDGE.split(text.strip())
+            cells = [" ".join(cell.replace(mark, "").split()) for cell in marked] if mark else marked
+            if all(not cell or _DELIMITER_CELL.fullmatch(cell) for cell in cells):
+                header = header and not _DELIMITER_ROW.fullmatch(" | ".join(cells))
+                next_link += text.count(mark) if mark else 0
                 continue
             row += 1
-            for column, cell in kept:
-                found = tuple(link for link in links if link[0].strip() and " ".join(link[0].split()) in cell)
-                lines.append(MarkdownLine(cell, first, last, MarkdownInfo(
-                    "th" if header else "td", places.layout(table, row, column), links=found)))
+            for column, (cell, with_marks) in enumerate(zip(cells, marked), 0 if cells[0] == "" else 1):
+                found = links[next_link:next_link + with_marks.count(mark)] if mark else ()
+                next_link += len(found)
+                if cell and not _DELIMITER_CELL.fullmatch(cell):
+                    lines.append(MarkdownLine(cell, first, last, MarkdownInfo(
+                        "th" if header else "td", places.layout(table, row, column), links=found)))
     return lines
 
 
