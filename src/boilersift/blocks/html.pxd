@@ -8,7 +8,7 @@ cdef class _Segmenter:
     cdef list blocks, parts, pending, bits_stack, block_stack, open_ids, outer_places, numbering, grids, raw, links
     cdef object block_bits, href
     cdef object place  # a Layout (a tuple subclass)
-    cdef Py_ssize_t link_chars, links_open, next_id, hidden_depth, noscripts_open, link_start
+    cdef Py_ssize_t link_chars, links_open, next_id, hidden_depth, fallbacks_open, link_start
     cdef bint at_tag_edge
     cpdef start(self, str tag, attributes)
     cpdef end(self, str tag)

@@ -239,7 +239,7 @@ class _Segmenter:
         self.at_tag_edge = False  # an element other than text formatting opened or closed since the last text
         self.next_id = 0
         self.hidden_depth = 0  # > 0 inside an INVISIBLE subtree: its events are skipped
-        self.noscripts_open = 0  # > 0 inside a fallback (FALLBACK_TAGS): text in it may be markup
+        self.fallbacks_open = 0  # > 0 inside a fallback (FALLBACK_TAGS): text in it may be markup
         self.place: tuple[int, ...] = NO_LAYOUT  # the Layout fields here (DomInfo.place)
         self.outer_places: list[tuple[int, ...]] = []  # and outside each open LAYOUT_TAGS element
         self.numbering: list[int] = []  # each open list's next item number; 0: a list of bullets
@@ -273,7 +273,7 @@ class _Segmenter:
             if tag in LAYOUT_TAGS:
                 self.open_layout(tag, attributes)
             elif tag in FALLBACK_TAGS:
-                self.noscripts_open += 1
+                self.fallbacks_open += 1
         self.bits_stack.append(self.bits_stack[-1] | bits)
         if tag not in WORD_INTERNAL:
             self.at_tag_edge = True
@@ -304,7 +304,7 @@ class _Segmenter:
             if tag in LAYOUT_TAGS:
                 self.close_layout(tag)
             elif tag in FALLBACK_TAGS:
-                self.noscripts_open -= 1
+                self.fallbacks_open -= 1
         self.bits_stack.pop()
 
     def close(self) -> list[Block]:
@@ -322,7 +322,7 @@ class _Segmenter:
         """Add the text since the last tag to the current block."""
         text = "".join(self.pending)
         self.pending.clear()
-        if self.noscripts_open and "<" in text:
+        if self.fallbacks_open and "<" in text:
             text = _MARKUP.sub(_tag_gap, text)
         if self.place[_PRE]:  # in a <pre>: also as the parser gave it
             self.raw.append(text)
