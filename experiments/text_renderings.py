@@ -9,7 +9,7 @@ bundle's own threshold and decisions: word F1 (character F1 on zh, ja, th), mean
 source. Markdown is read as Markdown (``Model.classify_markdown``), and once as a text scrape, its
 kept lines scored without their link targets (what a reader reads).
 
-    python experiments/text_renderings.py [--model DIR] [--limit N]
+    python experiments/text_renderings.py [--model DIR] [--limit N] [--renderings TEXT ...]
 
 Writes ``text_renderings.json`` and ``text_renderings.md`` (``--name``) into --output-dir.
 """
@@ -118,11 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages of each file (smoke run)")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
     parser.add_argument("--name", default="text_renderings", help="stem of the output files")
+    parser.add_argument("--renderings", nargs="+", metavar="TEXT",
+                        help="only the renderings whose names hold one of these (default: all)")
     args = parser.parse_args(argv)
+    renderings = {name: render for name, render in RENDERINGS.items()
+                  if not args.renderings or any(text in name for text in args.renderings)}
     model = Model.load(args.model, "text")
     records = records_to_score(args.datasets, [model.manifest.get("split", {})], args.limit)
     systems = {}
-    for name, render in RENDERINGS.items():
+    for name, render in renderings.items():
         markdown = name.startswith("Markdown")  # scored as a reader reads it, without link targets
         classify = model.classify_markdown if markdown and not name.endswith("read as text") else model.classify
         pages, outputs = [], []

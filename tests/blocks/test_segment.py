@@ -85,12 +85,21 @@ def test_a_page_with_an_xml_declaration_renders_as_html_without_a_warning():
     ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "A headline"}', True),
     (".nav a { color: #333; text-decoration: none; }", True),
     ("font-size: 12px; line-height: 1.4; margin: 0;", True),
+    # trackers' and frameworks' lines that name no browser object
+    ('google_ad_client = "pub-1539748723005241";', True),
+    ('"@type": "NewsArticle",', True),
+    ('self.__next_f.push([1,"1:\\"$Sreact.fragment\\"\\n2:I[1486,[\\"386\\"]"])', True),
+    ("window['__CONFIG__']={\"uid\":\"site\"}", True),
+    ("$('.userInfo').find('.name').html(data.name)", True),
+    ("console.log('request failed')", True),
     # prose, even with brackets, colons and semicolons, and code that names no browser object
     ("The minister (who spoke on Tuesday) said: prices rose; wages did not.", False),
     ("Ingredients: Red: Vegetable Juice; Yellow: Beta Carotene; Orange: Paprika;", False),
     ("result = compute(values); print(result)", False),
     ("if (( $power == 1 )); then", False),
     ("Short; (x)", False),
+    ('The "@type" key names the kind of thing.', False),
+    ("It costs $(5) a month, he said.", False),
 ])
 def test_script_and_style_lines(line, script):
     assert is_script(line) is script
@@ -181,6 +190,31 @@ def test_long_runs_of_code_like_lines_go_without_two_statements():
         "Thanks for reading.",
     ]
     assert [i for i, script in enumerate(script_lines(lines)) if script] == [0, 2, 3, 4, 5, 6, 8, 9, 10]
+
+
+def test_comments_and_templates_in_a_script_go_with_it():
+    # A statement with a comment at its end, the body of a block comment, and a template's markup
+    # (a <script type="text/template">) read as code beside a sure line.
+    lines = [
+        "The story begins here, as stories do.",
+        "var tag = document.cookie;",
+        "if(tag == null) // check if there was a session id in the cookie",
+        "{",
+        'tag = "srnd="+adid+";"; // finish setting up the key-value',
+        "}",
+        "/*",
+        " * This function is required and is used to display",
+        " * the ads that are returned from the request.",
+        " */",
+        '<div class="related">',
+        '<% if (item.TYPE == "video") { %>',
+        '<a href="<%= item.URL %>">video</a>',
+        "<% } %>",
+        "</div>",
+        "The story ends here.",
+        "* A bullet after the script is prose.",
+    ]
+    assert [i for i, script in enumerate(script_lines(lines)) if script] == list(range(1, 15))
 
 
 def test_code_examples_stay_where_no_line_is_surely_script():

@@ -164,6 +164,8 @@ MARKDOWN_PAGES = {
               "| Item | Price |\n| --- | --- |\n| Bread | [2.50](/p) |\n|  | 9 |\n"),
     "fenced code": ("```\ndef area(r):\n    return 3.14 * r ** 2\n```\n",
                     "```\ndef area(r):\n    return 3.14 * r ** 2\n```\n"),
+    "fenced code with blank lines": ("```python\n\nimport math\n\n\ndef area(r):\n    return math.pi * r ** 2\n\n```\n",
+                                     "```\nimport math\n\n\ndef area(r):\n    return math.pi * r ** 2\n```\n"),
 }
 MARKDOWN_SCRAPE = "\n".join(scrape for scrape, _ in MARKDOWN_PAGES.values())  # all of them, one page
 

@@ -123,7 +123,7 @@ class DomInfo(NamedTuple):
     path: str  # the last few block-level ancestors, as "div.article > p", for people reading the output
     # For Markdown (features read none of them):
     place: tuple[int, ...] = NO_LAYOUT  # the fields of its `layout`, as a plain tuple: a tenth of the cost to make
-    code: str = ""  # in a <pre>: the block's text with its white space, as shown
+    code: str = ""  # in a <pre>: the block's text with its white space, as shown (no line breaks at its ends)
     links: tuple[tuple[str, str], ...] = ()  # (text, href) of its links, in order; text as in the page, maybe blank
     ancestors: tuple[int, ...] = ()  # ids of the open block-level elements, outermost first (the main region)
 
@@ -400,7 +400,7 @@ class _Segmenter:
         links: tuple[tuple[str, str], ...] = ()
         code = ""
         if self.links or self.raw:
-            links, code = tuple(self.links), "".join(self.raw)
+            links, code = tuple(self.links), "".join(self.raw).strip("\n")
             self.links.clear()
             self.raw.clear()
         self.parts, self.link_chars, self.block_bits = [], 0, 0

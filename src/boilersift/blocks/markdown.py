@@ -109,7 +109,7 @@ class MarkdownInfo(NamedTuple):
 
     tag: str = "p"  # "h1" to "h6", "p", "th" or "td" (a table cell), "pre" (a line of fenced code)
     layout: Layout = NO_LAYOUT
-    code: str = ""  # a line of fenced code with its indentation
+    code: str = ""  # a line of fenced code with its indentation (after a newline per blank line above it)
     links: Links = ()
 
 
@@ -188,6 +188,21 @@ def _table_lines(token: Token, places: _Places) -> list[MarkdownLine]:
     return lines
 
 
+def _fenced_lines(code: str, first: int, layout: Layout) -> list[MarkdownLine]:
+    """The lines of a fenced code block that starts at line `first`, each with its indentation and
+    the blank lines above it in the block (a block is a line with text; written back, the code keeps
+    its blank lines)."""
+    lines, blanks = [], ""
+    for i, line in enumerate(code.splitlines()):
+        if line.strip():
+            info = MarkdownInfo("pre", layout, blanks + line.rstrip())
+            lines.append(MarkdownLine(line.strip(), first + i, first + i, info))
+            blanks = ""
+        else:
+            blanks += "\n"
+    return lines
+
+
 def markdown_lines(text: str) -> list[MarkdownLine]:
     """The blocks of a Markdown document: every inline run (paragraph, heading, list item, table
     cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's
@@ -210,10 +225,7 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
                 lines.extend(MarkdownLine(piece, start, last, MarkdownInfo(tag, layout, links=links))
                              for piece, start, links in _plain_lines(token, first))
         elif token.type == "fence":  # its first line is the ``` marker
-            layout = places.layout(pre=next(places.ids))
-            lines.extend(MarkdownLine(line.strip(), first + 1 + i, first + 1 + i,
-                                      MarkdownInfo("pre", layout, line.rstrip()))
-                         for i, line in enumerate(token.content.splitlines()) if line.strip())
+            lines.extend(_fenced_lines(token.content, first + 1, places.layout(pre=next(places.ids))))
         elif token.type == "code_block":
             layout = places.layout()
             for i, line in enumerate(token.content.splitlines()):

@@ -58,20 +58,28 @@ def segment_lines(lines: list[str]) -> list[Block]:
             for i, ((text, line_no, before, indent), after) in enumerate(zip(kept, afters))]
 
 
-# A line of script or style text for certain: code punctuation and a JavaScript or CSS construct,
-# a JSON object, or CSS rules ...
+# A line of script or style text for certain: code punctuation and a JavaScript or CSS construct
+# (a browser object, an anonymous function, a tracker's names, jQuery), a JSON object, a line that
+# starts as only script does (a key of schema.org's data laid out over lines, an AdSense setting,
+# Next.js's page data), or CSS rules ...
 _NO_CODE_PUNCTUATION = str.maketrans("", "", "{}();=[]<>")  # str.translate deletes them
-_CODE = re.compile(r"\b(?:window|document|navigator|location)\.|\bfunction\s*\(|dataLayer|googletag|gtag\(|_gaq|"
-                   r"\bjQuery\b|\"@context\"|@media|!important")
+_CODE = re.compile(r"\b(?:window|document|navigator|location)[.\[]|\bfunction\s*\(|"
+                   r"dataLayer|googletag|gtag\(|_gaq|adsbygoogle|urchinTracker|"
+                   r"\bjQuery\b|\$\([\"']|\bconsole\.(?:log|warn|error)\(|\"@context\"|@media|!important")
+_SCRIPT_START = re.compile(r'"@(?:context|type|id|graph)"\s*:|google_(?:ad|color)_\w+\s*=|(?:self\.)?__next_f\.push\(')
 _CSS = re.compile(r"\{\s*[a-z-]+\s*:\s*[^;{}]{1,60};|(?:\b[a-z-]{2,}\s*:\s*[^;{}]{1,40};\s*){2,}")
 # ... and beside such a line, one that may be its continuation: an object's key, a statement, a
-# comment, a line of brackets, an assignment to an object's property, one that ends like a statement,
-# an open bracket or an operator, or one that starts like the rest of an expression.
+# comment, a line of markup or of a template's tags (a script of type text/template), a line of
+# brackets, an assignment to an object's property, one that ends like a statement, an open bracket
+# or an operator, or one that starts like the rest of an expression.
 _SCRIPT_LIKE = re.compile(r"""^\s*(?:["'][^"']{1,80}["']\s*:|[\w$.\[\]]+\s*:\s*\S.*[,{\[(]$|"""
                           r"""[\w$.\[\]'"]+\s*[-+*/]?=\s*\S.*;$|[\w$]+(?:\.[\w$]+|\[[^\]]*\])+\s*[-+*/]?=(?!=)|"""
-                          r"""//|/\*|\*/|<!--|-->|\]\]>|"""
+                          r"""//|/\*|\*/|<!--|-->|\]\]>|</?[a-zA-Z%].*>\s*$|"""
                           r"""else\b|var\b|(?:try|do)\s*\{|break;|[.+:]|\|\||&&)|^[\s\]\[{}(),;:!]+$|"""
                           r"""(?:[;{\[(,+=]|\|\||&&)\s*$""")
+# A comment at the end of a line of code ("x = 1; // why"; not the "//" of a URL, nor one in a
+# string), which a line is read without.
+_LINE_COMMENT = re.compile(r"\s//[^\"']*$")
 # Once a scrape shows script text, a line of it may carry no browser object: a statement of
 # JavaScript, a CSS declaration or selector, or a line dense with code punctuation. Two such
 # lines in one run of code-like lines make it script too.
@@ -83,11 +91,12 @@ _STATEMENT = re.compile(r"""^\s*(?:(?:var|let|const)\s+[\w$]+\s*[=;,]|(?:if|for|
 
 
 def is_script(line: str) -> bool:
-    """Is the line script or style text for certain (:data:`_CODE`, a JSON object, :data:`_CSS`)?"""
+    """Is the line script or style text for certain (:data:`_CODE`, a JSON object, :data:`_SCRIPT_START`,
+    :data:`_CSS`)?"""
     if len(line) < 12:  # the cheap tests first: most lines are prose
         return False
     text = line.strip()
-    if text[:1] in "{[" and text.count('":') >= 3:
+    if text[:1] in "{[" and text.count('":') >= 3 or _SCRIPT_START.match(text) is not None:
         return True
     if ";" in text and ":" in text and _CSS.search(text) is not None:
         return True
@@ -112,15 +121,17 @@ def is_statement(line: str) -> bool:
 def script_lines(lines: list[str]) -> list[bool]:
     """Which lines are script or style text. Only a scrape with a line :func:`is_script` is sure of
     has any: then each run of lines that read like code (:data:`_SCRIPT_LIKE`, :func:`is_statement`,
-    or blank) is script if it holds a sure line or two statements, or is long (:func:`_is_script_run`).
+    or blank, or in a block comment; a comment at the end of a line left out) is script if it holds
+    a sure line or two statements, or is long (:func:`_is_script_run`).
     Documentation pages' code examples go too where the page has a sure line: held out, such pages
     lost 0.003 of word F1 (results/text_renderings.md)."""
     sure = [is_script(line) for line in lines]
     if not any(sure):
         return sure
-    statement = [not s and is_statement(line) for s, line in zip(sure, lines)]
-    like = [s or t or not line.strip() or _SCRIPT_LIKE.search(line) is not None
-            for s, t, line in zip(sure, statement, lines)]
+    code = [_LINE_COMMENT.sub("", line) for line in lines]
+    statement = [not s and is_statement(line) for s, line in zip(sure, code)]
+    like = [s or t or c or not line.strip() or _SCRIPT_LIKE.search(line) is not None
+            for s, t, c, line in zip(sure, statement, _in_block_comments(lines), code)]
     script = [False] * len(lines)
     start = 0
     for is_like, run in itertools.groupby(like):
@@ -129,6 +140,21 @@ def script_lines(lines: list[str]) -> list[bool]:
             script[start:end] = [True] * (end - start)
         start = end
     return script
+
+
+def _in_block_comments(lines: list[str]) -> list[bool]:
+    """Which lines are the body of a block comment: ``/*`` opens it on a line before, and each line
+    from there starts with ``*``, as such a comment's lines are written, until ``*/`` closes it."""
+    inside, opened = [], False
+    for line in lines:
+        text = line.strip()
+        opened = opened and text.startswith("*")
+        inside.append(opened)
+        if opened:
+            opened = "*/" not in text
+        elif "/*" in text:
+            opened = "*/" not in text[text.index("/*"):]
+    return inside
 
 
 def _is_script_run(sure: list[bool], statement: list[bool], lines: list[str]) -> bool:

@@ -78,8 +78,8 @@ def _line(result: LineResult, links: bool) -> str:
 
 
 def _code(texts: list[str]) -> list[str]:
-    """A fenced code block of the text of a <pre>, one block a line, white space kept."""
-    code = "\n".join(text.strip("\n") for text in texts).rstrip()
+    """A fenced code block of the code of a <pre>'s blocks (or of a fenced block's lines), white space kept."""
+    code = "\n".join(texts).strip("\n").rstrip()
     longest = max((len(run) for run in re.findall("`+", code)), default=0)
     fence = "`" * max(3, longest + 1)
     return [fence, *code.split("\n"), fence]
