@@ -281,6 +281,16 @@ def test_latin_text_with_the_marks_of_mojibake_is_left_alone(text: str) -> None:
     assert repair_mojibake(page) is page
 
 
+def test_the_lines_of_mojibake_beside_true_latin_1_are_repaired_in_a_scrape() -> None:
+    """A scrape of a UTF-8 page read as Latin-1 whose entities gave true characters ("&deg;" is "°",
+    no UTF-8 by itself): the whole does not read back as UTF-8, each line of mojibake does. In an
+    HTML page the entities are still entities, and a page that does not read back whole stays."""
+    scrape = "Weather\n-30°C today\n" + as_windows_1252("It can’t stop – “snow” © 2012\n".encode("utf-8")) + "End."
+    assert repair_mojibake(scrape, lines=True) == "Weather\n-30°C today\nIt can’t stop – “snow” © 2012\nEnd."
+    assert repair_mojibake(scrape) is scrape
+    assert [b.text for b in segment_text(scrape)][2] == "It can’t stop – “snow” © 2012"
+
+
 def test_a_model_reads_a_repaired_page(default_html_model) -> None:
     page = html_page(SCRAPES[4].text, head='<meta charset="gbk">')
     mojibake = page.encode("gbk").decode("latin-1")

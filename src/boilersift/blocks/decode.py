@@ -9,6 +9,7 @@ over as text that an earlier step decoded with the wrong codec is repaired (:fun
 from __future__ import annotations
 
 import codecs
+import re
 from typing import NamedTuple
 
 from ..errors import BoilersiftError, InputError
@@ -35,6 +36,11 @@ _LATIN = frozenset({"latin_1", "cp1252", "iso8859_15", "ascii"})
 # UTF-8 read as windows-1252 holds one of these: the second byte of ’ “ ” – — (80), or the lead byte
 # of most accented Latin letters (C3). (Single characters: a longer needle is searched for slower.)
 _CP1252_MARKERS = ("\u20ac", "\u00c3")
+# ... and a line of it one of these: the lead byte of most accented Latin letters (C3) or of a
+# no-break space, "©" or "°" (C2), or the first two bytes of ’ “ ” – — (E2 80, as windows-1252 or
+# Latin-1 reads them). (A page is first searched for the single characters: they are found faster.)
+_LINE_MARKER = re.compile("[\u00c2\u00c3]|\u00e2[\u20ac\x80]")
+_LINE_MARKER_STARTS = ("\u00c2", "\u00c3", "\u00e2")
 # Without a byte-order mark UTF-16/32 text has NUL bytes (refused as binary) or is all
 # CJK, which is far likelier a legacy CJK encoding.
 NOT_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
@@ -149,28 +155,52 @@ def _utf8_or_detected(data: bytes) -> str:
     return "utf-8"
 
 
-def repair_mojibake(text: str) -> str:
+def repair_mojibake(text: str, lines: bool = False) -> str:
     """A page (HTML or a text scrape) that an earlier step decoded with the wrong codec (a client
     that read the bytes as Latin-1 because the HTTP header named no charset, or a page saved so),
     as its right text: UTF-8 read as Latin-1 or windows-1252 ("Ã©tÃ©" for "été"), or a legacy
     encoding such as GBK read as Latin-1 ("Ç§ÁúÍø"; the encoding an HTML page declares, else the
-    one detected). Any other text comes back as it is: one that does not encode back into bytes
-    of another encoding."""
+    one detected). With `lines`, where the whole text does not read back, each line that does is
+    repaired (:func:`_repaired_lines`): a scrape of such a page whose entities gave true characters
+    ("-30°C" beside "canât"; in the HTML they are still "&deg;"). Any other text comes back as it is."""
     if text.isascii():
         return text
+    repaired = _repaired(text)
+    if repaired is None:
+        return _repaired_lines(text) if lines else text
+    return repaired
+
+
+def _repaired(text: str) -> str | None:
+    """The whole of `text` repaired (:func:`repair_mojibake`), or None."""
     try:
         data = text.encode("latin-1")
     except UnicodeEncodeError:  # not all Latin-1: UTF-8 read as windows-1252 is all left to check
         if not any(marker in text for marker in _CP1252_MARKERS):
-            return text  # encoding to windows-1252 is slow: only on a sign of UTF-8 read so
-        try:
-            return _utf8(text.encode("cp1252", errors=_C1_BYTES)) or text
-        except UnicodeEncodeError:
-            return text
+            return None  # encoding to windows-1252 is slow: only on a sign of UTF-8 read so
+        return _utf8_as_cp1252(text)
     repaired = _utf8(data)
     if repaired is None and len(data) - len(data.translate(None, _HIGH_BYTES)) >= MOJIBAKE_SHARE * len(data):
         repaired = _legacy_text(data)
-    return repaired or text
+    return repaired
+
+
+def _repaired_lines(text: str) -> str:
+    """`text` with each line that holds a marker and is UTF-8 read as windows-1252 (or Latin-1) by
+    itself repaired; a line of true Latin-1 ("°" alone is no UTF-8) stays as it is."""
+    if not any(start in text for start in _LINE_MARKER_STARTS):
+        return text
+    repaired = "".join(_utf8_as_cp1252(line) or line if _LINE_MARKER.search(line) else line
+                       for line in text.splitlines(keepends=True))
+    return text if repaired == text else repaired
+
+
+def _utf8_as_cp1252(text: str) -> str | None:
+    """`text` read back as the UTF-8 that windows-1252 (its C1 controls as Latin-1) made it, if it is."""
+    try:
+        return _utf8(text.encode("cp1252", errors=_C1_BYTES))
+    except UnicodeEncodeError:
+        return None
 
 
 def _utf8(data: bytes) -> str | None:

@@ -245,7 +245,7 @@ def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     neighbours (blank, or syntax such as a table's rule). Each block comes with what the Markdown
     says about it (Markdown output reads it; the blocks carry no DOM, so the features and the
     comment threads are those of a text scrape)."""
-    lines = markdown_lines(repair_mojibake(text))
+    lines = markdown_lines(repair_mojibake(text, lines=True))
     is_script = iter(script_lines([line.text for line in lines if not line.fenced]))
     lines = [line for line in lines if line.fenced or not next(is_script)]
     gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", 0, 0), *lines])]

@@ -172,6 +172,7 @@ def blank_script_lines(lines: list[str]) -> list[str]:
 
 def segment_text(text: str) -> list[Block]:
     """Split a whole scrape (one text node or paragraph per line) into blocks, its mojibake
-    repaired first (:func:`~boilersift.blocks.decode.repair_mojibake`), its lines of script and
+    repaired first, line by line where the whole does not read back
+    (:func:`~boilersift.blocks.decode.repair_mojibake`), its lines of script and
     style text left out as blank lines are (:func:`blank_script_lines`)."""
-    return segment_lines(blank_script_lines(repair_mojibake(text).splitlines()))
+    return segment_lines(blank_script_lines(repair_mojibake(text, lines=True).splitlines()))
