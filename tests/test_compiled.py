@@ -127,6 +127,7 @@ def test_the_segmenter_is_the_same(monkeypatch):
 MARKUP = st.lists(st.sampled_from([
     "<p>", "</p>", "<div class='comment hidden-xs'>", "</div>", "<a href='/x' id=a>", "</a>", "<br>", "<b>", "</b>",
     "<ol start=2>", "<li>", "</ol>", "<table>", "<td colspan=3>", "<pre>", "</pre>", "<script>", "</script>",
+    "<pre class='lang-js'>", "<code class='x language-py'>", "</code>",
     "<title>", "<textarea>", "<!--", "-->", "<![CDATA[", "]]>", "<?x?>", "<html>", "<body>", "</html>", "&amp;",
     "&#0;", "&bogus", "<", ">", "&", "\x00", "\ufffd", " ", "\n", "word", "Wört", "中文", "🙂", "<x-y z=1>",
     "<svg>", "<p style='display:none' hidden aria-hidden=true role=navigation itemprop=author>",

@@ -49,6 +49,17 @@ def test_pre_keeps_its_white_space_beside_the_collapsed_text():
     assert pre.dom.layout.pre and after.dom.layout == NO_LAYOUT and after.dom.code == ""
 
 
+@pytest.mark.parametrize("html, language", [
+    ("<pre><code class='hljs language-Python'>x = 1</code></pre>", "python"),
+    ("<pre class='lang-js'>let x = 1;</pre>", "js"),
+    ("<pre><code class='highlight'>x = 1</code></pre>", ""),
+    ("<p class='language-python'>a paragraph</p>", ""),
+])
+def test_pre_keeps_the_language_its_class_names(html, language):
+    [block] = segment_html(html)
+    assert block.dom.language == language
+
+
 def test_links_with_their_href_in_order():
     html = ("<p>A <a href='/one'>first <b>link</b></a>, <a>no href</a> and <a href='/two'> </a>"
             "<a href='/three'>third</a>.</p><a href='/four'>across<div>blocks</div></a>")

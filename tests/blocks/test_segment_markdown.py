@@ -94,10 +94,11 @@ def test_a_scrape_as_wrapped_markdown_is_classified_as_the_scrape():
       MarkdownInfo("td", Layout(table=1, row=1, column=2), links=(("a", "/x"),)),
       MarkdownInfo("td", Layout(table=1, row=2, column=1), links=(("", "i.png"), ("c", "/y"))),
       MarkdownInfo("td", Layout(table=1, row=2, column=2))]),
-    # a fenced code block's lines, with their indentation and the blank lines above them; a link
-    # across a hard break is in both pieces
-    ("```\nif x:\n\n    y()\n```\n[one\\\ntwo](/a)\n",
-     [MarkdownInfo("pre", Layout(pre=1), "if x:"), MarkdownInfo("pre", Layout(pre=1), "\n    y()"),
+    # a fenced code block's lines, with their indentation, the blank lines above them and the
+    # block's language; a link across a hard break is in both pieces
+    ("```Python {.numbered}\nif x:\n\n    y()\n```\n[one\\\ntwo](/a)\n",
+     [MarkdownInfo("pre", Layout(pre=1), "if x:", language="python"),
+      MarkdownInfo("pre", Layout(pre=1), "\n    y()", language="python"),
       MarkdownInfo("p", links=(("one", "/a"),)), MarkdownInfo("p", links=(("two", "/a"),))]),
 ])
 def test_what_the_markdown_says_of_each_block(markdown, infos):

@@ -58,9 +58,9 @@ Done.
 | Sold out |  |
 |  | 9 |
 """),
-    "code with indentation and blank lines": (CODE, '''Run it:
+    "code with indentation, blank lines and its language": (CODE, '''Run it:
 
-```
+```python
 def area(r):
     """A *circle*."""
 
@@ -165,7 +165,7 @@ MARKDOWN_PAGES = {
     "fenced code": ("```\ndef area(r):\n    return 3.14 * r ** 2\n```\n",
                     "```\ndef area(r):\n    return 3.14 * r ** 2\n```\n"),
     "fenced code with blank lines": ("```python\n\nimport math\n\n\ndef area(r):\n    return math.pi * r ** 2\n\n```\n",
-                                     "```\nimport math\n\n\ndef area(r):\n    return math.pi * r ** 2\n```\n"),
+                                     "```python\nimport math\n\n\ndef area(r):\n    return math.pi * r ** 2\n```\n"),
 }
 MARKDOWN_SCRAPE = "\n".join(scrape for scrape, _ in MARKDOWN_PAGES.values())  # all of them, one page
 

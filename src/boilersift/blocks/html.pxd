@@ -7,6 +7,7 @@ cdef class _Segmenter:
     cdef public object data  # the parser target's text callback
     cdef list blocks, parts, pending, bits_stack, block_stack, open_ids, outer_places, numbering, grids, raw, links
     cdef object block_bits, href
+    cdef str language
     cdef object place  # a Layout (a tuple subclass)
     cdef Py_ssize_t link_chars, links_open, next_id, hidden_depth, fallbacks_open, link_start
     cdef bint at_tag_edge

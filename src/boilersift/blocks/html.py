@@ -110,6 +110,9 @@ _MARKUP = re.compile(r"<(?:/?([a-zA-Z][a-zA-Z0-9]*)|[/!])[^<>]*>")  # a tag in t
 PATH_LENGTH = 3  # block-level ancestors named in DomInfo.path
 MAX_START, MAX_COLSPAN = 1_000_000, 1_000  # larger <ol start> and colspan values count as these (HTML: colspan)
 _PRE = Layout._fields.index("pre")
+# The language of a <pre>'s code, as syntax highlighters name it in a class ("language-python",
+# "lang-js"; on the <pre> or the <code> in it): Markdown writes it after the fence.
+_LANGUAGE = re.compile(r"(?:^|\s)lang(?:uage)?-([\w+#.-]+)")
 
 
 class DomInfo(NamedTuple):
@@ -126,6 +129,7 @@ class DomInfo(NamedTuple):
     code: str = ""  # in a <pre>: the block's text with its white space, as shown (no line breaks at its ends)
     links: tuple[tuple[str, str], ...] = ()  # (text, href) of its links, in order; text as in the page, maybe blank
     ancestors: tuple[int, ...] = ()  # ids of the open block-level elements, outermost first (the main region)
+    language: str = ""  # in a <pre>: the language of its code, if a class names it (_LANGUAGE)
 
     @property
     def layout(self) -> Layout:
@@ -245,6 +249,7 @@ class _Segmenter:
         self.numbering: list[int] = []  # each open list's next item number; 0: a list of bullets
         self.grids: list[list[int]] = []  # each open table's [rows so far, next column of its row]
         self.raw: list[str] = []  # in a <pre>: the block's text as the parser delivered it
+        self.language = ""  # in a <pre>: the language of its code (DomInfo.language)
         self.links: list[tuple[str, str]] = []  # the block's links so far: (text, href)
         self.href: str | None = None  # href of the open outermost <a>; None: none
         self.link_start = 0  # where in `parts` that link's text starts
@@ -277,6 +282,8 @@ class _Segmenter:
         self.bits_stack.append(self.bits_stack[-1] | bits)
         if tag not in WORD_INTERNAL:
             self.at_tag_edge = True
+        if tag == "code" and attributes and self.place[_PRE]:
+            self.language = _language(attributes) or self.language
         if tag == "a":
             if not self.links_open:
                 self.href, self.link_start = attributes.get("href") if attributes else None, len(self.parts)
@@ -363,7 +370,7 @@ class _Segmenter:
             column = grid[1]
             grid[1] += _count(attributes, "colspan", MAX_COLSPAN)
         elif tag == "pre" and not pre:
-            pre = self.next_id
+            pre, self.language = self.next_id, _language(attributes) if attributes else ""
         self.place = (depth, item, number, quote, table, row, column, pre)
 
     def close_layout(self, tag: str) -> None:
@@ -398,9 +405,9 @@ class _Segmenter:
         text = " ".join("".join(self.parts).split())  # white space collapsed, as a browser shows it
         link_chars, signals = self.link_chars, self.block_bits
         links: tuple[tuple[str, str], ...] = ()
-        code = ""
+        code, language = "", ""
         if self.links or self.raw:
-            links, code = tuple(self.links), "".join(self.raw).strip("\n")
+            links, code, language = tuple(self.links), "".join(self.raw).strip("\n"), self.language if self.raw else ""
             self.links.clear()
             self.raw.clear()
         self.parts, self.link_chars, self.block_bits = [], 0, 0
@@ -410,7 +417,7 @@ class _Segmenter:
         container = self.block_stack[-2][1] if len(self.block_stack) > 1 else 0
         index = len(self.blocks)
         dom = new_tuple(DomInfo, (tag, min(link_chars, len(text)), len(self.bits_stack) - 1, signals, container,
-                                   self.path(), self.place, code, links, tuple(self.open_ids)))
+                                   self.path(), self.place, code, links, tuple(self.open_ids), language))
         self.blocks.append(new_tuple(Block, (text, index, index + 1, 0, 0, 0, dom)))
 
 
@@ -418,6 +425,12 @@ def _tag_gap(tag: re.Match) -> str:
     """What a tag in text leaves: nothing for one that may sit inside a word ("<b>W</b>ord"),
     else a space."""
     return "" if (tag[1] or "").lower() in WORD_INTERNAL else " "
+
+
+def _language(attributes: dict[str, str]) -> str:
+    """The language a <pre>'s or <code>'s class names (_LANGUAGE), else ""."""
+    match = _LANGUAGE.search(attributes.get("class") or "")
+    return match[1].lower() if match else ""
 
 
 def _count(attributes: dict[str, str], name: str, limit: int) -> int:

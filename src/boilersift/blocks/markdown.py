@@ -34,6 +34,7 @@ _TABLE_ROW = re.compile(r"^\s*\|", re.MULTILINE)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$", re.MULTILINE)
 _CELL_EDGE = re.compile(r"\s*\|\s*")
 _DELIMITER_CELL = re.compile(r":?-+:?")
+_LANGUAGE = re.compile(r"[\w+#.-]+")  # a fence's language: the start of its info string, as written back
 _ROW_END = "\0"  # where a table's row ends, as it is read (the parser reads NUL as U+FFFD: never text)
 _LINK_START = "\ufdd0"  # where a link in a table starts (a noncharacter; a table that holds one marks none)
 MAX_NESTING = 100  # blocks in blocks the parser follows (see _parser); deeper ones parse without error
@@ -111,6 +112,7 @@ class MarkdownInfo(NamedTuple):
     layout: Layout = NO_LAYOUT
     code: str = ""  # a line of fenced code with its indentation (after a newline per blank line above it)
     links: Links = ()
+    language: str = ""  # a line of fenced code: its fence's language (the first word of its info string)
 
 
 class MarkdownLine(NamedTuple):
@@ -188,14 +190,14 @@ def _table_lines(token: Token, places: _Places) -> list[MarkdownLine]:
     return lines
 
 
-def _fenced_lines(code: str, first: int, layout: Layout) -> list[MarkdownLine]:
+def _fenced_lines(code: str, first: int, layout: Layout, language: str) -> list[MarkdownLine]:
     """The lines of a fenced code block that starts at line `first`, each with its indentation and
     the blank lines above it in the block (a block is a line with text; written back, the code keeps
-    its blank lines)."""
+    its blank lines), and the block's `language`."""
     lines, blanks = [], ""
     for i, line in enumerate(code.splitlines()):
         if line.strip():
-            info = MarkdownInfo("pre", layout, blanks + line.rstrip())
+            info = MarkdownInfo("pre", layout, blanks + line.rstrip(), language=language)
             lines.append(MarkdownLine(line.strip(), first + i, first + i, info))
             blanks = ""
         else:
@@ -225,7 +227,9 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
                 lines.extend(MarkdownLine(piece, start, last, MarkdownInfo(tag, layout, links=links))
                              for piece, start, links in _plain_lines(token, first))
         elif token.type == "fence":  # its first line is the ``` marker
-            lines.extend(_fenced_lines(token.content, first + 1, places.layout(pre=next(places.ids))))
+            language = _LANGUAGE.match(token.info.strip())
+            lines.extend(_fenced_lines(token.content, first + 1, places.layout(pre=next(places.ids)),
+                                       language[0].lower() if language else ""))
         elif token.type == "code_block":
             layout = places.layout()
             for i, line in enumerate(token.content.splitlines()):

@@ -77,12 +77,13 @@ def _line(result: LineResult, links: bool) -> str:
     return _BLOCK_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text, count=1)
 
 
-def _code(texts: list[str]) -> list[str]:
-    """A fenced code block of the code of a <pre>'s blocks (or of a fenced block's lines), white space kept."""
+def _code(texts: list[str], language: str = "") -> list[str]:
+    """A fenced code block of the code of a <pre>'s blocks (or of a fenced block's lines), white space
+    kept, its `language` after the opening fence."""
     code = "\n".join(texts).strip("\n").rstrip()
     longest = max((len(run) for run in re.findall("`+", code)), default=0)
     fence = "`" * max(3, longest + 1)
-    return [fence, *code.split("\n"), fence]
+    return [fence + language, *code.split("\n"), fence]
 
 
 def _table(blocks: Sequence[LineResult], links: bool) -> list[str]:
@@ -156,7 +157,7 @@ def _pieces(results: Sequence[LineResult], links: bool) -> Iterator[tuple[list[s
             end = _run_end(results, i, "pre")
             code = [block.dom.code for block in results[i:end] if block.is_content]
             if code:
-                yield _code(code), layout
+                yield _code(code, result.dom.language), layout
         elif result.is_content:
             yield [_line(result, links)], layout
         i = end
