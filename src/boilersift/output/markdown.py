@@ -77,7 +77,7 @@ def _line(result: LineResult, links: bool) -> str:
     return _BLOCK_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text, count=1)
 
 
-def _code(texts: list[str], language: str = "") -> list[str]:
+def _code(texts: list[str], language: str) -> list[str]:
     """A fenced code block of the code of a <pre>'s blocks (or of a fenced block's lines), white space
     kept, its `language` after the opening fence."""
     code = "\n".join(texts).strip("\n").rstrip()
