@@ -15,6 +15,7 @@ from boilersift.decide import (
     decide,
     headline,
     is_paragraph,
+    link_shares,
     main_region,
     repeated_paragraphs,
     smooth_runs,
@@ -441,3 +442,28 @@ def test_favor_moves_the_threshold(favor, kind, kept):
     config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
                             favor=favor)
     assert decide(texts, np.array([0.45, 0.55, 0.65]), 0.5, config, kind=kind).keep.tolist() == kept
+
+
+TEASERS = ["A paragraph of the article, at 0.9 here, with a link in it.", "Council approves the budget",
+           "Mayor announces new parking fees"]
+LINKS = [(("a link", "/x"),), (("Council approves the budget", "/a"),), (("Mayor announces", "/b"),)]
+
+
+def test_link_shares_are_the_linked_characters_of_each_block():
+    assert link_shares(TEASERS, LINKS).round(2).tolist() == [0.1, 1.0, 0.47]
+    assert link_shares(["Home", "x"], [(("Home", "/"), ("Home", "/")), ()]).tolist() == [1.0, 0.0]  # at most all
+
+
+@pytest.mark.parametrize("kind, links, all_links, kept", [
+    ("article", True, True, [True, False, True]),   # the block all in links is noise
+    ("listing", True, True, [True, True, True]),    # a listing's links are what it lists
+    (None, True, True, [True, True, True]),         # kind unknown: left to the model
+    ("article", False, True, [True, True, True]),   # the input does not tell (a text scrape, HTML)
+    ("article", True, False, [True, True, True]),   # switched off
+], ids=["article", "listing", "no kind", "no links", "off"])
+def test_a_block_all_in_links_is_noise_on_an_article(kind, links, all_links, kept):
+    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False,
+                            all_links=all_links)
+    decision = decide(TEASERS, np.array([0.9, 0.8, 0.7]), 0.5, config, kind=kind,
+                      links=link_shares(TEASERS, LINKS) if links else None)
+    assert decision.keep.tolist() == kept

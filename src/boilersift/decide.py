@@ -99,6 +99,11 @@ BYLINES = ("model", "include", "exclude")
 # draw the line between content and noise in different places, and a user knows which one theirs
 # is. 0.1 either way moves held-out precision and recall by 0.01-0.03 (results/favor.md).
 FAVOR = {"balanced": 0.0, "precision": 0.1, "recall": -0.1}
+# On an article, a block of a Markdown scrape with over this share of its characters in links is
+# noise (`DecisionConfig.all_links`): a menu, a teaser's headline, a "Related" list. An HTML model
+# reads the same "all link" signal (features.DOM_NAMES) in the markup; a text model reads no links.
+# Held out, on pages converted to Markdown by html2text: experiments/results/markdown_links.md.
+ALL_LINK = 0.9
 # They are looked for from this many lines above the first content line (the headline, if kept) to the
 # first paragraph of the article (at most BYLINE_REACH lines below the first content line), ...
 BYLINE_WINDOW, BYLINE_REACH = 4, 8
@@ -133,6 +138,7 @@ class DecisionConfig:
     template_pages: int = TEMPLATE_PAGES  # a line on this many pages of a site decided together is noise; 0: off
     thread_ends_article: bool = False  # a dropped thread drops every line after it too (text scrapes)
     favor: str = "balanced"  # "precision" / "recall": the threshold FAVOR higher / lower
+    all_links: bool = True  # on an article, a block all link text (ALL_LINK), where the input tells, is noise
 
     def __post_init__(self) -> None:
         if self.comments not in COMMENTS:
@@ -418,12 +424,15 @@ def is_article_with_comments(texts: Sequence[str], keep: np.ndarray, in_comments
 def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
            config: DecisionConfig = DEFAULT_DECISIONS, in_comments: np.ndarray | None = None,
            kind: str | None = None, words: np.ndarray | None = None,
-           content: tuple[np.ndarray, np.ndarray] | None = None, template: np.ndarray | None = None) -> Decision:
+           content: tuple[np.ndarray, np.ndarray] | None = None, template: np.ndarray | None = None,
+           links: np.ndarray | None = None) -> Decision:
     """The decisions over one page, given the classifier's probabilities of its blocks (and which
     of them sit in a comment thread, the kind of page if known: a page of
     another kind than "article" is cut `config.kind_margin` under `threshold`, which
-    `config.favor` moves first; and which lines
-    are its site's `template`, :func:`boilersift.sites.template_mask`, all noise).
+    `config.favor` moves first; which lines
+    are its site's `template`, :func:`boilersift.sites.template_mask`, all noise; and the share of
+    each block's characters in links, where the input tells it and the model does not read it:
+    a Markdown scrape's, :func:`link_shares`).
     `words` and `content`, the lines' :func:`count_words` and content words
     (:func:`~boilersift.features.featurize.content_word_ids`), are computed here if not given."""
     words = count_words(texts) if words is None else words
@@ -433,4 +442,15 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
         threshold -= config.kind_margin
     keep = comment_verdict(texts, content_mask(texts, smoothed, threshold, config, words, content),
                            in_comments, config, kind, words)
-    return Decision(smoothed, keep if template is None else keep & ~template)
+    if template is not None:
+        keep = keep & ~template
+    if links is not None and config.all_links and kind == "article":
+        keep = keep & (links <= ALL_LINK)
+    return Decision(smoothed, keep)
+
+
+def link_shares(texts: Sequence[str], links: Sequence[Sequence[tuple[str, str]]]) -> np.ndarray:
+    """The share of each text's characters that its `links` ((text, target) pairs) hold."""
+    linked = np.array([sum(len(text) for text, _ in found) for found in links[:len(texts)]], dtype=np.float64)
+    chars = np.array([len(text) for text in texts], dtype=np.float64)
+    return np.minimum(linked / np.maximum(chars, 1.0), 1.0)

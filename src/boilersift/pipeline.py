@@ -30,6 +30,7 @@ from .decide import (
     DecisionConfig,
     count_words,
     decide,
+    link_shares,
     smooth_runs,
 )
 from .features.featurize import word_counts
@@ -129,6 +130,12 @@ class PageVerdict:
     page_type: str | None  # "article", "forum", "product", ...; None: a model without a page-type stage
 
 
+def markup_links(blocks: Sequence[Block], markup: Sequence[MarkdownInfo]) -> np.ndarray:
+    """The share of each block of a Markdown scrape that is link text (what the decisions read
+    of the links, :data:`~boilersift.decide.ALL_LINK`; the model reads none)."""
+    return link_shares([b.text for b in blocks], [info.links for info in markup])
+
+
 def with_markup(lines: list[LineResult], markup: Sequence[MarkdownInfo]) -> list[LineResult]:
     """The lines of a Markdown scrape, each given what the Markdown says about it (heading, list,
     table, code block, links) for Markdown output. It is given to the lines, not to the blocks:
@@ -212,28 +219,31 @@ class Model:
 
     def decide(self, blocks: list[Block], probabilities: np.ndarray, threshold: float | None = None,
                kind: str | None = None, counted: Counted = (None, None),
-               template: frozenset[int] | None = None) -> Decision:
+               template: frozenset[int] | None = None, links: np.ndarray | None = None) -> Decision:
         """The decisions over one page, given the classifier's probabilities of its blocks (and
         the kind of page, :meth:`page_types`, which decides what its comment threads are;
         `counted`: the `words` and `content` of :func:`~boilersift.decide.decide`, if known;
         `template`: the lines its site repeats, :func:`~boilersift.sites.template_lines`, dropped unless
-        ``decisions.template_pages`` is 0)."""
+        ``decisions.template_pages`` is 0; `links`: of a Markdown scrape, :func:`markup_links`)."""
         texts = [b.text for b in blocks]
         words, content = counted
         words = count_words(texts) if words is None else words  # once, for the threads and the decisions
         return decide(texts, probabilities, self.threshold if threshold is None else threshold,
                       self.decisions, comment_threads(blocks, words), kind, words, content,
                       None if template is None or not self.decisions.template_pages
-                      else template_mask(texts, template, words))
+                      else template_mask(texts, template, words), links)
 
     def verdicts(self, pages: Sequence[list[Block]], threshold: float | None = None,
                  sites: Sequence[str | None] | None = None,
-                 templates: Sequence[frozenset[int] | None] | None = None) -> list[PageVerdict]:
+                 templates: Sequence[frozenset[int] | None] | None = None,
+                 links: Sequence[np.ndarray | None] | None = None) -> list[PageVerdict]:
         """Every block of each page classified, and the kind of each page (what `predict` reports).
         Given the `sites` of the pages (a host name, say; None: not known), the lines that
         ``decisions.template_pages`` pages of a site hold are its template (:mod:`boilersift.sites`);
-        or given each page's `templates`, gathered over more pages than these (``predict --by-site``)."""
-        for given, name in ((sites, "sites"), (templates, "templates")):
+        or given each page's `templates`, gathered over more pages than these (``predict --by-site``).
+        `links`: of each page that is a Markdown scrape, the share of each block in links
+        (:func:`markup_links`; None for other pages)."""
+        for given, name in ((sites, "sites"), (templates, "templates"), (links, "links")):
             if given is not None and len(given) != len(pages):
                 raise ValueError(f"{len(given)} {name} for {len(pages)} pages: give one (or None) per page")
         if sites is not None and templates is not None:
@@ -245,9 +255,9 @@ class Model:
             templates = [None] * len(pages)
         scored, kinds, columns = self._score(pages)
         verdicts = []
-        for page, template, probabilities, kind, counted in zip(pages, templates, scored, kinds,
-                                                                 _counted(pages, columns)):
-            decision = self.decide(page, probabilities, threshold, kind, counted, template)
+        for page, template, page_links, probabilities, kind, counted in zip(
+                pages, templates, links or [None] * len(pages), scored, kinds, _counted(pages, columns)):
+            decision = self.decide(page, probabilities, threshold, kind, counted, template, page_links)
             lines = [LineResult(b.text, b.line_no, p, k, *_location(b), b.dom)  # Python values: cheaper per line
                      for b, p, k in zip(page, decision.probabilities.tolist(), decision.keep.tolist())]
             verdicts.append(PageVerdict(lines, kind))
@@ -278,12 +288,14 @@ class Model:
         return (X, *occlusion(classifier.final_stage, X, classifier.first, rows), kinds[0])
 
     def explain_blocks(self, blocks: list[Block], top: int = 5, threshold: float | None = None,
-                       template: frozenset[int] | None = None) -> list[ExplainedLine]:
+                       template: frozenset[int] | None = None, links: np.ndarray | None = None,
+                       ) -> list[ExplainedLine]:
         """Like :meth:`classify_blocks`, with the `top` features that moved each line's probability
-        (and the lines of its site's `template` dropped, see :meth:`verdicts`)."""
+        (and the lines of its site's `template` dropped, and a Markdown scrape's `links`, see
+        :meth:`verdicts`)."""
         X, probabilities, contributions, kind = self._contributions(blocks)
         # the reasons explain the line's own score
-        decision = self.decide(blocks, probabilities, threshold, kind, template=template)
+        decision = self.decide(blocks, probabilities, threshold, kind, template=template, links=links)
         names = self.feature_names
         return [ExplainedLine(b.text, b.line_no, float(p), bool(keep), *_location(b), b.dom,
                               top_reasons(x, c, names, top))
@@ -318,7 +330,8 @@ class Model:
         (:func:`~boilersift.blocks.markdown.read_markdown`), with what the Markdown says about
         each (:func:`with_markup`)."""
         blocks, markup = read_markdown(text)
-        return with_markup(self.classify_blocks(blocks, threshold), markup)
+        [verdict] = self.verdicts([blocks], threshold, links=[markup_links(blocks, markup)])
+        return with_markup(verdict.lines, markup)
 
     def classify_html(self, html: str | bytes, threshold: float | None = None) -> list[LineResult]:
         """Classify the blocks of an HTML page (see :meth:`html_blocks`)."""

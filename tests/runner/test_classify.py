@@ -96,6 +96,28 @@ def test_classify_many_reads_markdown_as_the_model_does(default_model):
     assert [line.text for line in result.lines][:2] == ["Home", "Home"] and "Monday after" in result.lines[2].text
 
 
+def sample_as_markdown(extra: str) -> str:
+    """The canonical sample's article as a Markdown scrape, `extra` after it, then a list of links."""
+    lines = SAMPLE_TXT.read_text(encoding="utf-8").split("\n")
+    return "\n\n".join([f"# {lines[1]}", *lines[3:16], *lines[27:29], extra, "## Related Articles",
+                        "- [US reaffirms support to India in fight against terror](https://example.com/a)"]) + "\n"
+
+
+def test_on_an_article_a_markdown_block_all_in_links_is_noise(default_model):
+    """A teaser whose text is all one link reads as prose to the text model (0.98 here); the
+    Markdown tells it is a link, and the decisions drop it (decide.ALL_LINK), in every entry point."""
+    teaser = ("Russia and the United States swapped prisoners in Abu Dhabi last year, and the Kremlin said on "
+              "Monday that it hoped talks on a further exchange would resume after the summer.")
+    markdown = sample_as_markdown(f"[{teaser}](https://example.com/d)")
+    lines = default_model.classify_markdown(markdown)
+    assert [(line.is_content, line.probability > 0.9) for line in lines if line.text == teaser] == [(False, True)]
+    assert sum(line.is_content for line in lines) == 16  # the headline and the article's 15 lines
+    (result,) = classify_many([("page", markdown)], input_format="markdown")
+    assert result.lines == lines and result.page_type == "article"
+    inline = sample_as_markdown(f"{teaser[:40]} [{teaser[40:]}](https://example.com/d)")  # partly linked: kept
+    assert [line.is_content for line in default_model.classify_markdown(inline) if teaser[:40] in line.text] == [True]
+
+
 def test_a_page_result_gives_its_content_as_markdown():
     markdown = "# The bridge\n\nThe bridge reopened on Monday after six months of repairs.\n\n- [first](/a)\n- second\n"
     (result,) = classify_many([("page", markdown)], input_format="markdown", threshold=0.0)

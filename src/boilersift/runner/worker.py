@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+import numpy as np
+
 from ..blocks.decode import decode_html_page, decode_page
 from ..blocks.markdown import MarkdownInfo, read_markdown
 from ..blocks.text import Block, segment_text
@@ -24,7 +26,7 @@ from ..decide import DEFAULT_DECISIONS, TEMPLATE_PAGES
 from ..errors import BoilersiftError, InputError, Problem
 from ..model.bundle import MANIFEST_FILE, default_bundle_path
 from ..output import format_results
-from ..pipeline import LineResult, Model, PageVerdict, with_markup
+from ..pipeline import LineResult, Model, PageVerdict, markup_links, with_markup
 from ..sites import PageLines, TemplateTable, page_lines, site_of_url
 from .documents import Document, Failure, Item, SourceEnd, decoded
 from .limits import TimeLimitExceeded, deadline
@@ -95,6 +97,11 @@ class Prepared:
     encoding: str | None  # the encoding detected for the document (not UTF-8)
     markup: list[MarkdownInfo] | None = None  # of a Markdown document: what the Markdown says of each block
 
+    @property
+    def links(self) -> np.ndarray | None:
+        """Of a Markdown document, the share of each block in links (what the decisions read)."""
+        return None if self.markup is None else markup_links(self.blocks, self.markup)
+
 
 def prepare(doc: Document, options: PredictOptions) -> Prepared:
     """Read, decode and segment a document, within the limits of `options`."""
@@ -137,9 +144,11 @@ def classify_document(doc: Document, options: PredictOptions) -> Classified:
     """A document read, segmented and classified (with each line's reasons if `options` asks)."""
     ready = prepare(doc, options)
     if options.explain:
-        lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold, doc.template)
+        lines = ready.model.explain_blocks(ready.blocks, options.explain, options.threshold, doc.template,
+                                           ready.links)
         return _classified(ready, PageVerdict(lines, ready.model.page_types([ready.blocks])[0]))
-    return _classified(ready, ready.model.verdicts([ready.blocks], options.threshold, templates=[doc.template])[0])
+    return _classified(ready, ready.model.verdicts([ready.blocks], options.threshold, templates=[doc.template],
+                                                   links=[ready.links])[0])
 
 
 def render(doc: Document, classified: Classified, options: PredictOptions) -> str:
@@ -198,11 +207,12 @@ def attempt_many(docs: list[Document], options: PredictOptions) -> list[Attempt]
     for model in {id(p.model): p.model for _, p in ready}.values():
         group = [(i, p) for i, p in ready if p.model is model]
         together = _guarded(docs[group[0][0]].id, options, lambda: model.verdicts(
-            [p.blocks for _, p in group], options.threshold, templates=[docs[i].template for i, _ in group]))
+            [p.blocks for _, p in group], options.threshold, templates=[docs[i].template for i, _ in group],
+            links=[p.links for _, p in group]))
         for k, (i, p) in enumerate(group):
             if isinstance(together, Problem):
                 alone = _guarded(docs[i].id, options, lambda i=i, p=p: model.verdicts(
-                    [p.blocks], options.threshold, templates=[docs[i].template])[0])
+                    [p.blocks], options.threshold, templates=[docs[i].template], links=[p.links])[0])
                 results[i] = alone if isinstance(alone, Problem) else _classified(p, alone)
             else:
                 results[i] = _classified(p, together[k])
