@@ -450,7 +450,8 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
 
 
 def link_shares(texts: Sequence[str], links: Sequence[Sequence[tuple[str, str]]]) -> np.ndarray:
-    """The share of each text's characters that its `links` ((text, target) pairs) hold."""
-    linked = np.array([sum(len(text) for text, _ in found) for found in links[:len(texts)]], dtype=np.float64)
-    chars = np.array([len(text) for text in texts], dtype=np.float64)
-    return np.minimum(linked / np.maximum(chars, 1.0), 1.0)
+    """The share of each text's characters that its `links` ((text, target) pairs) hold, at most 1;
+    texts and links are paired in order (links past the last text, as of blocks cut off by a limit,
+    are none of them)."""
+    return np.array([min(sum(len(linked) for linked, _ in found) / max(len(text), 1), 1.0)
+                     for text, found in zip(texts, links)], dtype=np.float64)
