@@ -467,3 +467,12 @@ def test_a_block_all_in_links_is_noise_on_an_article(kind, links, all_links, kep
     decision = decide(TEASERS, np.array([0.9, 0.8, 0.7]), 0.5, config, kind=kind,
                       links=link_shares(TEASERS, LINKS) if links else None)
     assert decision.keep.tolist() == kept
+
+
+def test_a_page_that_keeps_only_links_keeps_them():
+    """A list of chapters the page-type stage calls an article: dropping its links would leave it empty."""
+    config = DecisionConfig(sentences=False, passages=False, tiny_page_blocks=0, headline=False, main_region=False)
+    chapters = ["Chapters", "1. The ring", "2. The road"]
+    links = link_shares(chapters, [(), (("1. The ring", "/1"),), (("2. The road", "/2"),)])
+    decision = decide(chapters, np.array([0.2, 0.8, 0.7]), 0.5, config, kind="article", links=links)
+    assert decision.keep.tolist() == [False, True, True]

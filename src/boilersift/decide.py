@@ -102,6 +102,8 @@ FAVOR = {"balanced": 0.0, "precision": 0.1, "recall": -0.1}
 # On an article, a block of a Markdown scrape with over this share of its characters in links is
 # noise (`DecisionConfig.all_links`): a menu, a teaser's headline, a "Related" list. An HTML model
 # reads the same "all link" signal (features.DOM_NAMES) in the markup; a text model reads no links.
+# A page on which the model keeps nothing else is left as the model decided: it is no article (a
+# list of chapters, say), and the decision would leave it empty.
 # Held out, on pages converted to Markdown by html2text: experiments/results/markdown_links.md.
 ALL_LINK = 0.9
 # They are looked for from this many lines above the first content line (the headline, if kept) to the
@@ -445,7 +447,9 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
     if template is not None:
         keep = keep & ~template
     if links is not None and config.all_links and kind == "article":
-        keep = keep & (links <= ALL_LINK)
+        text = links <= ALL_LINK
+        if (keep & text).any():  # a page that keeps only links keeps them: it is no article, or it would go empty
+            keep = keep & text
     return Decision(smoothed, keep)
 
 
