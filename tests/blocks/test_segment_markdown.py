@@ -44,6 +44,12 @@ def segment_markdown(markdown: str):
     # script text a converter wrote as a paragraph goes, as in a text scrape; fenced code stays
     ("Read on.\n\nvar x = 1; document.write(x);\n\n```\ndocument.getElementById('a');\n```\n",
      [("Read on.", 1), ("document.getElementById('a');", 6)]),
+    # Jina Reader's envelope (title, address, date) is no text of the page; the page starts after it
+    ("Title: Parks budget\n\nURL Source: https://example.com/a\n\nPublished Time: 2024-05-03\n\n"
+     "Markdown Content:\nThe council voted.\n", [("The council voted.", 8)]),
+    ("Title: Parks\r\n\r\nURL Source: https://example.com/a\r\nMarkdown Content:\r\nVoted.\r\n", [("Voted.", 5)]),
+    # ... a page's own line that starts "Title:" is text
+    ("Title: A page of notes\n\nThe council voted.\n", [("Title: A page of notes", 1), ("The council voted.", 3)]),
     ("", []),
 ])
 def test_markdown_blocks(markdown, blocks):
@@ -61,6 +67,9 @@ def test_deeply_nested_lists_lose_no_text_after_them():
 def test_blank_lines_around_blocks_are_those_of_the_scrape():
     blocks = segment_markdown("One\ntwo\n\n\nThree\n")
     assert [(b.text, b.blank_before, b.blank_after) for b in blocks] == [("One two", 0, 2), ("Three", 2, 0)]
+    # a page after Jina Reader's envelope starts as if the envelope were not there
+    blocks = segment_markdown("Title: A\n\nURL Source: https://example.com/a\n\nMarkdown Content:\nOne\n\nTwo\n")
+    assert [(b.text, b.blank_before, b.blank_after) for b in blocks] == [("One", 0, 1), ("Two", 1, 0)]
 
 
 def test_a_scrape_as_wrapped_markdown_is_classified_as_the_scrape():

@@ -41,6 +41,11 @@ MAX_NESTING = 100  # blocks in blocks the parser follows (see _parser); deeper o
 # A link's title in quotes (never shown), over more than one line: html2text copies a title
 # attribute's line breaks, and a blank line in it ends the paragraph, so the link is not read.
 _MULTILINE_TITLE = re.compile(r'(\]\([^\s()]+\s+)("[^"\n]*\n[^"]*")(?=\))')
+# Jina Reader (r.jina.ai) writes the page's title, address and date ("Title: ...", "URL Source: ...",
+# "Published Time: ...") before its Markdown, which starts after a "Markdown Content:" line: no text of
+# the page, and the line after it would continue that line's paragraph.
+_ENVELOPE = re.compile(r"\A[ \t\n]*Title:[^\n]*\n(?:[ \t]*\n|[A-Z][A-Za-z ]{0,40}:[^\n]*\n){0,30}?"
+                       r"Markdown Content:[ \t]*\n")
 
 
 @functools.cache
@@ -206,14 +211,13 @@ def _fenced_lines(code: str, first: int, layout: Layout, language: str) -> list[
 
 
 def markdown_lines(text: str) -> list[MarkdownLine]:
-    """The blocks of a Markdown document: every inline run (paragraph, heading, list item, table
-    cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's
+    """The blocks of a Markdown document (its line ends "\\n"): every inline run (paragraph, heading,
+    list item, table cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's
     lines are taken as they are; an indented block's are read as Markdown, line by line, as
     html2text indents what it nests (a <pre> too) and the links in it would otherwise be kept with
     their targets."""
     lines: list[MarkdownLine] = []
     places, tag = _Places(), "p"
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as the parser counts them
     for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
         places.follow(token)
         first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
@@ -242,17 +246,22 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
 
 
 def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
-    """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first
-    and its lines of script and style text left out (outside fenced code) as
+    """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first,
+    a Jina Reader envelope before it (its title, address, date) left out, and its lines of script
+    and style text left out (outside fenced code) as
     :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken page writes
     them as paragraphs. A block's blank lines before and after are the lines between it and its
     neighbours (blank, or syntax such as a table's rule). Each block comes with what the Markdown
     says about it (Markdown output reads it; the blocks carry no DOM, so the features and the
     comment threads are those of a text scrape)."""
-    lines = markdown_lines(repair_mojibake(text, lines=True))
+    text = repair_mojibake(text, lines=True).replace("\r\n", "\n").replace("\r", "\n")  # as the parser counts lines
+    envelope = _ENVELOPE.match(text)
+    skip = envelope.group().count("\n") if envelope else 0  # the envelope's lines: blocks start below them
+    lines = [line._replace(first=line.first + skip, last=line.last + skip)
+             for line in markdown_lines(text[envelope.end():] if envelope else text)]
     is_script = iter(script_lines([line.text for line in lines if not line.fenced]))
     lines = [line for line in lines if line.fenced or not next(is_script)]
-    gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", 0, 0), *lines])]
+    gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", skip, skip), *lines])]
     blocks = [new_tuple(Block, (line.text, i, line.first, gaps[i], gaps[i + 1] if i + 1 < len(gaps) else 0, 0, None))
               for i, line in enumerate(lines)]
     return blocks, [line.info for line in lines]
