@@ -7,7 +7,9 @@ model reads in the markup. Every page of ../shared/datasets/ is converted to Mar
 for language models give it (html2text without wrapping, markdownify) and read by the text model
 that never saw its source (``experiments/loso_train.py --input-format text``), with the shipped
 decisions and with ``all_links`` off: word F1 (character F1 on zh, ja, th), mean over pages,
-overall and per source, page type and language.
+overall and per source, page type and language. WCXB's model has no page-type stage (no other
+source names its kinds of page), so a WCXB page gets its kind from a stage fitted on the text
+scrapes of WCXB's other sites, as in ``loso_text_decisions.py``, read off its Markdown's blocks.
 
     python experiments/markdown_links.py --loso-models DIR/text-* [--limit N]
 
@@ -29,11 +31,15 @@ from pathlib import Path  # noqa: E402
 
 from compare_text import DATASETS, RESULTS, page_row  # noqa: E402
 from loso_decisions import score_outputs, write_report  # noqa: E402
+from loso_kind_threshold import site_fold_page_types  # noqa: E402
 from text_renderings import RENDERINGS, Page  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from boilersift import Model  # noqa: E402
+from boilersift.blocks.markdown import read_markdown  # noqa: E402
 from boilersift.labelled.data import read_jsonl  # noqa: E402
+from boilersift.model.stages import page_kinds  # noqa: E402
+from boilersift.pipeline import markup_links  # noqa: E402
 
 MARKDOWN = ("Markdown, html2text, no wrap", "Markdown, markdownify")
 
@@ -54,18 +60,25 @@ def main(argv: list[str] | None = None) -> int:
     records = [record for path in sorted(args.datasets.glob("*.jsonl.gz"))
                for n, record in enumerate(read_jsonl(path))
                if record.get("source") in models and (args.limit is None or n < args.limit)]
+    wcxb = args.datasets / "wcxb_dev.jsonl.gz"
+    stages = site_fold_page_types(wcxb, input_format="text", styles=("nodes",))[0] \
+        if "wcxb" in models and wcxb.exists() else {}
     systems = {}
     for rendering in MARKDOWN:
         pages, outputs = [], {True: [], False: []}
         for record in tqdm(records, desc=rendering, unit="page"):
             text = RENDERINGS[rendering](record["html"])
             pages.append(Page(page_row(record), record.get("gold") or "", [t for t in text.split("\n") if t.strip()]))
-            model = models[record["source"]]
+            model, (blocks, markup) = models[record["source"]], read_markdown(text)
+            [scores], [kind] = model.score_and_type_pages([blocks])
+            stage = stages.get(f"{record['id']}#nodes")
+            if stage is not None and blocks:
+                [kind] = page_kinds(stage, blocks, "text")
             shipped = model.decisions
             for all_links in (True, False):
                 model.decisions = dataclasses.replace(shipped, all_links=all_links)
-                kept = [r.text for r in model.classify_markdown(text) if r.is_content] if pages[-1].texts else []
-                outputs[all_links].append("\n".join(kept))
+                keep = model.decide(blocks, scores, kind=kind, links=markup_links(blocks, markup)).keep
+                outputs[all_links].append("\n".join(b.text for b, k in zip(blocks, keep) if k))
             model.decisions = shipped
         for all_links in (False, True):
             systems[f"{rendering}, all-link blocks {'dropped' if all_links else 'left to the model'}"] = \
