@@ -44,12 +44,24 @@ def segment_markdown(markdown: str):
     # script text a converter wrote as a paragraph goes, as in a text scrape; fenced code stays
     ("Read on.\n\nvar x = 1; document.write(x);\n\n```\ndocument.getElementById('a');\n```\n",
      [("Read on.", 1), ("document.getElementById('a');", 6)]),
+    # raw HTML is read too (CommonMark passes it through), a block per element, without scripts
+    ('Intro.\n\n<div class="note">\nA paragraph\nin a div &amp; more.\n</div>\n\n<table><tr><td>A</td><td>B</td></tr>'
+     '</table>\n\n<script>\nvar x = 1;\n</script>\n',
+     [("Intro.", 1), ("A paragraph in a div & more.", 4), ("A", 8), ("B", 8)]),
+    # a <br> in a paragraph is a hard line break; in a table's cell it parts words
+    ("One<br>two <b>three</b>\n\n| a<br/>b | c |\n", [("One", 1), ("two three", 1), ("a b", 3), ("c", 3)]),
     # Jina Reader's envelope (title, address, date) is no text of the page; the page starts after it
     ("Title: Parks budget\n\nURL Source: https://example.com/a\n\nPublished Time: 2024-05-03\n\n"
      "Markdown Content:\nThe council voted.\n", [("The council voted.", 8)]),
     ("Title: Parks\r\n\r\nURL Source: https://example.com/a\r\nMarkdown Content:\r\nVoted.\r\n", [("Voted.", 5)]),
     # ... a page's own line that starts "Title:" is text
     ("Title: A page of notes\n\nThe council voted.\n", [("Title: A page of notes", 1), ("The council voted.", 3)]),
+    # a YAML front matter (trafilatura's Markdown with metadata) is no text of the page either ...
+    ('---\ntitle: Parks\nurl: https://example.com/a\ntags:\n  - parks\nfingerprint: "11fe"\n---\n# Parks\n',
+     [("Parks", 8)]),
+    # ... but a rule and a heading are text
+    ("---\nThe council voted\n---\n", [("The council voted", 2)]),
+    ("---\nNote: it rained\n---\n", [("Note: it rained", 2)]),
     ("", []),
 ])
 def test_markdown_blocks(markdown, blocks):

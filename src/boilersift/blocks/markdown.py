@@ -1,5 +1,5 @@
-"""Split a Markdown scrape into blocks: one per paragraph, heading, list item, table cell or line
-of code, and a new one at a hard line break (a <br>).
+"""Split a Markdown scrape into blocks: one per paragraph, heading, list item, table cell, line
+of code or element of raw HTML, and a new one at a hard line break (a <br>).
 
 Crawlers made for language models give a page as Markdown (html2text, markdownify and the
 services built on them): paragraphs hard-wrapped over several lines, links and images as
@@ -13,6 +13,7 @@ without the syntax, images or link targets, at the line of the scrape where it s
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 import re
 from typing import TYPE_CHECKING, NamedTuple
@@ -41,11 +42,25 @@ MAX_NESTING = 100  # blocks in blocks the parser follows (see _parser); deeper o
 # A link's title in quotes (never shown), over more than one line: html2text copies a title
 # attribute's line breaks, and a blank line in it ends the paragraph, so the link is not read.
 _MULTILINE_TITLE = re.compile(r'(\]\([^\s()]+\s+)("[^"\n]*\n[^"]*")(?=\))')
-# Jina Reader (r.jina.ai) writes the page's title, address and date ("Title: ...", "URL Source: ...",
-# "Published Time: ...") before its Markdown, which starts after a "Markdown Content:" line: no text of
-# the page, and the line after it would continue that line's paragraph.
-_ENVELOPE = re.compile(r"\A[ \t\n]*Title:[^\n]*\n(?:[ \t]*\n|[A-Z][A-Za-z ]{0,40}:[^\n]*\n){0,30}?"
-                       r"Markdown Content:[ \t]*\n")
+# What a converter writes about the page before its Markdown, no text of the page: Jina Reader's
+# (r.jina.ai) "Title: ...", "URL Source: ...", "Published Time: ..." and a "Markdown Content:" line
+# (the page's first line would continue that line's paragraph), or a YAML front matter between "---"
+# lines (trafilatura's Markdown with metadata, a static site's sources), which CommonMark reads as a
+# rule and a heading.
+_JINA = r"Title:[^\n]*\n(?:[ \t]*\n|[A-Z][A-Za-z ]{0,40}:[^\n]*\n){0,30}?Markdown Content:"
+# "key: value" (in lower case, as converters write them), or "key:" over indented lines:
+_YAML_KEY = r"[a-z_][\w-]*:(?:[ \t][^\n]*)?\n"
+_FRONT_MATTER = rf"---[ \t]*\n{_YAML_KEY}(?:{_YAML_KEY}|[ \t]+[-\w\"'][^\n]*\n){{0,100}}?---"
+_METADATA = re.compile(rf"\A[ \t\n]*(?:{_JINA}|{_FRONT_MATTER})[ \t]*\n")
+# Raw HTML in the Markdown (CommonMark passes it through: a converter leaves a <table> or a <details>
+# so): its text is read, a piece per block-level element, without scripts, styles and comments.
+_HTML_DROPPED = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<(?:br|hr|/?(?:address|article|aside|blockquote|caption|dd|details|div|dl|dt|figcaption|"
+                         r"figure|footer|form|h[1-6]|header|li|main|nav|ol|p|pre|section|summary|table|td|th|tr|ul))"
+                         r"\b[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]*>")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # in a paragraph, a hard line break
+_BREAK_MARK = "\0"  # where a block-level element starts or ends, once its tags are gone
 
 
 @functools.cache
@@ -66,7 +81,7 @@ def _parser() -> MarkdownIt:
 
 def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "") -> list[tuple[str, int, Links]]:
     """The words of an inline token: its text and code spans, no images (their alt text is no text
-    of the page) and no link targets; cut at its hard line breaks (a hard break is a <br>, where
+    of the page) and no link targets; cut at its hard line breaks and <br> tags (a hard break is a <br>, where
     the HTML segmenter and the scrapes the models learn from break the text too), a soft one read
     as `soft`; each piece with the number of the line it starts on (`first`: the token's) and its
     links, (text, target) in order, as :class:`~boilersift.blocks.html.DomInfo` has them. `mark`
@@ -84,12 +99,14 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "")
         elif kind == "softbreak":
             parts.append(soft)
             line += 1
-        elif kind == "hardbreak":
+        elif kind == "hardbreak" or (kind == "html_inline" and soft == " " and _BR.fullmatch(child.content)):
             if href is not None:  # a link across the break: its text so far is this piece's, the rest the next's
                 links.append(("".join(parts[anchor:]), href))
             pieces.append((parts, start, tuple(links)))
-            parts, links, line = [mark] if href is not None and mark else [], [], line + 1
+            parts, links, line = [mark] if href is not None and mark else [], [], line + (kind == "hardbreak")
             start, anchor = line, len(parts)
+        elif kind == "html_inline" and _HTML_BREAK.fullmatch(child.content):
+            parts.append(" ")  # a block-level tag between words, or a <br> in a table's cell
         elif kind == "link_open":
             if mark:
                 parts.append(mark)
@@ -210,9 +227,27 @@ def _fenced_lines(code: str, first: int, layout: Layout, language: str) -> list[
     return lines
 
 
+def _html_lines(raw: str, first: int, layout: Layout) -> list[MarkdownLine]:
+    """The text of a block of raw HTML that starts at line `first`: a line per block-level element,
+    at the line where its text starts (white space collapsed, entities read)."""
+    def blank(match: re.Match[str], mark: str = " ") -> str:  # the tag gone, its line breaks kept
+        return mark + "\n" * match[0].count("\n")
+
+    raw = _HTML_TAG.sub(blank, _HTML_BREAK.sub(lambda m: blank(m, _BREAK_MARK), _HTML_DROPPED.sub(blank, raw)))
+    lines, line = [], first
+    for piece in raw.split(_BREAK_MARK):
+        text = " ".join(html.unescape(piece).split())
+        if text:
+            start = line + piece[:len(piece) - len(piece.lstrip())].count("\n")
+            lines.append(MarkdownLine(text, start, line + piece.rstrip().count("\n"), MarkdownInfo("p", layout)))
+        line += piece.count("\n")
+    return lines
+
+
 def markdown_lines(text: str) -> list[MarkdownLine]:
     """The blocks of a Markdown document (its line ends "\\n"): every inline run (paragraph, heading,
-    list item, table cell) as one line, cut at its hard line breaks, and each line of a code block. A fenced block's
+    list item, table cell) as one line, cut at its hard line breaks, each line of a code block, and
+    each block-level element of raw HTML (:func:`_html_lines`). A fenced block's
     lines are taken as they are; an indented block's are read as Markdown, line by line, as
     html2text indents what it nests (a <pre> too) and the links in it would otherwise be kept with
     their targets."""
@@ -234,6 +269,8 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
             language = _LANGUAGE.match(token.info.strip())
             lines.extend(_fenced_lines(token.content, first + 1, places.layout(pre=next(places.ids)),
                                        language[0].lower() if language else ""))
+        elif token.type == "html_block":
+            lines.extend(_html_lines(token.content, first, places.layout()))
         elif token.type == "code_block":
             layout = places.layout()
             for i, line in enumerate(token.content.splitlines()):
@@ -247,7 +284,7 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
 
 def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first,
-    a Jina Reader envelope before it (its title, address, date) left out, and its lines of script
+    the metadata a converter writes before it left out (:data:`_METADATA`), and its lines of script
     and style text left out (outside fenced code) as
     :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken page writes
     them as paragraphs. A block's blank lines before and after are the lines between it and its
@@ -255,10 +292,10 @@ def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     says about it (Markdown output reads it; the blocks carry no DOM, so the features and the
     comment threads are those of a text scrape)."""
     text = repair_mojibake(text, lines=True).replace("\r\n", "\n").replace("\r", "\n")  # as the parser counts lines
-    envelope = _ENVELOPE.match(text)
-    skip = envelope.group().count("\n") if envelope else 0  # the envelope's lines: blocks start below them
+    metadata = _METADATA.match(text)
+    skip = metadata.group().count("\n") if metadata else 0  # its lines: the blocks start below them
     lines = [line._replace(first=line.first + skip, last=line.last + skip)
-             for line in markdown_lines(text[envelope.end():] if envelope else text)]
+             for line in markdown_lines(text[metadata.end():] if metadata else text)]
     is_script = iter(script_lines([line.text for line in lines if not line.fenced]))
     lines = [line for line in lines if line.fenced or not next(is_script)]
     gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", skip, skip), *lines])]
