@@ -68,6 +68,20 @@ def test_markdown_blocks(markdown, blocks):
     assert [(b.text, b.line_no) for b in segment_markdown(markdown)] == blocks
 
 
+def test_a_long_table_cell_is_cut_at_its_sentence_ends():
+    """markdownify writes a cell on one line: a page laid out in tables gives its article as one cell."""
+    sentence = "The council voted on the budget for the [parks](/parks) of the city this week."
+    blocks, markup = read_markdown(f"| [Home](/) | {' '.join([sentence] * 30)} |\n")
+    pieces = blocks[1:]
+    assert [len(b.text.split()) for b in pieces] == [70] * 6  # five sentences of 14 words: 60 or more
+    assert " ".join(b.text for b in pieces) == " ".join([sentence.replace("[parks](/parks)", "parks")] * 30)
+    assert [len(info.links) for info in markup] == [1] + [5] * 6  # each link with the piece it starts in
+    assert {(b.line_no, info.tag) for b, info in zip(blocks, markup)} == {(1, "td")}
+    # a shorter cell, or a long paragraph, is one block
+    assert len(read_markdown(f"| {' '.join([sentence] * 10)} |\n")[0]) == 1
+    assert len(read_markdown(" ".join([sentence] * 30) + "\n")[0]) == 1
+
+
 def test_deeply_nested_lists_lose_no_text_after_them():
     # html2text writes a carousel's empty items as lists nested ten deep: the text after them stays
     # (the parser's preset drops the rest of the document past 20 nested blocks).

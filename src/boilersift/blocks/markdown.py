@@ -61,6 +61,13 @@ _HTML_BREAK = re.compile(r"<(?:br|hr|/?(?:address|article|aside|blockquote|capti
 _HTML_TAG = re.compile(r"<[^>]*>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # in a paragraph, a hard line break
 _BREAK_MARK = "\0"  # where a block-level element starts or ends, once its tags are gone
+# A table cell of LONG_CELL words or more (or six times as many characters, in languages written
+# without spaces) is cut at its sentence ends into pieces of LONG_PIECE words or more: markdownify
+# writes a cell on one line, so a page laid out in tables gives its whole article as one cell,
+# which the text model, learned on paragraphs, scores as no paragraph it knows
+# (experiments/results/markdown_links.md).
+LONG_CELL, LONG_PIECE = 300, 60
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
 @functools.cache
@@ -244,6 +251,33 @@ def _html_lines(raw: str, first: int, layout: Layout) -> list[MarkdownLine]:
     return lines
 
 
+def _at_least(text: str, words: int) -> bool:
+    return len(text.split()) >= words or len(text) >= 6 * words
+
+
+def _cut_long_cell(line: MarkdownLine) -> list[MarkdownLine]:
+    """A table cell of LONG_CELL words or more cut at its sentence ends into pieces of LONG_PIECE
+    words or more (the last maybe fewer), each with the links that start in it; any other line as it is."""
+    text = line.text
+    if line.info.tag not in ("td", "th") or not _at_least(text, LONG_CELL):
+        return [line]
+    spans, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        if _at_least(text[start:end.start()], LONG_PIECE):
+            spans.append((start, end.start()))
+            start = end.end()
+    spans.append((start, len(text)))
+    starts, at = [], 0  # where each link's text starts in the cell (-1: not found)
+    for link_text, _ in line.info.links:
+        needle = " ".join(link_text.split())
+        found = text.find(needle, at)
+        starts.append(found)
+        at = found + len(needle) if found >= 0 else at
+    return [line._replace(text=text[a:b], info=line.info._replace(links=tuple(
+        link for link, found in zip(line.info.links, starts) if a <= found < max(b, a + 1))))
+        for a, b in spans if text[a:b].strip()]
+
+
 def markdown_lines(text: str) -> list[MarkdownLine]:
     """The blocks of a Markdown document (its line ends "\\n"): every inline run (paragraph, heading,
     list item, table cell) as one line, cut at its hard line breaks, each line of a code block, and
@@ -284,8 +318,9 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
 
 def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first,
-    the metadata a converter writes before it left out (:data:`_METADATA`), and its lines of script
-    and style text left out (outside fenced code) as
+    the metadata a converter writes before it left out (:data:`_METADATA`), a long table cell cut at
+    its sentence ends (:data:`LONG_CELL`), and its lines of script and style text left out (outside
+    fenced code) as
     :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken page writes
     them as paragraphs. A block's blank lines before and after are the lines between it and its
     neighbours (blank, or syntax such as a table's rule). Each block comes with what the Markdown
@@ -294,8 +329,9 @@ def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     text = repair_mojibake(text, lines=True).replace("\r\n", "\n").replace("\r", "\n")  # as the parser counts lines
     metadata = _METADATA.match(text)
     skip = metadata.group().count("\n") if metadata else 0  # its lines: the blocks start below them
-    lines = [line._replace(first=line.first + skip, last=line.last + skip)
-             for line in markdown_lines(text[metadata.end():] if metadata else text)]
+    lines = [piece._replace(first=line.first + skip, last=line.last + skip)
+             for line in markdown_lines(text[metadata.end():] if metadata else text)
+             for piece in _cut_long_cell(line)]
     is_script = iter(script_lines([line.text for line in lines if not line.fenced]))
     lines = [line for line in lines if line.fenced or not next(is_script)]
     gaps = [max(b.first - a.last - 1, 0) for a, b in itertools.pairwise([MarkdownLine("", skip, skip), *lines])]
