@@ -88,11 +88,12 @@ def _parser() -> MarkdownIt:
 
 def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "") -> list[tuple[str, int, Links]]:
     """The words of an inline token: its text and code spans, no images (their alt text is no text
-    of the page) and no link targets; cut at its hard line breaks and <br> tags (a hard break is a <br>, where
-    the HTML segmenter and the scrapes the models learn from break the text too), a soft one read
-    as `soft`; each piece with the number of the line it starts on (`first`: the token's) and its
-    links, (text, target) in order, as :class:`~boilersift.blocks.html.DomInfo` has them. `mark`
-    marks where each link of a piece starts (a table's cells tell their links so)."""
+    of the page) and no link targets; cut at its hard line breaks and, outside a table, its <br>
+    tags (a hard break is a <br>, where the HTML segmenter and the scrapes the models learn from
+    break the text too), a soft one read as `soft`; each piece with the number of the line it
+    starts on (`first`: the token's) and its links, (text, target) in order, as
+    :class:`~boilersift.blocks.html.DomInfo` has them. `mark` marks where each link of a piece
+    starts (a table's cells tell their links so)."""
     pieces: list[tuple[list[str], int, Links]] = []
     parts: list[str] = []
     links: list[tuple[str, str]] = []
@@ -281,10 +282,9 @@ def _cut_long_cell(line: MarkdownLine) -> list[MarkdownLine]:
 def markdown_lines(text: str) -> list[MarkdownLine]:
     """The blocks of a Markdown document (its line ends "\\n"): every inline run (paragraph, heading,
     list item, table cell) as one line, cut at its hard line breaks, each line of a code block, and
-    each block-level element of raw HTML (:func:`_html_lines`). A fenced block's
-    lines are taken as they are; an indented block's are read as Markdown, line by line, as
-    html2text indents what it nests (a <pre> too) and the links in it would otherwise be kept with
-    their targets."""
+    each block-level element of raw HTML (:func:`_html_lines`). A fenced block's lines are taken as
+    they are; an indented block's are read as Markdown, line by line, as html2text indents what it
+    nests (a <pre> too) and the links in it would otherwise be kept with their targets."""
     lines: list[MarkdownLine] = []
     places, tag = _Places(), "p"
     for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
@@ -320,9 +320,8 @@ def read_markdown(text: str) -> tuple[list[Block], list[MarkdownInfo]]:
     """Split a Markdown scrape into blocks (:func:`markdown_lines`), its mojibake repaired first,
     the metadata a converter writes before it left out (:data:`_METADATA`), a long table cell cut at
     its sentence ends (:data:`LONG_CELL`), and its lines of script and style text left out (outside
-    fenced code) as
-    :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken page writes
-    them as paragraphs. A block's blank lines before and after are the lines between it and its
+    fenced code) as :func:`~boilersift.blocks.text.segment_text` does: a converter given a broken
+    page writes them as paragraphs. A block's blank lines before and after are the lines between it and its
     neighbours (blank, or syntax such as a table's rule). Each block comes with what the Markdown
     says about it (Markdown output reads it; the blocks carry no DOM, so the features and the
     comment threads are those of a text scrape)."""
