@@ -74,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             stage = stages.get(f"{record['id']}#nodes")
             if stage is not None and blocks:
                 [kind] = page_kinds(stage, blocks, "text")
-            shipped = model.decisions
+            shipped, links = model.decisions, markup_links(blocks, markup)
             for all_links in (True, False):
                 model.decisions = dataclasses.replace(shipped, all_links=all_links)
-                keep = model.decide(blocks, scores, kind=kind, links=markup_links(blocks, markup)).keep
+                keep = model.decide(blocks, scores, kind=kind, links=links).keep
                 outputs[all_links].append("\n".join(b.text for b, k in zip(blocks, keep) if k))
             model.decisions = shipped
         for all_links in (False, True):

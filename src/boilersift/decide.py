@@ -447,9 +447,9 @@ def decide(texts: Sequence[str], probabilities: np.ndarray, threshold: float,
     if template is not None:
         keep = keep & ~template
     if links is not None and config.all_links and kind == "article":
-        text = links <= ALL_LINK
-        if (keep & text).any():  # a page that keeps only links keeps them: it is no article, or it would go empty
-            keep = keep & text
+        unlinked = links <= ALL_LINK
+        if (keep & unlinked).any():  # a page that keeps only links keeps them: it is no article, or it would go empty
+            keep = keep & unlinked
     return Decision(smoothed, keep)
 
 

@@ -107,7 +107,7 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "")
         elif kind == "softbreak":
             parts.append(soft)
             line += 1
-        elif kind == "hardbreak" or (kind == "html_inline" and soft == " " and _BR.fullmatch(child.content)):
+        elif kind == "hardbreak" or (kind == "html_inline" and soft != _ROW_END and _BR.fullmatch(child.content)):
             if href is not None:  # a link across the break: its text so far is this piece's, the rest the next's
                 links.append(("".join(parts[anchor:]), href))
             pieces.append((parts, start, tuple(links)))
@@ -275,7 +275,7 @@ def _cut_long_cell(line: MarkdownLine) -> list[MarkdownLine]:
         starts.append(found)
         at = found + len(needle) if found >= 0 else at
     return [line._replace(text=text[a:b], info=line.info._replace(links=tuple(
-        link for link, found in zip(line.info.links, starts) if a <= found < max(b, a + 1))))
+        link for link, found in zip(line.info.links, starts) if a <= found < b)))
         for a, b in spans if text[a:b].strip()]
 
 
