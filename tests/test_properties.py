@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from boilersift import BoilersiftError
 from boilersift.blocks.decode import decode, decode_html, repair_mojibake
+from boilersift.blocks.markdown import read_markdown
 from boilersift.blocks.render import render_blocks
 from boilersift.blocks.text import segment_lines, segment_text
 from boilersift.features.featurize import N_FEATURES, featurize
@@ -32,6 +33,22 @@ def test_segment_any_text(text):
     lines = repair_mojibake(text).splitlines()
     assert all(lines[b.line_no - 1].strip() == b.text for b in blocks)
     assert segment_lines(lines) == blocks
+
+
+# Markdown made of the syntax that could trip its reader: raw HTML, tables, fences, code, line ends
+markdown = st.lists(st.sampled_from(["<div>", "</div>", "<p>", "<br>", "<!--", "-->", "<script>", "<svg>", "&amp;",
+                                     "<a href='>'>", "<![CDATA[", "| a |", "---", "```", "    ", "* ", "# ", "\n",
+                                     "\n\n", "\r", "\x0c", "\x1e", "\x00"]) | texts, max_size=30).map("".join)
+
+
+@FUZZ
+@given(markdown)
+def test_read_any_markdown(text):
+    blocks, infos = read_markdown(text)
+    assert len(infos) == len(blocks) and [b.index for b in blocks] == list(range(len(blocks)))
+    assert all(b.text and b.text == b.text.strip() for b in blocks)
+    lines = [b.line_no for b in blocks]  # in order, each a line of the scrape (the parser counts only \n)
+    assert lines == sorted(lines) and all(1 <= line <= text.count("\n") + text.count("\r") + 1 for line in lines)
 
 
 @FUZZ

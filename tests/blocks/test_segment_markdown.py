@@ -48,6 +48,11 @@ def segment_markdown(markdown: str):
     ('Intro.\n\n<div class="note">\nA paragraph\nin a div &amp; more.\n</div>\n\n<table><tr><td>A</td><td>B</td></tr>'
      '</table>\n\n<script>\nvar x = 1;\n</script>\n',
      [("Intro.", 1), ("A paragraph in a div & more.", 4), ("A", 8), ("B", 8)]),
+    # ... parsed as HTML: a ">" in an attribute, an unclosed element, a comment over lines, text
+    # formatting inside a word, links side by side, and what no reader sees (<iframe>, <svg>)
+    ('<p title="a > b">Kept <b>W</b>ord</p>\n<!-- a\ncomment -->\n<div><a href=/a>Home</a><a href=/b>News</a>\n'
+     '<iframe>\nAd\n</iframe>\n<svg><text>Chart</text></svg>Tail\n<p>Open\n',
+     [("Kept Word", 1), ("Home News Tail", 4), ("Open", 9)]),
     # a <br> in a paragraph is a hard line break; in a table's cell it parts words
     ("One<br>two <b>three</b>\n\n| a<br/>b | c |\n", [("One", 1), ("two three", 1), ("a b", 3), ("c", 3)]),
     # Jina Reader's envelope (title, address, date) is no text of the page; the page starts after it

@@ -13,12 +13,14 @@ without the syntax, images or link targets, at the line of the scrape where it s
 from __future__ import annotations
 
 import functools
-import html
 import itertools
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from lxml import etree
+
 from .decode import repair_mojibake
+from .html import BLOCK_TAGS, INVISIBLE, WORD_INTERNAL
 from .layout import NO_LAYOUT, Layout
 from .text import Block, new_tuple, script_lines
 
@@ -53,14 +55,10 @@ _YAML_KEY = r"[a-z_][\w-]*:(?:[ \t][^\n]*)?\n"
 _FRONT_MATTER = rf"---[ \t]*\n{_YAML_KEY}(?:{_YAML_KEY}|[ \t]+[-\w\"'][^\n]*\n){{0,100}}?---"
 _METADATA = re.compile(rf"\A[ \t\n]*(?:{_JINA}|{_FRONT_MATTER})[ \t]*\n")
 # Raw HTML in the Markdown (CommonMark passes it through: a converter leaves a <table> or a <details>
-# so): its text is read, a piece per block-level element, without scripts, styles and comments.
-_HTML_DROPPED = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-_HTML_BREAK = re.compile(r"<(?:br|hr|/?(?:address|article|aside|blockquote|caption|dd|details|div|dl|dt|figcaption|"
-                         r"figure|footer|form|h[1-6]|header|li|main|nav|ol|p|pre|section|summary|table|td|th|tr|ul))"
-                         r"\b[^>]*>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]*>")
+# so) is read as the HTML segmenter reads a page: a block per block-level element, nothing of what no
+# reader sees. Between two words of a paragraph a block-level tag parts them, and a <br> breaks the line.
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # in a paragraph, a hard line break
-_BREAK_MARK = "\0"  # where a block-level element starts or ends, once its tags are gone
 # A table cell of LONG_CELL words or more (or six times as many characters, in languages written
 # without spaces) is cut at its sentence ends into pieces of LONG_PIECE words or more: markdownify
 # writes a cell on one line, so a page laid out in tables gives its whole article as one cell,
@@ -113,7 +111,7 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "")
             pieces.append((parts, start, tuple(links)))
             parts, links, line = [mark] if href is not None and mark else [], [], line + (kind == "hardbreak")
             start, anchor = line, len(parts)
-        elif kind == "html_inline" and _HTML_BREAK.fullmatch(child.content):
+        elif kind == "html_inline" and (tag := _TAG_NAME.match(child.content)) and tag[1].lower() in BLOCK_TAGS:
             parts.append(" ")  # a block-level tag between words, or a <br> in a table's cell
         elif kind == "link_open":
             if mark:
@@ -225,7 +223,7 @@ def _fenced_lines(code: str, first: int, layout: Layout, language: str) -> list[
     the blank lines above it in the block (a block is a line with text; written back, the code keeps
     its blank lines), and the block's `language`."""
     lines, blanks = [], ""
-    for i, line in enumerate(code.splitlines()):
+    for i, line in enumerate(code.split("\n")):  # as the parser counts lines (splitlines also cuts at \f, \x85)
         if line.strip():
             info = MarkdownInfo("pre", layout, blanks + line.rstrip(), language=language)
             lines.append(MarkdownLine(line.strip(), first + i, first + i, info))
@@ -236,19 +234,41 @@ def _fenced_lines(code: str, first: int, layout: Layout, language: str) -> list[
 
 
 def _html_lines(raw: str, first: int, layout: Layout) -> list[MarkdownLine]:
-    """The text of a block of raw HTML that starts at line `first`: a line per block-level element,
-    at the line where its text starts (white space collapsed, entities read)."""
-    def blank(match: re.Match[str], mark: str = " ") -> str:  # the tag gone, its line breaks kept
-        return mark + "\n" * match[0].count("\n")
-
-    raw = _HTML_TAG.sub(blank, _HTML_BREAK.sub(lambda m: blank(m, _BREAK_MARK), _HTML_DROPPED.sub(blank, raw)))
-    lines, line = [], first
-    for piece in raw.split(_BREAK_MARK):
-        text = " ".join(html.unescape(piece).split())
+    """The text of a block of raw HTML that starts at line `first`, parsed by lxml: a line per
+    block-level element (:data:`~boilersift.blocks.html.BLOCK_TAGS`), white space collapsed, at the
+    lines where its text starts and ends; no text of comments or of what no reader sees
+    (:data:`~boilersift.blocks.html.INVISIBLE`)."""
+    root = etree.HTML(raw)
+    if root is None:  # only a comment, a declaration
+        return []
+    runs: list[tuple[str, int] | None] = []  # the text in order, each run at the line it starts on; None: a block edge
+    line = first
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag if isinstance(element.tag, str) else ""  # "": a comment
+        if event == "start":
+            line = max(line, first + element.sourceline - 1)
+            if not tag or tag in INVISIBLE:  # skipped, its lines counted
+                line += etree.tostring(element, encoding=str, with_tail=False).count("\n")
+                walk.skip_subtree()
+                continue
+        if tag in BLOCK_TAGS:
+            runs.append(None)
+        elif tag and tag not in WORD_INTERNAL:  # the edge of a link or a span parts words ("Home</a><a>News")
+            runs.append((" ", line))
+        text = element.text if event == "start" else element.tail
         if text:
-            start = line + piece[:len(piece) - len(piece.lstrip())].count("\n")
-            lines.append(MarkdownLine(text, start, line + piece.rstrip().count("\n"), MarkdownInfo("p", layout)))
-        line += piece.count("\n")
+            runs.append((text, line))
+            line += text.count("\n")
+    lines = []
+    for _, group in itertools.groupby(runs, key=lambda run: run is None):
+        pieces = [run for run in group if run is not None]  # none in a group of edges
+        shown = [(text, at) for text, at in pieces if not text.isspace()]
+        if shown:
+            (head, start), (tail, end) = shown[0], shown[-1]
+            text = " ".join("".join(piece for piece, _ in pieces).split())
+            lines.append(MarkdownLine(text, start + head[:len(head) - len(head.lstrip())].count("\n"),
+                                      end + tail.rstrip().count("\n"), MarkdownInfo("p", layout)))
     return lines
 
 
@@ -307,7 +327,7 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
             lines.extend(_html_lines(token.content, first, places.layout()))
         elif token.type == "code_block":
             layout = places.layout()
-            for i, line in enumerate(token.content.splitlines()):
+            for i, line in enumerate(token.content.split("\n")):
                 pieces = [piece for inline in _parser().parseInline(line) for piece in _plain_lines(inline)]
                 if pieces:
                     links = tuple(link for _, _, found in pieces for link in found)
