@@ -53,6 +53,10 @@ def segment_markdown(markdown: str):
     ('<p title="a > b">Kept <b>W</b>ord</p>\n<!-- a\ncomment -->\n<div><a href=/a>Home</a><a href=/b>News</a>\n'
      '<iframe>\nAd\n</iframe>\n<svg><text>Chart</text></svg>Tail\n<p>Open\n',
      [("Kept Word", 1), ("Home News Tail", 4), ("Open", 9)]),
+    # ... but an opener of a comment or CDATA that nothing closes (html2text copies a stray one of a
+    # page's body) hides nothing that follows; one that is closed hides what it holds
+    ('<![CDATA[ <div id="top">\n\n# A thread\n\nA reply.\n', [("A thread", 3), ("A reply.", 5)]),
+    ("<!-- a\n\nnote -->\n\nText\n", [("Text", 5)]),
     # a <br> in a paragraph is a hard line break; in a table's cell it parts words
     ("One<br>two <b>three</b>\n\n| a<br/>b | c |\n", [("One", 1), ("two three", 1), ("a b", 3), ("c", 3)]),
     # Jina Reader's envelope (title, address, date) is no text of the page; the page starts after it

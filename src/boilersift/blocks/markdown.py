@@ -59,6 +59,11 @@ _METADATA = re.compile(rf"\A[ \t\n]*(?:{_JINA}|{_FRONT_MATTER})[ \t]*\n")
 # reader sees. Between two words of a paragraph a block-level tag parts them, and a <br> breaks the line.
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # in a paragraph, a hard line break
+# A comment, processing instruction or CDATA section opened at the start of a line and never closed
+# is a block of raw HTML to the end of the scrape (CommonMark), which would hide or run together all
+# that follows: html2text copies a stray "<![CDATA[" of a page's body so (a forum's whole thread).
+_HTML_CLOSERS = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
+_HTML_OPENER = re.compile(r"^ {0,3}(<!--|<\?|<!\[CDATA\[)", re.MULTILINE)
 # A table cell of LONG_CELL words or more (or six times as many characters, in languages written
 # without spaces) is cut at its sentence ends into pieces of LONG_PIECE words or more: markdownify
 # writes a cell on one line, so a page laid out in tables gives its whole article as one cell,
@@ -122,6 +127,13 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "")
             href = None
     pieces.append((parts, start, tuple(links)))
     return [(text, at, found) for parts, at, found in pieces if (text := " ".join("".join(parts).split()))]
+
+
+def _unclosed_openers_removed(text: str) -> str:
+    """`text` without the openers of :data:`_HTML_OPENER` that nothing after them closes; the rest
+    of the scrape is read as Markdown, at the same lines."""
+    last = {opener: text.rfind(closer) for opener, closer in _HTML_CLOSERS.items()}
+    return _HTML_OPENER.sub(lambda m: m[0] if last[m[1]] >= m.end() else m[0][:m.start(1) - m.start()], text)
 
 
 def _title_lines_continued(text: str) -> str:
@@ -304,9 +316,11 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
     list item, table cell) as one line, cut at its hard line breaks, each line of a code block, and
     each block-level element of raw HTML (:func:`_html_lines`). A fenced block's lines are taken as
     they are; an indented block's are read as Markdown, line by line, as html2text indents what it
-    nests (a <pre> too) and the links in it would otherwise be kept with their targets."""
+    nests (a <pre> too) and the links in it would otherwise be kept with their targets. An opener
+    of raw HTML that nothing closes is left out first (:data:`_HTML_OPENER`)."""
     lines: list[MarkdownLine] = []
     places, tag = _Places(), "p"
+    text = _unclosed_openers_removed(text) if "<" in text else text
     for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
         places.follow(token)
         first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
