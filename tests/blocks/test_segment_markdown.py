@@ -57,6 +57,7 @@ def segment_markdown(markdown: str):
     # page's body) hides nothing that follows; one that is closed hides what it holds
     ('<![CDATA[ <div id="top">\n\n# A thread\n\nA reply.\n', [("A thread", 3), ("A reply.", 5)]),
     ("<!-- a\n\nnote -->\n\nText\n", [("Text", 5)]),
+    ("```php\n<?php\necho 1;\n```\n", [("<?php", 2), ("echo 1;", 3)]),  # in fenced code it is code
     # a <br> in a paragraph is a hard line break; in a table's cell it parts words
     ("One<br>two <b>three</b>\n\n| a<br/>b | c |\n", [("One", 1), ("two three", 1), ("a b", 3), ("c", 3)]),
     # Jina Reader's envelope (title, address, date) is no text of the page; the page starts after it

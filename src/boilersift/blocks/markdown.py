@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Container
 from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
@@ -63,7 +64,7 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)  # in a paragraph, a hard line bre
 # is a block of raw HTML to the end of the scrape (CommonMark), which would hide or run together all
 # that follows: html2text copies a stray "<![CDATA[" of a page's body so (a forum's whole thread).
 _HTML_CLOSERS = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
-_HTML_OPENER = re.compile(r"^ {0,3}(<!--|<\?|<!\[CDATA\[)", re.MULTILINE)
+_HTML_OPENER = re.compile(r"^ {0,3}(<!--|<\?|<!\[CDATA\[)", re.MULTILINE)  # at a line start
 # A table cell of LONG_CELL words or more (or six times as many characters, in languages written
 # without spaces) is cut at its sentence ends into pieces of LONG_PIECE words or more: markdownify
 # writes a cell on one line, so a page laid out in tables gives its whole article as one cell,
@@ -129,11 +130,28 @@ def _plain_lines(inline: Token, first: int = 0, soft: str = " ", mark: str = "")
     return [(text, at, found) for parts, at, found in pieces if (text := " ".join("".join(parts).split()))]
 
 
-def _unclosed_openers_removed(text: str) -> str:
-    """`text` without the openers of :data:`_HTML_OPENER` that nothing after them closes; the rest
-    of the scrape is read as Markdown, at the same lines."""
+def _tokens(text: str) -> list[Token]:
+    """`text` parsed, without the openers of raw HTML that nothing after them closes
+    (:data:`_HTML_OPENER`) but those inside fenced code (a ``<?php`` there is code); the rest of the
+    scrape is then read as Markdown, at the same lines."""
+    def parse(text: str) -> list[Token]:
+        return _parser().parse(_title_lines_continued(text) if '"' in text else text)
+
+    if "<" not in text or not _HTML_OPENER.search(text):
+        return parse(text)
     last = {opener: text.rfind(closer) for opener, closer in _HTML_CLOSERS.items()}
-    return _HTML_OPENER.sub(lambda m: m[0] if last[m[1]] >= m.end() else m[0][:m.start(1) - m.start()], text)
+    lines, unclosed, at = text.split("\n"), {}, 0  # unclosed: line number -> the line without its opener
+    for number, line in enumerate(lines):
+        if (opener := _HTML_OPENER.match(line)) and last[opener[1]] < at + opener.end():
+            unclosed[number] = line[:opener.start(1)] + line[opener.end(1):]
+        at += len(line) + 1
+
+    def without(numbers: Container[int]) -> str:
+        return "\n".join([unclosed[i] if i in numbers else line for i, line in enumerate(lines)])
+
+    tokens = parse(without(unclosed))
+    fenced = {number for token in tokens if token.type == "fence" and token.map for number in range(*token.map)}
+    return parse(without(unclosed.keys() - fenced)) if fenced & unclosed.keys() else tokens
 
 
 def _title_lines_continued(text: str) -> str:
@@ -317,11 +335,10 @@ def markdown_lines(text: str) -> list[MarkdownLine]:
     each block-level element of raw HTML (:func:`_html_lines`). A fenced block's lines are taken as
     they are; an indented block's are read as Markdown, line by line, as html2text indents what it
     nests (a <pre> too) and the links in it would otherwise be kept with their targets. An opener
-    of raw HTML that nothing closes is left out first (:data:`_HTML_OPENER`)."""
+    of raw HTML that nothing closes is left out first (:func:`_tokens`)."""
     lines: list[MarkdownLine] = []
     places, tag = _Places(), "p"
-    text = _unclosed_openers_removed(text) if "<" in text else text
-    for token in _parser().parse(_title_lines_continued(text) if '"' in text else text):
+    for token in _tokens(text):
         places.follow(token)
         first, last = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
         if token.type in ("paragraph_open", "heading_open"):
