@@ -30,7 +30,7 @@ def test_segment_any_text(text):
     assert [b.index for b in blocks] == list(range(len(blocks)))
     assert all(b.text and b.text == b.text.strip() for b in blocks)
     assert [b.line_no for b in blocks] == sorted({b.line_no for b in blocks})
-    lines = repair_mojibake(text).splitlines()
+    lines = repair_mojibake(text, lines=True).splitlines()  # as segment_text repairs: line by line
     assert all(lines[b.line_no - 1].strip() == b.text for b in blocks)
     assert segment_lines(lines) == blocks
 

@@ -281,6 +281,13 @@ def test_latin_text_with_the_marks_of_mojibake_is_left_alone(text: str) -> None:
     assert repair_mojibake(page) is page
 
 
+@pytest.mark.parametrize("text", ["%\x80", "\x80\x81%"])
+def test_no_encoding_that_reads_ascii_otherwise_is_detected(text: str) -> None:
+    """A scrape's ASCII is ASCII: a short odd line is never read as EBCDIC, where "%\x80" is a line
+    break and "Ø" (found by test_segment_any_text)."""
+    assert repair_mojibake(text, lines=True) == text
+
+
 def test_the_lines_of_mojibake_beside_true_latin_1_are_repaired_in_a_scrape() -> None:
     """A scrape of a UTF-8 page read as Latin-1 whose entities gave true characters ("&deg;" is "°",
     no UTF-8 by itself): the whole does not read back as UTF-8, each line of mojibake does. In an

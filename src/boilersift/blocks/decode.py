@@ -41,9 +41,14 @@ _CP1252_MARKERS = ("\u20ac", "\u00c3")
 # Latin-1 reads them). (A page is first searched for the single characters: they are found faster.)
 _LINE_MARKER = re.compile("[\u00c2\u00c3]|\u00e2[\u20ac\x80]")
 _LINE_MARKER_STARTS = ("\u00c2", "\u00c3", "\u00e2")
-# Without a byte-order mark UTF-16/32 text has NUL bytes (refused as binary) or is all
-# CJK, which is far likelier a legacy CJK encoding.
-NOT_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
+# Never detected: the encodings in which ASCII bytes are not ASCII. A page's markup and a scrape's
+# spaces, digits and punctuation are ASCII, so the detector's guess of one of them on a short or odd
+# sample is noise ("%\x80" read as EBCDIC: a line break and "Ø"). Without a byte-order mark UTF-16/32
+# text has NUL bytes (refused as binary) or is all CJK, far likelier a legacy CJK encoding. (Those of
+# charset-normalizer's encodings that read bytes 09-7E otherwise.)
+NOT_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "utf_7",
+                "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140",  # EBCDIC
+                "cp864", "hz", "iso2022_kr", "shift_jis_2004", "shift_jisx0213"]
 
 
 class Decoded(NamedTuple):
