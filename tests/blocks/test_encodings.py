@@ -139,6 +139,19 @@ def test_a_charset_no_browser_reads_is_read_by_detection(scrape: Scrape) -> None
 
 
 @BY_ID
+@pytest.mark.parametrize("label", ["ebcdic-cp-us", "utf-7", "hz-gb-2312"])
+def test_a_declared_charset_that_reads_ascii_otherwise_is_read_by_detection(scrape: Scrape, label: str) -> None:
+    page = html_page(scrape.text, head=f'<meta charset="{label}">')  # the bytes that say so are ASCII
+    assert decode_html_page(page.encode(scrape.encoding), "x.html").text == page
+
+
+@BY_ID
+def test_a_declared_utf16_is_utf8_as_browsers_read_it(scrape: Scrape) -> None:
+    page = html_page(scrape.text, head='<meta charset="utf-16">')
+    assert decode_html_page(page.encode("utf-8"), "x.html") == Decoded(page)
+
+
+@BY_ID
 def test_utf8_is_read_as_before_and_not_reported(scrape: Scrape) -> None:
     assert decode_page(scrape.text.encode("utf-8"), "x.txt") == Decoded(scrape.text)
     assert decode_html_page(html_page(scrape.text).encode("utf-8"), "x.html") == Decoded(html_page(scrape.text))

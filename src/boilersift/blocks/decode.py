@@ -49,6 +49,7 @@ _LINE_MARKER_STARTS = ("\u00c2", "\u00c3", "\u00e2")
 NOT_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "utf_7",
                 "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140",  # EBCDIC
                 "cp864", "hz", "iso2022_kr", "shift_jis_2004", "shift_jisx0213"]
+_NOT_ASCII = frozenset(codecs.lookup(name).name for name in NOT_DETECTED)  # as Python names them
 
 
 class Decoded(NamedTuple):
@@ -273,7 +274,7 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
         data = data[len(bom):]
     else:
         encoding = http_content_type_encoding(f"text/html; charset={http_charset}" if http_charset else None) \
-            or html_body_declared_encoding(data)
+            or _as_declared(html_body_declared_encoding(data))
         if encoding is None:
             encoding = _utf8_or_detected(data)
             detected = encoding if encoding != "utf-8" else None
@@ -281,6 +282,16 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
     if not text.strip():
         raise InputError(name, "empty input")
     return Decoded(text, detected)
+
+
+def _as_declared(encoding: str | None) -> str | None:
+    """A page's own <meta> charset as browsers take it (WHATWG): the bytes that declare it are
+    ASCII, so UTF-16 or UTF-32 there means UTF-8, and another encoding that reads ASCII otherwise
+    (:data:`NOT_DETECTED`: EBCDIC, UTF-7, ...) is no declaration."""
+    codec = codecs.lookup(encoding).name if encoding else ""
+    if codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return None if not codec or codec in _NOT_ASCII else encoding
 
 
 def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
