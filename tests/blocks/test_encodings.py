@@ -139,7 +139,7 @@ def test_a_charset_no_browser_reads_is_read_by_detection(scrape: Scrape) -> None
 
 
 @BY_ID
-@pytest.mark.parametrize("label", ["ebcdic-cp-us", "utf-7", "hz-gb-2312"])
+@pytest.mark.parametrize("label", ["ebcdic-cp-us", "utf-7", "hz-gb-2312", "iso-2022-kr"])
 def test_a_declared_charset_that_reads_ascii_otherwise_is_read_by_detection(scrape: Scrape, label: str) -> None:
     page = html_page(scrape.text, head=f'<meta charset="{label}">')  # the bytes that say so are ASCII
     assert decode_html_page(page.encode(scrape.encoding), "x.html").text == page

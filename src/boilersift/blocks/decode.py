@@ -287,11 +287,12 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
 def _as_declared(encoding: str | None) -> str | None:
     """A page's own <meta> charset as browsers take it (WHATWG): the bytes that declare it are
     ASCII, so UTF-16 or UTF-32 there means UTF-8, and another encoding that reads ASCII otherwise
-    (:data:`NOT_DETECTED`: EBCDIC, UTF-7, ...) is no declaration."""
+    (:data:`NOT_DETECTED`: EBCDIC, UTF-7, ...) is no declaration. Nor is WHATWG's "replacement"
+    (w3lib's answer from 2.6 to hz-gb-2312 or iso-2022-kr), which would read the page as one U+FFFD."""
     codec = codecs.lookup(encoding).name if encoding else ""
     if codec.startswith(("utf-16", "utf-32")):
         return "utf-8"
-    return None if not codec or codec in _NOT_ASCII else encoding
+    return None if not codec or codec in _NOT_ASCII or codec == "replacement" else encoding
 
 
 def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
