@@ -146,6 +146,12 @@ def test_a_declared_charset_that_reads_ascii_otherwise_is_read_by_detection(scra
 
 
 @BY_ID
+def test_a_served_charset_that_would_replace_the_page_is_read_by_detection(scrape: Scrape) -> None:
+    page = html_page(scrape.text)  # WHATWG's label of its "replacement" encoding: the page as one U+FFFD
+    assert decode_html_page(page.encode(scrape.encoding), "x.html", "hz-gb-2312").text == page
+
+
+@BY_ID
 def test_a_declared_utf16_is_utf8_as_browsers_read_it(scrape: Scrape) -> None:
     page = html_page(scrape.text, head='<meta charset="utf-16">')
     assert decode_html_page(page.encode("utf-8"), "x.html") == Decoded(page)

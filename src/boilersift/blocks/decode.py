@@ -273,8 +273,9 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
     if encoding is not None:
         data = data[len(bom):]
     else:
-        encoding = http_content_type_encoding(f"text/html; charset={http_charset}" if http_charset else None) \
-            or _as_declared(html_body_declared_encoding(data))
+        encoding = _as_declared(http_content_type_encoding(f"text/html; charset={http_charset}"), meta=False) \
+            if http_charset else None
+        encoding = encoding or _as_declared(html_body_declared_encoding(data))
         if encoding is None:
             encoding = _utf8_or_detected(data)
             detected = encoding if encoding != "utf-8" else None
@@ -284,15 +285,20 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
     return Decoded(text, detected)
 
 
-def _as_declared(encoding: str | None) -> str | None:
-    """A page's own <meta> charset as browsers take it (WHATWG): the bytes that declare it are
-    ASCII, so UTF-16 or UTF-32 there means UTF-8, and another encoding that reads ASCII otherwise
-    (:data:`NOT_DETECTED`: EBCDIC, UTF-7, ...) is no declaration. Nor is WHATWG's "replacement"
-    (w3lib's answer from 2.6 to hz-gb-2312 or iso-2022-kr), which would read the page as one U+FFFD."""
+def _as_declared(encoding: str | None, meta: bool = True) -> str | None:
+    """A charset a page declares in a <meta> (or, not `meta`, is served with) as browsers take it
+    (WHATWG), None for none. WHATWG's "replacement" (w3lib's answer from 2.6 to hz-gb-2312 or
+    iso-2022-kr) would read the page as one U+FFFD: no declaration. The bytes of a <meta> are ASCII,
+    so UTF-16 or UTF-32 there means UTF-8, and another encoding that reads ASCII otherwise
+    (:data:`NOT_DETECTED`: EBCDIC, UTF-7, ...) is no declaration either."""
     codec = codecs.lookup(encoding).name if encoding else ""
+    if not codec or codec == "replacement":
+        return None
+    if not meta:
+        return encoding
     if codec.startswith(("utf-16", "utf-32")):
         return "utf-8"
-    return None if not codec or codec in _NOT_ASCII or codec == "replacement" else encoding
+    return None if codec in _NOT_ASCII else encoding
 
 
 def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
