@@ -49,7 +49,6 @@ _LINE_MARKER_STARTS = ("\u00c2", "\u00c3", "\u00e2")
 NOT_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "utf_7",
                 "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140",  # EBCDIC
                 "cp864", "hz", "iso2022_kr", "shift_jis_2004", "shift_jisx0213"]
-_NOT_ASCII = frozenset(codecs.lookup(name).name for name in NOT_DETECTED)  # as Python names them
 
 
 class Decoded(NamedTuple):
@@ -273,9 +272,8 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
     if encoding is not None:
         data = data[len(bom):]
     else:
-        encoding = _as_declared(http_content_type_encoding(f"text/html; charset={http_charset}"), meta=False) \
-            if http_charset else None
-        encoding = encoding or _as_declared(html_body_declared_encoding(data))
+        served = http_content_type_encoding(f"text/html; charset={http_charset}" if http_charset else None)
+        encoding = _declared(served) or _declared(html_body_declared_encoding(data))
         if encoding is None:
             encoding = _utf8_or_detected(data)
             detected = encoding if encoding != "utf-8" else None
@@ -285,20 +283,12 @@ def decode_html_page(data: bytes, name: str, http_charset: str | None = None) ->
     return Decoded(text, detected)
 
 
-def _as_declared(encoding: str | None, meta: bool = True) -> str | None:
-    """A charset a page declares in a <meta> (or, not `meta`, is served with) as browsers take it
-    (WHATWG), None for none. WHATWG's "replacement" (w3lib's answer from 2.6 to hz-gb-2312 or
-    iso-2022-kr) would read the page as one U+FFFD: no declaration. The bytes of a <meta> are ASCII,
-    so UTF-16 or UTF-32 there means UTF-8, and another encoding that reads ASCII otherwise
-    (:data:`NOT_DETECTED`: EBCDIC, UTF-7, ...) is no declaration either."""
-    codec = codecs.lookup(encoding).name if encoding else ""
-    if not codec or codec == "replacement":
-        return None
-    if not meta:
-        return encoding
-    if codec.startswith(("utf-16", "utf-32")):
-        return "utf-8"
-    return None if codec in _NOT_ASCII else encoding
+def _declared(encoding: str | None) -> str | None:
+    """The encoding a page is served with or declares, as w3lib reads it by the WHATWG rules (a
+    <meta> that says UTF-16 is UTF-8, one that names EBCDIC is none), but None for WHATWG's
+    "replacement" (its answer to hz-gb-2312 or iso-2022-kr), which reads the page as one U+FFFD:
+    detection decides instead."""
+    return None if encoding == "replacement" else encoding
 
 
 def decode_html(data: bytes, name: str, http_charset: str | None = None) -> str:
